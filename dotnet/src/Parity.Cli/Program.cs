@@ -1,0 +1,83 @@
+using System.Globalization;
+using Parity.Examples.Infrastructure;
+
+// The console host for every .NET concept:
+//   list                         one id per line
+//   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
+//   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
+// Bad input gets one line on stderr and exit code 2; a failing concept exits 1.
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl-C cancels the running concept cooperatively; a second one ends the process.
+    if (!cts.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        cts.Cancel();
+    }
+};
+
+try
+{
+    return args switch
+    {
+        ["list"] => List(),
+        ["run", var id, .. var rest] => await RunAsync(id, ParseScale(rest), cts.Token),
+        ["child", var id, .. var rest] => await ConceptRegistry.Get(id).ChildAsync(
+            new ConceptContext(Console.Out, ConceptContext.TimeScaleFromEnvironment(), cts.Token), rest),
+        _ => Usage(),
+    };
+}
+catch (Exception ex) when (ex is UnknownConceptException or ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"parity: {ex.Message}");
+    return 2;
+}
+
+static int List()
+{
+    foreach (var id in ConceptRegistry.Ids)
+    {
+        Console.WriteLine(id);
+    }
+    return 0;
+}
+
+static async Task<int> RunAsync(string id, double scale, CancellationToken token)
+{
+    var concept = ConceptRegistry.Get(id);
+    try
+    {
+        await concept.RunAsync(new ConceptContext(Console.Out, scale, token));
+        return 0;
+    }
+    catch (OperationCanceledException) when (token.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"parity: {id} cancelled");
+        return 130;
+    }
+    catch (Exception ex)
+    {
+        // A concept failing is a result, reported on one line; the full trace goes with PARITY_TRACE=1.
+        Console.Error.WriteLine($"parity: {id} failed: {ex.GetType().Name}: {ex.Message}");
+        if (Environment.GetEnvironmentVariable("PARITY_TRACE") == "1")
+        {
+            Console.Error.WriteLine(ex);
+        }
+        return 1;
+    }
+}
+
+static double ParseScale(string[] rest) => rest switch
+{
+    [] => ConceptContext.TimeScaleFromEnvironment(),
+    ["--time-scale", var raw] when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s) => s,
+    _ => throw new ArgumentException($"bad options '{string.Join(' ', rest)}'; expected --time-scale POSITIVE_NUMBER"),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("parity: usage: Parity.Cli list | run ID [--time-scale X]");
+    return 2;
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Parity.Examples.Infrastructure;
+
+/// <summary>What the server answers for one request.</summary>
+public sealed record HttpReply(int Status, string Body, TimeSpan Delay = default);
+
+/// <summary>
+/// A deliberately tiny HTTP/1.1 server on 127.0.0.1 and an ephemeral port, so the HTTP concepts
+/// never reach the internet. It answers GET requests through a handler that sees the path and
+/// the request's number (1, 2, ...), which lets a concept script failures and slow endpoints.
+/// Dispose stops it; requests still waiting on a delay are cancelled.
+/// </summary>
+public sealed class LoopbackHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<string, int, HttpReply> _handler;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private int _requests;
+
+    public LoopbackHttpServer(Func<string, int, HttpReply> handler)
+    {
+        _handler = handler;
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>How many requests have arrived so far.</summary>
+    public int RequestCount => Volatile.Read(ref _requests);
+
+    public Uri Url(string path) => new(BaseAddress, path.TrimStart('/'));
+
+    private async Task AcceptLoopAsync()
+    {
+        var connections = new List<Task>();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+                connections.Add(ServeAsync(client));
+                connections.RemoveAll(t => t.IsCompleted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await Task.WhenAll(connections).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                // One request per connection keeps the server simple; we answer Connection: close.
+                var requestLine = await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false) ?? string.Empty;
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false)))
+                {
+                }
+                var parts = requestLine.Split(' ');
+                var path = parts.Length > 1 ? parts[1] : "/";
+                var reply = _handler(path, Interlocked.Increment(ref _requests));
+                if (reply.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
+                }
+                var body = Encoding.UTF8.GetBytes(reply.Body);
+                var head = Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 {reply.Status} {(reply.Status < 400 ? "OK" : "Error")}\r\n" +
+                    $"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(head, _stop.Token).ConfigureAwait(false);
+                await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
+            {
+                // The client went away or the server is stopping: nothing to answer.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        await _acceptLoop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Processes;
+
+/// <summary>
+/// process.basic: start a child process with arguments; both sides report their PID and their
+/// parent's PID; the parent waits for the child. .NET cannot fork or run a function in another
+/// process, so the child is a second copy of this program, told which entry point to run.
+/// </summary>
+[Concept("process.basic")]
+public static class Basic
+{
+    /// <summary>How long the parent waits for the child before killing it.</summary>
+    public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
+
+    public sealed record ChildResult(int Pid, int ExitCode, string Output);
+
+    // <parent>
+    public static async Task RunAsync(ConceptContext ctx)
+    {
+        ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId} ppid={ParentProcess.Id()}");
+        var child = await StartChildAsync("cheerful", ChildTimeout, ctx.CancellationToken);
+        ctx.Out.Write(child.Output);
+        ctx.Out.WriteLine($"[parent] child {child.Pid} exited with code {child.ExitCode}");
+    }
+
+    public static async Task<ChildResult> StartChildAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(SelfLauncher.StartInfo("process.basic", name))
+            ?? throw new InvalidOperationException("the child process did not start");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            // The equivalent of join(): wait for exit, never without a limit.
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new ChildResult(process.Id, process.ExitCode, await output);
+    }
+    // </parent>
+
+    // <child>
+    public static Task<int> ChildAsync(ConceptContext ctx, string[] args)
+    {
+        var name = args.FirstOrDefault() ?? "anonymous";
+        ctx.Out.WriteLine($"[child {name}] pid={Environment.ProcessId} ppid={ParentProcess.Id()}");
+        return Task.FromResult(0);
+    }
+    // </child>
+}

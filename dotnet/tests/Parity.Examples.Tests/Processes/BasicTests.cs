@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using Parity.Examples.Processes;
+
+namespace Parity.Examples.Tests.Processes;
+
+public sealed partial class BasicTests
+{
+    [GeneratedRegex(@"\[child (?<name>\w+)\] pid=(?<pid>\d+) ppid=(?<ppid>\d+)")]
+    private static partial Regex ChildLine();
+
+    [Fact]
+    public async Task Child_ReportsParentPid_AsItsParent()
+    {
+        var child = await Basic.StartChildAsync("tested", TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        var match = ChildLine().Match(child.Output);
+        Assert.True(match.Success, child.Output);
+        Assert.Equal("tested", match.Groups["name"].Value);
+        Assert.Equal(child.Pid, int.Parse(match.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        if (!OperatingSystem.IsMacOS())
+        {
+            Assert.Equal(Environment.ProcessId, int.Parse(match.Groups["ppid"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(0, child.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_PrintsParentAndChild_AndTheExitCode()
+    {
+        var ctx = Ctx.Create(out var output);
+        await Basic.RunAsync(ctx);
+        var text = output.ToString();
+        Assert.Contains($"[parent] pid={Environment.ProcessId}", text, StringComparison.Ordinal);
+        Assert.Matches(ChildLine(), text);
+        Assert.Contains("exited with code 0", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Globalization;
+using Parity.Examples.Infrastructure;
+using Parity.Examples.Tasks;
+
+namespace Parity.Examples.Tests.Tasks;
+
+public sealed class WhenAllTests
+{
+    private static readonly double[] Delays = [0.3, 0.1, 0.2];
+
+    private static LoopbackHttpServer DelayServer() => new((path, _) =>
+        new HttpReply(200, path, TimeSpan.FromSeconds(double.Parse(path.Split('/')[^1], CultureInfo.InvariantCulture))));
+
+    [Fact]
+    public async Task DownloadAll_SeveralSlowEndpoints_ReturnsPagesInInputOrder()
+    {
+        await using var server = DelayServer();
+        using var client = new HttpClient();
+        var pages = await WhenAll.DownloadAllAsync(client, Delays.Select(d => server.Url(FormattableString.Invariant($"/d/{d}"))), CancellationToken.None);
+        Assert.Equal(Delays.Select(d => FormattableString.Invariant($"/d/{d}")), pages);
+    }
+
+    [Fact]
+    public async Task DownloadAll_SeveralSlowEndpoints_TakesLessThanTheSum()
+    {
+        await using var server = DelayServer();
+        using var client = new HttpClient();
+        var started = Stopwatch.StartNew();
+        await WhenAll.DownloadAllAsync(client, Delays.Select(d => server.Url(FormattableString.Invariant($"/d/{d}"))), CancellationToken.None);
+        Assert.InRange(started.Elapsed.TotalSeconds, Delays.Max() - 0.02, Delays.Sum() - 0.01);
+    }
+
+    [Fact]
+    public async Task Run_PrintsPagesInInputOrder()
+    {
+        var ctx = Ctx.Create(out var output);
+        await WhenAll.RunAsync(ctx);
+        Assert.Contains("pages (input order): page 3, page 1, page 2", output.ToString(), StringComparison.Ordinal);
+    }
+}

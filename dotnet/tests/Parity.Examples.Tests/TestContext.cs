@@ -1,0 +1,15 @@
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Tests;
+
+/// <summary>A ConceptContext that records output, at the tests' time scale (same as pytest's).</summary>
+public static class Ctx
+{
+    public const double TestTimeScale = 0.05;
+
+    public static ConceptContext Create(out StringWriter output, double timeScale = TestTimeScale, CancellationToken cancellationToken = default)
+    {
+        output = new StringWriter();
+        return new ConceptContext(output, timeScale, cancellationToken);
+    }
+}

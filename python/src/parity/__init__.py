@@ -1,0 +1,1 @@
+"""Concurrency Parity: every concept of the article, in Python and in .NET, side by side."""

@@ -1,0 +1,157 @@
+"""The catalog (comparisons/catalog.toml): every concept once, the source of truth.
+
+Everything else derives from it: `invoke list`, the runners, the parity test, the pages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+CATALOG = ROOT / "comparisons" / "catalog.toml"
+PYTHON_SRC = ROOT / "python" / "src"
+DOTNET_SRC = ROOT / "dotnet" / "src" / "Parity.Examples"
+VERDICTS = ("holds", "wrong", "version-dependent")
+
+
+class CatalogError(ValueError):
+    """The catalog itself is malformed."""
+
+
+class UnknownConcept(LookupError):
+    def __init__(self, concept_id: str, closest: list[str]) -> None:
+        hint = f"; did you mean: {', '.join(closest)}?" if closest else "; `invoke list` shows every id"
+        super().__init__(f"unknown concept {concept_id!r}{hint}")
+        self.closest = closest
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    verdict: str
+    evidence: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    part: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    title: str
+    chapter: str
+    section: str
+    python: str | None
+    dotnet: str | None
+    dotnet_none_reason: str = ""
+    python_none_reason: str = ""
+    nearest: str = ""
+    differences: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] = field(default_factory=tuple)
+
+    @property
+    def module(self) -> str | None:
+        """The Python module to run with `python -m`, e.g. parity.pool.apply_async."""
+        if self.python is None:
+            return None
+        return self.python.removesuffix(".py").replace("/", ".")
+
+    @property
+    def python_path(self) -> Path | None:
+        return PYTHON_SRC / self.python if self.python else None
+
+    @property
+    def dotnet_path(self) -> Path | None:
+        return DOTNET_SRC / self.dotnet if self.dotnet else None
+
+    def has(self, language: str) -> bool:
+        return (self.python if language == "python" else self.dotnet) is not None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    chapters: tuple[Chapter, ...]
+    concepts: tuple[Concept, ...]
+
+    def get(self, concept_id: str) -> Concept:
+        for concept in self.concepts:
+            if concept.id == concept_id:
+                return concept
+        ids = [c.id for c in self.concepts]
+        close = difflib.get_close_matches(concept_id, ids, n=3, cutoff=0.5)
+        close += [i for i in ids if concept_id and i.startswith(concept_id) and i not in close]
+        raise UnknownConcept(concept_id, close[:3])
+
+    def in_chapter(self, chapter: str) -> list[Concept]:
+        return [c for c in self.concepts if c.chapter == chapter]
+
+
+def _implementation(raw: dict[str, object], key: str, cid: str) -> tuple[str | None, str]:
+    value = raw.get(key)
+    if isinstance(value, str):
+        if value == "none":
+            reason = raw.get(f"{key}_none_reason")
+            if not isinstance(reason, str) or not reason:
+                raise CatalogError(f"{cid}: {key} = 'none' needs {key}_none_reason")
+            return None, reason
+        return value, ""
+    raise CatalogError(f"{cid}: {key} must be a path or 'none'")
+
+
+def parse(data: dict[str, object]) -> Catalog:
+    chapters = tuple(
+        Chapter(c["id"], c["title"], c["part"], c.get("summary", ""))
+        for c in data.get("chapter", [])  # type: ignore[attr-defined]
+    )
+    chapter_ids = {c.id for c in chapters}
+    concepts: list[Concept] = []
+    seen: set[str] = set()
+    for raw in data.get("concept", []):  # type: ignore[attr-defined]
+        cid = raw["id"]
+        if cid in seen:
+            raise CatalogError(f"{cid}: listed twice")
+        seen.add(cid)
+        if raw["chapter"] not in chapter_ids:
+            raise CatalogError(f"{cid}: unknown chapter {raw['chapter']!r}")
+        python, py_reason = _implementation(raw, "python", cid)
+        dotnet, dn_reason = _implementation(raw, "dotnet", cid)
+        claims = []
+        for c in raw.get("claim", []):
+            if c["verdict"] not in VERDICTS:
+                raise CatalogError(f"{cid}: verdict {c['verdict']!r} is not one of {VERDICTS}")
+            evidence = c.get("evidence", [])
+            if not evidence:
+                raise CatalogError(f"{cid}: the claim {c['text'][:40]!r}... names no test")
+            claims.append(Claim(c["text"], c["verdict"], tuple(evidence), c.get("note", "")))
+        concepts.append(
+            Concept(
+                id=cid,
+                title=raw["title"],
+                chapter=raw["chapter"],
+                section=raw["section"],
+                python=python,
+                dotnet=dotnet,
+                dotnet_none_reason=dn_reason,
+                python_none_reason=py_reason,
+                nearest=raw.get("nearest", ""),
+                differences=tuple(raw.get("differences", [])),
+                claims=tuple(claims),
+            )
+        )
+    return Catalog(chapters, tuple(concepts))
+
+
+@cache
+def load(path: Path = CATALOG) -> Catalog:
+    with open(path, "rb") as f:
+        return parse(tomllib.load(f))

@@ -1,0 +1,1 @@
+"""Small helpers every concept shares: the time scale, the start method, a loopback HTTP server."""

@@ -1,0 +1,33 @@
+"""Which multiprocessing start method a concept uses.
+
+Concepts never call set_start_method(): they take a context, so one interpreter can run the
+same code under fork, forkserver and spawn (the tests do exactly that). PARITY_START_METHOD
+picks the method when a concept runs as a program; unset means the platform's default.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from multiprocessing.context import DefaultContext, SpawnContext
+from typing import TypeAlias, cast
+
+START_METHOD_VARIABLE = "PARITY_START_METHOD"
+
+# What get_context() can return: every concrete context has Process, Pool, Queue, Pipe...
+if sys.platform == "win32":
+    Context: TypeAlias = DefaultContext | SpawnContext
+else:
+    from multiprocessing.context import ForkContext, ForkServerContext
+
+    Context: TypeAlias = DefaultContext | SpawnContext | ForkContext | ForkServerContext
+
+
+def context(method: str | None = None) -> Context:
+    """The context for `method`, else for PARITY_START_METHOD, else the platform default."""
+    chosen = method or os.environ.get(START_METHOD_VARIABLE) or None
+    if chosen is not None and chosen not in multiprocessing.get_all_start_methods():
+        available = ", ".join(multiprocessing.get_all_start_methods())
+        raise ValueError(f"start method {chosen!r} is not available here (have: {available})")
+    return cast(Context, multiprocessing.get_context(chosen))

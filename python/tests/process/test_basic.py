@@ -1,0 +1,54 @@
+import os
+import re
+
+import psutil
+import pytest
+
+from parity.process import basic
+
+from ..conftest import START_METHODS, RunConcept
+
+PID_LINE = re.compile(r"\[(?P<who>parent|child \w+)\] pid=(?P<pid>\d+) ppid=(?P<ppid>\d+)")
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_child_reports_the_parent_as_its_parent(run_module: RunConcept, method: str) -> None:
+    result = run_module("parity.process.basic", start_method=method)
+    assert result.returncode == 0, result.stderr
+    lines = {m["who"]: (int(m["pid"]), int(m["ppid"])) for m in PID_LINE.finditer(result.stdout)}
+    parent_pid, _ = lines["parent"]
+    child_pid, child_ppid = lines["child cheerful"]
+    assert child_pid != parent_pid
+    assert f"child {child_pid} exited with code 0" in result.stdout
+    if method == "forkserver":
+        # The fork server forks the child: the article's "PPID = parent" does not hold here.
+        assert child_ppid != parent_pid
+    else:
+        assert child_ppid == parent_pid
+
+
+def _wait(event: object) -> None:
+    event.wait(30)  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif("forkserver" not in START_METHODS, reason="no forkserver on this platform")
+def test_under_forkserver_the_childs_parent_is_the_fork_server() -> None:
+    ctx = basic.context("forkserver")
+    release = ctx.Event()
+    child = ctx.Process(target=_wait, args=(release,))
+    child.start()
+    try:
+        server = psutil.Process(psutil.Process(child.pid).ppid())
+        assert server.pid != os.getpid()
+        assert server.ppid() == os.getpid()  # the fork server is our own child
+    finally:
+        release.set()
+        child.join(10)
+    assert child.exitcode == 0
+
+
+def test_join_reaps_the_child(mp_context: basic.Context) -> None:
+    pid, exitcode = basic.run_child(mp_context, "reaped")
+    assert exitcode == 0
+    # Reaped means gone from the process table, not a zombie waiting for wait().
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() != psutil.STATUS_ZOMBIE

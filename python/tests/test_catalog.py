@@ -1,0 +1,131 @@
+"""The parity test: the catalog and the two source trees must agree, and every claim's
+evidence must be a test that exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from parity import catalog
+from parity.catalog import ROOT, Catalog
+
+CONCEPT_ATTRIBUTE = re.compile(r'\[Concept\("(?P<id>[^"]+)"\)\]')
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return catalog.load()
+
+
+def _python_modules(cat: Catalog) -> dict[str, Path]:
+    """Every concept module on disk: parity/<chapter>/<slug>.py, private modules excluded."""
+    found = {}
+    for chapter in cat.chapters:
+        for path in sorted((catalog.PYTHON_SRC / "parity" / chapter.id).glob("*.py")):
+            if not path.name.startswith("_"):
+                found[path.relative_to(catalog.PYTHON_SRC).as_posix()] = path
+    return found
+
+
+def _dotnet_ids() -> dict[str, Path]:
+    found = {}
+    for path in catalog.DOTNET_SRC.rglob("*.cs"):
+        if "obj" in path.parts or "bin" in path.parts:
+            continue
+        for match in CONCEPT_ATTRIBUTE.finditer(path.read_text(encoding="utf-8")):
+            assert match["id"] not in found, f"{match['id']} is declared twice"
+            found[match["id"]] = path
+    return found
+
+
+def test_every_declared_python_implementation_exists_and_has_main(cat: Catalog) -> None:
+    for concept in cat.concepts:
+        if concept.python is None:
+            continue
+        slug = concept.id.split(".", 1)[1].replace("-", "_")
+        assert concept.python == f"parity/{concept.chapter}/{slug}.py", concept.id
+        source = concept.python_path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        assert "def main() -> None:" in source, f"{concept.id}: no main()"
+        assert 'if __name__ == "__main__":' in source, f"{concept.id}: no __main__ guard"
+
+
+def test_every_declared_dotnet_implementation_carries_the_id(cat: Catalog) -> None:
+    ids = _dotnet_ids()
+    for concept in cat.concepts:
+        if concept.dotnet is None:
+            assert concept.id not in ids, f"{concept.id}: catalog says none but C# exists"
+            continue
+        assert concept.id in ids, f'{concept.id}: no C# class with [Concept("{concept.id}")]'
+        assert ids[concept.id] == concept.dotnet_path, f"{concept.id}: declared in {ids[concept.id]}"
+
+
+def test_every_implementation_has_a_catalog_entry(cat: Catalog) -> None:
+    declared_py = {c.python for c in cat.concepts if c.python}
+    assert set(_python_modules(cat)) <= declared_py, "Python modules missing from the catalog"
+    declared_ids = {c.id for c in cat.concepts}
+    assert set(_dotnet_ids()) <= declared_ids, "C# concepts missing from the catalog"
+
+
+def test_a_concept_without_an_implementation_says_why(cat: Catalog) -> None:
+    for concept in cat.concepts:
+        assert concept.python or concept.dotnet, concept.id
+        if concept.dotnet is None:
+            assert concept.dotnet_none_reason, concept.id
+            assert concept.nearest, concept.id
+        if concept.python is None:
+            assert concept.python_none_reason, concept.id
+            assert concept.nearest, concept.id
+
+
+def _test_exists(reference: str) -> bool:
+    path, _, name = reference.partition("::")
+    file = ROOT / path
+    if not file.is_file() or not name:
+        return False
+    text = file.read_text(encoding="utf-8")
+    if file.suffix == ".py":
+        return re.search(rf"^(async )?def {re.escape(name)}\(", text, re.MULTILINE) is not None
+    return re.search(rf"\b(public )?(async )?\S+ {re.escape(name)}\(", text) is not None
+
+
+def test_every_claim_names_evidence_that_exists(cat: Catalog) -> None:
+    missing = [
+        (c.id, ref)
+        for c in cat.concepts
+        for claim in c.claims
+        for ref in claim.evidence
+        if not _test_exists(ref)
+    ]
+    assert not missing
+
+
+def test_ids_are_slugs_of_their_chapter(cat: Catalog) -> None:
+    for concept in cat.concepts:
+        assert re.fullmatch(r"[a-z]+\.[a-z0-9-]+", concept.id), concept.id
+        assert concept.id.split(".")[0] == concept.chapter, concept.id
+
+
+def test_catalog_rejects_a_bad_verdict() -> None:
+    data = {
+        "chapter": [{"id": "x", "title": "X", "part": "python"}],
+        "concept": [
+            {
+                "id": "x.y",
+                "title": "t",
+                "chapter": "x",
+                "section": "s",
+                "python": "parity/x/y.py",
+                "dotnet": "X/Y.cs",
+                "claim": [{"text": "t", "verdict": "maybe", "evidence": ["a::b"]}],
+            }
+        ],
+    }
+    with pytest.raises(catalog.CatalogError, match="verdict 'maybe'"):
+        catalog.parse(data)
+
+
+def test_unknown_id_suggests_the_closest(cat: Catalog) -> None:
+    with pytest.raises(catalog.UnknownConcept, match=r"did you mean: plinq\.sum"):
+        cat.get("plinq.su")
