@@ -127,5 +127,5 @@ def test_catalog_rejects_a_bad_verdict() -> None:
 
 
 def test_unknown_id_suggests_the_closest(cat: Catalog) -> None:
-    with pytest.raises(catalog.UnknownConcept, match=r"did you mean: plinq\.sum"):
+    with pytest.raises(catalog.UnknownConcept, match=r"closest: plinq\.sum"):
         cat.get("plinq.su")

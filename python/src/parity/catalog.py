@@ -24,8 +24,8 @@ class CatalogError(ValueError):
 
 class UnknownConcept(LookupError):
     def __init__(self, concept_id: str, closest: list[str]) -> None:
-        hint = f"; did you mean: {', '.join(closest)}?" if closest else "; `invoke list` shows every id"
-        super().__init__(f"unknown concept {concept_id!r}{hint}")
+        hint = f"; closest: {', '.join(closest)}" if closest else ""
+        super().__init__(f"unknown concept {concept_id!r}{hint} (`invoke list` shows every id)")
         self.closest = closest
 
 
@@ -88,9 +88,15 @@ class Catalog:
             if concept.id == concept_id:
                 return concept
         ids = [c.id for c in self.concepts]
-        close = difflib.get_close_matches(concept_id, ids, n=3, cutoff=0.5)
-        close += [i for i in ids if concept_id and i.startswith(concept_id) and i not in close]
-        raise UnknownConcept(concept_id, close[:3])
+        # Ids that start with what was typed first, then the most similar ones.
+        ranked = sorted(
+            ids,
+            key=lambda i: (
+                not i.startswith(concept_id),
+                -difflib.SequenceMatcher(None, concept_id, i).ratio(),
+            ),
+        )
+        raise UnknownConcept(concept_id, ranked[:3])
 
     def in_chapter(self, chapter: str) -> list[Concept]:
         return [c for c in self.concepts if c.chapter == chapter]

@@ -1,0 +1,206 @@
+"""Running concepts as separate processes, the way `invoke run` and `invoke run-all` do.
+
+Each run is a fresh process: `python -m parity.<chapter>.<slug>` for Python (concepts fork and
+spawn, so they get an interpreter of their own), `dotnet Parity.Cli.dll run ID` or
+`python -m parity.bridge run ID` for .NET. Each run gets its own process group (POSIX) or
+process tree (Windows); whatever is left of it when the run ends is killed and reported,
+so nothing started by a run outlives it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import psutil
+
+from parity import dotnet
+from parity.catalog import ROOT, Concept
+
+Language = Literal["python", "dotnet"]
+Via = Literal["cli", "bridge"]
+LANGUAGES: tuple[Language, ...] = ("python", "dotnet")
+VIAS: tuple[Via, ...] = ("cli", "bridge")
+RUN_ALL_TIME_SCALE = 0.1
+LEFTOVER_GRACE = 1.0  # seconds a run's helpers (fork server, resource tracker) get to exit
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    language: Language
+    ok: bool
+    seconds: float
+    output: str
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def command(concept: Concept, language: Language, via: Via) -> list[str]:
+    if language == "python":
+        assert concept.module is not None
+        return [sys.executable, "-m", concept.module]
+    if via == "bridge":
+        return [sys.executable, "-m", "parity.bridge", "run", concept.id]
+    return [dotnet.dotnet_exe(), str(dotnet.CLI_DLL), "run", concept.id]
+
+
+def _kill_leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> int:
+    """Kill what remains of a run; returns how many processes had to be killed."""
+    killed = 0
+    if os.name == "posix":
+        deadline = time.monotonic() + LEFTOVER_GRACE
+        while True:
+            try:
+                os.killpg(proc.pid, 0)  # anything still in the run's process group?
+            except (ProcessLookupError, PermissionError):
+                return 0
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+        leftovers = [p for p in psutil.process_iter(["pid"]) if _pgid(p.pid) == proc.pid]
+        killed = len(leftovers)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        return killed
+    deadline = time.monotonic() + LEFTOVER_GRACE
+    while any(p.is_running() for p in tree) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    for p in tree:
+        try:
+            if p.is_running():
+                p.kill()
+                killed += 1
+        except psutil.NoSuchProcess:
+            pass
+    return killed
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except (ProcessLookupError, PermissionError):
+        return None
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return list(psutil.Process(pid).children(recursive=True))
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[bool, list[psutil.Process]]:
+    """Wait for the run's main process: (timed out?, its descendants as last seen).
+
+    On Windows the descendants are sampled while waiting: once the parent is gone they can no
+    longer be found from it, and there is no process group to sweep as on POSIX.
+    """
+    deadline = time.monotonic() + timeout
+    tree: list[psutil.Process] = []
+    while True:
+        remaining = max(0.0, deadline - time.monotonic())
+        try:
+            proc.wait(timeout=min(0.1, remaining) if os.name == "nt" else remaining)
+            return False, tree
+        except subprocess.TimeoutExpired:
+            tree = _descendants(proc.pid)
+        if time.monotonic() >= deadline:
+            return True, tree
+
+
+def run(
+    concept: Concept,
+    language: Language,
+    *,
+    via: Via = "cli",
+    time_scale: float = 1.0,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Result:
+    """Run one side of one concept and collect its output; never raises for a failing concept."""
+    env = {
+        **os.environ,
+        "PARITY_TIME_SCALE": repr(time_scale),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
+        "DOTNET_NOLOGO": "1",
+    }
+    extra: dict[str, object] = (
+        {"start_new_session": True}
+        if os.name == "posix"
+        else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined,unused-ignore]
+    )
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(
+            command(concept, language, via),
+            cwd=ROOT,
+            env=env,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **extra,
+        )  # type: ignore[call-overload]
+    except (OSError, dotnet.DotnetMissing) as exc:
+        return Result(concept.id, language, False, 0.0, f"could not start: {exc}")
+    # Read the pipes in threads and wait for the process itself, not for EOF: a leftover
+    # grandchild holding the pipes open must not keep the run waiting.
+    streams: dict[str, list[str]] = {"out": [], "err": []}
+    readers = [
+        threading.Thread(target=lambda f=f, acc=acc: acc.append(f.read()), daemon=True)
+        for f, acc in ((proc.stdout, streams["out"]), (proc.stderr, streams["err"]))
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out, tree = _wait(proc, timeout)
+    seconds = time.perf_counter() - started
+    if timed_out:
+        proc.kill()
+        proc.wait()
+    killed = _kill_leftovers(proc, tree)
+    for reader in readers:
+        reader.join(timeout=5)
+    stdout, stderr = "".join(streams["out"]), "".join(streams["err"])
+    ok = proc.returncode == 0 and not timed_out
+    if timed_out:
+        stderr += f"\ntimed out after {timeout:g} s"
+    if killed:
+        ok = False
+        stderr += f"\n{killed} process(es) outlived the run and were killed"
+    output = stdout + (("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else "")
+    return Result(concept.id, language, ok, round(seconds, 3), output)
+
+
+def run_many(
+    jobs: Iterable[tuple[Concept, Language]],
+    *,
+    via: Via = "cli",
+    time_scale: float,
+    workers: int,
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Run many (concept, language) pairs, `workers` at a time; results keep the input order."""
+    pairs = list(jobs)
+
+    def one(pair: tuple[Concept, Language]) -> Result:
+        result = run(pair[0], pair[1], via=via, time_scale=time_scale)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(one, pairs))

@@ -1,0 +1,98 @@
+"""The invoke tasks and the runner, as a user meets them: exit codes, one-line errors, the JSON
+report, and no process left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from parity import catalog, runner
+from parity.catalog import ROOT
+
+INVOKE = [sys.executable, "-m", "invoke"]
+
+
+def _invoke(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*INVOKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "nope"), "parity: unknown concept 'nope'; closest: "),
+        (("run", "plinq.su"), "parity: unknown concept 'plinq.su'; closest: plinq.sum"),
+        (("run", "plinq.sum", "--lang", "rust"), "parity: bad --lang 'rust'; expected py, dotnet or both"),
+        (("run", "plinq.sum", "--via", "pipe"), "parity: bad --via 'pipe'; expected cli or bridge"),
+        (("run", "plinq.sum", "--time-scale", "-1"), "parity: bad --time-scale '-1'"),
+        (("run-all", "--only", "zzz"), "parity: no concept id starts with 'zzz'"),
+    ],
+)
+def test_bad_input_gets_one_line_and_a_nonzero_exit(args: tuple[str, ...], message: str) -> None:
+    result = _invoke(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(message)
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_list_shows_every_catalog_id_first() -> None:
+    result = _invoke("list")
+    assert result.returncode == 0
+    ids = [line.split()[0] for line in result.stdout.splitlines()]
+    assert ids == [c.id for c in catalog.load().concepts]
+
+
+def test_run_all_writes_the_documented_report(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = _invoke("run-all", "--only", "plinq.sum", "--json", str(report))
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["ok"] is True
+    assert data["time_scale"] == runner.RUN_ALL_TIME_SCALE
+    rows = data["results"]
+    assert {(r["id"], r["language"]) for r in rows} == {("plinq.sum", "python"), ("plinq.sum", "dotnet")}
+    for row in rows:
+        assert set(row) == {"id", "language", "ok", "seconds", "output"}
+        assert row["ok"] is True
+        assert isinstance(row["seconds"], float)
+        assert "499999500000" in row["output"]
+
+
+def test_run_kills_and_reports_what_outlives_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.name != "posix":
+        pytest.skip("leftovers are found through the run's process group, a POSIX notion")
+    # A "concept" that leaves a grandchild sleeping behind it.
+    leaky = (
+        "import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', "
+        "'import time; time.sleep(60)']); print(p.pid)"
+    )
+    monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", leaky])
+    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=30)
+    grandchild = int(result.output.splitlines()[0])
+    assert not result.ok
+    assert "1 process(es) outlived the run and were killed" in result.output
+    deadline = time.monotonic() + 5
+    while psutil.pid_exists(grandchild) and time.monotonic() < deadline:
+        if psutil.Process(grandchild).status() == psutil.STATUS_ZOMBIE:
+            break
+        time.sleep(0.02)
+    assert not psutil.pid_exists(grandchild) or psutil.Process(grandchild).status() == psutil.STATUS_ZOMBIE
+
+
+def test_run_times_out_and_kills(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"])
+    started = time.perf_counter()
+    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=0.5)
+    assert not result.ok
+    assert "timed out after 0.5 s" in result.output
+    assert time.perf_counter() - started < 10
