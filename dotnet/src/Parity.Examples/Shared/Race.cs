@@ -69,32 +69,10 @@ public static class Race
             How.Lock => AddWithLock,
             _ => throw new ArgumentOutOfRangeException(nameof(how), how, null),
         };
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        // Not disposed on a time-out: a worker may still be waiting on it.
-        var startLine = new Barrier(workers);
-        var threads = Enumerable.Range(0, workers)
-            .Select(_ => new Thread(() =>
-            {
-                if (startLine.SignalAndWait(limit))
-                {
-                    add(counter, iterations);
-                }
-            })
-            { IsBackground = true })
-            .ToList();
-        threads.ForEach(t => t.Start());
-        // The equivalent of join(timeout) for every child.
-        var deadline = DateTime.UtcNow + limit;
-        if (!threads.All(t => t.Join(Max(deadline - DateTime.UtcNow, TimeSpan.Zero))))
-        {
-            throw new TimeoutException($"the workers did not finish within {limit}");
-        }
-        startLine.Dispose();
+        LinedUpThreads.Run(workers, () => add(counter, iterations), timeout ?? TimeSpan.FromSeconds(60));
         return Volatile.Read(ref counter.Value);
     }
     // </run>
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public static Task RunAsync(ConceptContext ctx)
     {
