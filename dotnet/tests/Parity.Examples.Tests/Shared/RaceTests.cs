@@ -1,0 +1,34 @@
+using Parity.Examples.Shared;
+
+namespace Parity.Examples.Tests.Shared;
+
+public sealed class RaceTests
+{
+    // Enough work that the lined-up threads overlap for a long while; only the bound is asserted.
+    internal const int Many = 200_000;
+
+    [Fact]
+    public void Unlocked_ManyIncrements_NeverExceedsTheIdeal()
+    {
+        var total = Race.Count(Race.How.Unlocked, iterations: Many);
+        Assert.InRange(total, 1, Race.Workers * Many);
+    }
+
+    [Theory]
+    [InlineData(Race.How.Interlocked)]
+    [InlineData(Race.How.Lock)]
+    public void Locked_ManyIncrements_IsExact(Race.How how)
+    {
+        Assert.Equal(Race.Workers * Many, Race.Count(how, iterations: Many));
+    }
+
+    [Fact]
+    public async Task Run_ArticleNumbers_LockedLinesShow5000()
+    {
+        var ctx = Ctx.Create(out var output);
+        await Race.RunAsync(ctx);
+        var text = output.ToString();
+        Assert.Contains("Interlocked.Increment:      5000", text, StringComparison.Ordinal);
+        Assert.Contains("lock (gate) { counter++ }:  5000", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,161 @@
+"""shared.manager: a dict and a list kept by a Manager's server process, changed through proxies.
+
+A Manager starts a server process that owns ordinary Python objects; every other process holds
+a proxy and each method call is a round trip to the server. Proxies pickle, so unlike a
+Value they can be passed to Pool tasks.
+
+Two things the article's listing hides:
+- It submits the writer and the reader as two apply_async tasks. They run on different
+  workers at the same time, so the reader may run first (or halfway) and print an empty dict.
+  Only waiting for the writer's result before starting the reader fixes the order.
+- `d["year"] += 1` is a read call and a write call: from 5 processes at once, updates are lost
+  unless a lock is held around both. A multiprocessing.Lock() may be handed to Process
+  children but not to Pool tasks (RuntimeError); a Manager's Lock() works in both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from parity.common.mp import Context, context
+from parity.common.process_group import run_all
+
+TIMEOUT = 30.0
+PROCESSES = 5
+ITERATIONS = 100  # the article's: 5 processes x 100 increments
+START_YEAR = 2000
+
+Proxy = Any  # DictProxy / ListProxy / a lock proxy: dynamic classes typeshed cannot describe
+
+
+# <pool-tasks>
+def write(d: Proxy, items: Proxy) -> None:
+    d[1] = "1"
+    d["2"] = 2
+    d[0.25] = None
+    items.reverse()
+
+
+def read(d: Proxy, items: Proxy) -> tuple[dict[Any, Any], list[Any]]:
+    return d.copy(), items[:]  # copies made in the server: one round trip each
+
+
+def as_the_article(ctx: Context) -> tuple[tuple[dict[Any, Any], list[Any]], dict[Any, Any], list[Any]]:
+    """Writer and reader submitted together; returns (what the reader saw, final dict, final list)."""
+    with ctx.Manager() as manager:
+        d, items = manager.dict(), manager.list(range(10))
+        with ctx.Pool(2) as pool:
+            writing = pool.apply_async(write, (d, items))
+            reading = pool.apply_async(read, (d, items))  # may well run before the writer
+            writing.get(TIMEOUT)
+            seen = reading.get(TIMEOUT)
+        return seen, d.copy(), items[:]
+
+
+def in_order(ctx: Context) -> tuple[dict[Any, Any], list[Any]]:
+    """The article's output, guaranteed: wait for the writer before submitting the reader."""
+    with ctx.Manager() as manager:
+        d, items = manager.dict(), manager.list(range(10))
+        with ctx.Pool(2) as pool:
+            pool.apply_async(write, (d, items)).get(TIMEOUT)
+            return pool.apply_async(read, (d, items)).get(TIMEOUT)
+
+
+# </pool-tasks>
+
+
+def _write_after(d: Proxy, items: Proxy, reader_done: Proxy) -> None:
+    if not reader_done.wait(TIMEOUT):
+        raise TimeoutError("the reader never finished")
+    write(d, items)
+
+
+def _read_then_signal(d: Proxy, items: Proxy, reader_done: Proxy) -> tuple[dict[Any, Any], list[Any]]:
+    try:
+        return read(d, items)
+    finally:
+        reader_done.set()
+
+
+def reader_first(ctx: Context) -> tuple[dict[Any, Any], list[Any]]:
+    """Force the order the article's listing allows too: the reader runs before the writer."""
+    with ctx.Manager() as manager:
+        d, items, reader_done = manager.dict(), manager.list(range(10)), manager.Event()
+        with ctx.Pool(2) as pool:
+            writing = pool.apply_async(_write_after, (d, items, reader_done))
+            seen = pool.apply_async(_read_then_signal, (d, items, reader_done)).get(TIMEOUT)
+            writing.get(TIMEOUT)
+        return seen
+
+
+# <year>
+def add_years(d: Proxy, lock: Proxy | None, iterations: int) -> None:
+    for _ in range(iterations):
+        with lock if lock is not None else contextlib.nullcontext():
+            d["year"] += 1  # __getitem__ then __setitem__: two calls to the server
+
+
+def years(ctx: Context, lock: str, runner: str = "process", iterations: int = ITERATIONS) -> int:
+    """5 children add 1 to d["year"] `iterations` times each; returns the final year.
+
+    lock: "none", "multiprocessing" (ctx.Lock(), as the article) or "manager" (manager.Lock()).
+    runner: "process" (Process children, as the article) or "pool" (apply_async tasks).
+    """
+    with ctx.Manager() as manager:
+        d = manager.dict({"year": START_YEAR})
+        chosen = {"none": None, "multiprocessing": ctx.Lock(), "manager": manager.Lock()}[lock]
+        args = (d, chosen, iterations)
+        if runner == "process":
+            run_all([ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)], TIMEOUT)
+        else:
+            with ctx.Pool(PROCESSES) as pool:
+                tasks = [pool.apply_async(add_years, args) for _ in range(PROCESSES)]
+                for task in tasks:
+                    task.get(TIMEOUT)  # a Lock that cannot be pickled for a task raises here
+        return int(d["year"])
+
+
+# </year>
+
+
+def seconds_per_read(ctx: Context, reads: int = 2000) -> tuple[float, float]:
+    """(shared-memory Value, Manager Value): the average time of one read of .value."""
+
+    def timed(read_value: Callable[[], object]) -> float:
+        start = time.perf_counter()
+        for _ in range(reads):
+            read_value()
+        return (time.perf_counter() - start) / reads
+
+    shared = ctx.Value("i", 0)
+    with ctx.Manager() as manager:
+        proxied = manager.Value("i", 0)
+        return timed(lambda: shared.value), timed(lambda: proxied.value)
+
+
+def main() -> None:
+    ctx = context()
+    seen, final_d, final_l = as_the_article(ctx)
+    print(f"[article] reader saw {seen[0]} {seen[1]}; afterwards {final_d} {final_l}")
+    d, items = in_order(ctx)
+    print(f"[in order] reader saw {d} {items}")
+    d, items = reader_first(ctx)
+    print(f"[reader first] reader saw {d} {items}")
+    ideal = START_YEAR + PROCESSES * ITERATIONS
+    print(f"year, {PROCESSES} processes x {ITERATIONS} += 1, ideal {ideal}")
+    print(f"year without a lock: {years(ctx, 'none')}")
+    print(f"year with a multiprocessing.Lock, Process children: {years(ctx, 'multiprocessing')}")
+    print(f"year with manager.Lock(), Pool tasks: {years(ctx, 'manager', 'pool')}")
+    try:
+        years(ctx, "multiprocessing", "pool")
+    except RuntimeError as error:
+        print(f"multiprocessing.Lock passed to Pool tasks: RuntimeError: {error}")
+    shared, proxied = seconds_per_read(ctx)
+    print(f"one read: shared Value {shared * 1e6:.2f} us, Manager Value {proxied * 1e6:.1f} us")
+
+
+if __name__ == "__main__":
+    main()
