@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Subprocess;
+
+/// <summary>
+/// subprocess.communicate: drive an interactive child through stdin and stdout. .NET has no
+/// communicate(): start reading stdout and stderr, write the input, close stdin (the child's end
+/// of file), then wait with a deadline. Like communicate(timeout=...), a cancelled
+/// WaitForExitAsync leaves the child running: kill it, then the pending reads return what it wrote.
+/// The child is a copy of this program speaking a tiny line protocol (.NET ships no REPL).
+/// </summary>
+[Concept("subprocess.communicate")]
+public static class Communicate
+{
+    public sealed record Conversation(string Stdout, string Stderr, bool TimedOut, bool AliveAfterTimeout, int ExitCode);
+
+    private static readonly TimeSpan CollectTimeout = TimeSpan.FromSeconds(30);
+
+    public static ProcessStartInfo Session()
+    {
+        var info = SelfLauncher.StartInfo("subprocess.communicate");
+        info.RedirectStandardInput = true;
+        return info;
+    }
+
+    // <communicate>
+    /// <summary>Feeds <paramref name="input"/> to a fresh session and reads everything it answers.</summary>
+    public static async Task<Conversation> ConverseAsync(string input, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var child = Process.Start(Session()) ?? throw new InvalidOperationException("the session did not start");
+        var stdout = child.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = child.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        bool timedOut = false, alive = false;
+        try
+        {
+            await child.StandardInput.WriteAsync(input.AsMemory(), deadline.Token);
+            child.StandardInput.Close(); // end of file: the session may finish
+            await child.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = true;
+            alive = !child.HasExited; // the wait gave up, the child did not
+            child.Kill(entireProcessTree: true);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+        }
+        // After the exit (or the kill) the pipes reach end of file: collect, with a limit.
+        await child.WaitForExitAsync(CancellationToken.None).WaitAsync(CollectTimeout, CancellationToken.None);
+        var (output, errors) = (await stdout.WaitAsync(CollectTimeout, CancellationToken.None), await stderr.WaitAsync(CollectTimeout, CancellationToken.None));
+        return new Conversation(output, errors, timedOut, alive, child.ExitCode);
+    }
+    // </communicate>
+
+    public const string Hello = "hello\nsum 2 2\n";
+    public const string Stuck = "working...\nstall\n";
+
+    // <main>
+    public static async Task RunAsync(ConceptContext ctx)
+    {
+        var talk = await ConverseAsync(Hello, TimeSpan.FromSeconds(30), ctx.CancellationToken);
+        ctx.Out.WriteLine($"stdout='{talk.Stdout.ReplaceLineEndings("\\n")}' prompts on stderr={talk.Stderr.Split('>').Length - 1}");
+
+        var stuck = await ConverseAsync(Stuck, ctx.Seconds(1.0), ctx.CancellationToken);
+        ctx.Out.WriteLine($"timed out={stuck.TimedOut}, still running then={stuck.AliveAfterTimeout}");
+        ctx.Out.WriteLine($"collected after kill: stdout='{stuck.Stdout.ReplaceLineEndings("\\n")}' exit code={stuck.ExitCode}");
+    }
+    // </main>
+
+    // <child>
+    /// <summary>The session: one answer per line; "stall" stops reading, like a hung program.</summary>
+    public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
+    {
+        var prompt = Console.Error; // prompts go to stderr, like Python's REPL
+        await prompt.WriteAsync("> ");
+        while (await Console.In.ReadLineAsync(ctx.CancellationToken) is { } line)
+        {
+            switch (line.Split(' '))
+            {
+                case ["stall"]:
+                    await Task.Delay(TimeSpan.FromSeconds(600), ctx.CancellationToken);
+                    return 0;
+                case ["sum", .. var numbers]:
+                    ctx.Out.WriteLine(numbers.Sum(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                default:
+                    ctx.Out.WriteLine(line);
+                    break;
+            }
+            await prompt.WriteAsync("> ");
+        }
+        return 0;
+    }
+    // </child>
+}

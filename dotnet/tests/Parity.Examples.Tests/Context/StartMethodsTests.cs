@@ -1,0 +1,37 @@
+using Parity.Examples.Context;
+
+namespace Parity.Examples.Tests.Context;
+
+public sealed class StartMethodsTests
+{
+    [Fact]
+    public async Task EveryUnit_RunsTheWork_AndGivesTheSameAnswer()
+    {
+        var timings = await StartMethods.MeasureAsync(processRuns: 1, inProcessRuns: 3, CancellationToken.None);
+
+        Assert.Equal(3, timings.Count);
+        Assert.All(timings, t => Assert.Equal("hello", t.Answer));
+    }
+
+    [Fact]
+    public async Task Process_CostsFarMoreToStartThanAThread()
+    {
+        var timings = await StartMethods.MeasureAsync(processRuns: 3, inProcessRuns: 9, CancellationToken.None);
+        var process = timings.Single(t => t.Unit.StartsWith("process", StringComparison.Ordinal)).Median;
+        var thread = timings.Single(t => t.Unit == "thread").Median;
+
+        // Typically 100x or more: a new runtime loads and JIT-compiles; a thread is one OS call.
+        Assert.True(process > thread * 5, $"process {process.TotalMilliseconds} ms, thread {thread.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task RunAsync_ReportsEveryUnit()
+    {
+        var ctx = Ctx.Create(out var output);
+        await StartMethods.RunAsync(ctx);
+        var text = output.ToString();
+        Assert.Contains("process (a fresh runtime, like spawn)", text, StringComparison.Ordinal);
+        Assert.Contains("  thread", text, StringComparison.Ordinal);
+        Assert.Contains("task (thread pool)", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,1 @@
+"""context: start methods (fork, spawn, forkserver) and multiprocessing logging."""

@@ -1,0 +1,189 @@
+"""context.start-methods: fork, spawn and forkserver, how to choose one, and what each costs.
+
+- fork (POSIX): the child is a copy of the parent, memory, threads' locks and open files included.
+- spawn (everywhere): the child is a fresh interpreter that imports what the target needs.
+- forkserver (POSIX): a single-threaded server process, started once, forks each child.
+
+Choose with `get_context(method)`, which returns an object with the same API as the module and
+can be used next to other contexts; `set_start_method(method)` fixes the module-wide default
+once per program, and a second call raises RuntimeError unless force=True. The defaults:
+Windows and macOS spawn; other POSIX systems fork until Python 3.13, forkserver from 3.14.
+The measurement below starts a child with each method a few times and compares the medians.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import dataclass
+
+from parity.common.mp import Context, context
+
+TIMEOUT = 30.0
+
+
+# <child>
+# Set when this module is imported: a forked child inherits the parent's value, a spawned
+# child imports the module afresh and gets its own pid.
+IMPORTED_IN_PID = os.getpid()
+
+
+def hello(queue: multiprocessing.Queue[tuple[str, bool]]) -> None:
+    """The article's target: send a greeting back, and whether we imported this module ourselves."""
+    queue.put(("hello", os.getpid() == IMPORTED_IN_PID))
+
+
+# </child>
+
+
+# <start-once>
+def start_once(ctx: Context) -> tuple[tuple[str, bool], float]:
+    """Start one child with this context; return its answer and the seconds start-to-join took."""
+    queue: multiprocessing.Queue[tuple[str, bool]] = ctx.Queue()
+    began = time.perf_counter()
+    child = ctx.Process(target=hello, args=(queue,))
+    child.start()
+    try:
+        answer = queue.get(timeout=TIMEOUT)
+    finally:
+        child.join(TIMEOUT)
+        if child.is_alive():
+            child.kill()
+            child.join(TIMEOUT)
+    return answer, time.perf_counter() - began
+
+
+def median_start(ctx: Context, runs: int = 3) -> float:
+    """Median seconds to start, hear from and join a child: one slow outlier does not count."""
+    return statistics.median(start_once(ctx)[1] for _ in range(runs))
+
+
+# </start-once>
+
+
+# <defaults>
+def expected_default(platform: str, version: tuple[int, int]) -> str:
+    """The default start method of CPython `version` on `platform` (sys.platform)."""
+    if platform == "win32":
+        return "spawn"
+    if platform == "darwin":
+        return "spawn" if version >= (3, 8) else "fork"
+    return "forkserver" if version >= (3, 14) else "fork"
+
+
+def _fresh(code: str) -> str:
+    """Run `code` in a fresh interpreter (never in ours: the default can be set only once)."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    return done.stdout
+
+
+def default_in_fresh_interpreter() -> str:
+    return _fresh("import multiprocessing as mp; print(mp.get_start_method())").strip()
+
+
+# </defaults>
+
+
+# <set-twice>
+SET_TWICE = """
+    import multiprocessing as mp
+
+    def attempt(label, method, **kwargs):
+        try:
+            mp.set_start_method(method, **kwargs)
+            print(f"{label}: ok, now {mp.get_start_method()}")
+        except RuntimeError as error:
+            print(f"{label}: RuntimeError: {error}")
+
+    attempt("first call", "spawn")
+    attempt("second call, same method", "spawn")
+    attempt("third call, force=True", "spawn", force=True)
+    mp.set_start_method(None, force=True)  # back to 'not set yet'
+    mp.Queue()  # using the default context fixes the method too
+    attempt("after mp.Queue()", "spawn")
+"""
+
+
+def set_start_method_twice() -> list[str]:
+    """What set_start_method says when called more than once, in a fresh interpreter."""
+    return _fresh(SET_TWICE).splitlines()
+
+
+# </set-twice>
+
+
+# <article-programs>
+# The article timed whole programs: one calls set_start_method('spawn'), one get_context('spawn'),
+# and one (the fast one) the default, fork on Linux up to 3.13. The first two do the same work.
+PROGRAM = """
+    import multiprocessing as mp
+    from parity.context.start_methods import hello
+
+    if __name__ == "__main__":
+        {setup}
+        q = ctx.Queue()
+        p = ctx.Process(target=hello, args=(q,))
+        p.start()
+        print(q.get(timeout=30))
+        p.join(30)
+"""
+ARTICLE_SETUPS = {
+    "set_start_method('spawn')": "mp.set_start_method('spawn'); ctx = mp",
+    "get_context('spawn')": "ctx = mp.get_context('spawn')",
+}
+
+
+@dataclass(frozen=True)
+class ProgramTiming:
+    setup: str
+    median_seconds: float
+    answer: str
+
+
+def time_article_programs(runs: int = 3) -> list[ProgramTiming]:
+    """Run each program `runs` times in fresh interpreters, interleaved so load hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in ARTICLE_SETUPS}
+    answers: dict[str, str] = {}
+    for _ in range(runs):
+        for name, setup in ARTICLE_SETUPS.items():
+            began = time.perf_counter()
+            answers[name] = _fresh(PROGRAM.replace("{setup}", setup)).strip()
+            times[name].append(time.perf_counter() - began)
+    return [ProgramTiming(name, statistics.median(times[name]), answers[name]) for name in ARTICLE_SETUPS]
+
+
+# </article-programs>
+
+
+# <main>
+def main() -> None:
+    print(f"default start method here: {default_in_fresh_interpreter()} (Python {sys.version.split()[0]})")
+    medians = {method: median_start(context(method)) for method in multiprocessing.get_all_start_methods()}
+    fastest = min(medians.values())
+    for method, seconds in medians.items():
+        print(f"  {method:<10} median start {seconds * 1000:7.1f} ms  x{seconds / fastest:5.1f}")
+
+    for line in set_start_method_twice():
+        print(f"  {line}")
+
+    print("the article's two spawn programs, whole-program wall time:")
+    for timing in time_article_programs(runs=1):
+        print(f"  {timing.setup:<26} {timing.median_seconds * 1000:7.1f} ms -> {timing.answer}")
+
+
+# </main>
+
+
+if __name__ == "__main__":
+    main()

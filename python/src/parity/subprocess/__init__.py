@@ -1,0 +1,1 @@
+"""subprocess: running other programs (run, communicate, pipelines)."""

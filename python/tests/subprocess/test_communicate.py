@@ -1,0 +1,51 @@
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from parity.subprocess import communicate
+
+from ..conftest import RunConcept
+
+
+def test_communicate_feeds_the_repl_and_reads_everything_it_answers() -> None:
+    talk = communicate.converse(communicate.HELLO, timeout=30)
+    assert not talk.timed_out
+    assert talk.stdout == "hello\n4\n"
+    assert talk.stderr.count(">>>") == 3  # one prompt per line, and one before end of file
+    assert talk.returncode == 0
+
+
+def test_on_timeout_the_child_keeps_running_until_killed_and_output_is_collected() -> None:
+    stuck = communicate.converse(communicate.STUCK, timeout=2.0)
+    assert stuck.timed_out
+    assert stuck.alive_after_timeout, "communicate(timeout=...) must not kill the child"
+    # The second communicate() after kill() returns what the child printed before the deadline.
+    assert stuck.stdout == "working...\n"
+    if sys.platform == "win32":
+        assert stuck.returncode != 0
+    else:
+        assert stuck.returncode == -signal.SIGKILL
+
+
+def test_timeout_expired_is_not_a_timeout_error() -> None:
+    assert not issubclass(subprocess.TimeoutExpired, TimeoutError)
+    assert subprocess.TimeoutExpired.__mro__[1] is subprocess.SubprocessError
+    with communicate.start_repl() as child:
+        try:
+            with pytest.raises(subprocess.TimeoutExpired):
+                communicate.article_style(child, communicate.STUCK, timeout=0.2)
+            # The article's `except TimeoutError` never ran, so nobody killed the child.
+            assert child.poll() is None
+        finally:
+            child.kill()
+            child.communicate(timeout=30)
+
+
+def test_main_shows_the_three_cases(run_module: RunConcept) -> None:
+    result = run_module("parity.subprocess.communicate")
+    assert result.returncode == 0, result.stderr
+    assert "stdout='hello\\n4\\n'" in result.stdout
+    assert "timed out=True, still running then=True" in result.stdout
+    assert "`except TimeoutError` did not catch TimeoutExpired" in result.stdout

@@ -1,0 +1,119 @@
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+import psutil
+import pytest
+
+from parity.subprocess import run
+
+from ..conftest import RunConcept
+
+
+def test_completed_process_holds_args_exit_code_and_captured_text() -> None:
+    done = run.run_captured(run.GREET)
+    assert isinstance(done, subprocess.CompletedProcess)
+    assert done.args == [sys.executable, "-c", run.GREET]
+    assert done.returncode == 0
+    words = done.stdout.split()
+    assert words[:2] == ["hello", "from"]
+    # A new process ran the command and the caller carried on: run() is not os.exec*.
+    assert int(words[2]) != os.getpid()
+    assert done.stderr == "a warning\n"
+    assert repr(done).startswith("CompletedProcess(args=[")
+
+
+def test_without_capture_output_the_streams_are_not_kept() -> None:
+    done = subprocess.run(run.python("pass"), timeout=30, check=False)
+    assert done.returncode == 0
+    assert done.stdout is None
+    assert done.stderr is None
+
+
+def test_check_true_raises_called_process_error_with_exit_code_and_stderr() -> None:
+    with pytest.raises(subprocess.CalledProcessError) as caught:
+        run.run_checked(run.FAIL)
+    error = caught.value
+    assert error.returncode == 3
+    assert error.stderr == "bad input\n"
+    assert error.cmd == run.python(run.FAIL)
+    assert str(error) == f"Command '{run.python(run.FAIL)}' returned non-zero exit status 3."
+    # Without check=True the same child is just a CompletedProcess with a non-zero code.
+    done = run.run_captured(run.FAIL)
+    assert done.returncode == 3
+    with pytest.raises(subprocess.CalledProcessError):
+        done.check_returncode()
+
+
+def _hanging_children() -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if run.HANG in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                found.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+def test_timeout_kills_the_child_and_raises_timeout_expired() -> None:
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired) as caught:
+        run.run_with_timeout(run.HANG, timeout=1.5)
+    elapsed = time.monotonic() - started
+    error = caught.value
+    assert 1.5 <= elapsed < 15  # the child would sleep 600 s
+    assert error.timeout == 1.5
+    assert str(error) == f"Command '{run.python(run.HANG)}' timed out after 1.5 seconds"
+    assert not _hanging_children(), "run() must kill the child on timeout"
+    assert not isinstance(error, TimeoutError)
+    # What the child printed before the deadline rides on the exception. On POSIX (3.8+) run()
+    # only waits after the kill, and the partial output is bytes even though text=True; on
+    # Windows run() still calls communicate() after the kill, which decodes it.
+    if sys.platform == "win32":
+        assert isinstance(error.stdout, str)
+        pid = int(error.stdout)
+    else:
+        assert isinstance(error.stdout, bytes)
+        pid = int(error.stdout.decode())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_os_popen_is_built_on_subprocess_not_the_other_way_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[subprocess.Popen[str]] = []
+
+    class RecordingPopen(subprocess.Popen[str]):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[call-overload]
+            made.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    with os.popen(f'"{sys.executable}" -c "print(42)"') as stream:
+        assert stream.read().strip() == "42"
+    assert len(made) == 1  # os.popen went through subprocess.Popen
+
+    def no_popen(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("subprocess.run must not use os.popen")
+
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "popen", no_popen)
+    assert run.run_captured("print('still fine')").stdout == "still fine\n"
+
+
+def test_the_older_api_still_works_without_deprecation_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert subprocess.check_output(run.python("print('old')"), text=True, timeout=30) == "old\n"
+        assert subprocess.call(run.python("raise SystemExit(4)"), timeout=30) == 4
+        with pytest.raises(subprocess.CalledProcessError, match="exit status 3"):
+            subprocess.check_call(run.python(run.FAIL), timeout=30, stderr=subprocess.DEVNULL)
+
+
+def test_main_runs_every_part(run_module: RunConcept) -> None:
+    result = run_module("parity.subprocess.run")
+    assert result.returncode == 0, result.stderr
+    assert "returncode=0" in result.stdout
+    assert "CalledProcessError: exit status 3, stderr='bad input'" in result.stdout
+    assert "TimeoutExpired after" in result.stdout
