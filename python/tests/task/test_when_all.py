@@ -1,8 +1,12 @@
 import asyncio
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from parity.common.http import Reply, serve
+from parity.common.http import HttpError, LoopbackServer, Reply, serve
 from parity.task import when_all
+from parity.task._http import serve_quietly
 
 DELAYS = (0.3, 0.1, 0.2)
 
@@ -27,6 +31,66 @@ def test_batch_takes_less_than_the_sum_of_delays() -> None:
     assert max(DELAYS) <= elapsed < sum(DELAYS)
 
 
+# Input order: a 500, a 404, a 200; the gated server answers the 404 at once and the others
+# only when the test releases them, so "the 404 fails first" holds whatever the machine's load.
+FAILING = ("/500/0", "/404/0", "/200/0")
+
+
+@contextmanager
+def _gated_server() -> Iterator[tuple[LoopbackServer, threading.Event]]:
+    release = threading.Event()
+
+    def handler(path: str, _n: int) -> Reply:
+        status = int(path.split("/")[1])
+        if status != 404:
+            release.wait(timeout=10)
+        return Reply(status, f"{status} after 0")
+
+    with serve_quietly(handler) as server:
+        try:
+            yield server, release
+        finally:
+            release.set()
+
+
+def test_gather_raises_the_first_failure_in_time_and_leaves_the_rest_running() -> None:
+    async def scenario(urls: list[str]) -> tuple[int, list[bool], list[bool]]:
+        error, tasks = await when_all.gather_first_error(urls)
+        running = [not t.done() for t in tasks]
+        release.set()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+        return error.status, running, [t.cancelled() for t in tasks]
+
+    with _gated_server() as (server, release):
+        status, running, cancelled = asyncio.run(scenario([server.url(p) for p in FAILING]))
+        requests = server.requests
+    assert status == 404  # first in time, although the 500 comes first in the input
+    assert running == [True, False, True]  # gather did not stop the 500 and the 200
+    assert cancelled == [False, False, False]  # ...and they ran to their own end
+    assert requests == 3
+
+
+def test_gather_with_return_exceptions_gives_every_outcome_in_input_order() -> None:
+    with _gated_server() as (server, release):
+        release.set()
+        outcomes = asyncio.run(when_all.gather_every_outcome([server.url(p) for p in FAILING]))
+    assert [type(o) for o in outcomes] == [HttpError, HttpError, str]
+    assert [getattr(o, "status", o) for o in outcomes] == [500, 404, "200 after 0"]
+
+
+def test_task_group_raises_an_exception_group_and_cancels_the_siblings() -> None:
+    with _gated_server() as (server, _release):
+        group, tasks = asyncio.run(when_all.task_group_errors([server.url(p) for p in FAILING]))
+    assert isinstance(group, ExceptionGroup)
+    assert [e.status for e in group.exceptions] == [404]  # the 500 had not happened yet
+    assert [t.cancelled() for t in tasks] == [True, False, True]
+
+
 def test_main_prints_pages_in_input_order(capsys) -> None:  # type: ignore[no-untyped-def]
     when_all.main()
-    assert "pages (input order): page 3, page 1, page 2" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "pages (input order): page 3, page 1, page 2" in out
+    # Which error comes first in time depends on timing here; the gated tests above pin it down.
+    assert "gather raised HttpError" in out
+    assert "gather(return_exceptions=True): ['HttpError 500', 'HttpError 404', \"'200 after 6'\"]" in out
+    assert "TaskGroup raised ['HttpError" in out

@@ -6,6 +6,9 @@ namespace Parity.Examples.Tasks;
 /// task.when-all: start several downloads at once and wait for all of them. The server is a
 /// loopback one this concept starts itself; each endpoint answers after its own delay, so the
 /// whole batch takes about as long as the slowest download, not the sum of them.
+/// When downloads fail, <c>await Task.WhenAll</c> waits for every task, then throws only the
+/// first exception in INPUT order; every exception is in the returned task's
+/// Exception.InnerExceptions, so keep a reference to that task when you need them all.
 /// </summary>
 [Concept("task.when-all")]
 public static class WhenAll
@@ -19,6 +22,36 @@ public static class WhenAll
     }
     // </fetch-all>
 
+    /// <summary>Input order: a 500 after 0.5 s, a 404 after 0.1 s (fails first), a 200 after 0.6 s.</summary>
+    public static readonly IReadOnlyList<string> FailingBatch = ["/500/5", "/404/1", "/200/6"];
+
+    // <errors>
+    /// <summary>What <c>await Task.WhenAll</c> throws, and every failure the returned task holds.</summary>
+    public static async Task<(HttpRequestException Thrown, IReadOnlyList<Exception> All)> FailuresAsync(
+        HttpClient client, IEnumerable<Uri> urls, CancellationToken cancellationToken)
+    {
+        var all = Task.WhenAll(urls.Select(url => client.GetStringAsync(url, cancellationToken)));
+        try
+        {
+            await all;
+        }
+        catch (HttpRequestException first)
+        {
+            // await unwraps the AggregateException and rethrows its first inner exception only.
+            return (first, all.Exception!.InnerExceptions);
+        }
+        throw new InvalidOperationException("expected a failure");
+    }
+    // </errors>
+
+    /// <summary>/STATUS/N answers STATUS after N tenths of a second (scaled).</summary>
+    public static Func<string, int, HttpReply> StatusEndpoint(ConceptContext ctx) => (path, _) =>
+    {
+        var parts = path.Split('/');
+        var tenths = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        return new HttpReply(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), $"{parts[1]} after {tenths}", ctx.Seconds(tenths / 10.0));
+    };
+
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -30,10 +63,17 @@ public static class WhenAll
         });
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         int[] delays = [3, 1, 2];
+        // Warm up first: the very first request pays for JIT and connection setup, not for concurrency.
+        await client.GetStringAsync(server.Url("/slow/0"), ctx.CancellationToken);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var pages = await DownloadAllAsync(client, delays.Select(d => server.Url($"/slow/{d}")), ctx.CancellationToken);
         ctx.Out.WriteLine($"pages (input order): {string.Join(", ", pages)}");
         ctx.Out.WriteLine($"elapsed {started.Elapsed.TotalSeconds:F2} s; slowest alone {ctx.Seconds(0.3).TotalSeconds:F2} s, all in a row {ctx.Seconds(0.6).TotalSeconds:F2} s");
+
+        await using var statuses = new LoopbackHttpServer(StatusEndpoint(ctx));
+        var (thrown, all) = await FailuresAsync(client, FailingBatch.Select(statuses.Url), ctx.CancellationToken);
+        ctx.Out.WriteLine($"await Task.WhenAll threw HttpRequestException {(int?)thrown.StatusCode} (first in input order, after all ended)");
+        ctx.Out.WriteLine($"Exception.InnerExceptions: [{string.Join(", ", all.Select(e => $"{e.GetType().Name} {(int?)((HttpRequestException)e).StatusCode}"))}]");
     }
     // </run>
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using Parity.Examples.Infrastructure;
 using Parity.Examples.Tasks;
 
@@ -29,6 +30,34 @@ public sealed class WhenAllTests
         var started = Stopwatch.StartNew();
         await WhenAll.DownloadAllAsync(client, Delays.Select(d => server.Url(FormattableString.Invariant($"/d/{d}"))), CancellationToken.None);
         Assert.InRange(started.Elapsed.TotalSeconds, Delays.Max() - 0.02, Delays.Sum() - 0.01);
+    }
+
+    [Fact]
+    public async Task WhenAll_TwoFailures_AwaitThrowsFirstInInputOrderAndTaskHoldsBoth()
+    {
+        var ctx = Ctx.Create(out _);
+        await using var server = new LoopbackHttpServer(WhenAll.StatusEndpoint(ctx));
+        using var client = new HttpClient();
+        // The 500 is first in the input but fails after the 404.
+        var (thrown, all) = await WhenAll.FailuresAsync(client, WhenAll.FailingBatch.Select(server.Url), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.InternalServerError, thrown.StatusCode);
+        Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.NotFound],
+            all.Select(e => Assert.IsType<HttpRequestException>(e).StatusCode));
+        Assert.Same(thrown, all[0]);
+        Assert.Equal(3, server.RequestCount);
+    }
+
+    [Fact]
+    public async Task WhenAll_OneFastFailure_StillWaitsForTheSlowestTask()
+    {
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var all = Task.WhenAll(Task.FromException<string>(new InvalidOperationException("fast")), gate.Task);
+        await Task.Yield();
+        Assert.False(all.IsCompleted); // unlike gather, a failure does not end the wait early
+        gate.SetResult("slow");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => all);
+        Assert.Equal("fast", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from parity.common.http import HttpError, LoopbackServer, Reply
+from parity.task import when_any
+from parity.task._http import serve_quietly
+
+
+@contextmanager
+def _race() -> Iterator[tuple[LoopbackServer, threading.Event, list[str]]]:
+    """/win answers at once, /fail answers 503 at once, /lose only when released (or after 10 s)."""
+    release = threading.Event()
+
+    def handler(path: str, _n: int) -> Reply:
+        if path.startswith("/lose"):
+            release.wait(timeout=10)
+            return Reply(200, "late")
+        return Reply(200, "winner") if path == "/win" else Reply(503, "down")
+
+    with serve_quietly(handler) as server:
+        try:
+            yield server, release, []
+        finally:
+            release.set()
+
+
+def test_first_answer_wins_and_the_losers_are_cancelled() -> None:
+    with _race() as (server, _release, _):
+        urls = [server.url(p) for p in ("/lose/1", "/win", "/lose/2")]
+        answer, tasks = asyncio.run(when_any.first_answer(urls))
+    assert answer == "winner"
+    assert [t.cancelled() for t in tasks] == [True, False, True]
+    assert all(t.done() for t in tasks)  # nothing is left running when first_answer returns
+
+
+def test_a_failing_job_does_not_win() -> None:
+    async def scenario() -> tuple[str, list[asyncio.Task[str]]]:
+        failed = asyncio.Event()
+
+        async def broken() -> str:
+            failed.set()
+            raise HttpError("http://mirror/broken", 503)
+
+        async def good() -> str:
+            await failed.wait()  # finishes strictly after the broken one
+            return "winner"
+
+        async def slow() -> str:
+            await asyncio.sleep(10)
+            return "too late"
+
+        return await when_any.first_success([broken(), slow(), good()])
+
+    answer, tasks = asyncio.run(scenario())
+    assert answer == "winner"
+    assert isinstance(tasks[0].exception(), HttpError)
+    assert tasks[1].cancelled()
+
+
+def test_when_every_mirror_fails_the_last_error_propagates() -> None:
+    with _race() as (server, _release, _), pytest.raises(HttpError, match="answered 503"):
+        asyncio.run(when_any.first_answer([server.url("/fail"), server.url("/fail")]))
+
+
+def test_first_completed_alone_leaves_the_losers_running() -> None:
+    async def scenario(urls: list[str], release: threading.Event) -> tuple[str, list[bool], list[str]]:
+        first, tasks = await when_any.first_completed_only(urls)
+        running = [not t.done() for t in tasks]
+        release.set()  # the losers were never cancelled: they get their answers anyway
+        late = await asyncio.wait_for(asyncio.gather(*(t for t in tasks if t is not first)), timeout=10)
+        return first.result(), running, late
+
+    with _race() as (server, release, _):
+        urls = [server.url(p) for p in ("/lose/1", "/win", "/lose/2")]
+        answer, running, late = asyncio.run(scenario(urls, release))
+        requests = server.requests
+    assert answer == "winner"
+    assert running == [True, False, True]
+    assert late == ["late", "late"]
+    assert requests == 3
+
+
+def test_first_completed_can_be_a_failure() -> None:
+    async def scenario(urls: list[str]) -> asyncio.Task[str]:
+        first, tasks = await when_any.first_completed_only(urls)
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+        return first
+
+    with _race() as (server, _release, _):
+        first = asyncio.run(scenario([server.url("/fail"), server.url("/lose/1")]))
+    with pytest.raises(HttpError, match="answered 503"):
+        first.result()
+
+
+def test_main_cancels_losers_and_shows_the_article_style(run_module) -> None:  # type: ignore[no-untyped-def]
+    result = run_module("parity.task.when_any")
+    assert result.returncode == 0, result.stderr
+    assert "first answer: 'mirror 1'" in result.stdout
+    assert "'HttpError 503', \"'mirror 1'\"" in result.stdout  # the gated tests pin down the rest
+    assert "...and finish anyway, unused" in result.stdout
+    assert result.stderr == ""
