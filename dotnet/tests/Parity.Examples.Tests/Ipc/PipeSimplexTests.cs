@@ -1,0 +1,32 @@
+using Parity.Examples.Ipc;
+
+namespace Parity.Examples.Tests.Ipc;
+
+public sealed class PipeSimplexTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(1) * Ctx.TestTimeScale;
+
+    [Fact]
+    public async Task ReceiveBeforeStart_TimesOut_ThenStartingTheChildDeliversTheMessage()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (arrivedEarly, message) = await PipeSimplex.ReceiveBeforeStartAsync(Wait, CancellationToken.None);
+
+        Assert.False(arrivedEarly);
+        Assert.True(clock.Elapsed >= Wait * 0.9, $"only {clock.Elapsed}"); // timers may fire a tick early
+        Assert.Equal(PipeSimplex.Message, message);
+    }
+
+    [Fact]
+    public void WriteOnTheReadEnd_ThrowsNotSupportedException()
+    {
+        Assert.Equal("NotSupportedException: Stream does not support writing. (CanWrite=False)", PipeSimplex.Misuse());
+    }
+
+    [Fact]
+    public async Task SilentChild_GivesEofOnlyWhenTheParentDisposedItsWriteEnd()
+    {
+        Assert.Equal("eof", await PipeSimplex.AfterSilentChildAsync(disposeWriteEnd: true, Wait, CancellationToken.None));
+        Assert.Equal("nothing", await PipeSimplex.AfterSilentChildAsync(disposeWriteEnd: false, Wait, CancellationToken.None));
+    }
+}

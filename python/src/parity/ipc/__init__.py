@@ -1,0 +1,1 @@
+"""ipc: Pipe and Queue between processes, their blocking rules and pitfalls."""

@@ -1,0 +1,84 @@
+"""ipc.pipe-duplex: one Pipe(), two ends, and each end both sends and receives.
+
+Pipe() returns two Connection objects joined like a telephone line: what one end sends, the
+other end receives, in either direction; an end never reads its own messages back. The parent
+keeps one end and hands the other to the child. Under the hood the line is a socketpair on
+POSIX and a duplex named pipe on Windows. Every recv() here goes through poll(timeout), so a
+silent peer is an error, not a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import sys
+from multiprocessing.connection import Connection
+
+from parity.common.mp import Context, context
+from parity.ipc._support import join_or_kill, recv
+
+REQUEST = "[child] Dad, tell me when Mum gets home."
+REPLY = "[parent] Homework first, or we are both in trouble."
+
+
+# <child>
+def child(conn: Connection) -> None:
+    """Runs in the child: ask, wait for the answer, then tell the parent what we heard."""
+    conn.send(REQUEST)
+    answer = recv(conn)
+    conn.send(f"[child] heard: {answer}")  # a third message: the same end talks again
+    conn.close()
+
+
+# </child>
+
+
+# <parent>
+def converse(ctx: Context) -> tuple[object, object, int | None]:
+    """Parent and child talk both ways over one Pipe; returns (request, echo, exit code)."""
+    parent_end, child_end = ctx.Pipe()  # duplex=True is the default
+    process = ctx.Process(target=child, args=(child_end,))
+    process.start()
+    child_end.close()  # the child has its own copy now
+    try:
+        request = recv(parent_end)
+        parent_end.send(REPLY)
+        echo = recv(parent_end)
+    finally:
+        parent_end.close()
+        exitcode = join_or_kill(process)
+    return request, echo, exitcode
+
+
+# </parent>
+
+
+def transport(conn: Connection) -> str:
+    """What the operating system gives a duplex end: 'socket' on POSIX, 'named pipe' on Windows."""
+    if sys.platform == "win32":
+        return "named pipe" if type(conn).__name__ == "PipeConnection" else type(conn).__name__
+    mode = os.fstat(conn.fileno()).st_mode
+    if stat.S_ISSOCK(mode):
+        family = socket.socket(fileno=os.dup(conn.fileno()))
+        try:
+            return "socket" if family.family == socket.AF_UNIX else f"socket {family.family!r}"
+        finally:
+            family.close()
+    return "pipe" if stat.S_ISFIFO(mode) else "other"
+
+
+def main() -> None:
+    ctx = context()
+    request, echo, exitcode = converse(ctx)
+    print(request)
+    print(echo)
+    a, b = ctx.Pipe()
+    print(f"start method {ctx.get_start_method()}; a duplex end here is a {transport(a)}")
+    a.close()
+    b.close()
+    print(f"child exited with code {exitcode}")
+
+
+if __name__ == "__main__":
+    main()

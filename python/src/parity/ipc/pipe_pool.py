@@ -1,0 +1,93 @@
+"""ipc.pipe-pool: two Pool tasks converse through the two ends of one Pipe.
+
+Unlike a Queue, a Connection may be passed to a Pool task as an argument: it is pickled by
+handing its file descriptor (POSIX) or handle (Windows) to the worker that runs the task, under
+every start method. The catch is the pool's size. The first task sends, then blocks in recv()
+until the second task answers, so the conversation needs two workers at once. With one worker
+(Pool() on a single-CPU machine) the second task never starts: a deadlock. Here it is caught
+by AsyncResult.get(timeout), which raises multiprocessing.TimeoutError, and the pool is
+terminated to free the stuck worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from multiprocessing.connection import Connection
+from multiprocessing.pool import AsyncResult, Pool
+
+from parity.common.mp import Context, context
+from parity.common.timing import scaled
+from parity.ipc._support import PATIENCE, close_pool, recv
+
+INVITE = "[Ming] Zhang, I am meeting a girl today; come along? I will wait 24 h for your answer."
+DECLINE = "[Zhang] No way: what if she falls for my good looks instead?"
+
+
+# <tasks>
+def asker(conn: Connection, timeout: float) -> str:
+    """Task 1: send the invitation, then block until the answer comes (with a limit)."""
+    conn.send(INVITE)
+    return str(recv(conn, timeout))
+
+
+def answerer(conn: Connection, timeout: float) -> str:
+    """Task 2: wait for the invitation, then answer it."""
+    heard = str(recv(conn, timeout))
+    conn.send(DECLINE)
+    return heard
+
+
+# </tasks>
+
+
+# <pool>
+def start(pool: Pool, end1: Connection, end2: Connection) -> tuple[AsyncResult[str], AsyncResult[str]]:
+    """Hand one end of the pipe to each task; both are only queued until a worker is free."""
+    first = pool.apply_async(asker, (end1, PATIENCE))
+    second = pool.apply_async(answerer, (end2, PATIENCE))
+    return first, second
+
+
+def converse(ctx: Context, workers: int, timeout: float) -> tuple[str, str]:
+    """Run both tasks in a Pool of `workers`; returns (what the asker heard, what the answerer heard).
+
+    Raises multiprocessing.TimeoutError when the conversation is stuck for `timeout`; the pool
+    is then terminated, so no worker outlives the call.
+    """
+    end1, end2 = ctx.Pipe()
+    pool = ctx.Pool(workers)
+    ended_cleanly = False
+    try:
+        first, second = start(pool, end1, end2)
+        result = first.get(timeout), second.get(timeout)
+        ended_cleanly = close_pool(pool)
+        return result
+    finally:
+        if not ended_cleanly:
+            pool.terminate()  # a worker stuck in recv() cannot be closed politely
+        end1.close()
+        end2.close()
+
+
+# </pool>
+
+
+def worker_is_daemon() -> bool:
+    """Runs in a pool worker: is this process daemonic (does it die with the pool)?"""
+    return multiprocessing.current_process().daemon
+
+
+def main() -> None:
+    ctx = context()
+    heard_by_asker, heard_by_answerer = converse(ctx, workers=2, timeout=PATIENCE)
+    print(heard_by_answerer)
+    print(heard_by_asker)
+    wait = scaled(2)
+    try:
+        converse(ctx, workers=1, timeout=wait)
+    except multiprocessing.TimeoutError:
+        print(f"with one worker: no answer within {wait:.2f} s (deadlock), pool terminated")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""ipc.queue-pool: getting Queues to Pool tasks, and three ways that work (one only under fork).
+
+A multiprocessing.Queue cannot travel as a task argument: Pool pickles arguments onto its own
+task queue, and a Queue refuses to be pickled except while a child process is being created
+("shared through inheritance"). The RuntimeError never reaches the task; it goes to the
+error_callback. What works instead:
+
+1. Manager().Queue(): a proxy to a queue living in the manager's server process; proxies pickle.
+2. Pool(initializer=..., initargs=(queues...)): initargs travel while the workers are created,
+   so plain Queues are allowed there, under every start method.
+3. A module global: under fork the workers inherit the parent's memory, queues included. Under
+   spawn and forkserver each worker imports the module afresh and makes queues of its own, so
+   the two tasks talk past each other and both time out.
+
+The tasks use one queue per direction (see ipc.queue-processes for why one is not enough).
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from multiprocessing.queues import Queue
+from typing import Any
+
+from parity.common.mp import Context, context
+from parity.common.timing import scaled
+from parity.ipc._support import PATIENCE, close_pool
+
+QUESTION = "[Xiao Ming] Skewers tonight?"
+ANSWER = "[Xiao Zhang] Can't, I have a date."
+FRIEND_DELAY = 4  # article seconds before the answer
+Pair = tuple[Any, Any]  # (to_friend, from_friend): Queues or Manager proxies
+Heard = tuple[str | None, str | None]  # (what the asker heard, what the answerer heard)
+
+
+# <tasks>
+def ask(to_friend: Any, from_friend: Any, wait: float) -> str | None:
+    to_friend.put(QUESTION)
+    try:
+        return str(from_friend.get(timeout=wait))
+    except queue.Empty:
+        return None
+
+
+def answer(to_friend: Any, from_friend: Any, wait: float) -> str | None:
+    try:
+        heard = str(to_friend.get(timeout=wait))
+    except queue.Empty:
+        return None
+    time.sleep(scaled(FRIEND_DELAY))
+    from_friend.put(ANSWER)
+    return heard
+
+
+# </tasks>
+
+
+# <global>
+_queues: Pair | None = None  # this process's module global
+
+
+def module_queues() -> Pair:
+    """The module-global pair, made on first use by whichever process asks first."""
+    global _queues
+    if _queues is None:
+        _queues = (context().Queue(), context().Queue())
+    return _queues
+
+
+def adopt(to_friend: Queue[str], from_friend: Queue[str]) -> None:
+    """Pool initializer: runs once in each worker, with queues passed at creation time."""
+    global _queues
+    _queues = (to_friend, from_friend)
+
+
+def ask_global(wait: float) -> str | None:
+    return ask(*module_queues(), wait)
+
+
+def answer_global(wait: float) -> str | None:
+    return answer(*module_queues(), wait)
+
+
+# </global>
+
+
+def _run_pair(pool: Any, first: tuple[Any, ...], second: tuple[Any, ...]) -> Heard:
+    a = pool.apply_async(first[0], first[1:])
+    b = pool.apply_async(second[0], second[1:])
+    return a.get(PATIENCE), b.get(PATIENCE)
+
+
+# <plain>
+def with_plain_queue(ctx: Context) -> list[BaseException]:
+    """Pass a plain Queue as a task argument; returns what the error_callback received."""
+    to_friend, from_friend = ctx.Queue(), ctx.Queue()
+    errors: list[BaseException] = []
+    pool = ctx.Pool(2)
+    try:
+        results = [
+            pool.apply_async(ask, (to_friend, from_friend, PATIENCE), error_callback=errors.append),
+            pool.apply_async(answer, (to_friend, from_friend, PATIENCE), error_callback=errors.append),
+        ]
+        for result in results:
+            result.wait(PATIENCE)
+        close_pool(pool)
+    finally:
+        pool.terminate()
+    return errors
+
+
+# </plain>
+
+
+# <fixes>
+def with_manager(ctx: Context, wait: float = PATIENCE) -> Heard:
+    """Fix 1: Manager().Queue() proxies pickle fine as task arguments."""
+    with ctx.Manager() as manager:
+        to_friend, from_friend = manager.Queue(), manager.Queue()
+        pool = ctx.Pool(2)
+        try:
+            heard = _run_pair(
+                pool, (ask, to_friend, from_friend, wait), (answer, to_friend, from_friend, wait)
+            )
+            close_pool(pool)
+        finally:
+            pool.terminate()
+    return heard
+
+
+def with_initializer(ctx: Context, wait: float = PATIENCE) -> Heard:
+    """Fix 2: hand plain Queues to every worker when it starts, through the initializer."""
+    to_friend, from_friend = ctx.Queue(), ctx.Queue()
+    pool = ctx.Pool(2, initializer=adopt, initargs=(to_friend, from_friend))
+    try:
+        heard = _run_pair(pool, (ask_global, wait), (answer_global, wait))
+        close_pool(pool)
+    finally:
+        pool.terminate()
+    return heard
+
+
+def with_module_global(ctx: Context, wait: float = PATIENCE) -> Heard:
+    """Fix 3, fork only: the workers inherit the global the parent made before the pool."""
+    module_queues()  # make it now, so a forked worker is born with it
+    pool = ctx.Pool(2)
+    try:
+        heard = _run_pair(pool, (ask_global, wait), (answer_global, wait))
+        close_pool(pool)
+    finally:
+        pool.terminate()
+    return heard
+
+
+# </fixes>
+
+
+def main() -> None:
+    ctx = context()
+    for error in with_plain_queue(ctx):
+        print(f"plain Queue as an argument: error_callback got {type(error).__name__}: {error}")
+    asked, answered = with_manager(ctx)
+    print(f"Manager().Queue(): answerer heard {answered!r}; asker heard {asked!r}")
+    asked, answered = with_initializer(ctx)
+    print(f"initializer: answerer heard {answered!r}; asker heard {asked!r}")
+    wait = scaled(6)  # the whole conversation takes 4 s; give up after 6 s
+    asked, answered = with_module_global(ctx, wait)
+    method = ctx.get_start_method()
+    if asked is None:
+        print(
+            f"module global under {method}: each worker has its own queues; both gave up after {wait:.2f} s"
+        )
+    else:
+        print(f"module global under {method}: answerer heard {answered!r}; asker heard {asked!r}")
+
+
+if __name__ == "__main__":
+    main()

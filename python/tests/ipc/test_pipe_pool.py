@@ -1,0 +1,71 @@
+import multiprocessing
+
+import pytest
+
+from parity.common.mp import Context
+from parity.common.timing import scaled
+from parity.ipc import pipe_pool
+from parity.ipc._support import PATIENCE, close_pool
+
+from ..conftest import RunConcept
+
+
+def test_two_workers_let_the_tasks_converse(mp_context: Context) -> None:
+    # The Connection objects travel to the workers as task arguments under every start method.
+    heard_by_asker, heard_by_answerer = pipe_pool.converse(mp_context, workers=2, timeout=PATIENCE)
+    assert heard_by_answerer == pipe_pool.INVITE
+    assert heard_by_asker == pipe_pool.DECLINE
+
+
+def test_one_worker_deadlocks_and_the_timeout_catches_it(mp_context: Context) -> None:
+    end1, end2 = mp_context.Pipe()
+    pool = mp_context.Pool(1)
+    try:
+        first, second = pipe_pool.start(pool, end1, end2)
+        with pytest.raises(multiprocessing.TimeoutError):
+            first.get(scaled(2))
+        # The asker did run: its invitation sits in the pipe, unread, because the answerer
+        # is still queued behind it for the only worker.
+        assert end2.poll(PATIENCE)
+        assert not first.ready()
+        assert not second.ready()
+    finally:
+        pool.terminate()
+        end1.close()
+        end2.close()
+
+
+def test_pool_get_timeout_is_not_the_builtin_timeout_error() -> None:
+    assert issubclass(multiprocessing.TimeoutError, multiprocessing.ProcessError)
+    assert not issubclass(multiprocessing.TimeoutError, TimeoutError)
+
+
+def test_converse_with_one_worker_raises_and_leaves_no_worker(mp_context: Context) -> None:
+    with pytest.raises(multiprocessing.TimeoutError):
+        pipe_pool.converse(mp_context, workers=1, timeout=scaled(2))
+    # The autouse leak check fails this test if the stuck worker survived.
+
+
+def test_join_before_close_raises_value_error(mp_context: Context) -> None:
+    pool = mp_context.Pool(1)
+    try:
+        with pytest.raises(ValueError, match=r"^Pool is still running$"):
+            pool.join()
+    finally:
+        assert close_pool(pool)
+
+
+def test_pool_workers_are_daemons(mp_context: Context) -> None:
+    pool = mp_context.Pool(1)
+    try:
+        assert pool.apply_async(pipe_pool.worker_is_daemon).get(PATIENCE) is True
+    finally:
+        assert close_pool(pool)
+
+
+def test_main_shows_the_conversation_and_the_deadlock(run_module: RunConcept) -> None:
+    result = run_module("parity.ipc.pipe_pool")
+    assert result.returncode == 0, result.stderr
+    assert pipe_pool.INVITE in result.stdout
+    assert pipe_pool.DECLINE in result.stdout
+    assert "with one worker: no answer within" in result.stdout

@@ -1,0 +1,108 @@
+import queue
+import sys
+import threading
+import time
+from multiprocessing import queues
+
+import pytest
+
+from parity.common.mp import Context
+from parity.common.timing import scaled
+from parity.ipc import queue_bounded
+from parity.ipc._support import PATIENCE
+
+from ..conftest import RunConcept
+
+
+def test_a_fourth_put_raises_full_after_the_timeout_and_put_nowait_at_once(mp_context: Context) -> None:
+    wait = scaled(2)
+    started = time.monotonic()
+    q, log = queue_bounded.fill(mp_context, wait)
+    try:
+        assert time.monotonic() - started >= wait * 0.9  # timers may wake a tick early
+        assert log[0].startswith(f"put(timeout={wait:.2f}) raised Full")
+        assert log[1].startswith("put_nowait() raised Full")
+        assert q.full()
+        assert [m for m, _ in queue_bounded.drain(q)] == list(queue_bounded.MESSAGES)
+        assert q.empty()
+    finally:
+        q.close()
+        q.join_thread()
+
+
+def test_put_nowait_on_a_full_queue_does_not_wait(mp_context: Context) -> None:
+    q = mp_context.Queue(1)
+    try:
+        q.put("only")
+        started = time.monotonic()
+        with pytest.raises(queue.Full):
+            q.put_nowait("second")
+        assert time.monotonic() - started < 1
+    finally:
+        q.close()
+        q.join_thread()
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="qsize() is not implemented on macOS")
+def test_qsize_counts_what_is_left_while_draining(mp_context: Context) -> None:
+    q, _ = queue_bounded.fill(mp_context, scaled(2))
+    try:
+        assert q.qsize() == 3
+        assert [left for _, left in queue_bounded.drain(q)] == [2, 1, 0]
+    finally:
+        q.close()
+        q.join_thread()
+
+
+@pytest.mark.skipif(sys.platform != "darwin", reason="only macOS lacks sem_getvalue()")
+def test_qsize_raises_not_implemented_on_macos(mp_context: Context) -> None:
+    q = mp_context.Queue(3)
+    try:
+        with pytest.raises(NotImplementedError):
+            q.qsize()
+    finally:
+        q.close()
+
+
+def test_full_is_queue_full_a_bare_exception_subclass() -> None:
+    assert queues.Full is queue.Full
+    assert queue.Full.__bases__ == (Exception,)
+
+
+def test_catching_exception_would_report_a_closed_queue_as_full(mp_context: Context) -> None:
+    q = mp_context.Queue(3)
+    q.close()
+    # Python 3.8+ raises ValueError here (the article's source shows an assert).
+    with pytest.raises(ValueError, match=r"^Queue .* is closed$") as caught:
+        q.put("late")
+    assert not isinstance(caught.value, queue.Full)  # `except Exception` would swallow it anyway
+
+
+def test_a_blocked_put_resumes_as_soon_as_a_slot_frees(mp_context: Context) -> None:
+    q = mp_context.Queue(1)
+    q.put("first")
+    done = threading.Event()
+
+    def put_second() -> None:
+        q.put("second", timeout=PATIENCE)
+        done.set()
+
+    putter = threading.Thread(target=put_second, daemon=True)
+    putter.start()
+    try:
+        assert not done.wait(scaled(2))  # still blocked: the queue is full
+        assert q.get(timeout=PATIENCE) == "first"
+        assert done.wait(PATIENCE)
+        assert q.get(timeout=PATIENCE) == "second"
+    finally:
+        putter.join(PATIENCE)
+        q.close()
+        q.join_thread()
+
+
+def test_main_prints_the_log_and_the_drain(run_module: RunConcept) -> None:
+    result = run_module("parity.ipc.queue_bounded")
+    assert result.returncode == 0, result.stderr
+    assert "raised Full: 3 messages, full()=True" in result.stdout
+    assert "got {1, 2, 3, 4}; 0 left" in result.stdout or sys.platform == "darwin"
+    assert "empty()=True, full()=False" in result.stdout
