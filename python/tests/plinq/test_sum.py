@@ -1,7 +1,12 @@
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parity.plinq import sum as plinq_sum
+
+from ..conftest import RunConcept
 
 
 def test_parallel_equals_sequential_and_closed_form(mp_context: plinq_sum.Context) -> None:
@@ -16,3 +21,22 @@ def test_chunks_cover_the_range_exactly_once(count: int, parts: int) -> None:
     covered = [i for lo, hi in chunks for i in range(lo, hi)]
     assert covered == list(range(count))
     assert len(chunks) <= parts
+
+
+def test_median_seconds_times_the_call_and_rejects_zero_runs() -> None:
+    calls: list[int] = []
+    assert plinq_sum.median_seconds(lambda: calls.append(1), runs=3) >= 0
+    assert len(calls) == 4  # one warm-up, three timed
+    with pytest.raises(ValueError, match="runs must be at least 1, got 0"):
+        plinq_sum.median_seconds(lambda: None, runs=0)
+
+
+def test_main_prints_the_sum_and_the_median_times(run_module: RunConcept) -> None:
+    done = run_module("parity.plinq.sum")
+    assert done.returncode == 0, done.stderr
+    assert "parallel:   499999500000" in done.stdout
+    assert re.search(r"sequential \d+\.\d{3} ms, parallel \(pool started\) \d+\.\d{3} ms", done.stdout)
+
+
+def test_two_long_items_run_at_the_same_time(mp_context: plinq_sum.Context) -> None:
+    assert plinq_sum.long_items_overlap(mp_context)

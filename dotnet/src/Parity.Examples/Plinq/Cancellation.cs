@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Plinq;
+
+/// <summary>
+/// plinq.cancellation: WithCancellation(token) stops a long PLINQ query, which then throws
+/// OperationCanceledException. Cancellation is cooperative: PLINQ polls the token between
+/// elements, and nothing else stops the query. Giving up the wait (a timeout on the Task that
+/// runs it) does NOT stop it: the query keeps burning CPU until its token is cancelled.
+/// </summary>
+[Concept("plinq.cancellation")]
+public static class Cancellation
+{
+    /// <summary>Enough elements to keep two cores busy for many minutes.</summary>
+    public const int Elements = int.MaxValue;
+
+    /// <summary>A little CPU work per element (a few microseconds).</summary>
+    public static double Work(int x)
+    {
+        var total = 0.0;
+        for (var k = 1; k <= 200; k++)
+        {
+            total += Math.Sqrt(x + k);
+        }
+        return total;
+    }
+
+    // <with-cancellation>
+    /// <summary>A query that would run for minutes; only the token ends it early.</summary>
+    public static double LongQuery(CancellationToken token, Action? onElement = null) =>
+        ParallelEnumerable.Range(0, Elements)
+            .WithCancellation(token)
+            .Select(x =>
+            {
+                onElement?.Invoke();
+                return Work(x);
+            })
+            .Sum();
+
+    /// <summary>Runs LongQuery until <paramref name="after"/>, then cancels it; returns what it threw.</summary>
+    public static async Task<OperationCanceledException> CancelAfterAsync(TimeSpan after)
+    {
+        using var cts = new CancellationTokenSource(after);
+        // Task.Run hands the blocking query to the thread pool, so the caller can await it.
+        var query = Task.Run(() => LongQuery(cts.Token), CancellationToken.None);
+        try
+        {
+            await query.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            return ex;
+        }
+        throw new InvalidOperationException("The query finished although it was cancelled.");
+    }
+    // </with-cancellation>
+
+    // <timeout-is-not-cancellation>
+    /// <summary>
+    /// Awaits the query with a timeout but no token: the wait ends with TimeoutException, and the
+    /// query keeps processing elements afterwards. Returns the elements processed after the timeout.
+    /// </summary>
+    public static async Task<long> ElementsProcessedAfterTimeoutAsync(TimeSpan timeout, CancellationToken cleanup = default)
+    {
+        long processed = 0;
+        long threshold = long.MaxValue;
+        var wentOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnElement()
+        {
+            if (Interlocked.Increment(ref processed) >= Interlocked.Read(ref threshold))
+            {
+                wentOn.TrySetResult();
+            }
+        }
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cleanup);
+        var query = Task.Run(() => LongQuery(cts.Token, OnElement), CancellationToken.None);
+        try
+        {
+            try
+            {
+                await query.WaitAsync(timeout, cleanup).ConfigureAwait(false);
+                throw new InvalidOperationException("The query finished before the timeout.");
+            }
+            catch (TimeoutException)
+            {
+                // We stopped waiting; the query did not stop.
+            }
+            var atTimeout = Interlocked.Read(ref processed);
+            // Watch it process another 1000 elements (bounded wait: at most 10 s).
+            Interlocked.Exchange(ref threshold, atTimeout + 1_000);
+            await wentOn.Task.WaitAsync(TimeSpan.FromSeconds(10), cleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return Interlocked.Read(ref processed) - atTimeout;
+        }
+        finally
+        {
+            // Only the token really stops it.
+            await cts.CancelAsync().ConfigureAwait(false);
+            await ((Task)query).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+    // </timeout-is-not-cancellation>
+
+    // <run>
+    public static async Task RunAsync(ConceptContext ctx)
+    {
+        // The article's Task example cancels a 5 s job after 3 s; this query would take minutes.
+        var after = ctx.Seconds(3);
+        var watch = Stopwatch.StartNew();
+        var ex = await CancelAfterAsync(after).ConfigureAwait(false);
+        ctx.Out.WriteLine($"cancelled after {after.TotalSeconds:0.###} s: {ex.GetType().Name}: {ex.Message} "
+            + $"(ended after {watch.Elapsed.TotalSeconds:0.00} s)");
+
+        var more = await ElementsProcessedAfterTimeoutAsync(ctx.Seconds(1), ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Out.WriteLine($"WaitAsync timed out after {ctx.Seconds(1).TotalSeconds:0.###} s, "
+            + $"yet the query went on: {(more > 1_000 ? "more than 1000" : more.ToString(System.Globalization.CultureInfo.InvariantCulture))} elements after the timeout, until its token was cancelled");
+    }
+    // </run>
+}

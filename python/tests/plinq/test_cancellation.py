@@ -1,0 +1,29 @@
+from parity.common.mp import Context
+from parity.common.timing import scaled
+from parity.plinq import cancellation
+
+from ..conftest import RunConcept
+
+
+def test_terminate_kills_running_jobs_before_they_finish(mp_context: Context) -> None:
+    # Jobs of 100 article seconds: far longer than the test could wait.
+    outcome = cancellation.terminate_pool(mp_context, jobs=6, workers=2, job_seconds=100.0)
+    assert outcome.completed == 0
+    assert outcome.cancelled == 6
+    assert outcome.seconds < scaled(100.0)
+
+
+def test_shutdown_cancels_queued_futures_and_lets_running_ones_finish(mp_context: Context) -> None:
+    outcome = cancellation.shutdown_executor(mp_context, jobs=8, workers=2, job_seconds=100.0)
+    assert outcome.completed + outcome.cancelled == 8
+    # The two running jobs finish; at most one more was already handed to the workers.
+    assert 2 <= outcome.completed <= 3
+    assert outcome.cancelled >= 5
+    assert outcome.seconds < scaled(100.0)
+
+
+def test_main_reports_both_stops(run_module: RunConcept) -> None:
+    done = run_module("parity.plinq.cancellation")
+    assert done.returncode == 0, done.stderr
+    assert "Pool.terminate(): 0 of 10 jobs finished, 10 never will" in done.stdout
+    assert "queued jobs cancelled" in done.stdout
