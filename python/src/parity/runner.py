@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -56,35 +55,35 @@ def command(concept: Concept, language: Language, via: Via) -> list[str]:
     return [dotnet.dotnet_exe(), str(dotnet.CLI_DLL), "run", concept.id]
 
 
-def _kill_leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> int:
-    """Kill what remains of a run; returns how many processes had to be killed."""
-    killed = 0
-    if os.name == "posix":
-        deadline = time.monotonic() + LEFTOVER_GRACE
-        while True:
-            try:
-                os.killpg(proc.pid, 0)  # anything still in the run's process group?
-            except (ProcessLookupError, PermissionError):
-                return 0
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.02)
-        leftovers = [p for p in psutil.process_iter(["pid"]) if _pgid(p.pid) == proc.pid]
-        killed = len(leftovers)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        return killed
-    deadline = time.monotonic() + LEFTOVER_GRACE
-    while any(p.is_running() for p in tree) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    for p in tree:
+def _alive(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
+    """The processes still running: a zombie has exited already and only awaits reaping."""
+    alive = []
+    for p in processes:
         try:
-            if p.is_running():
-                p.kill()
-                killed += 1
+            if p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(p)
         except psutil.NoSuchProcess:
             pass
-    return killed
+    return alive
+
+
+def _leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> list[psutil.Process]:
+    if os.name == "posix":  # everything in the run's process group
+        return _alive(p for p in psutil.process_iter() if _pgid(p.pid) == proc.pid)
+    return _alive(tree)
+
+
+def _kill_leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> int:
+    """Kill what remains of a run after a short grace; returns how many had to be killed."""
+    deadline = time.monotonic() + LEFTOVER_GRACE
+    leftovers = _leftovers(proc, tree)
+    while leftovers and time.monotonic() < deadline:
+        time.sleep(0.02)
+        leftovers = _leftovers(proc, tree)
+    for p in leftovers:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.kill()
+    return len(leftovers)
 
 
 def _pgid(pid: int) -> int | None:
