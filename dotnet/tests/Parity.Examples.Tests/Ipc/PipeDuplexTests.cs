@@ -15,6 +15,7 @@ public sealed class PipeDuplexTests
         Assert.Equal(PipeDuplex.Request, conversation.Request);
         Assert.Equal($"[child] heard: {PipeDuplex.Reply}", conversation.Echo);
         Assert.Equal(0, conversation.ExitCode);
+        Assert.True(ChildProcesses.HasExited(conversation.ChildPid));
     }
 
     [Fact]
