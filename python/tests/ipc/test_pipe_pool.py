@@ -1,4 +1,5 @@
 import multiprocessing
+import pickle
 
 import pytest
 
@@ -69,3 +70,13 @@ def test_main_shows_the_conversation_and_the_deadlock(run_module: RunConcept) ->
     assert pipe_pool.INVITE in result.stdout
     assert pipe_pool.DECLINE in result.stdout
     assert "with one worker: no answer within" in result.stdout
+
+
+def test_a_pool_cannot_be_handed_to_another_process(mp_context: Context) -> None:
+    pool = mp_context.Pool(1)
+    try:
+        message = r"^pool objects cannot be passed between processes or pickled$"
+        with pytest.raises(NotImplementedError, match=message):
+            pickle.dumps(pool)
+    finally:
+        assert close_pool(pool)

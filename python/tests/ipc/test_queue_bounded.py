@@ -2,7 +2,7 @@ import queue
 import sys
 import threading
 import time
-from multiprocessing import queues
+from multiprocessing import queues, synchronize
 
 import pytest
 
@@ -106,3 +106,24 @@ def test_main_prints_the_log_and_the_drain(run_module: RunConcept) -> None:
     assert "raised Full: 3 messages, full()=True" in result.stdout
     assert "got {1, 2, 3, 4}; 0 left" in result.stdout or sys.platform == "darwin"
     assert "empty()=True, full()=False" in result.stdout
+
+
+def test_a_queue_without_maxsize_is_capped_by_the_semaphore_maximum(mp_context: Context) -> None:
+    q = mp_context.Queue()
+    try:
+        # _maxsize is private (the article reads it too); SEM_VALUE_MAX is the platform's limit.
+        assert q._maxsize == synchronize.SEM_VALUE_MAX  # type: ignore[attr-defined]
+    finally:
+        q.close()
+
+
+def test_put_hands_the_object_to_a_feeder_thread(mp_context: Context) -> None:
+    q = mp_context.Queue()
+    try:
+        before = set(threading.enumerate())
+        q.put("x")  # returns at once; a background thread writes it to the pipe
+        assert [t.name for t in set(threading.enumerate()) - before] == ["QueueFeederThread"]
+        assert q.get(timeout=PATIENCE) == "x"
+    finally:
+        q.close()
+        q.join_thread()

@@ -1,3 +1,4 @@
+import os
 import time
 
 import pytest
@@ -6,6 +7,7 @@ from parity.common.mp import Context
 from parity.common.timing import scaled
 from parity.ipc import queue_pool
 from parity.ipc import queue_processes as qp
+from parity.ipc._support import PATIENCE, close_pool
 
 from ..conftest import RunConcept
 
@@ -38,6 +40,23 @@ def test_a_module_global_queue_works_only_under_fork(mp_context: Context) -> Non
         started = time.monotonic()
         assert queue_pool.with_module_global(mp_context, wait) == (None, None)
         assert time.monotonic() - started >= wait * 0.9  # timers may wake a tick early
+
+
+def test_under_fork_workers_inherit_the_parents_global_elsewhere_each_makes_its_own(
+    mp_context: Context,
+) -> None:
+    queue_pool.module_queues()
+    pool = mp_context.Pool(1)
+    try:
+        worker, maker = pool.apply_async(queue_pool.who_made_the_queues).get(PATIENCE)
+        assert close_pool(pool)
+    finally:
+        pool.terminate()
+    assert worker != os.getpid()
+    if mp_context.get_start_method() == "fork":
+        assert maker == os.getpid()  # a copy of the parent's queues, made before the fork
+    else:
+        assert maker == worker  # re-imported module: a new queue, made in the worker itself
 
 
 def test_a_manager_queue_hands_the_article_talker_its_own_question_at_once(mp_context: Context) -> None:

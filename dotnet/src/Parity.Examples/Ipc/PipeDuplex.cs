@@ -17,7 +17,7 @@ public static class PipeDuplex
     public const string Request = "[child] Dad, tell me when Mum gets home.";
     public const string Reply = "[parent] Homework first, or we are both in trouble.";
 
-    public sealed record Conversation(string Request, string Echo, int ExitCode);
+    public sealed record Conversation(string Request, string Echo, int ExitCode, int ChildPid);
 
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -44,7 +44,7 @@ public static class PipeDuplex
         await writer.WriteLineAsync(Reply.AsMemory(), deadline.Token); // the same stream talks back
         var echo = await ReadLineAsync(reader, deadline.Token);
         var (exitCode, _) = await child.WaitAsync(deadline.Token);
-        return new Conversation(request, echo, exitCode);
+        return new Conversation(request, echo, exitCode, child.Id);
     }
     // </parent>
 

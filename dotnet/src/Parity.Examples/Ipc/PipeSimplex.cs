@@ -20,7 +20,7 @@ public static class PipeSimplex
     public static async Task RunAsync(ConceptContext ctx)
     {
         var wait = ctx.Seconds(1);
-        var (arrivedEarly, message) = await ReceiveBeforeStartAsync(wait, ctx.CancellationToken);
+        var (arrivedEarly, message, _) = await ReceiveBeforeStartAsync(wait, ctx.CancellationToken);
         ctx.Out.WriteLine($"reading before the child starts: anything within {wait.TotalSeconds:F2} s? {arrivedEarly}; after starting it: {message}");
         ctx.Out.WriteLine($"wrong direction: {Misuse()}");
         ctx.Out.WriteLine($"silent child, parent disposed its write end: {await AfterSilentChildAsync(true, wait, ctx.CancellationToken)}");
@@ -28,7 +28,7 @@ public static class PipeSimplex
     }
 
     // <wrong-order>
-    public static async Task<(bool ArrivedEarly, string? Message)> ReceiveBeforeStartAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task<(bool ArrivedEarly, string? Message, int ChildPid)> ReceiveBeforeStartAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         using var pipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
         using var reader = new StreamReader(pipe);
@@ -48,7 +48,7 @@ public static class PipeSimplex
         pipe.DisposeLocalCopyOfClientHandle(); // the child has the write end now
         var message = await read.WaitAsync(IpcChild.Patience, cancellationToken);
         await child.WaitAsync(cancellationToken);
-        return (arrivedEarly, message);
+        return (arrivedEarly, message, child.Id);
     }
     // </wrong-order>
 

@@ -1,4 +1,6 @@
 using System.IO.Pipes;
+using System.Net.Sockets;
+using System.Text;
 using Parity.Examples.Ipc;
 
 namespace Parity.Examples.Tests.Ipc;
@@ -13,6 +15,7 @@ public sealed class PipeDuplexTests
         Assert.Equal(PipeDuplex.Request, conversation.Request);
         Assert.Equal($"[child] heard: {PipeDuplex.Reply}", conversation.Echo);
         Assert.Equal(0, conversation.ExitCode);
+        Assert.True(ChildProcesses.HasExited(conversation.ChildPid));
     }
 
     [Fact]
@@ -23,6 +26,33 @@ public sealed class PipeDuplexTests
         Assert.False(anonymous.CanRead);
         // InOut is rejected for anonymous pipes: one direction per pipe.
         Assert.Throws<NotSupportedException>(() => new AnonymousPipeServerStream(PipeDirection.InOut));
+    }
+
+    [Fact]
+    public async Task NamedPipe_OnLinuxAndMacOS_IsAUnixDomainSocket()
+    {
+        var name = $"parity-test-{Guid.NewGuid():N}";
+        await using var server = new NamedPipeServerStream(
+            name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+        var accepted = server.WaitForConnectionAsync();
+        if (OperatingSystem.IsWindows())
+        {
+            // A real named pipe: \\.\pipe\NAME, joined by name.
+            await using var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous);
+            await client.ConnectAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        }
+        else
+        {
+            // .NET puts the pipe in the temp folder as a socket file: a plain AF_UNIX socket can talk to it.
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(Path.GetTempPath(), $"CoreFxPipe_{name}")));
+            await accepted.WaitAsync(TimeSpan.FromSeconds(30));
+            await socket.SendAsync(Encoding.UTF8.GetBytes("hello\n"));
+            using var reader = new StreamReader(server, leaveOpen: true);
+            Assert.Equal("hello", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        await accepted.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(server.IsConnected);
     }
 
     [Fact]

@@ -10,11 +10,12 @@ public sealed class PipeSimplexTests
     public async Task ReceiveBeforeStart_TimesOut_ThenStartingTheChildDeliversTheMessage()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (arrivedEarly, message) = await PipeSimplex.ReceiveBeforeStartAsync(Wait, CancellationToken.None);
+        var (arrivedEarly, message, childPid) = await PipeSimplex.ReceiveBeforeStartAsync(Wait, CancellationToken.None);
 
         Assert.False(arrivedEarly);
         Assert.True(clock.Elapsed >= Wait * 0.9, $"only {clock.Elapsed}"); // timers may fire a tick early
         Assert.Equal(PipeSimplex.Message, message);
+        Assert.True(ChildProcesses.HasExited(childPid));
     }
 
     [Fact]

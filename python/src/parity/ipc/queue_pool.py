@@ -17,6 +17,7 @@ The tasks use one queue per direction (see ipc.queue-processes for why one is no
 
 from __future__ import annotations
 
+import os
 import queue
 import time
 from multiprocessing.queues import Queue
@@ -57,14 +58,22 @@ def answer(to_friend: Any, from_friend: Any, wait: float) -> str | None:
 
 # <global>
 _queues: Pair | None = None  # this process's module global
+_made_in: int | None = None  # the pid of the process that made it
 
 
 def module_queues() -> Pair:
     """The module-global pair, made on first use by whichever process asks first."""
-    global _queues
+    global _queues, _made_in
     if _queues is None:
         _queues = (context().Queue(), context().Queue())
+        _made_in = os.getpid()
     return _queues
+
+
+def who_made_the_queues() -> tuple[int, int | None]:
+    """Runs in a worker: (this worker's pid, the pid of the process that made its global queues)."""
+    module_queues()
+    return os.getpid(), _made_in
 
 
 def adopt(to_friend: Queue[str], from_friend: Queue[str]) -> None:
