@@ -69,9 +69,9 @@ def test_timeout_kills_the_child_and_raises_timeout_expired() -> None:
     assert str(error) == f"Command '{run.python(run.HANG)}' timed out after 2.5 seconds"
     assert not _hanging_children(), "run() must kill the child on timeout"
     assert not isinstance(error, TimeoutError)
-    # What the child printed before the deadline rides on the exception. On POSIX (3.8+) run()
-    # only waits after the kill, and the partial output is bytes even though text=True; on
-    # Windows run() still calls communicate() after the kill, which decodes it.
+    # What the child printed before the deadline rides on the exception. On POSIX run() only
+    # waits after the kill (since bpo-37424), and the partial output is bytes even with
+    # text=True; on Windows run() still calls communicate() after the kill, which decodes it.
     if sys.platform == "win32":
         assert isinstance(error.stdout, str)
         pid = int(error.stdout)
