@@ -16,8 +16,6 @@ public static class Pipeline
 {
     public sealed record PipelineResult(string Output, bool ProducerEndedByItself, int ProducerExitCode);
 
-    private static readonly TimeSpan CollectTimeout = TimeSpan.FromSeconds(30);
-
     public static ProcessStartInfo Child(params string[] args) => SelfLauncher.StartInfo("subprocess.pipeline", args);
 
     // <pipeline>

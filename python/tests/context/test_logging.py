@@ -1,0 +1,94 @@
+import logging
+import multiprocessing.util
+import sys
+
+import pytest
+
+from parity.context import logging as mplogging
+from parity.context.logging import LIFECYCLE, run_session
+
+from ..conftest import START_METHODS, RunConcept
+
+CHILD_NAMES = {"fork": "ForkProcess", "spawn": "SpawnProcess", "forkserver": "ForkServerProcess"}
+
+
+@pytest.fixture(scope="module")
+def info_session() -> mplogging.Session:
+    return run_session("log_to_stderr", "INFO", ["default", *START_METHODS])
+
+
+def _child(session: mplogging.Session, prefix: str) -> str:
+    names = {r.process for r in session.records if r.process.startswith(prefix + "-")}
+    assert len(names) == 1, names
+    return names.pop()
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_log_to_stderr_shows_the_child_lifecycle_under_every_method(
+    info_session: mplogging.Session, method: str
+) -> None:
+    child = _child(info_session, CHILD_NAMES[method])
+    assert info_session.messages(child) == LIFECYCLE
+    assert f"work done in {child}" in info_session.stdout
+
+
+def test_the_parent_logs_its_own_shutdown_last(info_session: mplogging.Session) -> None:
+    last = info_session.records[-1]
+    assert (last.level, last.process, last.message) == ("INFO", "MainProcess", "process shutting down")
+    assert info_session.records[0].message == f"parent: starting {1 + len(START_METHODS)} children"
+
+
+def test_the_module_level_process_is_named_process_n_and_a_context_prefixes_its_kind(
+    info_session: mplogging.Session,
+) -> None:
+    # The article's "Process-1" comes from multiprocessing.Process (the default context);
+    # a Process from get_context(method) is named after the method.
+    assert info_session.messages("Process-1") == LIFECYCLE
+    for method in START_METHODS:
+        _child(info_session, CHILD_NAMES[method])
+
+
+@pytest.mark.skipif("forkserver" not in START_METHODS, reason="no forkserver on this platform")
+def test_forkserver_adds_a_parent_line_for_its_socket_directory(info_session: mplogging.Session) -> None:
+    parent = info_session.messages("MainProcess")
+    assert any(m.startswith("created temp directory ") for m in parent)
+
+
+def test_without_a_level_the_logger_stays_at_warning_and_shows_no_lifecycle() -> None:
+    session = run_session("log_to_stderr", "unset", ["spawn"])
+    assert session.records == []
+    assert multiprocessing.get_logger().getEffectiveLevel() == logging.WARNING  # unset here too
+    assert "work done in SpawnProcess-1" in session.stdout
+
+
+def test_debug_adds_the_atexit_finalizer_lines() -> None:
+    session = run_session("log_to_stderr", "DEBUG", ["spawn"])
+    child = session.messages("SpawnProcess-1")
+    assert child[0] == LIFECYCLE[0]
+    assert child[-1] == LIFECYCLE[-1]
+    assert 'running all "atexit" finalizers with priority >= 0' in child
+    assert {r.level for r in session.records} == {"INFO", "DEBUG"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs fork: Windows has only spawn")
+def test_a_handler_added_by_hand_reaches_only_forked_children() -> None:
+    session = run_session("own_handler", "INFO", list(START_METHODS))
+    assert session.messages("ForkProcess-1") == LIFECYCLE
+    for prefix in ("SpawnProcess", "ForkServerProcess"):
+        assert not [r for r in session.records if r.process.startswith(prefix)]
+    # The children still ran: only their log lines were lost.
+    assert "work done in SpawnProcess-2" in session.stdout
+    assert session.messages("MainProcess")[-1] == "process shutting down"
+
+
+def test_the_format_and_the_level_aliases() -> None:
+    assert multiprocessing.util.DEFAULT_LOGGING_FORMAT == "[%(levelname)s/%(processName)s] %(message)s"
+    assert logging.WARN == logging.WARNING
+    assert multiprocessing.get_logger().name == "multiprocessing"
+
+
+def test_main_prints_the_lifecycle(run_module: RunConcept) -> None:
+    result = run_module("parity.context.logging")
+    assert result.returncode == 0, result.stderr
+    assert "[INFO/Process-1] child process calling self.run()" in result.stdout
+    assert "[INFO/MainProcess] process shutting down" in result.stdout
