@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Plinq;
@@ -38,19 +39,29 @@ public static class Cancellation
             })
             .Sum();
 
-    /// <summary>Runs LongQuery until <paramref name="after"/>, then cancels it; returns what it threw.</summary>
-    public static async Task<OperationCanceledException> CancelAfterAsync(TimeSpan after)
+    /// <summary>What CancelAfterAsync saw: the exception, when the token fired, when the query ended.</summary>
+    public sealed record CancelOutcome(OperationCanceledException Error, TimeSpan TokenFired, TimeSpan QueryEnded);
+
+    /// <summary>Runs LongQuery, cancels its token after <paramref name="after"/>, returns what it threw.</summary>
+    public static async Task<CancelOutcome> CancelAfterAsync(TimeSpan after, CancellationToken outer = default)
     {
-        using var cts = new CancellationTokenSource(after);
+        var watch = Stopwatch.StartNew();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = cts.Token.Register(() => fired.TrySetResult(watch.Elapsed));
+        cts.CancelAfter(after);
         // Task.Run hands the blocking query to the thread pool, so the caller can await it.
         var query = Task.Run(() => LongQuery(cts.Token), CancellationToken.None);
         try
         {
-            await query.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await query.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
         {
-            return ex;
+            var ended = watch.Elapsed;
+            // The query may see the cancelled token a moment before our callback has run.
+            var firedAt = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            return new CancelOutcome(ex, firedAt, ended);
         }
         throw new InvalidOperationException("The query finished although it was cancelled.");
     }
@@ -107,14 +118,16 @@ public static class Cancellation
     {
         // The article's Task example cancels a 5 s job after 3 s; this query would take minutes.
         var after = ctx.Seconds(3);
-        var watch = Stopwatch.StartNew();
-        var ex = await CancelAfterAsync(after).ConfigureAwait(false);
-        ctx.Out.WriteLine($"cancelled after {after.TotalSeconds:0.###} s: {ex.GetType().Name}: {ex.Message} "
-            + $"(ended after {watch.Elapsed.TotalSeconds:0.00} s)");
+        var outcome = await CancelAfterAsync(after, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CancelAfter({after.TotalSeconds:0.###} s): {outcome.Error.GetType().Name}: {outcome.Error.Message}"));
+        // The timer fires on a pool thread; the query holds the pool's threads, so it can fire late.
+        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  token fired at {outcome.TokenFired.TotalSeconds:0.000} s, query ended at {outcome.QueryEnded.TotalSeconds:0.000} s"));
 
         var more = await ElementsProcessedAfterTimeoutAsync(ctx.Seconds(1), ctx.CancellationToken).ConfigureAwait(false);
         ctx.Out.WriteLine($"WaitAsync timed out after {ctx.Seconds(1).TotalSeconds:0.###} s, "
-            + $"yet the query went on: {(more > 1_000 ? "more than 1000" : more.ToString(System.Globalization.CultureInfo.InvariantCulture))} elements after the timeout, until its token was cancelled");
+            + $"yet the query went on: {(more > 1_000 ? "more than 1000" : more.ToString(CultureInfo.InvariantCulture))} elements after the timeout, until its token was cancelled");
     }
     // </run>
 }

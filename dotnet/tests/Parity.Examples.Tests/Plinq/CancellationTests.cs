@@ -9,9 +9,10 @@ public sealed class CancellationTests
     public async Task LongQuery_TokenCancelled_ThrowsOperationCanceledWellBeforeTheEnd()
     {
         var watch = Stopwatch.StartNew();
-        var ex = await Cancellation.CancelAfterAsync(TimeSpan.FromSeconds(3 * Ctx.TestTimeScale));
-        Assert.IsType<OperationCanceledException>(ex);
-        Assert.Equal("The query has been canceled via the token supplied to WithCancellation.", ex.Message);
+        var outcome = await Cancellation.CancelAfterAsync(TimeSpan.FromSeconds(3 * Ctx.TestTimeScale));
+        Assert.IsType<OperationCanceledException>(outcome.Error);
+        Assert.Equal("The query has been canceled via the token supplied to WithCancellation.", outcome.Error.Message);
+        Assert.True(outcome.TokenFired > TimeSpan.Zero);
         // The whole query would take minutes (int.MaxValue elements of a few microseconds each).
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
@@ -39,6 +40,7 @@ public sealed class CancellationTests
         var ctx = Ctx.Create(out var output);
         await Cancellation.RunAsync(ctx);
         Assert.Contains("OperationCanceledException: The query has been canceled", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("token fired at", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("more than 1000 elements after the timeout", output.ToString(), StringComparison.Ordinal);
     }
 }

@@ -6,9 +6,9 @@ and ends with OperationCanceledException. Python's pools offer two different sto
 - Pool.terminate() kills the worker processes: tasks that were running never finish and
   queued ones never start; their AsyncResults never become ready.
 - Executor.shutdown(cancel_futures=True) cancels the futures still queued, but the calls a
-  ProcessPoolExecutor has already handed to its workers (one per worker, plus one pre-queued)
-  run to completion. The cancelling is done by the executor's manager thread, a moment after
-  shutdown() returns.
+  ProcessPoolExecutor has already moved to its call queue (the running ones, plus up to
+  max_workers + 1 waiting behind them) are marked running and run to completion. The
+  cancelling is done by the executor's manager thread, a moment after shutdown() returns.
 """
 
 from __future__ import annotations

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Parallelism;
+
+/// <summary>
+/// parallel.foreach: how many bodies run at once. PLINQ uses a fixed number of workers for the
+/// whole query: Environment.ProcessorCount, or WithDegreeOfParallelism(n). Parallel.ForEach's
+/// default MaxDegreeOfParallelism is -1 (no limit): it keeps adding workers as the scheduler
+/// gives it threads, so with blocking bodies it can use MORE threads than PLINQ, not fewer.
+/// Parallel.ForEachAsync defaults to ProcessorCount. MaxDegreeOfParallelism caps them all.
+/// </summary>
+[Concept("parallel.foreach")]
+public static class ForEach
+{
+    // <meter>
+    /// <summary>Counts how many bodies are inside at once, and the most ever seen.</summary>
+    public sealed class ConcurrencyMeter
+    {
+        private int _current;
+        private int _max;
+
+        public int Max => Volatile.Read(ref _max);
+
+        public void Enter()
+        {
+            var now = Interlocked.Increment(ref _current);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
+            {
+            }
+        }
+
+        public void Exit() => Interlocked.Decrement(ref _current);
+
+        public void Measure(Action body)
+        {
+            Enter();
+            try
+            {
+                body();
+            }
+            finally
+            {
+                Exit();
+            }
+        }
+    }
+    // </meter>
+
+    // <degree>
+    /// <summary>Parallel.ForEach over <paramref name="items"/> blocking bodies; -1 = the default (no limit).</summary>
+    public static int ParallelForEachMax(int items, TimeSpan body, int maxDegree = -1, TaskScheduler? scheduler = null)
+    {
+        var meter = new ConcurrencyMeter();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegree, TaskScheduler = scheduler ?? TaskScheduler.Default };
+        Parallel.ForEach(Enumerable.Range(0, items), options, _ => meter.Measure(() => Thread.Sleep(body)));
+        return meter.Max;
+    }
+
+    /// <summary>PLINQ over the same bodies; null = the default degree (ProcessorCount).</summary>
+    public static int PlinqMax(int items, TimeSpan body, int? degree = null)
+    {
+        var meter = new ConcurrencyMeter();
+        var query = Enumerable.Range(0, items).AsParallel();
+        if (degree is { } d)
+        {
+            query = query.WithDegreeOfParallelism(d);
+        }
+        query.ForAll(_ => meter.Measure(() => Thread.Sleep(body)));
+        return meter.Max;
+    }
+
+    /// <summary>Parallel.ForEachAsync with non-blocking (awaiting) bodies; -1 = its default (ProcessorCount).</summary>
+    public static async Task<int> ForEachAsyncMax(int items, TimeSpan body, int maxDegree = -1, CancellationToken token = default)
+    {
+        var meter = new ConcurrencyMeter();
+        var options = new ParallelOptions { CancellationToken = token };
+        if (maxDegree > 0)
+        {
+            options.MaxDegreeOfParallelism = maxDegree;
+        }
+        await Parallel.ForEachAsync(Enumerable.Range(0, items), options, async (_, ct) =>
+        {
+            meter.Enter();
+            try
+            {
+                await Task.Delay(body, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                meter.Exit();
+            }
+        }).ConfigureAwait(false);
+        return meter.Max;
+    }
+    // </degree>
+
+    // <unbounded>
+    /// <summary>
+    /// Parallel.ForEach with the default options and a scheduler that gives every task its own
+    /// thread: can <paramref name="participants"/> bodies that wait for each other all meet?
+    /// PLINQ could not: it never runs more than its degree of parallelism.
+    /// </summary>
+    public static bool ParallelForEachReaches(int participants, TimeSpan timeout)
+    {
+        using var barrier = new Barrier(participants);
+        var met = 0;
+        var options = new ParallelOptions { TaskScheduler = new ThreadPerTaskScheduler() };
+        Parallel.ForEach(Enumerable.Range(0, participants), options, _ =>
+        {
+            if (barrier.SignalAndWait(timeout))
+            {
+                Interlocked.Increment(ref met);
+            }
+        });
+        return met == participants;
+    }
+
+    /// <summary>Runs each task on a new thread: no pool, no injection delay.</summary>
+    public sealed class ThreadPerTaskScheduler : TaskScheduler
+    {
+        private readonly ConcurrentDictionary<Task, byte> _queued = new();
+
+        protected override void QueueTask(Task task)
+        {
+            _queued.TryAdd(task, 0);
+            new Thread(() =>
+            {
+                _queued.TryRemove(task, out _);
+                TryExecuteTask(task);
+            })
+            { IsBackground = true }.Start();
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+            !taskWasPreviouslyQueued && TryExecuteTask(task);
+
+        protected override IEnumerable<Task> GetScheduledTasks() => _queued.Keys;
+    }
+    // </unbounded>
+
+    // <run>
+    public static async Task RunAsync(ConceptContext ctx)
+    {
+        var body = ctx.Seconds(0.5);
+        const int Items = 8;
+        ctx.Out.WriteLine($"{Environment.ProcessorCount} cores; {Items} blocking bodies of {body.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s each; most bodies seen at once:");
+        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{PlinqMax(Items, body)}");
+        ctx.Out.WriteLine($"  {"PLINQ, WithDegreeOfParallelism(2):",-40}{PlinqMax(Items, body, degree: 2)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, default (no limit):",-40}{ParallelForEachMax(Items, body)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, MaxDegree 2:",-40}{ParallelForEachMax(Items, body, maxDegree: 2)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, default:",-40}{await ForEachAsyncMax(Items, body, token: ctx.CancellationToken).ConfigureAwait(false)} (awaiting bodies)");
+        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, MaxDegree 2:",-40}{await ForEachAsyncMax(Items, body, maxDegree: 2, token: ctx.CancellationToken).ConfigureAwait(false)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach on a thread per task:",-40}8 bodies waiting for each other all met: {ParallelForEachReaches(8, TimeSpan.FromSeconds(10))}");
+        ctx.Out.WriteLine($"  default ParallelOptions.MaxDegreeOfParallelism: {new ParallelOptions().MaxDegreeOfParallelism}");
+    }
+    // </run>
+}

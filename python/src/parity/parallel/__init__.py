@@ -1,0 +1,1 @@
+"""parallel: Parallel.Invoke and Parallel.ForEach next to concurrent.futures and asyncio."""

@@ -1,0 +1,138 @@
+"""parallel.foreach: how many bodies run at once, and how to cap it.
+
+.NET's Parallel.ForEach takes MaxDegreeOfParallelism (default: no limit), PLINQ takes
+WithDegreeOfParallelism (default: the core count). Python's executors take max_workers:
+ThreadPoolExecutor defaults to min(32, cpu_count + 4) threads, ProcessPoolExecutor to the
+core count; in asyncio, a Semaphore caps how many coroutines run their body at once (what
+Parallel.ForEachAsync's MaxDegreeOfParallelism does). A meter counts the bodies inside at
+once and the most it ever saw: it never exceeds the cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from parity.common.mp import Context, context
+from parity.common.timing import scaled
+
+TIMEOUT = 60.0
+
+
+# <meter>
+class ConcurrencyMeter:
+    """Counts how many bodies are inside at once, and the most ever seen."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current = 0
+        self.max = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self._current += 1
+            self.max = max(self.max, self._current)
+
+    def exit(self) -> None:
+        with self._lock:
+            self._current -= 1
+
+    def measure(self, body: Callable[[], object]) -> None:
+        self.enter()
+        try:
+            body()
+        finally:
+            self.exit()
+
+
+# </meter>
+
+
+# <degree>
+def threads_max(items: int, body_seconds: float, max_workers: int | None = None) -> int:
+    """ThreadPoolExecutor.map over blocking bodies; None = the default max_workers."""
+    meter = ConcurrencyMeter()
+    with ThreadPoolExecutor(max_workers=max_workers) as pool:
+        list(
+            pool.map(lambda _: meter.measure(lambda: time.sleep(body_seconds)), range(items), timeout=TIMEOUT)
+        )
+    return meter.max
+
+
+def _interval(body_seconds: float) -> tuple[float, float]:
+    start = time.monotonic()  # system-wide clock: comparable across processes
+    time.sleep(body_seconds)
+    return start, time.monotonic()
+
+
+def max_overlap(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one instant (an end before a start at the same time)."""
+    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    open_now = most = 0
+    for _, step in events:
+        open_now += step
+        most = max(most, open_now)
+    return most
+
+
+def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: int = 2) -> int:
+    """ProcessPoolExecutor: each body records when it ran; count the most that overlapped."""
+    with ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx) as pool:
+        intervals = list(pool.map(_interval, [body_seconds] * items, timeout=TIMEOUT))
+    return max_overlap(intervals)
+
+
+async def async_max(items: int, body_seconds: float, limit: int) -> int:
+    """asyncio: a Semaphore lets `limit` coroutines into the body at once."""
+    meter = ConcurrencyMeter()
+    gate = asyncio.Semaphore(limit)
+
+    async def body(_: int) -> None:
+        async with gate:
+            meter.enter()
+            try:
+                await asyncio.sleep(body_seconds)
+            finally:
+                meter.exit()
+
+    async with asyncio.timeout(TIMEOUT):
+        await asyncio.gather(*(body(i) for i in range(items)))
+    return meter.max
+
+
+# </degree>
+
+
+def default_thread_workers() -> int:
+    """What ThreadPoolExecutor() picks: min(32, cpu_count + 4) since Python 3.8."""
+    return min(32, (os.cpu_count() or 1) + 4)
+
+
+# <run>
+def main() -> None:
+    body = scaled(0.5)
+    items = 8
+    print(f"{os.cpu_count()} cores; {items} blocking bodies of {body:g} s each; most bodies seen at once:")
+    rows = [
+        (
+            "ThreadPoolExecutor(), default:",
+            threads_max(items, body),
+            f"(max_workers={default_thread_workers()})",
+        ),
+        ("ThreadPoolExecutor(max_workers=2):", threads_max(items, body, max_workers=2), ""),
+        ("ProcessPoolExecutor(max_workers=2):", processes_max(context(), items, body), ""),
+        ("asyncio + Semaphore(2):", asyncio.run(async_max(items, body, limit=2)), "(awaiting bodies)"),
+    ]
+    for label, most, note in rows:
+        print(f"  {label:<40}{most} {note}".rstrip())
+
+
+# </run>
+
+
+if __name__ == "__main__":
+    main()

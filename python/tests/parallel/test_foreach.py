@@ -1,0 +1,48 @@
+import asyncio
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parity.common.mp import Context
+from parity.common.timing import scaled
+from parity.parallel import foreach
+
+from ..conftest import RunConcept
+
+BODY = scaled(0.5)
+
+
+def test_threads_with_max_workers_two_never_exceed_two() -> None:
+    assert 1 <= foreach.threads_max(8, BODY, max_workers=2) <= 2
+    assert 1 <= foreach.threads_max(500, 0.0, max_workers=2) <= 2
+
+
+def test_threads_default_never_exceed_the_default_max_workers() -> None:
+    assert 1 <= foreach.threads_max(8, BODY) <= foreach.default_thread_workers()
+
+
+def test_processes_with_max_workers_two_never_overlap_more_than_two(mp_context: Context) -> None:
+    assert 1 <= foreach.processes_max(mp_context, 6, BODY, max_workers=2) <= 2
+
+
+def test_semaphore_caps_coroutines() -> None:
+    # Without the gate all 8 would sleep at once; with it, exactly 2 do.
+    assert asyncio.run(foreach.async_max(8, BODY, limit=2)) == 2
+    assert asyncio.run(foreach.async_max(8, BODY, limit=8)) == 8
+
+
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0.001, 10)), max_size=20))
+def test_max_overlap_matches_a_brute_force_count(spans: list[tuple[float, float]]) -> None:
+    intervals = [(start, start + length) for start, length in spans]
+    brute = max(
+        (sum(1 for s, e in intervals if s <= t < e) for t, _ in intervals),
+        default=0,
+    )
+    assert foreach.max_overlap(intervals) == brute
+
+
+def test_main_reports_the_capped_counts(run_module: RunConcept) -> None:
+    done = run_module("parity.parallel.foreach")
+    assert done.returncode == 0, done.stderr
+    assert "ThreadPoolExecutor(max_workers=2):      2" in done.stdout
+    assert "asyncio + Semaphore(2):                 2" in done.stdout
