@@ -59,3 +59,9 @@ def test_module_runs_with_the_article_numbers(run_module: RunConcept) -> None:
     assert "with value.get_lock():                 5000" in result.stdout
     assert "with acquire() ... release():          5000" in result.stdout
     assert "read, pause, write (two processes):    1 of 2" in result.stdout
+
+
+def test_lock_false_gives_the_raw_ctypes_object(mp_context: race.Context) -> None:
+    raw = mp_context.Value("i", 0, lock=False)
+    assert type(raw).__name__ == "c_int"  # no wrapper, no get_lock(): synchronise it yourself
+    assert not hasattr(raw, "get_lock")
