@@ -102,9 +102,9 @@ def test_spawning_a_child_costs_more_than_forking_one() -> None:
     # The cost the article pins on Windows is spawn's: a fresh interpreter that imports the
     # parent's main module. Linux pays it too with spawn (and, from 3.14, forkserver's default).
     fork, spawn = multiprocessing.get_context("fork"), multiprocessing.get_context("spawn")
-    fork_times = sorted(_start_and_join(fork) for _ in range(5))
-    spawn_times = sorted(_start_and_join(spawn) for _ in range(5))
-    assert spawn_times[2] > 2 * fork_times[2]
+    fork_times = sorted(_start_and_join(fork) for _ in range(3))
+    spawn_times = sorted(_start_and_join(spawn) for _ in range(3))
+    assert spawn_times[1] > 2 * fork_times[1]  # medians; typically 10x or more
 
 
 def test_module_runs(run_module: RunConcept) -> None:

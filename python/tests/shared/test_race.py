@@ -38,7 +38,7 @@ def test_children_that_do_not_overlap_lose_nothing(mp_context: race.Context) -> 
     assert race.count_one_after_another(mp_context) == race.PROCESSES * race.ITERATIONS
 
 
-def test_value_lock_is_recursive_and_guards_single_accesses(mp_context: race.Context) -> None:
+def test_value_lock_is_a_recursive_lock(mp_context: race.Context) -> None:
     value = mp_context.Value("i", 7)
     lock = value.get_lock()
     assert type(lock).__name__ == "RLock"
