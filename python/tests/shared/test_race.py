@@ -38,7 +38,7 @@ def test_children_that_do_not_overlap_lose_nothing(mp_context: race.Context) -> 
     assert race.count_one_after_another(mp_context) == race.PROCESSES * race.ITERATIONS
 
 
-def test_value_lock_is_recursive_and_guards_single_accesses(mp_context: race.Context) -> None:
+def test_value_lock_is_a_recursive_lock(mp_context: race.Context) -> None:
     value = mp_context.Value("i", 7)
     lock = value.get_lock()
     assert type(lock).__name__ == "RLock"
@@ -59,3 +59,9 @@ def test_module_runs_with_the_article_numbers(run_module: RunConcept) -> None:
     assert "with value.get_lock():                 5000" in result.stdout
     assert "with acquire() ... release():          5000" in result.stdout
     assert "read, pause, write (two processes):    1 of 2" in result.stdout
+
+
+def test_lock_false_gives_the_raw_ctypes_object(mp_context: race.Context) -> None:
+    raw = mp_context.Value("i", 0, lock=False)
+    assert type(raw).__name__ == "c_int"  # no wrapper, no get_lock(): synchronise it yourself
+    assert not hasattr(raw, "get_lock")

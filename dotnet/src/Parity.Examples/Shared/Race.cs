@@ -74,12 +74,87 @@ public static class Race
     }
     // </run>
 
+    // <step-by-step>
+    /// <summary>
+    /// Two increments interleaved on purpose: A reads and pauses, B reads and writes, then A
+    /// writes what it read plus one. Returns the total (1 or 2) and whether B could read during
+    /// A's pause. With <paramref name="locked"/>, each holds the lock across its read and write.
+    /// </summary>
+    public static (int Total, bool OtherReadDuringPause) LostUpdateStepByStep(bool locked, TimeSpan? blockedFor = null)
+    {
+        var counter = new Counter();
+        // Not disposed: after a time-out a thread may still use them (they hold no kernel handle
+        // unless WaitHandle is asked for).
+        var aRead = new ManualResetEventSlim();
+        var goOn = new ManualResetEventSlim();
+        var bTrying = new ManualResetEventSlim();
+        var bRead = new ManualResetEventSlim();
+        var limit = TimeSpan.FromSeconds(30);
+
+        void ReadPauseWrite(ManualResetEventSlim? trying, ManualResetEventSlim haveRead, bool pause)
+        {
+            trying?.Set();
+            if (locked && !counter.Gate.TryEnter(limit))
+            {
+                throw new TimeoutException("lock not acquired");
+            }
+            try
+            {
+                var seen = Volatile.Read(ref counter.Value); // the read half of counter++
+                haveRead.Set();
+                if (pause && !goOn.Wait(limit))
+                {
+                    throw new TimeoutException("never told to go on");
+                }
+                Volatile.Write(ref counter.Value, seen + 1); // the write half
+            }
+            finally
+            {
+                if (locked)
+                {
+                    counter.Gate.Exit();
+                }
+            }
+        }
+
+        var a = new Thread(() => ReadPauseWrite(null, aRead, pause: true)) { IsBackground = true };
+        var b = new Thread(() => ReadPauseWrite(bTrying, bRead, pause: false)) { IsBackground = true };
+        var bReadDuringPause = false;
+        var finished = false;
+        try
+        {
+            a.Start();
+            if (!aRead.Wait(limit))
+            {
+                throw new TimeoutException("A never read");
+            }
+            b.Start();
+            if (!bTrying.Wait(limit))
+            {
+                throw new TimeoutException("B never started");
+            }
+            // Unlocked, B reads the same 0 while A pauses; locked, B waits for A's lock.
+            bReadDuringPause = bRead.Wait(locked ? blockedFor ?? TimeSpan.FromMilliseconds(200) : limit);
+        }
+        finally
+        {
+            goOn.Set(); // A may go on: it writes what it read, plus one
+            finished = a.Join(limit) & (b.ThreadState == ThreadState.Unstarted || b.Join(limit));
+        }
+        return finished
+            ? (Volatile.Read(ref counter.Value), bReadDuringPause)
+            : throw new TimeoutException("a thread did not finish");
+    }
+    // </step-by-step>
+
     public static Task RunAsync(ConceptContext ctx)
     {
         ctx.Out.WriteLine($"{Workers} threads x {Iterations} increments, ideal total {Workers * Iterations}");
         ctx.Out.WriteLine($"counter++ without a lock:   {Count(How.Unlocked)}");
         ctx.Out.WriteLine($"Interlocked.Increment:      {Count(How.Interlocked)}");
         ctx.Out.WriteLine($"lock (gate) {{ counter++ }}:  {Count(How.Lock)}");
+        ctx.Out.WriteLine($"read, pause, write (two threads): {LostUpdateStepByStep(locked: false).Total} of 2");
+        ctx.Out.WriteLine($"the same holding the lock:       {LostUpdateStepByStep(locked: true).Total} of 2");
         return Task.CompletedTask;
     }
 }

@@ -14,6 +14,22 @@ public sealed class RaceTests
         Assert.InRange(total, 1, Race.Workers * Many);
     }
 
+    [Fact]
+    public void StepByStep_ReadPauseWriteUnlocked_LosesOneIncrement()
+    {
+        var (total, otherReadDuringPause) = Race.LostUpdateStepByStep(locked: false);
+        Assert.True(otherReadDuringPause);
+        Assert.Equal(1, total);
+    }
+
+    [Fact]
+    public void StepByStep_LockHeldAcrossReadAndWrite_KeepsBoth()
+    {
+        var (total, otherReadDuringPause) = Race.LostUpdateStepByStep(locked: true);
+        Assert.False(otherReadDuringPause);
+        Assert.Equal(2, total);
+    }
+
     [Theory]
     [InlineData(Race.How.Interlocked)]
     [InlineData(Race.How.Lock)]

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.managers import SyncManager
+from multiprocessing.pool import Pool
 from typing import Any
 
 from parity.common.mp import Context, context
@@ -29,6 +32,21 @@ ITERATIONS = 100  # the article's: 5 processes x 100 increments
 START_YEAR = 2000
 
 Proxy = Any  # DictProxy / ListProxy / a lock proxy: dynamic classes typeshed cannot describe
+
+
+@dataclass(frozen=True)
+class Setup:
+    """One Manager and one two-worker Pool, shared by the demos (each would cost a process start)."""
+
+    ctx: Context
+    manager: SyncManager
+    pool: Pool
+
+
+@contextlib.contextmanager
+def setup(ctx: Context) -> Iterator[Setup]:
+    with ctx.Manager() as manager, ctx.Pool(2) as pool:
+        yield Setup(ctx, manager, pool)
 
 
 # <pool-tasks>
@@ -43,25 +61,20 @@ def read(d: Proxy, items: Proxy) -> tuple[dict[Any, Any], list[Any]]:
     return d.copy(), items[:]  # copies made in the server: one round trip each
 
 
-def as_the_article(ctx: Context) -> tuple[tuple[dict[Any, Any], list[Any]], dict[Any, Any], list[Any]]:
+def as_the_article(s: Setup) -> tuple[tuple[dict[Any, Any], list[Any]], dict[Any, Any], list[Any]]:
     """Writer and reader submitted together; returns (what the reader saw, final dict, final list)."""
-    with ctx.Manager() as manager:
-        d, items = manager.dict(), manager.list(range(10))
-        with ctx.Pool(2) as pool:
-            writing = pool.apply_async(write, (d, items))
-            reading = pool.apply_async(read, (d, items))  # may well run before the writer
-            writing.get(TIMEOUT)
-            seen = reading.get(TIMEOUT)
-        return seen, d.copy(), items[:]
+    d, items = s.manager.dict(), s.manager.list(range(10))
+    writing = s.pool.apply_async(write, (d, items))
+    reading = s.pool.apply_async(read, (d, items))  # may well run before the writer
+    writing.get(TIMEOUT)
+    return reading.get(TIMEOUT), d.copy(), items[:]
 
 
-def in_order(ctx: Context) -> tuple[dict[Any, Any], list[Any]]:
+def in_order(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
     """The article's output, guaranteed: wait for the writer before submitting the reader."""
-    with ctx.Manager() as manager:
-        d, items = manager.dict(), manager.list(range(10))
-        with ctx.Pool(2) as pool:
-            pool.apply_async(write, (d, items)).get(TIMEOUT)
-            return pool.apply_async(read, (d, items)).get(TIMEOUT)
+    d, items = s.manager.dict(), s.manager.list(range(10))
+    s.pool.apply_async(write, (d, items)).get(TIMEOUT)
+    return s.pool.apply_async(read, (d, items)).get(TIMEOUT)
 
 
 # </pool-tasks>
@@ -80,15 +93,13 @@ def _read_then_signal(d: Proxy, items: Proxy, reader_done: Proxy) -> tuple[dict[
         reader_done.set()
 
 
-def reader_first(ctx: Context) -> tuple[dict[Any, Any], list[Any]]:
+def reader_first(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
     """Force the order the article's listing allows too: the reader runs before the writer."""
-    with ctx.Manager() as manager:
-        d, items, reader_done = manager.dict(), manager.list(range(10)), manager.Event()
-        with ctx.Pool(2) as pool:
-            writing = pool.apply_async(_write_after, (d, items, reader_done))
-            seen = pool.apply_async(_read_then_signal, (d, items, reader_done)).get(TIMEOUT)
-            writing.get(TIMEOUT)
-        return seen
+    d, items, reader_done = s.manager.dict(), s.manager.list(range(10)), s.manager.Event()
+    writing = s.pool.apply_async(_write_after, (d, items, reader_done))  # the pool has 2 workers
+    seen = s.pool.apply_async(_read_then_signal, (d, items, reader_done)).get(TIMEOUT)
+    writing.get(TIMEOUT)
+    return seen
 
 
 # <year>
@@ -98,30 +109,28 @@ def add_years(d: Proxy, lock: Proxy | None, iterations: int) -> None:
             d["year"] += 1  # __getitem__ then __setitem__: two calls to the server
 
 
-def years(ctx: Context, lock: str, runner: str = "process", iterations: int = ITERATIONS) -> int:
-    """5 children add 1 to d["year"] `iterations` times each; returns the final year.
+def years(s: Setup, lock: str, runner: str = "process", iterations: int = ITERATIONS) -> int:
+    """5 children (or 5 Pool tasks) add 1 to d["year"] `iterations` times each; the final year.
 
     lock: "none", "multiprocessing" (ctx.Lock(), as the article) or "manager" (manager.Lock()).
     runner: "process" (Process children, as the article) or "pool" (apply_async tasks).
     """
-    with ctx.Manager() as manager:
-        d = manager.dict({"year": START_YEAR})
-        chosen = {"none": None, "multiprocessing": ctx.Lock(), "manager": manager.Lock()}[lock]
-        args = (d, chosen, iterations)
-        if runner == "process":
-            run_all([ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)], TIMEOUT)
-        else:
-            with ctx.Pool(PROCESSES) as pool:
-                tasks = [pool.apply_async(add_years, args) for _ in range(PROCESSES)]
-                for task in tasks:
-                    task.get(TIMEOUT)  # a Lock that cannot be pickled for a task raises here
-        return int(d["year"])
+    d = s.manager.dict({"year": START_YEAR})
+    chosen = {"none": lambda: None, "multiprocessing": s.ctx.Lock, "manager": s.manager.Lock}[lock]()
+    args = (d, chosen, iterations)
+    if runner == "process":
+        run_all([s.ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)], TIMEOUT)
+    else:
+        tasks = [s.pool.apply_async(add_years, args) for _ in range(PROCESSES)]
+        for task in tasks:
+            task.get(TIMEOUT)  # a Lock that cannot be pickled for a task raises here
+    return int(d["year"])
 
 
 # </year>
 
 
-def seconds_per_read(ctx: Context, reads: int = 2000) -> tuple[float, float]:
+def seconds_per_read(s: Setup, reads: int = 2000) -> tuple[float, float]:
     """(shared-memory Value, Manager Value): the average time of one read of .value."""
 
     def timed(read_value: Callable[[], object]) -> float:
@@ -130,30 +139,32 @@ def seconds_per_read(ctx: Context, reads: int = 2000) -> tuple[float, float]:
             read_value()
         return (time.perf_counter() - start) / reads
 
-    shared = ctx.Value("i", 0)
-    with ctx.Manager() as manager:
-        proxied = manager.Value("i", 0)
-        return timed(lambda: shared.value), timed(lambda: proxied.value)
+    shared, proxied = s.ctx.Value("i", 0), s.manager.Value("i", 0)
+    return timed(lambda: shared.value), timed(lambda: proxied.value)
 
 
 def main() -> None:
-    ctx = context()
-    seen, final_d, final_l = as_the_article(ctx)
+    with setup(context()) as s:
+        demo(s)
+
+
+def demo(s: Setup) -> None:
+    seen, final_d, final_l = as_the_article(s)
     print(f"[article] reader saw {seen[0]} {seen[1]}; afterwards {final_d} {final_l}")
-    d, items = in_order(ctx)
+    d, items = in_order(s)
     print(f"[in order] reader saw {d} {items}")
-    d, items = reader_first(ctx)
+    d, items = reader_first(s)
     print(f"[reader first] reader saw {d} {items}")
     ideal = START_YEAR + PROCESSES * ITERATIONS
     print(f"year, {PROCESSES} processes x {ITERATIONS} += 1, ideal {ideal}")
-    print(f"year without a lock: {years(ctx, 'none')}")
-    print(f"year with a multiprocessing.Lock, Process children: {years(ctx, 'multiprocessing')}")
-    print(f"year with manager.Lock(), Pool tasks: {years(ctx, 'manager', 'pool')}")
+    print(f"year without a lock: {years(s, 'none')}")
+    print(f"year with a multiprocessing.Lock, Process children: {years(s, 'multiprocessing')}")
+    print(f"year with manager.Lock(), Pool tasks: {years(s, 'manager', 'pool')}")
     try:
-        years(ctx, "multiprocessing", "pool")
+        years(s, "multiprocessing", "pool")
     except RuntimeError as error:
         print(f"multiprocessing.Lock passed to Pool tasks: RuntimeError: {error}")
-    shared, proxied = seconds_per_read(ctx)
+    shared, proxied = seconds_per_read(s)
     print(f"one read: shared Value {shared * 1e6:.2f} us, Manager Value {proxied * 1e6:.1f} us")
 
 

@@ -148,7 +148,6 @@ def main() -> None:
     print(f"unlocked, children lined up:           {count(ctx, 'unlocked')}")
     print(f"with value.get_lock():                 {count(ctx, 'get_lock')}")
     print(f"with acquire() ... release():          {count(ctx, 'acquire')}")
-    print(f"one child after another, no lock:      {count_one_after_another(ctx)}")
     print(f"read, pause, write (two processes):    {lost_update_step_by_step(ctx, locked=False)[0]} of 2")
     print(f"the same holding the lock:             {lost_update_step_by_step(ctx, locked=True)[0]} of 2")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import array as arraymodule
 import sys
+import time
 from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 from typing import Any
 
@@ -91,8 +92,12 @@ def manager_array_snapshots(ctx: Context, writers: int = 3, size: int = 256, rou
         for c in children:
             c.start()
         try:
-            while any(c.is_alive() for c in children):
+            deadline = time.monotonic() + JOIN_TIMEOUT
+            while True:  # at least one snapshot, and one more after the last writer ended
+                writing = any(c.is_alive() for c in children)
                 mixes.add(len(set(array[:])))
+                if not writing or time.monotonic() > deadline:
+                    break
         finally:
             join_all(children, JOIN_TIMEOUT)
     return mixes
