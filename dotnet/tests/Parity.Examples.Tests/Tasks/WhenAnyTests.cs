@@ -107,7 +107,9 @@ public sealed class WhenAnyTests : IDisposable
         var ctx = Ctx.Create(out var output);
         await WhenAny.RunAsync(ctx);
         var text = output.ToString();
-        Assert.Contains("first answer: 'mirror 1'", text, StringComparison.Ordinal);
+        // Which mirror is fastest is timing (5 ms apart here); the gated tests above pin the semantics down.
+        Assert.Matches(@"first answer: 'mirror \d'", text);
+        Assert.Matches(@"all requests: \[(cancelled|'mirror \d'|HttpRequestException 503)(, (cancelled|'mirror \d'|HttpRequestException 503)){3}\]", text);
         Assert.Contains("...and finish anyway, unused", text, StringComparison.Ordinal);
     }
 }
