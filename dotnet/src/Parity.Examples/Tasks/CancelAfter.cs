@@ -92,7 +92,8 @@ public static class CancelAfter
             ctx.Out.WriteLine($"article's catch (TaskCanceledException) missed a {ex.GetType().Name}");
         }
 
-        var operation = DoSomethingAsync(work, ctx.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        var operation = DoSomethingAsync(work, stop.Token);
         try
         {
             await operation.WaitAsync(limit, ctx.CancellationToken);
@@ -101,7 +102,9 @@ public static class CancelAfter
         {
             ctx.Out.WriteLine($"WaitAsync({limit.TotalSeconds:F2} s) threw TimeoutException; the operation is still {operation.Status}");
         }
-        await operation.WaitAsync(TimeSpan.FromSeconds(30), ctx.CancellationToken); // let it end before we return
+        await stop.CancelAsync(); // WaitAsync gave up waiting, not the work: stop it ourselves
+        await ((Task)operation).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ctx.Out.WriteLine($"  cancelled by its own token: {operation.Status}");
     }
     // </run>
 }

@@ -46,14 +46,14 @@ public static class SyncOverAsync
     }
     // </block>
 
-    // <async-void>
+    // <fire-and-forget>
     /// <summary>Returns nothing to wait on: its exception goes to the SynchronizationContext, or crashes the process.</summary>
     public static async void FailLater(TimeSpan delay) // deliberately async void: the anti-pattern shown
     {
         await Task.Delay(delay);
         throw new InvalidOperationException("async void failed");
     }
-    // </async-void>
+    // </fire-and-forget>
 
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
