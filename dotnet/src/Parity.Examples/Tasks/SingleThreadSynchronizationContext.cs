@@ -13,6 +13,7 @@ public sealed class SingleThreadSynchronizationContext : SynchronizationContext,
 {
     private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _queue = [];
     private readonly Thread _thread;
+    private readonly ConcurrentQueue<Exception> _unhandled = new();
 
     public SingleThreadSynchronizationContext(string name = "single-thread-context")
     {
@@ -22,6 +23,9 @@ public sealed class SingleThreadSynchronizationContext : SynchronizationContext,
 
     /// <summary>The managed id of the one thread that runs every posted callback.</summary>
     public int ThreadId => _thread.ManagedThreadId;
+
+    /// <summary>Exceptions thrown by posted callbacks, e.g. by an async void method that failed.</summary>
+    public IReadOnlyCollection<Exception> UnhandledExceptions => _unhandled;
 
     public override void Post(SendOrPostCallback d, object? state)
     {
@@ -67,7 +71,17 @@ public sealed class SingleThreadSynchronizationContext : SynchronizationContext,
         SetSynchronizationContext(this);
         foreach (var (callback, state) in _queue.GetConsumingEnumerable())
         {
-            callback(state);
+            try
+            {
+                callback(state);
+            }
+#pragma warning disable CA1031 // A message loop must survive a failing callback; the error is kept, not lost.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // A real UI loop would raise Application.ThreadException or crash the app.
+                _unhandled.Enqueue(ex);
+            }
         }
     }
 

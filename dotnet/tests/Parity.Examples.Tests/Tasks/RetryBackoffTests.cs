@@ -66,13 +66,14 @@ public sealed class RetryBackoffTests
             t => RetryBackoff.DownloadWithRetryAsync(client, server.Url("/p"), TimeSpan.FromSeconds(0.25), t), TimeSpan.FromSeconds(0.05));
         Assert.Equal(nameof(TaskCanceledException), outcome);
         Assert.True(after < TimeSpan.FromSeconds(0.2), $"took {after}");
-        Assert.Equal(1, server.RequestCount);
+        Assert.InRange(server.RequestCount, 0, 1); // no retry (under load the first may not have arrived yet)
     }
 
     [Fact]
     public async Task CatchAll_CancelledDuringRequest_SwallowsItAndSitsThroughEveryDelay()
     {
-        await using var server = new LoopbackHttpServer(RetryBackoff.FailingFirst(100, TimeSpan.FromSeconds(0.05)));
+        // The first reply is slow, so the cancel surely lands while that request is in flight.
+        await using var server = new LoopbackHttpServer((path, n) => new HttpReply(500, "busy", TimeSpan.FromSeconds(n == 1 ? 0.5 : 0.01)));
         using var client = new HttpClient();
         var first = TimeSpan.FromSeconds(0.05);
         var (after, outcome) = await RetryBackoff.CancelDuringAsync(

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Parity.Examples.Tasks;
+
+namespace Parity.Examples.Tests.Tasks;
+
+public sealed class CancelAfterTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(3) * Ctx.TestTimeScale;
+    // Unscaled, so the limit always comes first; every test still ends soon after the limit.
+    private static readonly TimeSpan Work = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task WithTimeLimit_LimitShorterThanDelay_TimesOutAtTheLimit()
+    {
+        // Unscaled work: on a loaded machine a stalled timer queue could fire a 0.25 s delay and a
+        // 0.15 s CancelAfter in the same tick, in either order. Not before the limit, long before the work.
+        var stopwatch = Stopwatch.StartNew();
+        var result = await CancelAfter.WithTimeLimitAsync(t => CancelAfter.DoSomethingAsync(Work, t), Limit, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("timed out", result);
+        Assert.InRange(stopwatch.Elapsed, Limit - TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task DoSomething_TokenCancelled_ThrowsTaskCanceledException()
+    {
+        using var cts = new CancellationTokenSource(Limit);
+        // ThrowsAsync checks the exact type: Task.Delay throws the derived TaskCanceledException.
+        await Assert.ThrowsAsync<TaskCanceledException>(() => CancelAfter.DoSomethingAsync(Work, cts.Token));
+    }
+
+    [Fact]
+    public async Task WorkInSteps_TokenCancelled_ThrowsPlainOperationCanceledException()
+    {
+        using var cts = new CancellationTokenSource(Limit);
+        var error = await Assert.ThrowsAsync<OperationCanceledException>(() => CancelAfter.WorkInStepsAsync(Work, cts.Token));
+        Assert.IsNotType<TaskCanceledException>(error);
+        Assert.Equal(cts.Token, error.CancellationToken);
+    }
+
+    [Fact]
+    public async Task WithTimeLimit_StepwiseOperation_TimesOutToo()
+    {
+        var result = await CancelAfter.WithTimeLimitAsync(t => CancelAfter.WorkInStepsAsync(Work, t), Limit, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("timed out", result);
+    }
+
+    [Fact]
+    public async Task ArticleStyle_StepwiseOperation_LetsOperationCanceledExceptionEscape()
+    {
+        await Assert.ThrowsAsync<OperationCanceledException>(() =>
+            CancelAfter.ArticleStyleAsync(t => CancelAfter.WorkInStepsAsync(Work, t), Limit).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task ArticleStyle_TaskDelay_CatchesIt()
+    {
+        var result = await CancelAfter.ArticleStyleAsync(t => CancelAfter.DoSomethingAsync(Work, t), Limit).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("false", result);
+    }
+
+    [Fact]
+    public async Task WithTimeLimit_CallerCancels_PropagatesInsteadOfReportingTimeout()
+    {
+        using var caller = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = CancelAfter.WithTimeLimitAsync(async t =>
+        {
+            started.SetResult();
+            return await CancelAfter.DoSomethingAsync(TimeSpan.FromSeconds(20), t);
+        }, TimeSpan.FromSeconds(10), caller.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await caller.CancelAsync();
+        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(error.CancellationToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task WaitAsync_Timeout_ThrowsTimeoutExceptionButOperationRunsOn()
+    {
+        using var cts = new CancellationTokenSource();
+        var operation = CancelAfter.DoSomethingAsync(Work, cts.Token);
+        await Assert.ThrowsAsync<TimeoutException>(() => operation.WaitAsync(Limit));
+        Assert.False(operation.IsCompleted); // only the wait gave up
+        await cts.CancelAsync();
+        await Assert.ThrowsAsync<TaskCanceledException>(() => operation.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Run_ReportsTimeoutsAndTheMissedException()
+    {
+        // A scale of 0.1 leaves 0.2 s between the limit and the end of the work (see above).
+        var ctx = Ctx.Create(out var output, timeScale: 0.1);
+        await CancelAfter.RunAsync(ctx);
+        var text = output.ToString();
+        Assert.Contains("Task.Delay: 'timed out'", text, StringComparison.Ordinal);
+        Assert.Contains("ThrowIfCancellationRequested: 'timed out'", text, StringComparison.Ordinal);
+        Assert.Contains("missed a OperationCanceledException", text, StringComparison.Ordinal);
+        Assert.Contains("threw TimeoutException; the operation is still", text, StringComparison.Ordinal);
+    }
+}
