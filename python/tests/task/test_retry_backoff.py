@@ -3,10 +3,9 @@ import time
 
 import pytest
 
-from parity.common.http import HttpError
+from parity.common.http import HttpError, serve
 from parity.common.timing import scaled
 from parity.task import retry_backoff
-from parity.task._http import serve_quietly
 
 
 class _Clock:
@@ -24,7 +23,7 @@ class _Clock:
 def _run(k: int) -> tuple[str | HttpError, list[float], list[float]]:
     clock = _Clock(k)
     waits: list[float] = []
-    with serve_quietly(clock) as server:
+    with serve(clock) as server:
         coro = retry_backoff.download_with_retry(
             server.url("/p"), on_retry=lambda _a, delay, _e: waits.append(delay)
         )
@@ -56,7 +55,7 @@ def test_four_failures_make_four_attempts_then_the_last_error_propagates() -> No
 
 
 def test_a_connection_error_is_retried_too() -> None:
-    with serve_quietly(retry_backoff.failing_first(0)) as server:
+    with serve(retry_backoff.failing_first(0)) as server:
         dead = server.url("/p")  # the port is free once the server stops
     attempts: list[int] = []
     # One retry is enough to show it (a refused connect takes about 2 s on Windows).
@@ -69,7 +68,7 @@ def test_a_connection_error_is_retried_too() -> None:
 
 
 def test_cancelling_the_retry_stops_it_at_once() -> None:
-    with serve_quietly(retry_backoff.failing_first(100, delay=0.5)) as server:
+    with serve(retry_backoff.failing_first(100, delay=0.5)) as server:
         coro = retry_backoff.download_with_retry(server.url("/p"), first_delay=0.25)
         after, outcome = asyncio.run(retry_backoff.cancel_during(coro, 0.05))
         requests = server.requests
@@ -83,7 +82,7 @@ def test_a_bare_except_swallows_the_cancel_and_runs_every_retry() -> None:
         # The first reply is slow, so the cancel surely lands while that request is in flight.
         return retry_backoff.failing_first(100, delay=0.5 if number == 1 else 0.02)(path, number)
 
-    with serve_quietly(handler) as server:
+    with serve(handler) as server:
         coro = retry_backoff.download_swallowing_everything(server.url("/p"), first_delay=0.05)
         after, outcome = asyncio.run(retry_backoff.cancel_during(coro, 0.01))
         requests = server.requests

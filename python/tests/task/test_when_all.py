@@ -6,7 +6,6 @@ from contextlib import contextmanager
 
 from parity.common.http import HttpError, LoopbackServer, Reply, serve
 from parity.task import when_all
-from parity.task._http import serve_quietly
 
 DELAYS = (0.3, 0.1, 0.2)
 
@@ -46,7 +45,7 @@ def _gated_server() -> Iterator[tuple[LoopbackServer, threading.Event]]:
             release.wait(timeout=10)
         return Reply(status, f"{status} after 0")
 
-    with serve_quietly(handler) as server:
+    with serve(handler) as server:
         try:
             yield server, release
         finally:

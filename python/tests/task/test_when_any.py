@@ -6,9 +6,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from parity.common.http import HttpError, LoopbackServer, Reply
+from parity.common.http import HttpError, LoopbackServer, Reply, serve
 from parity.task import when_any
-from parity.task._http import serve_quietly
 
 
 @contextmanager
@@ -22,7 +21,7 @@ def _race() -> Iterator[tuple[LoopbackServer, threading.Event, list[str]]]:
             return Reply(200, "late")
         return Reply(200, "winner") if path == "/win" else Reply(503, "down")
 
-    with serve_quietly(handler) as server:
+    with serve(handler) as server:
         try:
             yield server, release, []
         finally:

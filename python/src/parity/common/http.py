@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import itertools
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,14 @@ class HttpError(Exception):
         super().__init__(f"GET {url} answered {status}")
         self.url = url
         self.status = status
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client hanging up (a cancelled download) is an expected outcome, not a server error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class LoopbackServer:
@@ -68,7 +77,7 @@ class LoopbackServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep the concepts' output about the concept
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RequestHandler)
+        self._server = _QuietServer(("127.0.0.1", 0), _RequestHandler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever,

@@ -14,9 +14,8 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from parity.common.http import HttpError, Reply, fetch
+from parity.common.http import HttpError, Reply, fetch, serve
 from parity.common.timing import scaled
-from parity.task._http import serve_quietly
 
 RETRIES = 3
 FIRST_DELAY = 1.0  # article seconds; doubles after every failed attempt
@@ -99,7 +98,7 @@ def main() -> None:
 
     for k in (2, 4):
         print(f"server fails the first {k} requests:")
-        with serve_quietly(failing_first(k)) as server:
+        with serve(failing_first(k)) as server:
             try:
                 page = asyncio.run(download_with_retry(server.url("/page"), on_retry=show))
                 print(f"  got '{page}' after {server.requests} attempts")
@@ -108,7 +107,7 @@ def main() -> None:
 
     # Every reply is slow, so the cancel lands while a request is in flight.
     print("cancelled while the first request is in flight (backoff 0.25 s, 0.5 s, 1 s):")
-    with serve_quietly(failing_first(100, delay=scaled(0.2))) as server:
+    with serve(failing_first(100, delay=scaled(0.2))) as server:
         url, first = server.url("/page"), scaled(0.25)
         good = asyncio.run(cancel_during(download_with_retry(url, first_delay=first), scaled(0.1)))
         print(f"  except (HttpError, ConnectionError): {good[1]} {good[0]:.2f} s after the cancel")

@@ -18,9 +18,8 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from parity.common.http import HttpError, Reply, fetch
+from parity.common.http import HttpError, Reply, fetch, serve
 from parity.common.timing import scaled
-from parity.task._http import serve_quietly
 
 
 # <fetch-all>
@@ -100,13 +99,13 @@ def slow_endpoint(path: str, _number: int) -> Reply:
 
 def main() -> None:
     delays = [3, 1, 2]
-    with serve_quietly(slow_endpoint) as server:
+    with serve(slow_endpoint) as server:
         started = time.perf_counter()
         pages = asyncio.run(download_all([server.url(f"/slow/{d}") for d in delays]))
         elapsed = time.perf_counter() - started
     print(f"pages (input order): {', '.join(pages)}")
     print(f"elapsed {elapsed:.2f} s; slowest alone {scaled(0.3):.2f} s, all in a row {scaled(0.6):.2f} s")
-    with serve_quietly(status_endpoint) as server:
+    with serve(status_endpoint) as server:
         asyncio.run(_show_errors(server.url))
 
 

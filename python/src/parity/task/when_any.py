@@ -14,9 +14,8 @@ import time
 from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
-from parity.common.http import HttpError, Reply, fetch
+from parity.common.http import HttpError, Reply, fetch, serve
 from parity.common.timing import scaled
-from parity.task._http import serve_quietly
 
 T = TypeVar("T")
 
@@ -79,7 +78,7 @@ def _outcome(task: asyncio.Task[str]) -> str:
 # <run>
 def main() -> None:
     paths = ["/mirror/4", "/broken/0", "/mirror/1", "/mirror/6"]
-    with serve_quietly(mirror) as server:
+    with serve(mirror) as server:
         urls = [server.url(p) for p in paths]
 
         started = time.perf_counter()
