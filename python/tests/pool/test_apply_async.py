@@ -1,5 +1,6 @@
 import multiprocessing
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -118,6 +119,14 @@ def test_default_size_ignores_cpu_affinity_before_3_13() -> None:
     )
     expected = 1 if sys.version_info >= (3, 13) else os.cpu_count()  # 3.13: os.process_cpu_count()
     assert int(result.stdout) == expected
+
+
+def test_a_pool_cannot_be_handed_to_another_process(mp_context: apply_async.Context) -> None:
+    with (
+        mp_context.Pool(1) as pool,
+        pytest.raises(NotImplementedError, match="pool objects cannot be passed between processes"),
+    ):
+        pickle.dumps(pool)
 
 
 def _try_to_start_a_child(_: int) -> tuple[bool, str]:

@@ -26,14 +26,12 @@ public static class ApplyAsync
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, tasks), options, async (name, token) =>
         {
-            // <task>
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);
             log.WriteLine($"[task {name}] pid={Environment.ProcessId} thread={Environment.CurrentManagedThreadId}");
             await Task.Delay(duration, token);
             Interlocked.Decrement(ref running);
             done.Enqueue(name);
-            // </task>
         });
         return new BatchRun([.. done.Order()], Volatile.Read(ref peak), clock.Elapsed);
     }
