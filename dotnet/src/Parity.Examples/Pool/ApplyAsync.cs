@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Pool;
+
+/// <summary>
+/// pool.apply-async: 10 one-second tasks, at most 5 at a time. .NET needs no worker processes
+/// for this: the thread pool runs the tasks and Parallel.ForEachAsync bounds how many run at
+/// once (MaxDegreeOfParallelism; its default for ForEachAsync is Environment.ProcessorCount).
+/// Awaiting the returned task is close() + join() in one: the input is the whole batch.
+/// A counter measures the bound instead of assuming it.
+/// </summary>
+[Concept("pool.apply-async")]
+public static class ApplyAsync
+{
+    public sealed record BatchRun(IReadOnlyList<int> Names, int Peak, TimeSpan Elapsed);
+
+    // <pool>
+    public static async Task<BatchRun> RunTasksAsync(int maxParallel, int tasks, TimeSpan duration, TextWriter log, CancellationToken cancellationToken)
+    {
+        var running = 0;
+        var peak = 0;
+        var done = new ConcurrentQueue<int>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken };
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, tasks), options, async (name, token) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref peak, now);
+            log.WriteLine($"[task {name}] pid={Environment.ProcessId} thread={Environment.CurrentManagedThreadId}");
+            await Task.Delay(duration, token);
+            Interlocked.Decrement(ref running);
+            done.Enqueue(name);
+        });
+        return new BatchRun([.. done.Order()], Volatile.Read(ref peak), clock.Elapsed);
+    }
+    // </pool>
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    public static async Task RunAsync(ConceptContext ctx)
+    {
+        ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId}");
+        var log = TextWriter.Synchronized(ctx.Out); // tasks write from several threads at once
+        var run = await RunTasksAsync(5, 10, ctx.Seconds(1), log, ctx.CancellationToken);
+        ctx.Out.WriteLine($"10 tasks, at most 5 at a time: {run.Peak} ran at once, {run.Elapsed.TotalSeconds:F2} s");
+        ctx.Out.WriteLine($"without MaxDegreeOfParallelism, ForEachAsync would allow {Environment.ProcessorCount} (Environment.ProcessorCount)");
+        ctx.Out.WriteLine("over");
+    }
+}

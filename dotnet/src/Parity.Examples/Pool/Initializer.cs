@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Pool;
+
+/// <summary>
+/// pool.initializer: Python needs Pool(initializer=..., initargs=(queue,)) because a Queue
+/// cannot be pickled into a task; it must reach each worker process when it starts. Tasks in
+/// .NET share one process, so there is nothing to hand over: both tasks simply capture the
+/// channels. What remains of the initializer idea is per-worker state, and Parallel.ForEach's
+/// localInit is exactly that: it runs once per worker task, before that worker's items.
+/// </summary>
+[Concept("pool.initializer")]
+public static class Initializer
+{
+    public const string Question = "[Ming] Zhang, skewers tonight?";
+    public const string Answer = "[Zhang] Can't, I have a date.";
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // <initializer>
+    /// <summary>Ming asks, Zhang answers after the article's 4 s delay; returns (heard by Zhang, heard by Ming).</summary>
+    public static async Task<(string HeardByZhang, string HeardByMing)> ConverseAsync(TimeSpan networkDelay, CancellationToken cancellationToken)
+    {
+        var toZhang = Channel.CreateUnbounded<string>();
+        var toMing = Channel.CreateUnbounded<string>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Timeout);
+
+        var ming = Task.Run(async () =>
+        {
+            await toZhang.Writer.WriteAsync(Question, deadline.Token);
+            return await toMing.Reader.ReadAsync(deadline.Token);
+        }, deadline.Token);
+        var zhang = Task.Run(async () =>
+        {
+            var question = await toZhang.Reader.ReadAsync(deadline.Token);
+            await Task.Delay(networkDelay, deadline.Token);
+            await toMing.Writer.WriteAsync(Answer, deadline.Token);
+            return question;
+        }, deadline.Token);
+        return (await zhang, await ming);
+    }
+    // </initializer>
+
+    // <per-worker>
+    /// <summary>Sums 0..count-1 with localInit: one running total per worker, created before its first item.</summary>
+    public static (long Sum, int Initializations) SumWithPerWorkerState(int count, int maxWorkers)
+    {
+        long total = 0;
+        var initializations = 0;
+        Parallel.ForEach(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = maxWorkers },
+            localInit: () =>
+            {
+                Interlocked.Increment(ref initializations); // the initializer: once per worker
+                return 0L;
+            },
+            body: (item, _, subtotal) => subtotal + item,
+            localFinally: subtotal => Interlocked.Add(ref total, subtotal));
+        return (total, initializations);
+    }
+    // </per-worker>
+
+    public static async Task RunAsync(ConceptContext ctx)
+    {
+        ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId}");
+        var (heardByZhang, heardByMing) = await ConverseAsync(ctx.Seconds(4), ctx.CancellationToken);
+        ctx.Out.WriteLine(heardByZhang);
+        ctx.Out.WriteLine(heardByMing);
+        var (sum, initializations) = SumWithPerWorkerState(1000, 2);
+        ctx.Out.WriteLine($"Parallel.ForEach with localInit: sum {sum}, per-worker state created {initializations} times (at most 2 workers)");
+    }
+}

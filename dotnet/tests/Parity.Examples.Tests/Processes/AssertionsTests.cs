@@ -1,0 +1,70 @@
+using Parity.Examples.Processes;
+
+namespace Parity.Examples.Tests.Processes;
+
+public sealed class AssertionsTests
+{
+    [Fact]
+    public void DivideChecked_ByZero_ThrowsArgumentOutOfRangeWithTheParameter()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Assertions.DivideChecked(1, 0));
+        Assert.Equal("b", ex.ParamName);
+        Assert.StartsWith("b ('0') must be a non-zero value. (Parameter 'b')", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConditionalCall_SymbolUndefined_ArgumentsAreNeverEvaluated()
+    {
+        Assertions.CallExtraCheck();
+        Assertions.CallExtraCheck();
+        Assert.Equal(0, Assertions.Evaluations);
+    }
+
+    [Fact]
+    public void DebugAssert_IsConditionalOnDebug_TraceAssertOnTrace()
+    {
+        static string Symbol(string type) => Type.GetType(type)!.GetMethod("Assert", [typeof(bool), typeof(string)])!
+            .GetCustomAttributes(typeof(System.Diagnostics.ConditionalAttribute), false)
+            .Cast<System.Diagnostics.ConditionalAttribute>().Single().ConditionString;
+
+        Assert.Equal("DEBUG", Symbol("System.Diagnostics.Debug"));
+        Assert.Equal("TRACE", Symbol("System.Diagnostics.Trace, System.Diagnostics.TraceSource"));
+    }
+
+    [Fact]
+    public async Task DivideByZero_InAChild_DebugAssertEndsTheProcessOrReleaseThrows()
+    {
+        var (exitCode, output, error) = await Assertions.DivideInChildAsync(CancellationToken.None);
+        if (Assertions.DebugBuild)
+        {
+            // A failed Debug.Assert is not an exception: the runtime fails fast (SIGABRT on Unix).
+            Assert.Contains("Assertion failed.", error, StringComparison.Ordinal);
+            Assert.Contains("the divisor must not be zero", error, StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(128 + 6, exitCode);
+            }
+            else
+            {
+                Assert.NotEqual(0, exitCode);
+            }
+        }
+        else
+        {
+            // Release: the assert was compiled out, like python -O; the division itself throws.
+            Assert.Equal(3, exitCode);
+            Assert.Contains("DivideByZeroException: Attempted to divide by zero.", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Run_ShowsAllThreeBehaviours()
+    {
+        var ctx = Ctx.Create(out var output);
+        await Assertions.RunAsync(ctx);
+        var text = output.ToString();
+        Assert.Contains("ArgumentOutOfRangeException", text, StringComparison.Ordinal);
+        Assert.Contains("evaluated 0 times", text, StringComparison.Ordinal);
+        Assert.Contains("Divide(1, 0) in a child: exit code", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,1 @@
+"""Process pools: apply_async, callbacks, timeouts, map and imap, initializers."""

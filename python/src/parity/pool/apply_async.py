@@ -1,0 +1,96 @@
+"""pool.apply-async: a pool of 5 worker processes runs 10 one-second tasks.
+
+apply_async() queues a task and returns at once; the pool runs at most `processes` tasks at a
+time, so 10 tasks of 1 s on 5 workers take about 2 s. close() says no more tasks will come,
+join() waits for the workers to finish and exit; join() before close() is a ValueError.
+Without an argument, Pool() makes os.cpu_count() workers (Python 3.13+: os.process_cpu_count(),
+which honours CPU affinity): logical CPUs, not physical cores.
+
+Each task also counts how many tasks are running at that moment, in a shared Value the
+initializer hands to every worker, so the bound is measured, not assumed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.sharedctypes import Synchronized
+
+from parity.common.mp import Context, context
+from parity.common.timing import scaled
+
+TIMEOUT = 30.0
+
+_running: Synchronized[int]
+_peak: Synchronized[int]
+
+
+def _share_counters(running: Synchronized[int], peak: Synchronized[int]) -> None:
+    """Pool initializer: runs once in each worker, before any task."""
+    global _running, _peak
+    _running, _peak = running, peak
+
+
+# <task>
+def task(name: int, seconds: float) -> tuple[int, int]:
+    """One unit of work: say who runs it, sleep, return (name, worker pid)."""
+    with _running.get_lock():
+        _running.value += 1
+        _peak.value = max(_peak.value, _running.value)
+    print(f"[task {name}] pid={os.getpid()} ppid={os.getppid()}", flush=True)
+    time.sleep(seconds)
+    with _running.get_lock():
+        _running.value -= 1
+    return name, os.getpid()
+
+
+# </task>
+
+
+@dataclass(frozen=True)
+class PoolRun:
+    results: list[tuple[int, int]]  # (task name, pid of the worker that ran it), in submission order
+    peak: int  # the most tasks that were running at the same moment
+    seconds: float
+
+
+# <pool>
+def run_tasks(ctx: Context, processes: int = 5, tasks: int = 10, seconds: float | None = None) -> PoolRun:
+    running, peak = ctx.Value("i", 0), ctx.Value("i", 0)
+    started = time.monotonic()
+    pool = ctx.Pool(processes, initializer=_share_counters, initargs=(running, peak))
+    try:
+        duration = scaled(1) if seconds is None else seconds
+        pending = [pool.apply_async(task, (i, duration)) for i in range(tasks)]
+        pool.close()  # no more tasks: required before join()
+        results = [p.get(timeout=TIMEOUT) for p in pending]  # a timeout, because join() has none
+        pool.join()  # the workers exit once the queue is drained
+    finally:
+        pool.terminate()  # a no-op after a clean join; stops the workers if anything failed
+    return PoolRun(results, peak.value, time.monotonic() - started)
+
+
+# </pool>
+
+
+def default_pool_size() -> int:
+    """What Pool() uses when processes is None, on this Python version."""
+    if sys.version_info >= (3, 13):
+        return os.process_cpu_count() or 1  # type: ignore[attr-defined,unused-ignore]
+    return os.cpu_count() or 1
+
+
+def main() -> None:
+    ctx = context()
+    print(f"[parent] pid={os.getpid()} start method={ctx.get_start_method()}")
+    run = run_tasks(ctx)
+    workers = sorted({pid for _, pid in run.results})
+    print(f"10 tasks on 5 workers {workers}: at most {run.peak} at once, {run.seconds:.2f} s")
+    print(f"Pool() would start {default_pool_size()} workers (os.cpu_count()={os.cpu_count()})")
+    print("over")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""process.assert: `assert` with a message, and its disappearance under `python -O`.
+
+multiprocessing checks its own preconditions with assert (join() asserts that the caller is
+the parent and that the child was started). An assert is a debugging aid, not validation:
+`python -O` (or PYTHONOPTIMIZE=1) compiles every assert away, in our code and in the standard
+library alike, so the same bad call then fails further down with a different exception.
+Run in a child interpreter with -O, divide(1, 0) raises ZeroDivisionError, not AssertionError.
+
+(The module is named after the keyword, so import it with importlib, not an import statement.)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from parity.common.mp import Context, context
+
+TIMEOUT = 30.0
+
+
+# <assert>
+def divide(a: float, b: float) -> float:
+    assert b != 0, "the divisor must not be zero"  # gone under python -O
+    return a / b
+
+
+# </assert>
+
+
+def join_unstarted(ctx: Context) -> None:
+    """multiprocessing's own assert: join() a process that was never started."""
+    ctx.Process(target=print).join(TIMEOUT)
+
+
+def outcome(call: str) -> str:
+    """Run `call` ('divide' or 'join') here and return 'ExceptionType: message'."""
+    try:
+        if call == "divide":
+            divide(1, 0)
+        else:
+            join_unstarted(context())
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "no exception"
+
+
+# <optimized>
+def outcome_in_child(call: str, optimize: bool) -> str:
+    """The same call in a fresh interpreter, with or without -O (asserts compiled away)."""
+    flags = ["-O"] if optimize else []
+    code = f"import importlib; print(importlib.import_module('parity.process.assert').outcome({call!r}))"
+    child = subprocess.run(
+        [sys.executable, *flags, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, check=True
+    )
+    return child.stdout.strip()
+
+
+# </optimized>
+
+
+def main() -> None:
+    print(f"here (__debug__={__debug__}):")
+    for call in ("divide", "join"):
+        print(f"  {call}: {outcome(call)}")
+    for optimize in (False, True):
+        print(f"child interpreter {'with' if optimize else 'without'} -O:")
+        for call in ("divide", "join"):
+            print(f"  {call}: {outcome_in_child(call, optimize)}")
+
+
+if __name__ == "__main__":
+    main()

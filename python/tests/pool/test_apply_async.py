@@ -1,0 +1,172 @@
+import multiprocessing
+import os
+import pickle
+import re
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.synchronize import Barrier
+
+import psutil
+import pytest
+
+from parity.pool import apply_async
+
+from ..conftest import RunConcept
+
+TIMEOUT = apply_async.TIMEOUT
+
+_barrier: Barrier
+
+
+def _install(barrier: Barrier) -> None:
+    global _barrier
+    _barrier = barrier
+
+
+def _meet(_: int) -> int:
+    """Wait until as many tasks as the barrier has parties run at the same time."""
+    return _barrier.wait()
+
+
+def test_ten_tasks_run_on_at_most_five_workers(mp_context: apply_async.Context) -> None:
+    run = apply_async.run_tasks(mp_context, processes=5, tasks=10)
+    assert [name for name, _ in run.results] == list(range(10))
+    assert 1 <= len({pid for _, pid in run.results}) <= 5
+    assert 1 <= run.peak <= 5
+    assert os.getpid() not in {pid for _, pid in run.results}
+
+
+def test_five_workers_do_run_five_tasks_at_once(mp_context: apply_async.Context) -> None:
+    with mp_context.Pool(5, initializer=_install, initargs=(mp_context.Barrier(5, timeout=TIMEOUT),)) as pool:
+        arrivals = pool.map_async(_meet, range(5)).get(timeout=TIMEOUT)
+    assert sorted(arrivals) == [0, 1, 2, 3, 4]  # all five were inside wait() together
+
+
+def test_a_sixth_task_never_runs_beside_five(mp_context: apply_async.Context) -> None:
+    # Six parties can only meet if six tasks run at once: with five workers the barrier breaks.
+    barrier = mp_context.Barrier(6, timeout=1.0)
+    with mp_context.Pool(5, initializer=_install, initargs=(barrier,)) as pool:
+        pending = pool.map_async(_meet, range(6))
+        with pytest.raises(threading.BrokenBarrierError):
+            pending.get(timeout=TIMEOUT)
+
+
+def test_join_before_close_raises_value_error(mp_context: apply_async.Context) -> None:
+    pool = mp_context.Pool(1)
+    try:
+        with pytest.raises(ValueError, match=r"^Pool is still running$"):
+            pool.join()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def test_no_task_can_be_added_after_close(mp_context: apply_async.Context) -> None:
+    pool = mp_context.Pool(1)
+    pool.close()
+    try:
+        with pytest.raises(ValueError, match=r"^Pool not running$"):
+            pool.apply_async(abs, (-1,))
+    finally:
+        pool.join()
+
+
+def test_pool_join_takes_no_timeout(mp_context: apply_async.Context) -> None:
+    pool = mp_context.Pool(1)
+    pool.close()
+    try:
+        with pytest.raises(TypeError, match=r"join\(\) takes 1 positional argument but 2 were given"):
+            pool.join(1)  # type: ignore[call-arg]
+    finally:
+        pool.join()
+
+
+def test_apply_async_returns_at_once_and_apply_waits(mp_context: apply_async.Context) -> None:
+    with mp_context.Pool(1) as pool:
+        assert pool.apply(pow, (2, 10)) == 1024  # synchronous: the value itself
+        pending = pool.apply_async(time.sleep, (TIMEOUT,))
+        assert not pending.ready()  # the 30 s task is still running; leaving `with` terminates it
+
+
+def test_default_size_is_the_logical_cpu_count(mp_context: apply_async.Context) -> None:
+    pool = mp_context.Pool()
+    try:
+        assert pool._processes == apply_async.default_pool_size()  # type: ignore[attr-defined]
+        if sys.version_info < (3, 13):
+            assert pool._processes == os.cpu_count() == psutil.cpu_count(logical=True)  # type: ignore[attr-defined]
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+_AFFINITY_SCRIPT = """
+import os, multiprocessing
+os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+pool = multiprocessing.get_context("spawn").Pool()
+print(pool._processes, flush=True)
+pool.terminate(); pool.join()
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or (os.cpu_count() or 1) < 2, reason="needs Linux and 2+ CPUs"
+)
+def test_default_size_ignores_cpu_affinity_before_3_13() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _AFFINITY_SCRIPT], capture_output=True, text=True, timeout=60, check=True
+    )
+    expected = 1 if sys.version_info >= (3, 13) else os.cpu_count()  # 3.13: os.process_cpu_count()
+    assert int(result.stdout) == expected
+
+
+def test_a_pool_cannot_be_handed_to_another_process(mp_context: apply_async.Context) -> None:
+    with (
+        mp_context.Pool(1) as pool,
+        pytest.raises(NotImplementedError, match="pool objects cannot be passed between processes"),
+    ):
+        pickle.dumps(pool)
+
+
+def _try_to_start_a_child(_: int) -> tuple[bool, str]:
+    me = multiprocessing.current_process()
+    try:
+        multiprocessing.Process(target=print).start()
+    except AssertionError as exc:
+        return me.daemon, str(exc)
+    return me.daemon, "started"
+
+
+def test_workers_are_daemons_and_cannot_have_children(mp_context: apply_async.Context) -> None:
+    with mp_context.Pool(1) as pool:
+        daemon, outcome = pool.apply_async(_try_to_start_a_child, (0,)).get(timeout=TIMEOUT)
+    assert daemon is True
+    assert outcome == "daemonic processes are not allowed to have children"
+
+
+_ABANDON_SCRIPT = """
+import os
+from parity.common.mp import context
+pool = context().Pool(2)
+print(*{pool.apply_async(os.getpid).get(30) for _ in range(8)}, flush=True)
+# No close(), no join(): the interpreter's exit handlers terminate the daemonic workers.
+"""
+
+
+def test_workers_end_with_the_parent(mp_context: apply_async.Context) -> None:
+    env = {**os.environ, "PARITY_START_METHOD": mp_context.get_start_method()}
+    command = [sys.executable, "-c", _ABANDON_SCRIPT]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    pids = [int(p) for p in result.stdout.split()]
+    assert pids
+    for pid in pids:
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_run_module_prints_ten_tasks(run_module: RunConcept, mp_context: apply_async.Context) -> None:
+    result = run_module("parity.pool.apply_async", start_method=mp_context.get_start_method())
+    assert result.returncode == 0, result.stderr
+    assert sorted(int(n) for n in re.findall(r"\[task (\d+)\]", result.stdout)) == list(range(10))
+    assert result.stdout.rstrip().endswith("over")

@@ -1,0 +1,99 @@
+import os
+import queue
+import threading
+from multiprocessing.pool import RemoteTraceback
+from multiprocessing.synchronize import Event
+
+import pytest
+
+from parity.pool import callbacks
+
+from ..conftest import RunConcept
+
+TIMEOUT = callbacks.TIMEOUT
+
+_gates: list[Event]
+
+
+def _install(gates: list[Event]) -> None:
+    global _gates
+    _gates = gates
+
+
+def _gated(name: int) -> int:
+    """Finish only when the test opens this task's gate; odd tasks fail."""
+    if not _gates[name].wait(TIMEOUT):
+        raise TimeoutError(f"gate {name} never opened")
+    if name % 2:
+        raise ValueError(f"task {name} failed")
+    return name
+
+
+def test_success_and_error_callbacks_each_get_their_outcomes(mp_context: callbacks.Context) -> None:
+    results: list[int] = []
+    errors: list[BaseException] = []
+    callbacks.run_with_callbacks(mp_context, results.append, errors.append)
+    assert sorted(results) == [0, 1, 2]
+    assert sorted(map(str, errors)) == ["task 3 failed", "task 4 failed"]
+    assert all(type(e) is RuntimeError for e in errors)
+
+
+def test_callbacks_follow_completion_order_not_submission_order(mp_context: callbacks.Context) -> None:
+    finish_order = [4, 0, 3, 2, 1]
+    seen: queue.Queue[tuple[str, object, int, bool]] = queue.Queue()
+
+    def on_main() -> bool:
+        return threading.current_thread() is threading.main_thread()
+
+    def on_result(value: int) -> None:
+        seen.put(("callback", value, os.getpid(), on_main()))
+
+    def on_error(exc: BaseException) -> None:
+        seen.put(("error_callback", str(exc), os.getpid(), on_main()))
+
+    gates = [mp_context.Event() for _ in range(5)]
+    with mp_context.Pool(5, initializer=_install, initargs=(gates,)) as pool:
+        for name in range(5):
+            pool.apply_async(_gated, (name,), callback=on_result, error_callback=on_error)
+        order = []
+        for name in finish_order:
+            gates[name].set()  # let exactly this task finish, then wait for its callback
+            order.append(seen.get(timeout=TIMEOUT))
+    assert [(kind, value) for kind, value, _, _ in order] == [
+        ("callback", 4),
+        ("callback", 0),
+        ("error_callback", "task 3 failed"),
+        ("callback", 2),
+        ("error_callback", "task 1 failed"),
+    ]
+    # Callbacks run in the parent, on the pool's result-handler thread, not in the worker.
+    assert {(pid, on_main) for _, _, pid, on_main in order} == {(os.getpid(), False)}
+
+
+def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_context: callbacks.Context) -> None:
+    with mp_context.Pool(1) as pool:
+        pending = pool.apply_async(callbacks.fail, (7,))
+        with pytest.raises(RuntimeError, match=r"^task 7 failed$") as caught:
+            pending.get(timeout=TIMEOUT)
+        assert pending.ready()
+        assert not pending.successful()
+    cause = caught.value.__cause__
+    assert isinstance(cause, RemoteTraceback)
+    assert 'raise RuntimeError(f"task {name} failed")' in str(cause)  # the worker's own traceback
+
+
+def test_run_module_reports_every_task(run_module: RunConcept, mp_context: callbacks.Context) -> None:
+    result = run_module("parity.pool.callbacks", start_method=mp_context.get_start_method())
+    assert result.returncode == 0, result.stderr
+    for name in (0, 1, 2):
+        assert f"[callback] task {name} finished" in result.stdout
+    for name in (3, 4):
+        assert f"[error_callback] RuntimeError: task {name} failed" in result.stdout
+    assert result.stdout.rstrip().endswith("over")
+
+
+def test_with_one_worker_the_failures_report_last(mp_context: callbacks.Context) -> None:
+    # The article's output (failures first) needs 5 workers; one worker runs the tasks in order.
+    seen: list[object] = []
+    callbacks.run_with_callbacks(mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1)
+    assert seen == [0, 1, 2, "task 3 failed", "task 4 failed"]

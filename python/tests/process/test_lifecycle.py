@@ -1,0 +1,162 @@
+import re
+import signal
+import subprocess
+import sys
+import time
+from multiprocessing.connection import wait
+from multiprocessing.queues import Queue
+
+import psutil
+import pytest
+
+from parity.process import lifecycle
+
+from ..conftest import START_METHODS, RunConcept
+
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and zombies")
+
+
+def test_states_initial_started_stopped(mp_context: lifecycle.Context) -> None:
+    steps = lifecycle.walk_through(mp_context, say=False)
+    assert [(step, st) for step, st, _ in steps] == [
+        ("created", "initial"),
+        ("started", "started"),
+        ("join(0.5) returned", "started"),  # join(timeout) came back while the child lives
+        ("terminated and joined", "stopped"),
+    ]
+    assert [code for _, _, code in steps] == [None, None, None, -signal.SIGTERM]
+
+
+def test_name_defaults_to_class_and_counter_and_can_be_given(mp_context: lifecycle.Context) -> None:
+    assert mp_context.Process(name="sleeper").name == "sleeper"
+    # The default name comes from the class: ForkProcess-3, SpawnProcess-7, Process-2...
+    assert re.fullmatch(r"\w*Process-\d+(:\d+)*", mp_context.Process().name)
+
+
+def test_terminate_reports_minus_sigterm_on_every_platform(mp_context: lifecycle.Context) -> None:
+    # POSIX: the child died of SIGTERM. Windows: TerminateProcess, and multiprocessing maps
+    # that exit code to -SIGTERM too, so portable code sees the same value.
+    child = mp_context.Process(target=time.sleep, args=(lifecycle.TIMEOUT,))
+    child.start()
+    child.terminate()
+    child.join(lifecycle.TIMEOUT)
+    assert child.exitcode == -signal.SIGTERM
+    assert lifecycle.signal_name(child.exitcode) == "-SIGTERM"
+
+
+def test_kill_is_sigkill_on_posix_and_terminate_on_windows(mp_context: lifecycle.Context) -> None:
+    child = mp_context.Process(target=time.sleep, args=(lifecycle.TIMEOUT,))
+    child.start()
+    child.kill()
+    child.join(lifecycle.TIMEOUT)
+    expected = -signal.SIGTERM if sys.platform == "win32" else -signal.SIGKILL
+    assert child.exitcode == expected
+
+
+def _catch_sigterm(ready: "Queue[str]") -> None:
+    def on_term(signum: int, frame: object) -> None:
+        ready.put("caught SIGTERM")
+        ready.close()
+        ready.join_thread()
+        sys.exit(3)
+
+    signal.signal(signal.SIGTERM, on_term)
+    ready.put("ready")
+    time.sleep(lifecycle.TIMEOUT)
+
+
+@POSIX_ONLY
+def test_terminate_sends_sigterm_which_the_child_can_catch(mp_context: lifecycle.Context) -> None:
+    messages = mp_context.Queue()
+    child = mp_context.Process(target=_catch_sigterm, args=(messages,))
+    child.start()
+    assert messages.get(timeout=lifecycle.TIMEOUT) == "ready"
+    child.terminate()
+    assert messages.get(timeout=lifecycle.TIMEOUT) == "caught SIGTERM"
+    child.join(lifecycle.TIMEOUT)
+    assert child.exitcode == 3  # the handler chose how to exit: SIGTERM is a request
+
+
+def _settled_status(pid: int | None) -> str:
+    """The status once the exiting child has finished dying: the sentinel closes a moment earlier."""
+    deadline = time.monotonic() + lifecycle.TIMEOUT
+    while True:
+        try:
+            status = str(psutil.Process(pid).status())
+        except psutil.NoSuchProcess:
+            return "gone"
+        if status == psutil.STATUS_ZOMBIE or time.monotonic() > deadline:
+            return status
+        time.sleep(0.01)
+
+
+@POSIX_ONLY
+def test_an_exited_child_is_a_zombie_until_joined(mp_context: lifecycle.Context) -> None:
+    child = mp_context.Process(target=time.sleep, args=(0,))
+    child.start()
+    assert wait([child.sentinel], timeout=lifecycle.TIMEOUT)  # it is exiting; nobody reaps it yet
+    status = _settled_status(child.pid)
+    if mp_context.get_start_method() == "forkserver":
+        # The fork server is the child's parent and reaps it: we never hold a zombie.
+        assert status in ("gone", psutil.STATUS_ZOMBIE)
+    else:
+        assert status == psutil.STATUS_ZOMBIE
+    child.join(lifecycle.TIMEOUT)
+    assert child.exitcode == 0
+    assert not psutil.pid_exists(child.pid) or psutil.Process(child.pid).status() != psutil.STATUS_ZOMBIE
+
+
+def test_closed_process_refuses_every_query(mp_context: lifecycle.Context) -> None:
+    child = mp_context.Process(target=time.sleep, args=(0,))
+    child.start()
+    child.join(lifecycle.TIMEOUT)
+    child.close()
+    with pytest.raises(ValueError, match="process object is closed"):
+        child.is_alive()
+
+
+def test_close_refuses_a_running_child(mp_context: lifecycle.Context) -> None:
+    child = mp_context.Process(target=time.sleep, args=(lifecycle.TIMEOUT,))
+    child.start()
+    try:
+        with pytest.raises(ValueError, match="Cannot close a process while it is still running"):
+            child.close()
+    finally:
+        child.kill()
+        child.join(lifecycle.TIMEOUT)
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_a_daemon_child_ends_with_the_parent(run_module: RunConcept, method: str) -> None:
+    result = run_module("parity.process.lifecycle", start_method=method)
+    assert result.returncode == 0, result.stderr
+    assert "exit code after terminate(): -SIGTERM" in result.stdout
+    pid = int(re.search(r"daemon child (\d+) left running", result.stdout)[1])  # type: ignore[index]
+    # The parent exited long before the daemon's 30 s sleep: multiprocessing terminated it.
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+from parity.common.mp import context
+child = context().Process(target=time.sleep, args=(30,), daemon=True)
+child.start()
+print(child.pid, flush=True)
+os._exit(0)  # like a crash: no atexit handler runs, so nobody terminates the daemon
+"""
+
+
+def test_a_daemon_survives_a_parent_that_dies_abruptly() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        assert parent.stdout is not None
+        orphan = psutil.Process(int(parent.stdout.readline()))
+        assert parent.wait(lifecycle.TIMEOUT) == 0
+        try:
+            assert orphan.is_running()
+            assert orphan.status() != psutil.STATUS_ZOMBIE
+            if sys.platform != "win32":  # Windows never updates a parent pid
+                assert orphan.ppid() != parent.pid  # re-parented: nobody will end it for us
+        finally:
+            orphan.kill()
