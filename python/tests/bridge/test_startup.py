@@ -138,3 +138,49 @@ def test_the_program_loads_coreclr_not_the_default(run_module: RunConcept) -> No
     assert f"pythonnet's default here would be: {default}" in result.stdout
     assert "loaded: CoreCLR, .NET 10." in result.stdout
     assert "an empty build folder: BridgeError: the .NET assemblies are not built" in result.stdout
+
+
+def test_a_bad_time_scale_is_bad_input() -> None:
+    result = _bridge("run", "plinq.sum", env={"PARITY_TIME_SCALE": "fast"})
+    assert result.returncode == 2
+    assert _one_clear_line(result) == "parity: PARITY_TIME_SCALE must be a positive number, got 'fast'"
+
+
+def test_a_failing_dotnet_concept_exits_1_with_its_exception_type_and_message(tmp_path: Path) -> None:
+    # process.basic starts Parity.Cli.dll as its child: without it the concept throws.
+    folder = tmp_path / "build"
+    shutil.copytree(build_dir(), folder)
+    (folder / "Parity.Cli.dll").unlink()
+    result = _bridge("run", "process.basic", env={"PARITY_DOTNET_BUILD": str(folder)})
+    assert result.returncode == 1
+    line = _one_clear_line(result)
+    assert line.startswith(
+        "parity: process.basic failed: FileNotFoundException: Parity.Cli.dll is not beside"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signal")
+def test_ctrl_c_cancels_a_dotnet_concept_run_through_the_bridge() -> None:
+    import signal
+    import time
+
+    env = {**os.environ, "PARITY_TIME_SCALE": "100"}  # each step of bridge.cancellation: 10 s
+    child = subprocess.Popen(
+        [sys.executable, "-m", "parity.bridge", "run", "bridge.cancellation"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        time.sleep(2)  # not coordination: any moment (loading or running) must end the same way
+        sent = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 130, err
+    assert err.strip() == "parity: bridge.cancellation cancelled"
+    assert time.monotonic() - sent < 5

@@ -1,7 +1,8 @@
 """`python -m parity.bridge run ID`: run a .NET concept in this Python process.
 
 Exit codes match the CLI's: 0 ok, 1 the concept failed (one line: "parity: ID failed: Type:
-message"), 2 bad input or the bridge cannot start (one line: "parity: ...").
+message"), 2 bad input or the bridge cannot start (one line: "parity: ..."), 130 cancelled by
+Ctrl-C (the concept's token is cancelled and the concept allowed to stop).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         output = run_concept(argv[1])
-    except BridgeError as exc:
-        print(f"parity: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:  # a bad PARITY_TIME_SCALE
+    except KeyboardInterrupt:
+        print(f"parity: {argv[1]} cancelled", file=sys.stderr)
+        return 130
+    except (BridgeError, ValueError) as exc:  # cannot start, or a bad PARITY_TIME_SCALE
         print(f"parity: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a .NET exception arrives as a Python one of the same class name

@@ -177,12 +177,35 @@ def examples() -> Any:
     return Parity.Examples
 
 
+def wait_task(task: Any, slice_seconds: float = 0.05) -> None:
+    """Waits for a .NET Task in short slices (GIL released in each), so that Ctrl-C reaches
+    Python promptly; one blocking wait would hold the KeyboardInterrupt until the task ends."""
+    from System import Array
+    from System.Threading.Tasks import Task
+
+    tasks = Array[Task]([task])
+    while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
+        pass
+
+
 def run_concept(concept_id: str, time_scale: float | None = None) -> str:
-    """Run one .NET concept inside this process and return what it wrote."""
+    """Run one .NET concept inside this process and return what it wrote.
+
+    Ctrl-C cancels the concept's token (as the CLI's first Ctrl-C does), waits for it to stop,
+    and re-raises KeyboardInterrupt."""
     from parity.common.timing import time_scale as current_scale
 
     infra = examples().Infrastructure
+    from System.Threading import CancellationTokenSource
+
     scale = current_scale() if time_scale is None else time_scale
-    task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale)
-    # GetResult blocks in .NET with the GIL released; exceptions surface as the .NET type.
+    source = CancellationTokenSource()
+    task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
+    try:
+        wait_task(task)
+    except KeyboardInterrupt:
+        source.Cancel()
+        wait_task(task)
+        raise
+    # The task has finished: GetResult returns its text or raises the concept's .NET exception.
     return str(task.GetAwaiter().GetResult())

@@ -160,7 +160,7 @@ def main() -> None:
         print(f"Ctrl-C: interrupted={outcome.interrupted}, .NET task {outcome.status}", flush=True)
         sys.exit(0 if outcome.interrupted and outcome.status == "Canceled" else 1)
 
-    done = steps_with_timeout(5, step, timeout=scaled(10))
+    done = steps_with_timeout(5, step, timeout=10)  # a timeout that should not fire: not scaled
     print(f"5 steps, timeout after 10 s: task {done.status}")
     cut = steps_with_timeout(100, step, timeout=scaled(0.5))
     print(f"100 steps, CancelAfter 0.5 s: task {cut.status} after {cut.seconds / step:.0f} steps' time")
