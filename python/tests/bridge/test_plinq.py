@@ -54,3 +54,9 @@ def test_bulk_and_zero_copy_paths_are_much_faster_than_copying_per_element() -> 
     assert rates["numpy -> Marshal.Copy (bulk copy)"] > 3 * per_element
     assert rates["bytes -> buffer of long[] (bulk copy)"] > 3 * per_element
     assert rates["long[] -> numpy view (zero copy, O(1))"] > 3 * per_element
+
+
+def test_a_span_parameter_does_not_accept_a_dotnet_array() -> None:
+    net_array = plinq.from_list([1, 2, 3])
+    with pytest.raises(TypeError, match=r"No method matches given arguments for PlinqData\.SumSpan"):
+        plinq.bridge_types().PlinqData.SumSpan(net_array)

@@ -24,4 +24,15 @@ public static class PlinqData
     // </plinq>
 
     public static long Get(long[] values, int index) => values[index];
+
+    /// <summary>The span overload C# callers would prefer; kept to show pythonnet cannot call it.</summary>
+    public static long SumSpan(ReadOnlySpan<long> values)
+    {
+        long total = 0;
+        foreach (var value in values)
+        {
+            total += value;
+        }
+        return total;
+    }
 }
