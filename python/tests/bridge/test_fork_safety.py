@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from parity.bridge import fork_safety
+from tests.conftest import RunConcept
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows: spawn only")
 
@@ -71,3 +72,13 @@ def test_using_plinq_in_a_child_forked_after_load_hangs_or_crashes() -> None:
     # The hazard: the child never delivers the PLINQ result (it hangs or dies), or the forking
     # parent itself crashes (SIGSEGV, seen with .NET 10's default W^X double-mapped code pages).
     assert not child_finished or parent_code != 0, (outcome, parent_code)
+
+
+@POSIX_ONLY
+def test_the_program_shows_the_hazard_the_guards_and_the_safe_way(run_module: RunConcept) -> None:
+    result = run_module("parity.bridge.fork_safety")
+    assert result.returncode == 0, result.stderr
+    assert "os.fork() after load warns: ForkAfterLoadWarning" in result.stdout
+    assert "child_context('fork') after load: BridgeError: this process has loaded the CLR" in result.stdout
+    assert "spawned child loads its own CLR, PLINQ sum: 499999500000" in result.stdout
+    assert "forked after load, PLINQ in the child:" in result.stdout

@@ -84,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m parity.bridge.call_overhead")
     parser.add_argument("--bench", action="store_true", help="100,000 calls per loop, 9 repeats")
     bench = parser.parse_args().bench
-    calls, repeats = (100_000, 9) if bench else (10_000, 5)
+    calls, repeats = (100_000, 9) if bench else (5_000, 3)
     print(f"median of {repeats} runs; {calls:,} calls per loop")
     for name, seconds in measure(calls, repeats).items():
         print(f"  {name:48} {_show(seconds)}")

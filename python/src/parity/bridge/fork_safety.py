@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psutil  # type: ignore[import-untyped]
@@ -119,13 +120,15 @@ def main() -> None:
         print("no fork on this platform: spawn is the only start method, and it is safe")
         print(f"spawned child, PLINQ sum: {spawned_child_sum()}")
         return
-    outcome, code = forked_child_outcome()
-    parent = "exited normally" if code == 0 else f"died (exit code {code})"
-    print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
-    for message in fork_warnings():
-        print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
-    print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
-    print(f"spawned child loads its own CLR, PLINQ sum: {spawned_child_sum()}")
+    with ThreadPoolExecutor(max_workers=1) as background:
+        spawned = background.submit(spawned_child_sum)  # a fresh interpreter: safe meanwhile
+        outcome, code = forked_child_outcome()
+        parent = "exited normally" if code == 0 else f"died (exit code {code})"
+        print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
+        for message in fork_warnings():
+            print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
+        print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
+        print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=120)}")
 
 
 if __name__ == "__main__":

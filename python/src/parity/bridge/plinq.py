@@ -25,7 +25,7 @@ import numpy.typing as npt
 from parity.bridge._net import bridge_types, median_seconds
 from parity.bridge._runtime import load
 
-SIZE = 200_000
+SIZE = 100_000
 BENCH_SIZE = 1_000_000
 
 
@@ -107,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m parity.bridge.plinq")
     parser.add_argument("--bench", action="store_true", help=f"{BENCH_SIZE:,} elements, 9 repeats")
     bench = parser.parse_args().bench
-    size, repeats = (BENCH_SIZE, 9) if bench else (SIZE, 5)
+    size, repeats = (BENCH_SIZE, 9) if bench else (SIZE, 3)
 
     values = list(range(size))
     print(f"size {size:,}; closed form {expected_sum(size)}")
