@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import types
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -177,35 +180,59 @@ def examples() -> Any:
     return Parity.Examples
 
 
-def wait_task(task: Any, slice_seconds: float = 0.05) -> None:
+@contextmanager
+def deferred_interrupt() -> Iterator[threading.Event]:
+    """While inside, Ctrl-C (SIGINT) only sets the returned event.
+
+    Python raises KeyboardInterrupt wherever the main thread next runs bytecode, and that can
+    be inside pythonnet while it binds a call's arguments: pythonnet then fails to wrap the
+    exception and the process aborts (SIGABRT, seen here). So a wait loop defers the interrupt,
+    checks the event between .NET calls and raises KeyboardInterrupt itself, in plain Python."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed  # signal handlers belong to the main thread; nothing to defer here
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def wait_task(task: Any, pressed: threading.Event | None = None, slice_seconds: float = 0.05) -> None:
     """Waits for a .NET Task in short slices (GIL released in each), so that Ctrl-C reaches
-    Python promptly; one blocking wait would hold the KeyboardInterrupt until the task ends."""
+    Python promptly (one blocking wait would hold it until the task ends). `pressed` is the
+    event of an enclosing deferred_interrupt(); without one, this installs its own."""
     from System import Array
     from System.Threading.Tasks import Task
 
     tasks = Array[Task]([task])
-    while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
-        pass
+    with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
+        while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
+            if flag.is_set():
+                raise KeyboardInterrupt
 
 
 def run_concept(concept_id: str, time_scale: float | None = None) -> str:
     """Run one .NET concept inside this process and return what it wrote.
 
     Ctrl-C cancels the concept's token (as the CLI's first Ctrl-C does), waits for it to stop,
-    and re-raises KeyboardInterrupt."""
+    and raises KeyboardInterrupt; a second Ctrl-C stops waiting."""
     from parity.common.timing import time_scale as current_scale
 
-    infra = examples().Infrastructure
-    from System.Threading import CancellationTokenSource
-
     scale = current_scale() if time_scale is None else time_scale
-    source = CancellationTokenSource()
-    task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
-    try:
-        wait_task(task)
-    except KeyboardInterrupt:
-        source.Cancel()
-        wait_task(task)
-        raise
+    with deferred_interrupt() as pressed:
+        infra = examples().Infrastructure
+        from System.Threading import CancellationTokenSource
+
+        source = CancellationTokenSource()
+        task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
+        try:
+            wait_task(task, pressed)
+        except KeyboardInterrupt:
+            source.Cancel()
+            pressed.clear()
+            wait_task(task, pressed)
+            raise
     # The task has finished: GetResult returns its text or raises the concept's .NET exception.
     return str(task.GetAwaiter().GetResult())

@@ -18,11 +18,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import load
+from parity.bridge._runtime import deferred_interrupt, load
 from parity.common.timing import scaled
 
 STEP = 0.1  # article-scale seconds per step of the .NET work
@@ -37,9 +38,13 @@ class Outcome:
 
 
 # <wait>
-def wait_done(task: Any, limit: float = LIMIT, slice_seconds: float = 0.05) -> None:
-    """Waits for `task` in short slices (GIL released in each), so Ctrl-C is delivered promptly.
+def wait_done(
+    task: Any, limit: float = LIMIT, pressed: threading.Event | None = None, slice_seconds: float = 0.05
+) -> None:
+    """Waits for `task` in short slices (GIL released in each), so Ctrl-C is noticed promptly.
 
+    Ctrl-C only sets a flag meanwhile (deferred_interrupt; `pressed` is an enclosing one's):
+    a KeyboardInterrupt raised while pythonnet binds arguments aborts the process.
     Task.WaitAny never throws the task's exception: the caller looks at task.Status."""
     load()
     from System import Array
@@ -47,9 +52,12 @@ def wait_done(task: Any, limit: float = LIMIT, slice_seconds: float = 0.05) -> N
 
     tasks = Array[Task]([task])
     deadline = time.monotonic() + limit
-    while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the .NET task did not finish within {limit} s")
+    with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
+        while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
+            if flag.is_set():
+                raise KeyboardInterrupt
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the .NET task did not finish within {limit} s")
 
 
 # </wait>
@@ -101,19 +109,21 @@ def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], No
     from System.Threading import CancellationTokenSource
 
     start = time.monotonic()
-    source = CancellationTokenSource()
-    task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
     interrupted = False
-    try:
-        if on_started is not None:
-            on_started()
-        wait_done(task)
-    except KeyboardInterrupt:
-        interrupted = True
-        source.Cancel()  # .NET sees the token, throws TaskCanceledException, the task ends Canceled
-        wait_done(task, limit=10)
-    finally:
-        source.Dispose()
+    source = CancellationTokenSource()
+    with deferred_interrupt() as pressed:  # from here on, Ctrl-C is a flag we check
+        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
+        try:
+            if on_started is not None:
+                on_started()
+            wait_done(task, pressed=pressed)
+        except KeyboardInterrupt:
+            interrupted = True
+            source.Cancel()  # .NET throws TaskCanceledException; the task ends Canceled
+            pressed.clear()
+            wait_done(task, limit=10, pressed=pressed)
+        finally:
+            source.Dispose()
     return Outcome(str(task.Status), time.monotonic() - start, interrupted)
 
 
@@ -121,18 +131,26 @@ def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], No
 
 
 def blocking_call_delays_interrupt(duration: float) -> float:
-    """SIGINT raised 1/10 into a blocking .NET call: seconds until Python sees KeyboardInterrupt."""
-    start = time.monotonic()
+    """SIGINT raised 1/10 into one blocking .NET call: seconds until Python's handler runs.
+
+    The handler only records the time (a KeyboardInterrupt could land inside pythonnet)."""
+    block, span = bridge_types().Cancellation.Block, timespan(duration)
+    handled: list[float] = []
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: handled.append(time.monotonic()))
     timer = threading.Timer(duration / 10, signal.raise_signal, args=(signal.SIGINT,))
-    timer.start()
     try:
-        bridge_types().Cancellation.Block(timespan(duration))
-        time.sleep(LIMIT)  # not reached in practice: the pending interrupt fires right here
-    except KeyboardInterrupt:
-        return time.monotonic() - start
+        start = time.monotonic()
+        timer.start()
+        block(span)
+        deadline = start + LIMIT
+        while not handled and time.monotonic() < deadline:  # the handler runs at the next bytecode
+            time.sleep(0.01)
     finally:
         timer.cancel()
-    raise AssertionError("KeyboardInterrupt was never delivered")
+        signal.signal(signal.SIGINT, previous)
+    if not handled:
+        raise AssertionError("the SIGINT handler never ran")
+    return handled[0] - start
 
 
 def _interrupt_soon(delay: float, ready: threading.Event) -> threading.Thread:
