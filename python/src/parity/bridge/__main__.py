@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     code = main(sys.argv[1:])
     if is_loaded():
-        # pythonnet's shutdown at interpreter exit takes 0.4-2.5 s here and does nothing a
+        # pythonnet's shutdown at interpreter exit takes 0.2 s to seconds here and does nothing a
         # finishing process needs (the concept has already awaited its own children).
         sys.stdout.flush()
         sys.stderr.flush()
