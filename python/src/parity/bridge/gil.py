@@ -73,6 +73,22 @@ def busy_property(seconds: float) -> Callable[[], int]:
     return lambda: int(gil.SpinningProperty)
 
 
+def cores_used(call: Callable[[], object]) -> float:
+    """Process CPU seconds per wall second while `call` runs (no Python thread competing)."""
+    cpu0, start = time.process_time(), time.perf_counter()
+    call()
+    return (time.process_time() - cpu0) / (time.perf_counter() - start)
+
+
+def parallel_speedup(seconds: float) -> float:
+    """Cores used by PLINQ on every core over cores used by the same spin on one thread.
+
+    A ratio, so that other work on the machine (which slows both alike) cancels out."""
+    one = cores_used(lambda: bridge_types().Gil.Spin(timespan(seconds)))
+    every = cores_used(lambda: busy_all_cores(seconds))
+    return every / one if one > 0 else 0.0
+
+
 # </gil>
 
 
@@ -84,6 +100,8 @@ def main() -> None:
         f"PLINQ method for {busy:.2f} s: Python thread ran {method.python_iterations:,} iterations, "
         f"longest pause {method.longest_pause * 1000:.0f} ms, {method.cores:.1f} cores busy"
     )
+    speedup = parallel_speedup(busy / 2)
+    print(f"CPU per wall second, PLINQ on every core vs one thread: {speedup:.1f}x")
     getter = observe(busy_property(busy / 2))
     print(
         f"property getter for {busy / 2:.2f} s: Python thread ran {getter.python_iterations:,} iterations, "
