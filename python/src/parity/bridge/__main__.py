@@ -1,19 +1,28 @@
-"""`python -m parity.bridge run ID`: run a .NET concept in this Python process."""
+"""`python -m parity.bridge run ID`: run a .NET concept in this Python process.
+
+Exit codes match the CLI's: 0 ok, 1 the concept failed (one line: "parity: ID failed: Type:
+message"), 2 bad input or the bridge cannot start (one line: "parity: ..."), 130 cancelled by
+Ctrl-C (the concept's token is cancelled and the concept allowed to stop).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
-from parity.bridge._runtime import BridgeError, run_concept
+from parity.bridge._runtime import BridgeError, is_loaded, run_concept
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "run":
-        print("usage: python -m parity.bridge run ID", file=sys.stderr)
+        print("parity: usage: python -m parity.bridge run ID", file=sys.stderr)
         return 2
     try:
         output = run_concept(argv[1])
-    except BridgeError as exc:
+    except KeyboardInterrupt:
+        print(f"parity: {argv[1]} cancelled", file=sys.stderr)
+        return 130
+    except (BridgeError, ValueError) as exc:  # cannot start, or a bad PARITY_TIME_SCALE
         print(f"parity: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a .NET exception arrives as a Python one of the same class name
@@ -29,4 +38,11 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    if is_loaded():
+        # pythonnet's shutdown at interpreter exit takes 0.2 s to seconds here and does nothing a
+        # finishing process needs (the concept has already awaited its own children).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -1,13 +1,22 @@
-"""Loading CoreCLR into this process and calling Parity.Examples (see the package docstring)."""
+"""Loading CoreCLR into this process and calling Parity.Examples (see the package docstring).
+
+Every way the bridge can fail to start ends in one BridgeError whose message is one sentence
+saying what to run: the build is missing, no .NET runtime is installed, the installed runtime
+is not the version the build asks for, or pythonnet itself failed (its message, on one line).
+"""
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
-import shutil
+import signal
 import sys
 import threading
 import types
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +25,7 @@ from parity.catalog import ROOT
 ASSEMBLY = "Parity.Examples"
 DEFAULT_BUILD_DIR = ROOT / "dotnet" / "artifacts" / "bin" / "Parity.Cli" / "debug"
 BUILD_DIR_VARIABLE = "PARITY_DOTNET_BUILD"
+RUNTIME_CONFIG = "Parity.Cli.runtimeconfig.json"
 
 _lock = threading.Lock()
 _loaded: types.ModuleType | None = None
@@ -23,6 +33,10 @@ _loaded: types.ModuleType | None = None
 
 class BridgeError(RuntimeError):
     """The bridge cannot start; the message says what to run."""
+
+
+class ForkAfterLoadWarning(RuntimeWarning):
+    """A process that has loaded the CLR is forking: the child may hang or crash."""
 
 
 def build_dir() -> Path:
@@ -34,25 +48,97 @@ def is_loaded() -> bool:
     return _loaded is not None
 
 
+def _version(text: str) -> tuple[int, ...]:
+    """'10.0.12' -> (10, 0, 12); a preview suffix ('10.0.0-rc.1...') is ignored."""
+    parts = []
+    for piece in text.split("-", 1)[0].split("."):
+        if not piece.isdigit():
+            break
+        parts.append(int(piece))
+    return tuple(parts)
+
+
+def _dotnet_root() -> Path:
+    from clr_loader import find_dotnet_root
+
+    try:
+        root = find_dotnet_root()
+    except RuntimeError:
+        root = None
+    if root is None or not (root / "host" / "fxr").is_dir():
+        raise BridgeError(
+            "no .NET runtime found (no `dotnet` on PATH and DOTNET_ROOT is unset or wrong): "
+            "install the .NET 10 SDK, then run `dotnet --list-runtimes`"
+        )
+    return root
+
+
+def _check_runtime_version(config: Path, root: Path) -> None:
+    """The runtimeconfig names a framework and a minimum version: is one installed that fits?"""
+    try:
+        options = json.loads(config.read_text(encoding="utf-8"))["runtimeOptions"]
+        framework = options["framework"]
+        name, wanted = str(framework["name"]), str(framework["version"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BridgeError(
+            f"{config} is not a valid runtimeconfig ({type(exc).__name__}): "
+            "run `invoke build` to regenerate it"
+        ) from exc
+    roll = str(options.get("rollForward", framework.get("rollForward", "Minor")))
+    folder = root / "shared" / name
+    installed = (
+        sorted((p.name for p in folder.iterdir() if p.is_dir()), key=_version) if folder.is_dir() else []
+    )
+    need = _version(wanted)
+    any_major = roll in ("Major", "LatestMajor")
+    fits = [v for v in installed if _version(v) >= need and (any_major or _version(v)[:1] == need[:1])]
+    if not fits:
+        have = ", ".join(installed) or "none"
+        raise BridgeError(
+            f"the build needs the .NET runtime {name} {wanted} but {root} has {have}: "
+            f"install the .NET {need[0] if need else '?'} runtime (or SDK), or rebuild with `invoke build`"
+        )
+
+
 def _check_prerequisites(folder: Path) -> Path:
-    config = folder / "Parity.Cli.runtimeconfig.json"
+    config = folder / RUNTIME_CONFIG
     if not (folder / f"{ASSEMBLY}.dll").is_file() or not config.is_file():
         raise BridgeError(f"the .NET assemblies are not built in {folder}: run `invoke build`")
-    if shutil.which("dotnet") is None and not os.environ.get("DOTNET_ROOT"):
-        raise BridgeError(
-            "no .NET runtime found (dotnet is not on PATH and DOTNET_ROOT is unset): install the .NET 10 SDK"
-        )
+    _check_runtime_version(config, _dotnet_root())
     return config
 
 
-def _refuse_fork_after_load() -> None:
-    # Runs in the parent just before os.fork() (also multiprocessing's fork and forkserver).
+def _one_line(exc: BaseException) -> str:
+    """pythonnet's errors are multi-line and chained: the innermost cause, on one line."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+# <fork-guard>
+def _warn_fork_after_load() -> None:
+    # Runs in the parent just before os.fork() (also multiprocessing's fork start method).
+    # A fork hook cannot stop the fork (its exceptions are ignored), so it warns loudly.
     warnings.warn(
         "forking a process that has loaded the CLR: the child inherits a runtime whose "
-        "threads did not survive the fork and may hang; use the 'spawn' start method",
-        RuntimeWarning,
+        "threads did not survive the fork and may hang or crash; use the 'spawn' start method",
+        ForkAfterLoadWarning,
         stacklevel=2,
     )
+
+
+def child_context(method: str | None = None) -> Any:
+    """A multiprocessing context that is safe for this process: 'spawn' unless told otherwise.
+
+    Refuses 'fork' once the CLR is loaded (forkserver is fine: its server is a fresh interpreter
+    started before any .NET call, unless it preloads modules that load the CLR)."""
+    chosen = method or "spawn"
+    if chosen == "fork" and is_loaded():
+        raise BridgeError("this process has loaded the CLR, so it must not fork: use child_context('spawn')")
+    return multiprocessing.get_context(chosen)
+
+
+# </fork-guard>
 
 
 def load() -> types.ModuleType:
@@ -63,22 +149,25 @@ def load() -> types.ModuleType:
             return _loaded
         folder = build_dir()
         config = _check_prerequisites(folder)
+        # <load>
         try:
             import pythonnet
 
+            # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
             pythonnet.load("coreclr", runtime_config=str(config))
             import clr
         except Exception as exc:  # pythonnet raises several types; the user needs one sentence
             raise BridgeError(
-                f"could not start CoreCLR ({type(exc).__name__}: {exc}); "
-                "is the .NET 10 runtime installed? `dotnet --list-runtimes` shows it"
+                f"could not start CoreCLR with {config} ({_one_line(exc)}): "
+                "check `dotnet --list-runtimes` and rebuild with `invoke build`"
             ) from exc
         # Reference by name from a folder on sys.path: what pythonnet resolves reliably.
         if str(folder) not in sys.path:
             sys.path.append(str(folder))
         clr.AddReference(ASSEMBLY)
+        # </load>
         if hasattr(os, "register_at_fork"):
-            os.register_at_fork(before=_refuse_fork_after_load)
+            os.register_at_fork(before=_warn_fork_after_load)
         _loaded = clr
         return _loaded
 
@@ -91,12 +180,59 @@ def examples() -> Any:
     return Parity.Examples
 
 
+@contextmanager
+def deferred_interrupt() -> Iterator[threading.Event]:
+    """While inside, Ctrl-C (SIGINT) only sets the returned event.
+
+    Python raises KeyboardInterrupt wherever the main thread next runs bytecode, and that can
+    be inside pythonnet while it binds a call's arguments: pythonnet then fails to wrap the
+    exception and the process aborts (SIGABRT, seen here). So a wait loop defers the interrupt,
+    checks the event between .NET calls and raises KeyboardInterrupt itself, in plain Python."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed  # signal handlers belong to the main thread; nothing to defer here
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def wait_task(task: Any, pressed: threading.Event | None = None, slice_seconds: float = 0.05) -> None:
+    """Waits for a .NET Task in short slices (GIL released in each), so that Ctrl-C reaches
+    Python promptly (one blocking wait would hold it until the task ends). `pressed` is the
+    event of an enclosing deferred_interrupt(); without one, this installs its own."""
+    from System import Array
+    from System.Threading.Tasks import Task
+
+    tasks = Array[Task]([task])
+    with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
+        while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
+            if flag.is_set():
+                raise KeyboardInterrupt
+
+
 def run_concept(concept_id: str, time_scale: float | None = None) -> str:
-    """Run one .NET concept inside this process and return what it wrote."""
+    """Run one .NET concept inside this process and return what it wrote.
+
+    Ctrl-C cancels the concept's token (as the CLI's first Ctrl-C does), waits for it to stop,
+    and raises KeyboardInterrupt; a second Ctrl-C stops waiting."""
     from parity.common.timing import time_scale as current_scale
 
-    infra = examples().Infrastructure
     scale = current_scale() if time_scale is None else time_scale
-    task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale)
-    # GetResult blocks in .NET with the GIL released; exceptions surface as the .NET type.
+    with deferred_interrupt() as pressed:
+        infra = examples().Infrastructure
+        from System.Threading import CancellationTokenSource
+
+        source = CancellationTokenSource()
+        task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
+        try:
+            wait_task(task, pressed)
+        except KeyboardInterrupt:
+            source.Cancel()
+            pressed.clear()
+            wait_task(task, pressed)
+            raise
+    # The task has finished: GetResult returns its text or raises the concept's .NET exception.
     return str(task.GetAwaiter().GetResult())

@@ -1,0 +1,200 @@
+"""bridge.cancellation: a CancellationTokenSource owned by Python stops .NET work.
+
+Python creates the source, hands its token to .NET, and cancels it: after a timeout
+(`CancelAfter`) or when the user presses Ctrl-C. The catch with Ctrl-C: Python runs its
+SIGINT handler only between bytecodes of the main thread, so while the main thread sits in one
+long .NET call the KeyboardInterrupt waits until that call returns. The cure is to wait in
+short slices (`Task.WaitAny([task], 50 ms)`), so the interrupt lands within a slice, and then
+to cancel the token and let .NET finish cleanly.
+
+`python -m parity.bridge.cancellation --until-ctrl-c` waits for a real Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from parity.bridge._net import bridge_types, timespan
+from parity.bridge._runtime import deferred_interrupt, load
+from parity.common.timing import scaled
+
+STEP = 0.1  # article-scale seconds per step of the .NET work
+LIMIT = 60.0  # no wait in this concept lasts longer than this
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # the .NET TaskStatus: RanToCompletion, Canceled or Faulted
+    seconds: float
+    interrupted: bool = False
+
+
+# <wait>
+def wait_done(
+    task: Any, limit: float = LIMIT, pressed: threading.Event | None = None, slice_seconds: float = 0.05
+) -> None:
+    """Waits for `task` in short slices (GIL released in each), so Ctrl-C is noticed promptly.
+
+    Ctrl-C only sets a flag meanwhile (deferred_interrupt; `pressed` is an enclosing one's):
+    a KeyboardInterrupt raised while pythonnet binds arguments aborts the process.
+    Task.WaitAny never throws the task's exception: the caller looks at task.Status."""
+    load()
+    from System import Array
+    from System.Threading.Tasks import Task
+
+    tasks = Array[Task]([task])
+    deadline = time.monotonic() + limit
+    with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
+        while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
+            if flag.is_set():
+                raise KeyboardInterrupt
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the .NET task did not finish within {limit} s")
+
+
+# </wait>
+
+
+# <timeout>
+def steps_with_timeout(steps: int, step: float, timeout: float) -> Outcome:
+    """Runs `steps` .NET steps of `step` seconds, cancelled by CancelAfter(timeout)."""
+    load()
+    from System.Threading import CancellationTokenSource
+
+    start = time.monotonic()
+    with_source = CancellationTokenSource()
+    try:
+        with_source.CancelAfter(timespan(timeout))
+        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), with_source.Token)
+        wait_done(task)
+        return Outcome(str(task.Status), time.monotonic() - start)
+    finally:
+        with_source.Dispose()
+
+
+def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcome:
+    """A PLINQ query with WithCancellation(token): OperationCanceledException once CancelAfter fires."""
+    load()
+    from System import OperationCanceledException
+    from System.Threading import CancellationTokenSource
+
+    start = time.monotonic()
+    source = CancellationTokenSource()
+    try:
+        source.CancelAfter(timespan(timeout))
+        bridge_types().Cancellation.SlowSum(count, timespan(per_element), source.Token)
+        status = "RanToCompletion"
+    except OperationCanceledException:
+        status = "Canceled"
+    finally:
+        source.Dispose()
+    return Outcome(status, time.monotonic() - start)
+
+
+# </timeout>
+
+
+# <ctrl-c>
+def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], None] | None = None) -> Outcome:
+    """Runs .NET steps until they finish or Ctrl-C arrives; Ctrl-C cancels the token."""
+    load()
+    from System.Threading import CancellationTokenSource
+
+    start = time.monotonic()
+    interrupted = False
+    source = CancellationTokenSource()
+    with deferred_interrupt() as pressed:  # from here on, Ctrl-C is a flag we check
+        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
+        try:
+            if on_started is not None:
+                on_started()
+            wait_done(task, pressed=pressed)
+        except KeyboardInterrupt:
+            interrupted = True
+            source.Cancel()  # .NET throws TaskCanceledException; the task ends Canceled
+            pressed.clear()
+            wait_done(task, limit=10, pressed=pressed)
+        finally:
+            source.Dispose()
+    return Outcome(str(task.Status), time.monotonic() - start, interrupted)
+
+
+# </ctrl-c>
+
+
+def blocking_call_delays_interrupt(duration: float) -> float:
+    """SIGINT raised 1/10 into one blocking .NET call: seconds until Python's handler runs.
+
+    The handler only records the time (a KeyboardInterrupt could land inside pythonnet)."""
+    block, span = bridge_types().Cancellation.Block, timespan(duration)
+    handled: list[float] = []
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: handled.append(time.monotonic()))
+    timer = threading.Timer(duration / 10, signal.raise_signal, args=(signal.SIGINT,))
+    try:
+        start = time.monotonic()
+        timer.start()
+        block(span)
+        deadline = start + LIMIT
+        while not handled and time.monotonic() < deadline:  # the handler runs at the next bytecode
+            time.sleep(0.01)
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    if not handled:
+        raise AssertionError("the SIGINT handler never ran")
+    return handled[0] - start
+
+
+def _interrupt_soon(delay: float, ready: threading.Event) -> threading.Thread:
+    """Presses Ctrl-C for us: SIGINT to this process once the work has started."""
+
+    def press() -> None:
+        if ready.wait(LIMIT):
+            time.sleep(delay)
+            signal.raise_signal(signal.SIGINT)
+
+    thread = threading.Thread(target=press, daemon=True)
+    thread.start()
+    return thread
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m parity.bridge.cancellation")
+    parser.add_argument("--until-ctrl-c", action="store_true", help="run until a real Ctrl-C")
+    args = parser.parse_args()
+    step = scaled(STEP)
+    if args.until_ctrl_c:
+        outcome = steps_until_interrupted(
+            1_000_000, step, lambda: print("working in .NET; press Ctrl-C to cancel", flush=True)
+        )
+        print(f"Ctrl-C: interrupted={outcome.interrupted}, .NET task {outcome.status}", flush=True)
+        sys.exit(0 if outcome.interrupted and outcome.status == "Canceled" else 1)
+
+    done = steps_with_timeout(5, step, timeout=10)  # a timeout that should not fire: not scaled
+    print(f"5 steps, timeout after 10 s: task {done.status}")
+    cut = steps_with_timeout(100, step, timeout=scaled(0.5))
+    print(f"100 steps, CancelAfter 0.5 s: task {cut.status} after {cut.seconds / step:.0f} steps' time")
+    plinq = plinq_with_timeout(10_000, step, timeout=scaled(0.5))
+    print(f"PLINQ WithCancellation, CancelAfter 0.5 s: {plinq.status}")
+
+    ready = threading.Event()
+    presser = _interrupt_soon(scaled(0.3), ready)
+    outcome = steps_until_interrupted(1_000, step, ready.set)
+    presser.join(timeout=LIMIT)
+    print(f"Ctrl-C while awaiting in slices: interrupted={outcome.interrupted}, task {outcome.status}")
+    late = blocking_call_delays_interrupt(scaled(1.0))
+    print(
+        f"Ctrl-C during one blocking 1 s .NET call arrives after it returns: {late / scaled(1.0):.1f} of it"
+    )
+
+
+if __name__ == "__main__":
+    main()

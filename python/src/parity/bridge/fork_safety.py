@@ -1,0 +1,135 @@
+"""bridge.fork-safety: once the CLR is loaded, the process must not fork.
+
+fork() copies only the calling thread. The CLR's own threads (GC, finalizer, tiered JIT, the
+thread pool's workers) do not exist in the child, yet the child's copy of the runtime believes
+they do: simple calls may still work, but anything that needs those threads (a PLINQ query, a
+collection) waits forever, and the parent can crash too (its W^X code pages are shared
+mappings the child writes into). So:
+
+- the bridge registers an `os.register_at_fork` hook that warns (ForkAfterLoadWarning) on every
+  fork after load (a hook cannot veto a fork);
+- `bridge.child_context()` returns the 'spawn' context and refuses 'fork' once the CLR is loaded;
+- a child that needs .NET is spawned and loads the CLR itself.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import psutil  # type: ignore[import-untyped]
+
+from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
+from parity.common.timing import scaled
+
+EXPECTED = 499_999_500_000
+HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as hung
+
+
+# <fork-warning>
+def fork_warnings() -> list[str]:
+    """Forks (the child exits at once, touching no .NET) and returns the warnings raised."""
+    examples()  # the CLR is loaded from here on
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+    return [
+        f"{w.category.__name__}: {w.message}" for w in caught if issubclass(w.category, ForkAfterLoadWarning)
+    ]
+
+
+def fork_context_refusal() -> str:
+    """What child_context('fork') says once the CLR is loaded."""
+    examples()
+    try:
+        child_context("fork")
+    except BridgeError as exc:
+        return str(exc)
+    return "allowed"
+
+
+# </fork-warning>
+
+
+# <spawn>
+def _child_plinq_sum(results: Any) -> None:
+    # A spawned child is a fresh interpreter: it loads its own CLR.
+    results.put(int(examples().Plinq.Sum.ParallelRange(1_000_000)))
+
+
+def spawned_child_sum(timeout: float = 60) -> int:
+    ctx = child_context()  # 'spawn'
+    results = ctx.Queue()
+    child = ctx.Process(target=_child_plinq_sum, args=(results,))
+    child.start()
+    try:
+        return int(results.get(timeout=timeout))
+    finally:
+        child.join(timeout=timeout)
+        if child.is_alive():
+            child.kill()
+            child.join(timeout=5)
+
+
+# </spawn>
+
+
+def forked_child_outcome(limit: float | None = None) -> tuple[str, int]:
+    """Runs the hazard in a sacrificial interpreter (_fork_hazard): load, fork, PLINQ in the child.
+
+    Returns (its outcome line, its exit code); a negative code is the signal that killed it."""
+    limit = max(1.0, scaled(HANG_LIMIT)) if limit is None else limit
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parity.bridge._fork_hazard", str(limit)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        out, _ = process.communicate(timeout=limit + 60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    lines = out.splitlines()
+    for line in lines:  # the grandchild outlives a crashed parent: end it here
+        if line.startswith("child "):
+            _kill_orphan(int(line.split()[1]))
+    outcome = next((line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)")
+    return outcome.removeprefix("outcome: "), process.returncode
+
+
+def _kill_orphan(pid: int) -> None:
+    try:
+        orphan = psutil.Process(pid)
+        if "_fork_hazard" in " ".join(orphan.cmdline()):
+            orphan.kill()
+            orphan.wait(timeout=5)
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.TimeoutExpired):
+        pass
+
+
+def main() -> None:
+    if not hasattr(os, "fork"):
+        print("no fork on this platform: spawn is the only start method, and it is safe")
+        print(f"spawned child, PLINQ sum: {spawned_child_sum()}")
+        return
+    with ThreadPoolExecutor(max_workers=1) as background:
+        spawned = background.submit(spawned_child_sum)  # a fresh interpreter: safe meanwhile
+        outcome, code = forked_child_outcome()
+        parent = "exited normally" if code == 0 else f"died (exit code {code})"
+        print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
+        for message in fork_warnings():
+            print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
+        print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
+        print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=120)}")
+
+
+if __name__ == "__main__":
+    main()

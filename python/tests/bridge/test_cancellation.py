@@ -1,0 +1,81 @@
+"""bridge.cancellation: timeouts in-process (bridge session); Ctrl-C in a child interpreter."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from parity.bridge import cancellation
+
+STEP = 0.02
+
+
+@pytest.mark.bridge
+def test_work_within_the_timeout_runs_to_completion() -> None:
+    outcome = cancellation.steps_with_timeout(3, STEP, timeout=30)
+    assert outcome.status == "RanToCompletion"
+
+
+@pytest.mark.bridge
+def test_cancel_after_stops_the_dotnet_work_long_before_it_would_finish() -> None:
+    outcome = cancellation.steps_with_timeout(1_000, STEP, timeout=0.1)  # 20 s of steps
+    assert outcome.status == "Canceled"
+    assert outcome.seconds < 10
+
+
+@pytest.mark.bridge
+def test_plinq_with_cancellation_raises_operation_canceled() -> None:
+    outcome = cancellation.plinq_with_timeout(100_000, STEP, timeout=0.1)
+    assert outcome.status == "Canceled"
+    assert outcome.seconds < 10
+
+
+@pytest.mark.bridge
+def test_a_sigint_during_one_blocking_dotnet_call_is_delivered_only_after_it_returns() -> None:
+    duration = 0.5
+    arrived = cancellation.blocking_call_delays_interrupt(duration)
+    assert arrived >= duration  # raised at 1/10 of the call, seen only at its end
+
+
+@pytest.mark.bridge
+def test_waiting_in_slices_turns_ctrl_c_into_a_clean_cancellation() -> None:
+    import threading
+
+    ready = threading.Event()
+    presser = cancellation._interrupt_soon(0.05, ready)
+    outcome = cancellation.steps_until_interrupted(1_000, STEP, ready.set)
+    presser.join(timeout=10)
+    assert outcome.interrupted
+    assert outcome.status == "Canceled"
+    assert outcome.seconds < 10
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="POSIX signal; Windows would need CTRL_C_EVENT and a console"
+)
+def test_sigint_to_a_child_interpreter_cancels_its_dotnet_work_cleanly() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "parity.bridge.cancellation", "--until-ctrl-c"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().startswith("working in .NET")  # the .NET task is running
+        sent = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 0, err
+    assert "Ctrl-C: interrupted=True, .NET task Canceled" in out
+    assert time.monotonic() - sent < 30

@@ -1,0 +1,62 @@
+"""bridge.plinq in-process (bridge session: this process loads the CLR)."""
+
+from __future__ import annotations
+
+import array
+
+import numpy as np
+import pytest
+
+from parity.bridge import plinq
+
+pytestmark = pytest.mark.bridge
+
+SIZE = 100_000
+
+
+def test_every_python_container_reaches_plinq_with_the_same_sum() -> None:
+    values = list(range(SIZE))
+    expected = plinq.expected_sum(SIZE)
+    assert plinq.plinq_sum(plinq.from_list(values)) == expected
+    assert plinq.plinq_sum(plinq.from_list(array.array("q", values))) == expected
+    assert plinq.plinq_sum(plinq.from_numpy(np.arange(SIZE, dtype=np.int64))) == expected
+    assert plinq.plinq_sum(plinq.from_bytes(array.array("q", values).tobytes())) == expected
+    # a list passed where long[] is expected is converted implicitly (copied)
+    assert plinq.bridge_types().PlinqData.Sum(values) == expected
+
+
+def test_a_list_is_copied_so_later_changes_are_not_seen() -> None:
+    values = [1, 2, 3]
+    net_array = plinq.from_list(values)
+    values[0] = 100
+    assert plinq.plinq_sum(net_array) == 6
+
+
+def test_a_numpy_array_is_not_accepted_as_long_array_without_a_copy_path() -> None:
+    with pytest.raises(TypeError, match="No method matches"):
+        plinq.bridge_types().PlinqData.Sum(np.arange(3, dtype=np.int64))
+
+
+def test_a_dotnet_array_exposes_a_writable_buffer_and_writes_are_seen_by_dotnet() -> None:
+    net_array = plinq.from_list([1, 2, 3])
+    buffer = memoryview(net_array)
+    assert (buffer.format, buffer.itemsize, buffer.readonly, buffer.shape) == ("q", 8, False, (3,))
+    shared = plinq.view(net_array)
+    shared[:] = [10, 20, 30]
+    assert plinq.plinq_sum(net_array) == 60
+    assert plinq.bridge_types().PlinqData.Get(net_array, 2) == 30
+    assert plinq.write_through_view_is_seen(10) == (45, 90)
+
+
+def test_bulk_and_zero_copy_paths_are_much_faster_than_copying_per_element() -> None:
+    rates = plinq.throughput(size=200_000, repeats=3)
+    per_element = rates["list -> Array[Int64] (copy per element)"]
+    assert rates["numpy -> Marshal.Copy (bulk copy)"] > 3 * per_element
+    assert rates["bytes -> buffer of long[] (bulk copy)"] > 3 * per_element
+    assert rates["long[] -> numpy view (zero copy, O(1))"] > 3 * per_element
+
+
+def test_a_span_parameter_does_not_accept_a_dotnet_array() -> None:
+    net_array = plinq.from_list([1, 2, 3])
+    with pytest.raises(TypeError, match=r"No method matches given arguments for PlinqData\.SumSpan"):
+        plinq.bridge_types().PlinqData.SumSpan(net_array)

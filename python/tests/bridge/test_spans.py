@@ -1,0 +1,23 @@
+"""Spans across the bridge: building one from Python takes the whole interpreter down."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_constructing_a_span_from_python_aborts_the_process() -> None:
+    code = (
+        "from parity.bridge import plinq\n"
+        "data = plinq.bridge_types().PlinqData\n"
+        "from System import Int64, ReadOnlySpan\n"
+        "print('calling', flush=True)\n"
+        "data.SumSpan(ReadOnlySpan[Int64](plinq.from_list([1, 2, 3])))\n"
+        "print('survived', flush=True)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.stdout.strip() == "calling"  # no Python exception to catch: the process is gone
+    assert result.returncode != 0
+    assert "Cannot create boxed ByRef-like values" in result.stderr
