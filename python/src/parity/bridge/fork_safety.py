@@ -21,7 +21,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
 from parity.common.timing import scaled
