@@ -23,12 +23,11 @@ REVERSED = list(range(9, -1, -1))
 
 def test_as_the_article_the_reader_sees_any_stage_of_the_writer(s: manager.Setup) -> None:
     (seen_d, seen_l), final_d, final_l = manager.as_the_article(s)
-    # The reader may run before, during or after the writer: it sees a prefix of the writes,
-    # and the reversed list only once every dict write is done.
+    # The reader may run before, during or after the writer: it sees a prefix of the writes
+    # and the list either way round. No cross-check between the two: the reader copies the
+    # dict and then the list in two round trips, and the writer may finish in between.
     assert list(seen_d.items()) == WRITES[: len(seen_d)]
     assert seen_l in (list(range(10)), REVERSED)
-    if seen_l == REVERSED:
-        assert seen_d == FINAL_DICT
     assert final_d == FINAL_DICT
     assert final_l == REVERSED
 
