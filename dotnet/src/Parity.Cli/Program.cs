@@ -24,8 +24,7 @@ try
     {
         ["list"] => List(),
         ["run", var id, .. var rest] => await RunAsync(id, ParseScale(rest), cts.Token),
-        ["child", var id, .. var rest] => await ConceptRegistry.Get(id).ChildAsync(
-            new ConceptContext(Console.Out, ConceptContext.TimeScaleFromEnvironment(), cts.Token), rest),
+        ["child", var id, .. var rest] => await ChildAsync(id, rest, cts.Token),
         _ => Usage(),
     };
 }
@@ -65,6 +64,22 @@ static async Task<int> RunAsync(string id, double scale, CancellationToken token
         {
             Console.Error.WriteLine(ex);
         }
+        return 1;
+    }
+}
+
+static async Task<int> ChildAsync(string id, string[] rest, CancellationToken token)
+{
+    var concept = ConceptRegistry.Get(id);
+    try
+    {
+        return await concept.ChildAsync(new ConceptContext(Console.Out, ConceptContext.TimeScaleFromEnvironment(), token), rest);
+    }
+    catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+    {
+        // One line and exit code 1, so a parent can tell a child's exception from a crash
+        // (an unhandled exception or a failed Debug.Assert aborts with 134 on Unix).
+        Console.Error.WriteLine($"parity: child {id} failed: {ex.GetType().Name}: {ex.Message}");
         return 1;
     }
 }

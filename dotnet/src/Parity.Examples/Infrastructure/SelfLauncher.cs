@@ -10,6 +10,40 @@ namespace Parity.Examples.Infrastructure;
 /// </summary>
 public static class SelfLauncher
 {
+    /// <summary>What a finished child copy of the program left behind.</summary>
+    public sealed record ChildRun(int Pid, int ExitCode, string Output, string Error);
+
+    /// <summary>
+    /// Starts <c>child ID ARGS</c>, reads stdout and stderr together (draining one while the child
+    /// blocks on the other would deadlock), waits at most <paramref name="timeout"/>, and on a
+    /// timeout or cancellation kills the child's whole tree and reaps it before rethrowing.
+    /// </summary>
+    public static async Task<ChildRun> RunAsync(string conceptId, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(StartInfo(conceptId, [.. args]))
+            ?? throw new InvalidOperationException($"the child for {conceptId} did not start");
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelling the wait does not stop the child: kill it, then reap it.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new TimeoutException($"the child for {conceptId} (pid {process.Id}) did not exit within {timeout.TotalSeconds:F1} s and was killed");
+        }
+        return new ChildRun(process.Id, process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+    }
+
     public static ProcessStartInfo StartInfo(string conceptId, params string[] args)
     {
         var cliDll = Path.Combine(Path.GetDirectoryName(typeof(SelfLauncher).Assembly.Location)!, "Parity.Cli.dll");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Processes;
@@ -27,22 +26,9 @@ public static class Basic
 
     public static async Task<ChildResult> StartChildAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(SelfLauncher.StartInfo("process.basic", name))
-            ?? throw new InvalidOperationException("the child process did not start");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            // The equivalent of join(): wait for exit, never without a limit.
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new ChildResult(process.Id, process.ExitCode, await output);
+        // The equivalent of start() then join(): run the child, wait for its exit, never without a limit.
+        var child = await SelfLauncher.RunAsync("process.basic", [name], timeout, cancellationToken);
+        return new ChildResult(child.Pid, child.ExitCode, child.Output);
     }
     // </parent>
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tasks;
@@ -101,23 +100,10 @@ public static class SyncOverAsync
     /// <summary>Starts a child copy of the program that calls an async void method which throws.</summary>
     public static async Task<ChildResult> RunChildAsync(TimeSpan delay, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var info = SelfLauncher.StartInfo("task.sync-over-async", delay.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("the child process did not start");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        var firstError = (await error).Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? string.Empty;
-        return new ChildResult(process.ExitCode, await output, firstError);
+        var child = await SelfLauncher.RunAsync(
+            "task.sync-over-async", [delay.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout, cancellationToken);
+        var firstError = child.Error.Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? string.Empty;
+        return new ChildResult(child.ExitCode, child.Output, firstError);
     }
 
     // <child>

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Parity.Examples.Infrastructure;
+
+namespace Parity.Examples.Tests;
+
+/// <summary>The console host as a user meets it: exit codes and one-line errors.</summary>
+public sealed class CliTests
+{
+    private static async Task<(int ExitCode, string Output, string Error)> CliAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(SelfLauncher.DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Parity.Cli.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task List_PrintsEveryRegisteredId()
+    {
+        var (code, output, _) = await CliAsync("list");
+        Assert.Equal(0, code);
+        Assert.Equal(ConceptRegistry.Ids, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Theory]
+    [InlineData(new[] { "run", "plinq.su" }, "parity: unknown concept 'plinq.su'; did you mean: plinq.sum")]
+    [InlineData(new[] { "run", "plinq.sum", "--time-scale", "-1" }, "parity: bad options '--time-scale -1'")]
+    [InlineData(new[] { "frobnicate" }, "parity: usage:")]
+    public async Task BadInput_OneLineOnStderr_ExitCode2(string[] args, string expected)
+    {
+        var (code, _, error) = await CliAsync(args);
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Child_WhoseEntryPointThrows_ReportsOneLine_ExitCode1()
+    {
+        var (code, _, error) = await CliAsync("child", "plinq.sum");
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("parity: child plinq.sum failed: InvalidOperationException: Parity.Examples.Plinq.Sum has no public static ChildAsync.", line);
+    }
+}
