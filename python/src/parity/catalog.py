@@ -43,6 +43,7 @@ class Chapter:
     title: str
     part: str
     summary: str
+    claims_from: str = "the article"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _implementation(raw: dict[str, object], key: str, cid: str) -> tuple[str | N
 
 def parse(data: dict[str, object]) -> Catalog:
     chapters = tuple(
-        Chapter(c["id"], c["title"], c["part"], c.get("summary", ""))
+        Chapter(c["id"], c["title"], c["part"], c.get("summary", ""), c.get("claims_from", "the article"))
         for c in data.get("chapter", [])  # type: ignore[attr-defined]
     )
     chapter_ids = {c.id for c in chapters}

@@ -122,7 +122,7 @@ def _evidence(reference: str) -> str:
     return f"[`{name}`](../{path})"
 
 
-def concept_section(concept: Concept) -> str:
+def concept_section(concept: Concept, claims_from: str = "the article") -> str:
     out = [
         f'<a id="{anchor(concept.id)}"></a>',
         f"## `{concept.id}`: {concept.title}",
@@ -141,7 +141,12 @@ def concept_section(concept: Concept) -> str:
         out += [f"- {d}" for d in concept.differences]
         out.append("")
     if concept.claims:
-        out += ["**The article's claims**", "", "| claim | verdict | why | evidence |", "|---|---|---|---|"]
+        out += [
+            f"**Claims of {claims_from}, checked**",
+            "",
+            "| claim | verdict | why | evidence |",
+            "|---|---|---|---|",
+        ]
         for claim in concept.claims:
             evidence = "<br>".join(_evidence(e) for e in claim.evidence)
             note = claim.note.replace("|", "\\|") or "—"
@@ -168,7 +173,7 @@ def chapter_page(catalog: Catalog, chapter: Chapter) -> str:
     ]
     out += [f"- [`{c.id}`](#{anchor(c.id)}): {c.title}" for c in concepts]
     out.append("")
-    out += [concept_section(c) for c in concepts]
+    out += [concept_section(c, chapter.claims_from) for c in concepts]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -197,7 +202,7 @@ def index_page(catalog: Catalog) -> str:
             )
     out += [
         "",
-        "[Errata](errata.md): every claim of the article that is wrong or depends on the version.",
+        "[Errata](errata.md): every checked claim that is wrong or depends on the version.",
         "",
     ]
     return "\n".join(out)
@@ -209,13 +214,21 @@ def errata_page(catalog: Catalog) -> str:
         "",
         "# Errata",
         "",
-        "The article's claims that do not hold as written, or hold only on some versions or "
-        "platforms. Each links to its concept and to the tests that decide it.",
+        "The claims that do not hold as written, or hold only on some versions or platforms: "
+        "the article's first, then those of the project's own design notes. Each links to its "
+        "concept and to the tests that decide it.",
         "",
     ]
-    for verdict in ("wrong", "version-dependent"):
-        rows = [(c, claim) for c in catalog.concepts for claim in c.claims if claim.verdict == verdict]
-        out += [f"## {VERDICT_BADGE[verdict]}", ""]
+    source = {ch.id: ch.claims_from for ch in catalog.chapters}
+    sections = [(f, v) for f in dict.fromkeys(source.values()) for v in ("wrong", "version-dependent")]
+    for claims_from, verdict in sections:
+        rows = [
+            (c, claim)
+            for c in catalog.concepts
+            for claim in c.claims
+            if claim.verdict == verdict and source[c.chapter] == claims_from
+        ]
+        out += [f"## {VERDICT_BADGE[verdict]}: claims of {claims_from}", ""]
         if not rows:
             out += ["None.", ""]
             continue
