@@ -103,18 +103,21 @@ def _descendants(pid: int) -> list[psutil.Process]:
 def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[bool, list[psutil.Process]]:
     """Wait for the run's main process: (timed out?, its descendants as last seen).
 
-    On Windows the descendants are sampled while waiting: once the parent is gone they can no
-    longer be found from it, and there is no process group to sweep as on POSIX.
+    A thread makes the blocking wait, so the exit is seen at once (Popen.wait with a timeout
+    polls in steps of up to 50 ms). On Windows the descendants are sampled while waiting: once
+    the parent is gone they can no longer be found from it, and there is no process group to
+    sweep as on POSIX.
     """
+    waiter = threading.Thread(target=proc.wait, name="run-wait", daemon=True)
+    waiter.start()
     deadline = time.monotonic() + timeout
     tree: list[psutil.Process] = []
     while True:
         remaining = max(0.0, deadline - time.monotonic())
-        try:
-            proc.wait(timeout=min(0.1, remaining) if os.name == "nt" else remaining)
+        waiter.join(min(0.1, remaining) if os.name == "nt" else remaining)
+        if not waiter.is_alive():
             return False, tree
-        except subprocess.TimeoutExpired:
-            tree = _descendants(proc.pid)
+        tree = _descendants(proc.pid)
         if time.monotonic() >= deadline:
             return True, tree
 
