@@ -11,6 +11,10 @@ public sealed record HttpReply(int Status, string Body, TimeSpan Delay = default
 /// A deliberately tiny HTTP/1.1 server on 127.0.0.1 and an ephemeral port, so the HTTP concepts
 /// never reach the internet. It answers GET requests through a handler that sees the path and
 /// the request's number (1, 2, ...), which lets a concept script failures and slow endpoints.
+/// By default every answer closes its connection, so concurrent requests start on an equal
+/// footing (no pooled connection gives one a head start). With keepAlive, connections stay open
+/// until the client closes them or asks for <c>Connection: close</c>; either way they are counted,
+/// so a concept can show connection reuse.
 /// Dispose stops it; requests still waiting on a delay are cancelled.
 /// </summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable
@@ -20,10 +24,14 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _requests;
+    private int _connections;
 
-    public LoopbackHttpServer(Func<string, int, HttpReply> handler)
+    private readonly bool _keepAlive;
+
+    public LoopbackHttpServer(Func<string, int, HttpReply> handler, bool keepAlive = false)
     {
         _handler = handler;
+        _keepAlive = keepAlive;
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
@@ -35,6 +43,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>How many requests have arrived so far.</summary>
     public int RequestCount => Volatile.Read(ref _requests);
 
+    /// <summary>How many TCP connections clients have opened so far.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
     public Uri Url(string path) => new(BaseAddress, path.TrimStart('/'));
 
     private async Task AcceptLoopAsync()
@@ -45,6 +56,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _connections);
                 connections.Add(ServeAsync(client));
                 connections.RemoveAll(t => t.IsCompleted);
             }
@@ -63,24 +75,32 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
-                // One request per connection keeps the server simple; we answer Connection: close.
-                var requestLine = await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false) ?? string.Empty;
-                while (!string.IsNullOrEmpty(await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false)))
+                // Answer requests on this connection until the client closes it or asks us to.
+                while (await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false) is { Length: > 0 } requestLine)
                 {
+                    var close = !_keepAlive;
+                    while (await reader.ReadLineAsync(_stop.Token).ConfigureAwait(false) is { Length: > 0 } header)
+                    {
+                        close |= header.Equals("Connection: close", StringComparison.OrdinalIgnoreCase);
+                    }
+                    var parts = requestLine.Split(' ');
+                    var reply = _handler(parts.Length > 1 ? parts[1] : "/", Interlocked.Increment(ref _requests));
+                    if (reply.Delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
+                    }
+                    var body = Encoding.UTF8.GetBytes(reply.Body);
+                    var head = Encoding.ASCII.GetBytes(
+                        $"HTTP/1.1 {reply.Status} {(reply.Status < 400 ? "OK" : "Error")}\r\n" +
+                        $"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\n" +
+                        (close ? "Connection: close\r\n" : string.Empty) + "\r\n");
+                    await stream.WriteAsync(head, _stop.Token).ConfigureAwait(false);
+                    await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+                    if (close)
+                    {
+                        break;
+                    }
                 }
-                var parts = requestLine.Split(' ');
-                var path = parts.Length > 1 ? parts[1] : "/";
-                var reply = _handler(path, Interlocked.Increment(ref _requests));
-                if (reply.Delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
-                }
-                var body = Encoding.UTF8.GetBytes(reply.Body);
-                var head = Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 {reply.Status} {(reply.Status < 400 ? "OK" : "Error")}\r\n" +
-                    $"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-                await stream.WriteAsync(head, _stop.Token).ConfigureAwait(false);
-                await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
             {

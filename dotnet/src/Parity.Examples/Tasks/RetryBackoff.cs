@@ -104,23 +104,23 @@ public static class RetryBackoff
     public static async Task<(int Shared, int PerCall)> ConnectionsOpenedAsync(int requests, CancellationToken cancellationToken)
     {
         int shared, perCall;
-        await using (var server = new KeepAliveServer())
+        await using (var server = new LoopbackHttpServer((_, number) => new HttpReply(200, $"request {number}"), keepAlive: true))
         {
             using var client = new HttpClient();
             for (var i = 0; i < requests; i++)
             {
                 await client.GetStringAsync(server.Url("/"), cancellationToken);
             }
-            shared = server.Connections;
+            shared = server.ConnectionCount;
         }
-        await using (var server = new KeepAliveServer())
+        await using (var server = new LoopbackHttpServer((_, number) => new HttpReply(200, $"request {number}"), keepAlive: true))
         {
             for (var i = 0; i < requests; i++)
             {
                 using var client = new HttpClient(); // the article's using-per-call
                 await client.GetStringAsync(server.Url("/"), cancellationToken);
             }
-            perCall = server.Connections;
+            perCall = server.ConnectionCount;
         }
         return (shared, perCall);
     }
