@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from parity import docs
@@ -31,3 +33,33 @@ def test_every_concept_source_has_well_formed_regions() -> None:
         for path in (concept.python_path, concept.dotnet_path):
             if path is not None:
                 docs.listing(path)  # raises RegionError when malformed
+
+
+def _anchors(page: str) -> set[str]:
+    return set(re.findall(r'<a id="([^"]+)"></a>', page))
+
+
+def test_every_relative_link_in_the_pages_resolves() -> None:
+    pages = [docs.README, *sorted(docs.COMPARISONS.glob("*.md"))]
+    broken = []
+    for page in pages:
+        # Links live in the prose; code listings are full of `name(args)` that only look like links.
+        text = re.sub(r"^(`{3,}).*?^\1", "", page.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+        text = re.sub(r"`[^`\n]*`", "", text)
+        targets = re.findall(r"(?<!\\)\]\(([^)\s]+)\)", text) + re.findall(r'href="([^"]+)"', text)
+        for target in targets:
+            if "://" in target:
+                continue
+            path, _, anchor = target.partition("#")
+            file = (page.parent / path).resolve() if path else page
+            if not file.exists():
+                broken.append(f"{page.name}: {target}")
+            elif anchor and file.suffix == ".md" and anchor not in _anchors(file.read_text(encoding="utf-8")):
+                broken.append(f"{page.name}: {target} (no such anchor)")
+    assert not broken
+
+
+def test_catalog_prose_cannot_turn_into_links_or_break_tables() -> None:
+    assert docs.prose("Array[Int64](xs)") == "Array\\[Int64\\](xs)"
+    assert docs.prose("a | b", in_table=True) == "a \\| b"
+    assert docs.prose("`xs[0]` and ys[0]") == "`xs[0]` and ys\\[0\\]"

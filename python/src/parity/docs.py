@@ -117,6 +117,16 @@ def _output_cell(concept: Concept, language: str) -> str:
     return _fence("text", sample)
 
 
+def prose(text: str, in_table: bool = False) -> str:
+    """Catalog prose as Markdown: outside `code spans`, brackets are escaped (Array[Int64](xs)
+    is code, not a link); inside a table cell, pipes are escaped everywhere."""
+    parts = text.split("`")
+    for i in range(0, len(parts), 2):  # even parts lie outside code spans
+        parts[i] = parts[i].replace("[", "\\[").replace("]", "\\]")
+    text = "`".join(parts)
+    return text.replace("|", "\\|") if in_table else text
+
+
 def _evidence(reference: str) -> str:
     path, _, name = reference.partition("::")
     return f"[`{name}`](../{path})"
@@ -138,7 +148,7 @@ def concept_section(concept: Concept, claims_from: str = "the article") -> str:
     ]
     if concept.differences:
         out += ["**What a porter must know**", ""]
-        out += [f"- {d}" for d in concept.differences]
+        out += [f"- {prose(d)}" for d in concept.differences]
         out.append("")
     if concept.claims:
         out += [
@@ -149,9 +159,9 @@ def concept_section(concept: Concept, claims_from: str = "the article") -> str:
         ]
         for claim in concept.claims:
             evidence = "<br>".join(_evidence(e) for e in claim.evidence)
-            note = claim.note.replace("|", "\\|") or "—"
+            note = prose(claim.note, in_table=True) or "—"
             out.append(
-                f"| {claim.text.replace('|', chr(92) + '|')} | {VERDICT_BADGE[claim.verdict]} "
+                f"| {prose(claim.text, in_table=True)} | {VERDICT_BADGE[claim.verdict]} "
                 f"| {note} | {evidence} |"
             )
         out.append("")
@@ -233,9 +243,10 @@ def errata_page(catalog: Catalog) -> str:
             out += ["None.", ""]
             continue
         for concept, claim in rows:
-            out.append(f"- **[`{concept.id}`]({concept.chapter}.md#{anchor(concept.id)})**: {claim.text}")
+            link = f"[`{concept.id}`]({concept.chapter}.md#{anchor(concept.id)})"
+            out.append(f"- **{link}**: {prose(claim.text)}")
             if claim.note:
-                out.append(f"  {claim.note}")
+                out.append(f"  {prose(claim.note)}")
             out.append(f"  Evidence: {', '.join(_evidence(e) for e in claim.evidence)}")
         out.append("")
     return "\n".join(out)
