@@ -156,13 +156,12 @@ def run_all(
     from rich.table import Table
 
     chosen_via, scale, languages = _via(via), _scale(time_scale, runner.RUN_ALL_TIME_SCALE), _languages(lang)
-    started_at, started = datetime.now(UTC), time.perf_counter()
-    _ensure_built("dotnet" in languages)
-    cat = catalog.load()
-    concepts = [x for x in cat.concepts if x.id.startswith(only)]
-    if not concepts:
+    concepts = [x for x in catalog.load().concepts if x.id.startswith(only)]
+    if not concepts:  # bad input is refused before anything is built
         raise _fail(f"no concept id starts with {only!r}; `invoke list` shows them")
     pairs = [(x, y) for x in concepts for y in languages if x.has(y)]
+    started_at, started = datetime.now(UTC), time.perf_counter()
+    _ensure_built(any(y == "dotnet" for _, y in pairs))
     console = Console(stderr=False, width=None if sys.stdout.isatty() else 110)
     with Progress(
         TextColumn("{task.description}"),
