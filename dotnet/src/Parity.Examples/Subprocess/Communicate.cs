@@ -60,13 +60,21 @@ public static class Communicate
     public const string Hello = "hello\nsum 2 2\n";
     public const string Stuck = "working...\nstall\n";
 
+    /// <summary>
+    /// The stuck session gets the article's 1 s, scaled, but never less than this: a fresh .NET
+    /// child needs 0.1-0.5 s just to start, and a limit shorter than that kills it before it has
+    /// answered anything, which would show a different (and uninteresting) outcome.
+    /// </summary>
+    public static readonly TimeSpan StallLimitFloor = TimeSpan.FromSeconds(1);
+
     // <main>
     public static async Task RunAsync(ConceptContext ctx)
     {
         var talk = await ConverseAsync(Hello, TimeSpan.FromSeconds(30), ctx.CancellationToken);
         ctx.Out.WriteLine($"stdout='{talk.Stdout.ReplaceLineEndings("\\n")}' prompts on stderr={talk.Stderr.Split('>').Length - 1}");
 
-        var stuck = await ConverseAsync(Stuck, ctx.Seconds(1.0), ctx.CancellationToken);
+        var limit = ctx.Seconds(1.0) > StallLimitFloor ? ctx.Seconds(1.0) : StallLimitFloor;
+        var stuck = await ConverseAsync(Stuck, limit, ctx.CancellationToken);
         ctx.Out.WriteLine($"timed out={stuck.TimedOut}, still running then={stuck.AliveAfterTimeout}");
         ctx.Out.WriteLine($"collected after kill: stdout='{stuck.Stdout.ReplaceLineEndings("\\n")}' exit code={stuck.ExitCode}");
     }
