@@ -124,7 +124,7 @@ def _show_side_by_side(concept: catalog.Concept, results: list[runner.Result], v
     table = Table(title=f"{concept.id}: {concept.title}", show_lines=False, expand=True)
     for r in results:
         label = "Python" if r.language == "python" else f".NET ({via})"
-        mark = "ok" if r.ok else "FAILED"
+        mark = r.status if r.ok else "FAILED"
         table.add_column(f"{label}: {mark} in {r.seconds:.2f} s", overflow="fold")
     table.add_row(*(Text(r.output.rstrip()) for r in results))
     console.print(table)
@@ -191,7 +191,8 @@ def run_all(
             if r is None:
                 cells += ["—", ""]
             else:
-                cells += ["[green]ok[/]" if r.ok else "[red]FAILED[/]", f"{r.seconds:.2f}"]
+                mark = {"ok": "[green]ok[/]", "skipped": "[yellow]skipped[/]"}.get(r.status, "[red]FAILED[/]")
+                cells += [mark, f"{r.seconds:.2f}"]
         table.add_row(*cells)
     console.print(table)
     failed = [r for r in results if not r.ok]
@@ -306,8 +307,8 @@ def docs_(c: Context, samples: bool = False) -> None:
         for r in runner.run_many(
             pairs, time_scale=runner.RUN_ALL_TIME_SCALE, workers=2 * (os.cpu_count() or 1)
         ):
-            if not r.ok:
-                raise _fail(f"{r.id} ({r.language}) failed; not recording its output:\n{r.output}", code=1)
+            if r.status != "ok":
+                raise _fail(f"{r.id} ({r.language}) {r.status}, output not recorded:\n{r.output}", code=1)
             (docs.SAMPLES / f"{r.id}.{r.language}.txt").write_text(
                 r.output.rstrip() + "\n", encoding="utf-8", newline="\n"
             )

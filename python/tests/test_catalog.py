@@ -129,3 +129,39 @@ def test_catalog_rejects_a_bad_verdict() -> None:
 def test_unknown_id_suggests_the_closest(cat: Catalog) -> None:
     with pytest.raises(catalog.UnknownConcept, match=r"closest: plinq\.sum"):
         cat.get("plinq.su")
+
+
+def _write_catalog(folder: Path, order: list[str], files: dict[str, str]) -> Path:
+    folder.mkdir()
+    (folder / "chapters.toml").write_text(f"order = {order!r}\n", encoding="utf-8")
+    for name, text in files.items():
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+CHAPTER_X = '[chapter]\nid = "x"\ntitle = "X"\npart = "python"\n'
+
+
+def test_catalog_loads_the_chapter_files_in_the_listed_order(tmp_path: Path) -> None:
+    y = CHAPTER_X.replace('"x"', '"y"').replace('"X"', '"Y"')
+    folder = _write_catalog(tmp_path / "c", ["y", "x"], {"x": CHAPTER_X, "y": y})
+    assert [c.id for c in catalog.load.__wrapped__(folder).chapters] == ["y", "x"]
+
+
+def test_catalog_refuses_a_chapter_file_the_order_does_not_list(tmp_path: Path) -> None:
+    folder = _write_catalog(tmp_path / "c", ["x"], {"x": CHAPTER_X, "stray": CHAPTER_X})
+    with pytest.raises(catalog.CatalogError, match="does not list stray"):
+        catalog.load.__wrapped__(folder)
+
+
+def test_catalog_refuses_a_listed_chapter_without_a_file(tmp_path: Path) -> None:
+    folder = _write_catalog(tmp_path / "c", ["x", "gone"], {"x": CHAPTER_X})
+    with pytest.raises(catalog.CatalogError, match="lists gone, with no file"):
+        catalog.load.__wrapped__(folder)
+
+
+def test_catalog_refuses_a_concept_filed_under_another_chapter(tmp_path: Path) -> None:
+    concept = '[[concept]]\nid = "z.a"\ntitle = "t"\nchapter = "z"\nsection = "s"\npython = "none"\n'
+    folder = _write_catalog(tmp_path / "c", ["x"], {"x": CHAPTER_X + concept})
+    with pytest.raises(catalog.CatalogError, match=r"listed in x\.toml, says chapter 'z'"):
+        catalog.load.__wrapped__(folder)

@@ -96,3 +96,15 @@ def test_run_times_out_and_kills(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not result.ok
     assert "timed out after 0.5 s" in result.output
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize(("code", "status"), [(0, "ok"), (77, "skipped"), (1, "failed"), (2, "failed")])
+def test_run_reads_the_exit_code_as_a_status(monkeypatch: pytest.MonkeyPatch, code: int, status: str) -> None:
+    program = f"from parity.common.skip import skip; skip('no server') if {code} == 77 else exit({code})"
+    monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", program])
+    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=30)
+    assert result.status == status
+    assert result.ok == (status != "failed")
+    assert result.to_json()["status"] == status
+    if status == "skipped":
+        assert result.output.strip() == "skipped: no server"

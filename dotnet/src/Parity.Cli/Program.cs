@@ -5,7 +5,7 @@ using Parity.Examples.Infrastructure;
 //   list                         one id per line
 //   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
 //   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
-// Bad input gets one line on stderr and exit code 2; a failing concept exits 1.
+// Bad input gets one line on stderr and exit code 2; a failing concept exits 1, a skipped one 77.
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -55,6 +55,11 @@ static async Task<int> RunAsync(string id, double scale, CancellationToken token
     {
         Console.Error.WriteLine($"parity: {id} cancelled");
         return 130;
+    }
+    catch (ConceptSkippedException ex)
+    {
+        Console.Error.WriteLine($"skipped: {ex.Message}");
+        return ConceptSkippedException.ExitCode;
     }
     catch (Exception ex)
     {

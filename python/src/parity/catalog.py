@@ -1,4 +1,4 @@
-"""The catalog (comparisons/catalog.toml): every concept once, the source of truth.
+"""The catalog (comparisons/catalog/<chapter>.toml): every concept once, the source of truth.
 
 Everything else derives from it: `invoke list`, the runners, the parity test, the pages.
 """
@@ -12,10 +12,21 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-CATALOG = ROOT / "comparisons" / "catalog.toml"
+CATALOG = ROOT / "comparisons" / "catalog"
 PYTHON_SRC = ROOT / "python" / "src"
 DOTNET_SRC = ROOT / "dotnet" / "src" / "Parity.Examples"
-VERDICTS = ("holds", "wrong", "version-dependent")
+# What each verdict means: comparisons/catalog/README.md. "version-dependent" is the old, wider
+# word, kept only until every claim says which of version, platform or timing it depends on.
+VERDICTS = (
+    "holds",
+    "wrong",
+    "depends-on-version",
+    "depends-on-platform",
+    "not-guaranteed",
+    "opinion",
+    "version-dependent",
+)
+PARTS = ("python", "dotnet", "beyond")
 
 
 class CatalogError(ValueError):
@@ -120,6 +131,9 @@ def parse(data: dict[str, object]) -> Catalog:
         Chapter(c["id"], c["title"], c["part"], c.get("summary", ""), c.get("claims_from", "the article"))
         for c in data.get("chapter", [])  # type: ignore[attr-defined]
     )
+    for chapter in chapters:
+        if chapter.part not in PARTS:
+            raise CatalogError(f"chapter {chapter.id}: part {chapter.part!r} is not one of {PARTS}")
     chapter_ids = {c.id for c in chapters}
     concepts: list[Concept] = []
     seen: set[str] = set()
@@ -158,7 +172,32 @@ def parse(data: dict[str, object]) -> Catalog:
     return Catalog(chapters, tuple(concepts))
 
 
-@cache
-def load(path: Path = CATALOG) -> Catalog:
+def _read(path: Path) -> dict[str, object]:
     with open(path, "rb") as f:
-        return parse(tomllib.load(f))
+        return tomllib.load(f)
+
+
+@cache
+def load(folder: Path = CATALOG) -> Catalog:
+    """Every chapter file, in the order chapters.toml gives, parsed as one catalog."""
+    order = _read(folder / "chapters.toml").get("order", [])
+    if not isinstance(order, list) or not order:
+        raise CatalogError(f"{folder / 'chapters.toml'}: `order` must list the chapter ids")
+    on_disk = {p.stem for p in folder.glob("*.toml")} - {"chapters"}
+    if unlisted := on_disk - set(order):
+        raise CatalogError(f"chapters.toml does not list {', '.join(sorted(unlisted))}")
+    if missing := set(order) - on_disk:
+        raise CatalogError(f"chapters.toml lists {', '.join(sorted(missing))}, with no file")
+    chapters: list[object] = []
+    concepts: list[object] = []
+    for chapter_id in order:
+        data = _read(folder / f"{chapter_id}.toml")
+        header = data.get("chapter")
+        if not isinstance(header, dict) or header.get("id") != chapter_id:
+            raise CatalogError(f"{chapter_id}.toml: needs a [chapter] table with id = {chapter_id!r}")
+        for raw in data.get("concept", []):  # type: ignore[attr-defined]
+            if (said := raw.get("chapter")) != chapter_id:
+                raise CatalogError(f"{raw.get('id')}: listed in {chapter_id}.toml, says chapter {said!r}")
+        chapters.append(header)
+        concepts += data.get("concept", [])  # type: ignore[arg-type]
+    return parse({"chapter": chapters, "concept": concepts})

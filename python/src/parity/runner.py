@@ -24,8 +24,10 @@ import psutil
 
 from parity import dotnet
 from parity.catalog import ROOT, Concept
+from parity.common.skip import SKIP_EXIT
 
 Language = Literal["python", "dotnet"]
+Status = Literal["ok", "failed", "skipped"]
 Via = Literal["cli", "bridge"]
 LANGUAGES: tuple[Language, ...] = ("python", "dotnet")
 VIAS: tuple[Via, ...] = ("cli", "bridge")
@@ -38,12 +40,17 @@ DEFAULT_TIMEOUT = 60.0
 class Result:
     id: str
     language: Language
-    ok: bool
+    status: Status
     seconds: float
     output: str
 
+    @property
+    def ok(self) -> bool:
+        """Nothing went wrong: the run passed, or was skipped because this machine lacks a server."""
+        return self.status != "failed"
+
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "ok": self.ok}
 
 
 def command(concept: Concept, language: Language, via: Via) -> list[str]:
@@ -158,7 +165,7 @@ def run(
             **extra,
         )  # type: ignore[call-overload]
     except (OSError, dotnet.DotnetMissing) as exc:
-        return Result(concept.id, language, False, 0.0, f"could not start: {exc}")
+        return Result(concept.id, language, "failed", 0.0, f"could not start: {exc}")
     # Read the pipes in threads and wait for the process itself, not for EOF: a leftover
     # grandchild holding the pipes open must not keep the run waiting.
     streams: dict[str, list[str]] = {"out": [], "err": []}
@@ -177,14 +184,16 @@ def run(
     for reader in readers:
         reader.join(timeout=5)
     stdout, stderr = "".join(streams["out"]), "".join(streams["err"])
-    ok = proc.returncode == 0 and not timed_out
+    statuses: dict[int, Status] = {0: "ok", SKIP_EXIT: "skipped"}
+    status = statuses.get(proc.returncode, "failed")
     if timed_out:
+        status = "failed"
         stderr += f"\ntimed out after {timeout:g} s"
     if killed:
-        ok = False
+        status = "failed"
         stderr += f"\n{killed} process(es) outlived the run and were killed"
     output = stdout + (("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else "")
-    return Result(concept.id, language, ok, round(seconds, 3), output)
+    return Result(concept.id, language, status, round(seconds, 3), output)
 
 
 def run_many(
