@@ -296,13 +296,21 @@ def lint_(c: Context) -> None:
     print("lint: clean")
 
 
-@task(name="docs", help={"samples": "rerun every concept (time scale 0.1) and record its output first"})
-def docs_(c: Context, samples: bool = False) -> None:
+@task(
+    name="docs",
+    help={
+        "samples": "rerun the concepts (time scale 0.1) and record their output first",
+        "only": "with --samples: only the concepts whose id starts with this (a chapter or an id)",
+    },
+)
+def docs_(c: Context, samples: bool = False, only: str = "") -> None:
     """Regenerate the comparison pages (and README's chapter index) from the catalog."""
     if samples:
+        concepts = [x for x in catalog.load().concepts if x.id.startswith(only)]
+        if not concepts:
+            raise _fail(f"no concept id starts with {only!r}; `invoke list` shows them")
         _ensure_built()
-        cat = catalog.load()
-        pairs = [(x, y) for x in cat.concepts for y in runner.LANGUAGES if x.has(y)]
+        pairs = [(x, y) for x in concepts for y in runner.LANGUAGES if x.has(y)]
         docs.SAMPLES.mkdir(parents=True, exist_ok=True)
         for r in runner.run_many(
             pairs, time_scale=runner.RUN_ALL_TIME_SCALE, workers=2 * (os.cpu_count() or 1)
