@@ -60,3 +60,26 @@ def test_a_span_parameter_does_not_accept_a_dotnet_array() -> None:
     net_array = plinq.from_list([1, 2, 3])
     with pytest.raises(TypeError, match=r"No method matches given arguments for PlinqData\.SumSpan"):
         plinq.bridge_types().PlinqData.SumSpan(net_array)
+
+
+def test_dotnet_sums_a_numpy_array_in_place_with_the_same_result_as_numpy() -> None:
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 7, 1_001, SIZE):
+        values = rng.integers(-(10**12), 10**12, size, dtype=np.int64)
+        for workers in (0, 1, 3):
+            assert plinq.in_place_sum(values, workers) == int(values.sum())
+
+
+def test_the_in_place_sum_reads_the_arrays_current_memory_not_a_copy() -> None:
+    values = np.arange(10, dtype=np.int64)
+    assert plinq.in_place_sum(values) == 45
+    values[0] = 1_000  # no copy was kept: the next call sees the write
+    assert plinq.in_place_sum(values) == 1_045
+    assert plinq.in_place_sum(values[2:5]) == 2 + 3 + 4  # a contiguous slice starts at its own address
+
+
+def test_the_in_place_sum_refuses_arrays_it_cannot_read_as_longs() -> None:
+    with pytest.raises(ValueError, match="C-contiguous int64"):
+        plinq.in_place_sum(np.arange(10, dtype=np.int64)[::2])
+    with pytest.raises(ValueError, match="C-contiguous int64"):
+        plinq.in_place_sum(np.arange(10, dtype=np.int32))  # type: ignore[arg-type]

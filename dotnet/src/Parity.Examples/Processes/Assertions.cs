@@ -18,9 +18,9 @@ public static class Assertions
 
     /// <summary>Whether this assembly was compiled with DEBUG, i.e. whether Debug.Assert calls exist in it.</summary>
 #if DEBUG
-    public static readonly bool DebugBuild = true;
+    public static bool DebugBuild => true;
 #else
-    public static readonly bool DebugBuild = false;
+    public static bool DebugBuild => false;
 #endif
 
     // <assert>

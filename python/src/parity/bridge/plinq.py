@@ -8,7 +8,9 @@ becomes a .NET array decides the cost:
 - bulk copy: `Marshal.Copy` from the address of a numpy array's data, or writing raw bytes into
   the .NET array's buffer: one memcpy;
 - zero copy: a .NET `long[]` exposes a writable buffer, so `numpy.asarray(memoryview(arr))` is a
-  view of the same memory; writes through it are seen by .NET.
+  view of the same memory; writes through it are seen by .NET;
+- zero copy the other way: .NET reads a numpy array's buffer in place through a pointer
+  (`InPlace.ParallelSum(arr.ctypes.data, n)`), so a parallel sum runs at memory bandwidth.
 
 Run `python -m parity.bridge.plinq --bench` for the throughput table with more repeats.
 """
@@ -71,6 +73,20 @@ def view(net_array: Any) -> npt.NDArray[np.int64]:
 
 def plinq_sum(net_array: Any) -> int:
     return int(bridge_types().PlinqData.Sum(net_array))
+
+
+def in_place_sum(values: npt.NDArray[np.int64], workers: int = 0) -> int:
+    """Zero copy: .NET sums the numpy array's own memory, in parallel (0 workers: one per core)."""
+    if values.dtype != np.int64 or not values.flags.c_contiguous:
+        raise ValueError(
+            "in_place_sum needs a C-contiguous int64 array,"
+            f" got {values.dtype} (contiguous: {values.flags.c_contiguous})"
+        )
+    load()
+    from System import IntPtr
+
+    # `values` stays referenced until the call returns, so its buffer cannot be freed under .NET.
+    return int(bridge_types().InPlace.ParallelSum(IntPtr(values.ctypes.data), values.size, workers))
 
 
 # </plinq>
