@@ -324,6 +324,51 @@ def docs_(c: Context, samples: bool = False, only: str = "") -> None:
     print("\n".join(f"wrote {p.relative_to(ROOT)}" for p in changed) or "pages up to date")
 
 
+@task(
+    help={
+        "quick": "rough numbers in under two minutes, in a temporary folder (the committed results stay)",
+        "out": "write the page, its plots and results.json under this folder instead",
+    }
+)
+def bench(c: Context, quick: bool = False, out: str = "") -> None:
+    """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet), interleaved; write the page."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from parity.bench import report
+    from parity.bench import run as bench_run
+
+    folder = bench_run.output_folder(quick, out)
+    work = (folder if out or quick else REPORTS) / "bench-raw"
+    steps = bench_run.steps()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("bench: building (Release)", total=len(steps))
+        seen: list[str] = []
+
+        def on_step(language: str, group: str) -> None:
+            if seen:
+                progress.advance(bar)
+            seen.append(group)
+            name = "Python (pyperf)" if language == "python" else ".NET (BenchmarkDotNet)"
+            progress.update(bar, description=f"bench{' --quick' if quick else ''}: {group}, {name}")
+
+        try:
+            results = bench_run.run(quick, work, on_step)
+        except (bench_run.BenchError, dotnet.DotnetMissing) as exc:
+            raise _fail(str(exc), code=1) from None
+        progress.advance(bar)
+    written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
+    for path in written:
+        print(f"wrote {path}")
+    load = results["machine"].get("load_average_start")
+    print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")
+
+
 @task
 def clean(c: Context) -> None:
     """Remove build output, reports and caches."""

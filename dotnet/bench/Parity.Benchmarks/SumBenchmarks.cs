@@ -3,31 +3,17 @@ using Parity.Examples.Plinq;
 
 namespace Parity.Benchmarks;
 
-/// <summary>
-/// plinq.sum measured properly: the sum alone, in-process, warmed up, many iterations.
-/// (The article timed the whole program with `time`, which measures the runtime's start-up.)
-/// </summary>
-[MemoryDiagnoser]
+/// <summary>plinq.sum in-process: the sum of a million longs, sequential and AsParallel (the article's example, timed without start-up).</summary>
 public class SumBenchmarks
 {
     private long[] _numbers = [];
 
-    [Params(1_000, 1_000_000)]
-    public int Count { get; set; }
-
     [GlobalSetup]
-    public void Setup() => _numbers = Sum.Numbers(Count);
+    public void Setup() => _numbers = Sum.Numbers(Settings.SumCount);
 
-    [Benchmark(Baseline = true)]
+    [Benchmark]
     public long Sequential() => Sum.Sequential(_numbers);
 
     [Benchmark]
     public long Parallel() => Sum.Parallel(_numbers);
-
-    /// <summary>Heavier work per element: where PLINQ starts to pay.</summary>
-    [Benchmark]
-    public double HeavySequential() => _numbers.Take(20_000).Select(x => Cancellation.Work((int)x)).Sum();
-
-    [Benchmark]
-    public double HeavyParallel() => _numbers.Take(20_000).AsParallel().Select(x => Cancellation.Work((int)x)).Sum();
 }
