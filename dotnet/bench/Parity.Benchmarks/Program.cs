@@ -53,7 +53,7 @@ static int RunGroup(string group, string artifacts)
     var job = Job.Default
         .WithToolchain(InProcessEmitToolchain.Instance)
         .WithLaunchCount(1)
-        .WithWarmupCount(quick ? 1 : 2)
+        .WithWarmupCount(quick ? 1 : 4)
         .WithIterationCount(quick ? 3 : 10)
         .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(quick ? 20 : 120))
         .WithId(quick ? "quick" : "full");

@@ -79,8 +79,8 @@ def pyperf_options(group: str, quick: bool) -> list[str]:
     if quick:
         # --loops 1: no calibration worker; workloads._Lazy sizes each value itself.
         return ["--processes", "1", "--values", "3", "--warmups", "1", "--loops", "1"]
-    if group in ("sum-range", "article"):
+    if group == "sum-range":  # seconds per value: one worker, three values
+        return ["--processes", "1", "--values", "3", "--warmups", "1"]
+    if group == "article":
         return ["--processes", "2", "--values", "3", "--warmups", "1"]
-    if group == "ipc":  # 24 benchmarks: fewer workers keep the full run under 15 minutes
-        return ["--processes", "2", "--values", "4", "--warmups", "1", "--min-time", "0.05"]
-    return ["--processes", "3", "--values", "4", "--warmups", "1", "--min-time", "0.05"]
+    return ["--processes", "2", "--values", "4", "--warmups", "1", "--min-time", "0.05"]

@@ -643,7 +643,18 @@ def render(results: Results) -> str:
     ]
     for section in SECTIONS:
         lines += section(r)
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(_with_anchors(lines)).rstrip() + "\n"
+
+
+def _with_anchors(lines: list[str]) -> list[str]:
+    """An explicit `<a id>` (the other pages' convention) before each section heading, equal to
+    the slug GitHub gives the heading, so a link works with either."""
+    out = []
+    for line in lines:
+        if line.startswith("## ") or line.startswith("### "):
+            out += [f'<a id="{slug(line.lstrip("#"))}"></a>', ""]
+        out.append(line)
+    return out
 
 
 # -- plots --------------------------------------------------------------------------------------

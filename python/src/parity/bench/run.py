@@ -258,7 +258,7 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
         "harnesses": {
             "python": "pyperf " + " ".join(plan.pyperf_options("map", quick)),
             "dotnet": "BenchmarkDotNet, in-process emit toolchain, "
-            + ("1 warm-up, 3 iterations of ~20 ms" if quick else "2 warm-ups, 10 iterations of ~120 ms"),
+            + ("1 warm-up, 3 iterations of ~20 ms" if quick else "4 warm-ups, 10 iterations of ~120 ms"),
         },
         "rows": dict(sorted(rows.items())),
     }
