@@ -12,7 +12,8 @@ becomes a .NET array decides the cost:
 - zero copy the other way: .NET reads a numpy array's buffer in place through a pointer
   (`InPlace.ParallelSum(arr.ctypes.data, n)`), so a parallel sum runs at memory bandwidth.
 
-Run `python -m parity.bridge.plinq --bench` for the throughput table with more repeats.
+Run `python -m parity.bridge.plinq --bench` for the throughput table with more repeats; the
+figures measured in one run beside their .NET counterparts are in comparisons/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def throughput(size: int = SIZE, repeats: int = 5) -> dict[str, float]:
         "numpy -> Marshal.Copy (bulk copy)": lambda: from_numpy(numbers),
         "bytes -> buffer of long[] (bulk copy)": lambda: from_bytes(raw),
         "long[] -> numpy view (zero copy, O(1))": lambda: view(net_array),
+        "numpy read in place by .NET (zero copy, parallel sum)": lambda: in_place_sum(numbers),
         "PLINQ Sum over long[] (for scale)": lambda: plinq_sum(net_array),
     }
     return {name: size / median_seconds(action, repeats) / 1e6 for name, action in paths.items()}
@@ -131,11 +133,12 @@ def main() -> None:
     print(f"array('q')  -> PLINQ: {plinq_sum(from_list(array.array('q', values)))}")
     print(f"numpy       -> PLINQ: {plinq_sum(from_numpy(np.arange(size, dtype=np.int64)))}")
     print(f"bytes       -> PLINQ: {plinq_sum(from_bytes(array.array('q', values).tobytes()))}")
+    print(f"numpy read in place by .NET: {in_place_sum(np.arange(size, dtype=np.int64))}")
     before, after = write_through_view_is_seen()
     print(f"numpy view doubled in place: .NET sum {before} -> {after}")
     print(f"throughput, M elements/s (median of {repeats}):")
     for name, rate in throughput(size, repeats).items():
-        print(f"  {name:48} {rate:12,.1f}")
+        print(f"  {name:54} {rate:12,.1f}")
 
 
 if __name__ == "__main__":
