@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Parity.Examples.Infrastructure;
 
@@ -20,48 +21,100 @@ public sealed class EveryConceptTests
     [MemberData(nameof(Ids))]
     public async Task Run_AtTestTimeScale_CompletesAndLeavesNoChildRunning(string id)
     {
+        // Children that were there before (conhost.exe hosts this process's console on Windows) are not the concept's.
+        var before = LivingChildren();
         var ctx = Ctx.Create(out var output);
-        await ConceptRegistry.Get(id).RunAsync(ctx).WaitAsync(TimeSpan.FromSeconds(60));
+        await ConceptRegistry.Get(id).RunAsync(ctx).WaitAsync(Timeouts.Long);
         Assert.NotEmpty(output.ToString());
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        var alive = LivingChildren();
-        while (alive.Count > 0 && DateTime.UtcNow < deadline)
+        // A killed child may take a moment to be reaped: look again in slices, within Timeouts.Short.
+        var deadline = DateTime.UtcNow + Timeouts.Short;
+        var left = LivingChildren().Except(before).ToList();
+        while (left.Count > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
-            alive = LivingChildren();
+            left = [.. LivingChildren().Except(before)];
         }
-        Assert.True(alive.Count == 0, $"{id} left child processes running: {string.Join(", ", alive)}");
+        Assert.True(left.Count == 0, $"{id} left child processes running: {string.Join(", ", left)}");
     }
 
-    /// <summary>Children of this process that have not exited (zombies have). Linux only: elsewhere none are seen.</summary>
+    [Fact]
+    public async Task LivingChildren_WhileAChildRuns_SeesItAndThenNotAfterTheKill()
+    {
+        // The check above must be able to fail: on Linux and Windows it sees a child we start.
+        if (OperatingSystem.IsMacOS())
+        {
+            return; // no parent lookup on macOS (see LivingChildren)
+        }
+        using var sleeper = Parity.Examples.Processes.Lifecycle.CreateSleeper(Timeouts.Short.TotalSeconds);
+        await using (var child = ChildProcess.Start(sleeper))
+        {
+            Assert.Contains(child.Id, LivingChildren());
+            await child.KillAsync();
+            Assert.DoesNotContain(child.Id, LivingChildren());
+        }
+    }
+
+    /// <summary>
+    /// Children of this process that have not exited. Linux: /proc, where an exited but unreaped
+    /// child is a zombie (state Z) and does not count. Windows: a snapshot of every process and its
+    /// parent's id (ParentProcess.Of); a process whose parent died may carry a reused id that is
+    /// ours, so only those started after us count. macOS has no parent lookup here (it would need
+    /// sysctl or proc_pidinfo): nothing is seen, and the leak check checks nothing there.
+    /// </summary>
     private static List<int> LivingChildren()
     {
+        var me = Environment.ProcessId;
         var children = new List<int>();
-        if (!OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux())
         {
-            return children;
-        }
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
-                continue;
-            }
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && int.Parse(fields[1], CultureInfo.InvariantCulture) == Environment.ProcessId)
+                if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 {
-                    children.Add(pid);
+                    continue;
+                }
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (fields[0] != "Z" && int.Parse(fields[1], CultureInfo.InvariantCulture) == me)
+                    {
+                        children.Add(pid);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The process ended while we looked.
                 }
             }
-            catch (IOException)
+        }
+        else if (OperatingSystem.IsWindows())
+        {
+            using var self = Process.GetCurrentProcess();
+            foreach (var process in Process.GetProcesses())
             {
-                // The process ended while we looked.
+                using (process)
+                {
+                    if (process.Id != me && ParentProcess.Of(process.Id) == me && IsOurLivingChild(process, self.StartTime))
+                    {
+                        children.Add(process.Id);
+                    }
+                }
             }
         }
         return children;
+    }
+
+    private static bool IsOurLivingChild(Process process, DateTime ourStart)
+    {
+        try
+        {
+            return !process.HasExited && process.StartTime >= ourStart;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false; // gone, or not ours
+        }
     }
 }

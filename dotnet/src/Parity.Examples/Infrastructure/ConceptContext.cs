@@ -11,7 +11,11 @@ public sealed class ConceptContext(TextWriter output, double timeScale = 1.0, Ca
     /// <summary>The environment variable both languages read for the time scale.</summary>
     public const string TimeScaleVariable = "PARITY_TIME_SCALE";
 
-    public TextWriter Out { get; } = output;
+    /// <summary>
+    /// Where the concept writes. Synchronized here, once, for every host: concepts write from
+    /// several threads at once, and a StringWriter (the bridge's, a test's) is not thread-safe.
+    /// </summary>
+    public TextWriter Out { get; } = TextWriter.Synchronized(output);
 
     /// <summary>1.0 keeps the article's durations; run-all and the tests use less.</summary>
     public double TimeScale { get; } = timeScale > 0 && double.IsFinite(timeScale)

@@ -87,7 +87,7 @@ public static class Pipeline
     // <main>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         var grep = await RunPipelineAsync(Child("table"), Child("grep", "bash"), limit, limit, ctx.CancellationToken);
         ctx.Out.Write($"table | grep bash:\n{grep.Output}");
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using Parity.Examples.Distributed;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tests.Distributed;
 
@@ -41,7 +42,7 @@ public sealed class ManagerQueuesTests
 
         using var client = await ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, key);
         await client.PutAsync("zhang", "still open");
-        Assert.Equal("still open", await client.GetAsync("zhang", ManagerQueues.Timeout));
+        Assert.Equal("still open", await client.GetAsync("zhang", Timeouts.Short));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Parallelism;
 
 namespace Parity.Examples.Tests.Parallelism;
@@ -27,11 +28,11 @@ public sealed class ForEachTests
 
     [Fact]
     public async Task ForEachAsyncMax_MaxDegreeTwo_NeverExceedsTwo() =>
-        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body, maxDegree: 2).WaitAsync(TimeSpan.FromSeconds(30)), 1, 2);
+        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body, maxDegree: 2).WaitAsync(Timeouts.Short), 1, 2);
 
     [Fact]
     public async Task ForEachAsyncMax_Default_NeverExceedsProcessorCount() =>
-        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body).WaitAsync(TimeSpan.FromSeconds(30)), 1, Environment.ProcessorCount);
+        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body).WaitAsync(Timeouts.Short), 1, Environment.ProcessorCount);
 
     [Fact]
     public void ParallelOptions_Default_HasNoDegreeLimit() =>
@@ -42,7 +43,7 @@ public sealed class ForEachTests
     {
         // More bodies at once than PLINQ's default degree (ProcessorCount) could ever run.
         var participants = Environment.ProcessorCount + 4;
-        Assert.True(ForEach.ParallelForEachReaches(participants, TimeSpan.FromSeconds(10)));
+        Assert.True(ForEach.ParallelForEachReaches(participants, Timeouts.Short));
     }
 
     [Fact]
@@ -53,5 +54,31 @@ public sealed class ForEachTests
         var text = output.ToString();
         Assert.Contains("all met: True", text, StringComparison.Ordinal);
         Assert.Contains("default ParallelOptions.MaxDegreeOfParallelism: -1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_HostCancelsDuringLongBodies_StopsWithOperationCanceled()
+    {
+        // Bodies of 500 s each (scale 1000): only the host's token can end the run in time. Before
+        // the fix the PLINQ and Parallel.ForEach lines ignored it and ran for many minutes.
+        using var host = new CancellationTokenSource();
+        var ctx = Ctx.Create(out _, timeScale: 1000, cancellationToken: host.Token);
+        var run = Task.Run(() => ForEach.RunAsync(ctx));
+        await host.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Timeouts.Short));
+    }
+
+    [Theory]
+    [InlineData("plinq")]
+    [InlineData("parallel.foreach")]
+    public async Task BlockingLoop_TokenCancelled_EndsTheBlockingBodiesAndThrows(string loop)
+    {
+        // The bodies would block for Timeouts.Long; the cancel comes at once or while they block.
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => loop == "plinq"
+            ? ForEach.PlinqMax(2, Timeouts.Long, token: cts.Token)
+            : ForEach.ParallelForEachMax(2, Timeouts.Long, token: cts.Token));
+        cts.CancelAfter(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Timeouts.Short));
     }
 }
