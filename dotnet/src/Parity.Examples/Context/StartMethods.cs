@@ -81,7 +81,7 @@ public static class StartMethods
         var thread = timings.Single(t => t.Unit == "thread").Median;
         foreach (var timing in timings)
         {
-            ctx.Out.WriteLine($"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  x{timing.Median / thread,7:F2} of a thread -> {timing.Answer}");
+            ctx.Out.WriteLine($"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  {timing.Median / thread,8:F2}x a thread -> {timing.Answer}");
         }
     }
     // </main>

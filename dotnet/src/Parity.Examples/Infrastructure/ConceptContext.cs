@@ -30,15 +30,18 @@ public sealed class ConceptContext(TextWriter output, double timeScale = 1.0, Ca
     public TimeSpan Seconds(double articleSeconds) => Scale(TimeSpan.FromSeconds(articleSeconds));
 
     /// <summary>Reads <see cref="TimeScaleVariable"/>; unset means 1.0.</summary>
-    public static double TimeScaleFromEnvironment()
+    public static double TimeScaleFromEnvironment() => ScaleFromEnvironment(TimeScaleVariable);
+
+    /// <summary>A positive scale from an environment variable (this one, or PARITY_TIMEOUT_SCALE); unset means 1.0.</summary>
+    internal static double ScaleFromEnvironment(string variable)
     {
-        var raw = Environment.GetEnvironmentVariable(TimeScaleVariable);
+        var raw = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(raw))
         {
             return 1.0;
         }
         return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale > 0 && double.IsFinite(scale)
             ? scale
-            : throw new ArgumentException($"{TimeScaleVariable} must be a positive number, got '{raw}'.");
+            : throw new ArgumentException($"{variable} must be a positive number, got '{raw}'.");
     }
 }

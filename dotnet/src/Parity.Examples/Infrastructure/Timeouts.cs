@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 
 namespace Parity.Examples.Infrastructure;
 
@@ -26,15 +25,5 @@ public static class Timeouts
     [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Timeouts.Long reads as CPython's LONG_TIMEOUT.")]
     public static TimeSpan Long { get; } = TimeSpan.FromSeconds(60) * Scale;
 
-    public static double ScaleFromEnvironment()
-    {
-        var raw = Environment.GetEnvironmentVariable(ScaleVariable);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return 1.0;
-        }
-        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale > 0 && double.IsFinite(scale)
-            ? scale
-            : throw new ArgumentException($"{ScaleVariable} must be a positive number, got '{raw}'.");
-    }
+    public static double ScaleFromEnvironment() => ConceptContext.ScaleFromEnvironment(ScaleVariable);
 }

@@ -3,6 +3,9 @@ using Parity.Examples.Parallelism;
 
 namespace Parity.Examples.Tests.Parallelism;
 
+// Alone: unbounded Parallel.ForEach and PLINQ park blocking bodies on pool threads, which would
+// delay the timers and continuations of whatever ran beside them.
+[Collection(nameof(Sequential))]
 public sealed class ForEachTests
 {
     private static readonly TimeSpan Body = TimeSpan.FromSeconds(0.5 * Ctx.TestTimeScale);

@@ -3,6 +3,9 @@ using Parity.Examples.Plinq;
 
 namespace Parity.Examples.Tests.Plinq;
 
+// Alone: these queries keep every core and every pool thread busy until cancelled, which would
+// delay the timers and continuations of whatever ran beside them.
+[Collection(nameof(Sequential))]
 public sealed class CancellationTests
 {
     [Fact]
