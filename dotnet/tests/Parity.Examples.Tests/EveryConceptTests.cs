@@ -91,7 +91,7 @@ public sealed class EveryConceptTests
             {
                 using (process)
                 {
-                    if (process.Id != me && ParentProcess.Of(process.Id) == me && IsOurLivingChild(process, self.StartTime))
+                    if (process.Id != me && ParentProcess.Of(process) == me && IsOurLivingChild(process, self.StartTime))
                     {
                         children.Add(process.Id);
                     }

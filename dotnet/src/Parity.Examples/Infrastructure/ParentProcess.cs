@@ -38,7 +38,7 @@ public static partial class ParentProcess
             if (OperatingSystem.IsWindows())
             {
                 using var process = System.Diagnostics.Process.GetProcessById(pid);
-                return FromHandle(process.Handle);
+                return Of(process);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException
@@ -47,6 +47,24 @@ public static partial class ParentProcess
             // It ended while we looked, or it is not ours to look at.
         }
         return null;
+    }
+
+    /// <summary>The parent's id of a process we hold (Windows: asks through its handle); null as for <see cref="Of(int)"/>.</summary>
+    public static int? Of(System.Diagnostics.Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (!OperatingSystem.IsWindows())
+        {
+            return Of(process.Id);
+        }
+        try
+        {
+            return FromHandle(process.Handle);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null; // gone, or not ours to open
+        }
     }
 
     private static int FromProcStat(string stat)

@@ -9,7 +9,7 @@ namespace Parity.Examples.Tests.Distributed;
 
 public sealed class ManagerQueuesTests
 {
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan EmptyQueueWait = TimeSpan.FromMilliseconds(50);
 
     [Fact]
     public async Task Exchange_TwoClientsSameKey_EachGetsTheOthersMessage()
@@ -58,7 +58,7 @@ public sealed class ManagerQueuesTests
         await using var server = new ManagerQueues.QueueServer(key);
         using var client = await ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, key);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("ming", Short));
+        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("ming", EmptyQueueWait));
     }
 
     [Fact]
