@@ -19,6 +19,7 @@ import psutil
 import pytest
 
 from parity.common.mp import Context
+from parity.common.timing import LONG_TIMEOUT
 
 TEST_TIME_SCALE = "0.05"
 os.environ.setdefault("PARITY_TIME_SCALE", TEST_TIME_SCALE)
@@ -74,7 +75,7 @@ def run_module() -> RunConcept:
         module: str,
         *,
         start_method: str | None = None,
-        timeout: float = 60,
+        timeout: float = LONG_TIMEOUT,
         env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
     ) -> subprocess.CompletedProcess[str]:

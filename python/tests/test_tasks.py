@@ -15,11 +15,12 @@ import pytest
 
 from parity import catalog, runner
 from parity.catalog import ROOT
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
 
-def _invoke(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _invoke(*args: str, timeout: float = LONG_TIMEOUT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*INVOKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -77,7 +78,7 @@ def test_run_kills_and_reports_what_outlives_a_run(monkeypatch: pytest.MonkeyPat
         "'import time; time.sleep(60)']); print(p.pid)"
     )
     monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", leaky])
-    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=30)
+    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT)
     grandchild = int(result.output.splitlines()[0])
     assert not result.ok
     assert "1 process(es) outlived the run and were killed" in result.output
@@ -102,7 +103,7 @@ def test_run_times_out_and_kills(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_run_reads_the_exit_code_as_a_status(monkeypatch: pytest.MonkeyPatch, code: int, status: str) -> None:
     program = f"from parity.common.skip import skip; skip('no server') if {code} == 77 else exit({code})"
     monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", program])
-    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=30)
+    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT)
     assert result.status == status
     assert result.ok == (status != "failed")
     assert result.to_json()["status"] == status

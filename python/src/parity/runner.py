@@ -25,6 +25,7 @@ import psutil
 from parity import dotnet
 from parity.catalog import ROOT, Concept
 from parity.common.skip import SKIP_EXIT
+from parity.common.timing import LONG_TIMEOUT
 
 Language = Literal["python", "dotnet"]
 Status = Literal["ok", "failed", "skipped"]
@@ -33,7 +34,6 @@ LANGUAGES: tuple[Language, ...] = ("python", "dotnet")
 VIAS: tuple[Via, ...] = ("cli", "bridge")
 RUN_ALL_TIME_SCALE = 0.1
 LEFTOVER_GRACE = 1.0  # seconds a run's helpers (fork server, resource tracker) get to exit
-DEFAULT_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def run(
     *,
     via: Via = "cli",
     time_scale: float = 1.0,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = LONG_TIMEOUT,
 ) -> Result:
     """Run one side of one concept and collect its output; never raises for a failing concept."""
     env = {

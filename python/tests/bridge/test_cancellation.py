@@ -11,13 +11,14 @@ import time
 import pytest
 
 from parity.bridge import cancellation
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 STEP = 0.02
 
 
 @pytest.mark.bridge
 def test_work_within_the_timeout_runs_to_completion() -> None:
-    outcome = cancellation.steps_with_timeout(3, STEP, timeout=30)
+    outcome = cancellation.steps_with_timeout(3, STEP, timeout=SHORT_TIMEOUT)
     assert outcome.status == "RanToCompletion"
 
 
@@ -49,7 +50,7 @@ def test_waiting_in_slices_turns_ctrl_c_into_a_clean_cancellation() -> None:
     ready = threading.Event()
     presser = cancellation._interrupt_soon(0.05, ready)
     outcome = cancellation.steps_until_interrupted(1_000, STEP, ready.set)
-    presser.join(timeout=10)
+    presser.join(timeout=SHORT_TIMEOUT)
     assert outcome.interrupted
     assert outcome.status == "Canceled"
     assert outcome.seconds < 10
@@ -71,7 +72,7 @@ def test_sigint_to_a_child_interpreter_cancels_its_dotnet_work_cleanly() -> None
         assert child.stdout.readline().startswith("working in .NET")  # the .NET task is running
         sent = time.monotonic()
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
+        out, err = child.communicate(timeout=LONG_TIMEOUT)
     finally:
         if child.poll() is None:
             child.kill()

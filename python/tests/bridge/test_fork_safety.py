@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from parity.bridge import fork_safety
+from parity.common.timing import LONG_TIMEOUT
 from tests.conftest import RunConcept
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows: spawn only")
@@ -15,7 +16,7 @@ POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="no fork on Wind
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=False
     )
 
 

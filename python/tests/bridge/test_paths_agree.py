@@ -17,6 +17,7 @@ import pytest
 
 from parity import catalog
 from parity.bridge import build_dir
+from parity.common.timing import LONG_TIMEOUT
 
 DOTNET_CONCEPTS = [c.id for c in catalog.load().concepts if c.dotnet is not None]
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -42,7 +43,7 @@ def mask(output: str) -> set[str]:
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PARITY_TIME_SCALE": "0.05"}
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+    return subprocess.run(command, capture_output=True, text=True, timeout=LONG_TIMEOUT, env=env, check=False)
 
 
 def test_mask_hides_numbers_but_keeps_words() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from parity.bridge import build_dir
+from parity.common.timing import LONG_TIMEOUT
 from tests.conftest import RunConcept
 
 
@@ -20,7 +21,7 @@ def _bridge(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         [sys.executable, "-m", "parity.bridge", *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=LONG_TIMEOUT,
         env={**os.environ, **(env or {})},
         check=False,
     )
@@ -102,7 +103,12 @@ def test_without_a_setting_pythonnet_picks_mono_off_windows_and_netfx_on_windows
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONNET_")}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout.lower()
@@ -124,7 +130,7 @@ def test_add_reference_by_full_path_works_with_pythonnet_3_2_on_dotnet_10() -> N
         "import pythonnet; print(pythonnet.get_runtime_info().kind)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=False
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "499500"
@@ -176,7 +182,7 @@ def test_ctrl_c_cancels_a_dotnet_concept_run_through_the_bridge() -> None:
         time.sleep(2)  # not coordination: any moment (loading or running) must end the same way
         sent = time.monotonic()
         child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=60)
+        _, err = child.communicate(timeout=LONG_TIMEOUT)
     finally:
         if child.poll() is None:
             child.kill()

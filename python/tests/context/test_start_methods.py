@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from parity.common.mp import Context, context
+from parity.common.timing import SHORT_TIMEOUT
 from parity.context import start_methods
 from parity.context.start_methods import expected_default, median_start, start_once
 
@@ -14,7 +15,7 @@ from ..conftest import START_METHODS, RunConcept
 def test_every_method_runs_the_target_and_returns_the_same_answer(mp_context: Context) -> None:
     (greeting, imported_afresh), seconds = start_once(mp_context)
     assert greeting == "hello"
-    assert 0 < seconds < start_methods.TIMEOUT
+    assert 0 < seconds < SHORT_TIMEOUT
     method = mp_context.get_start_method()
     if method == "fork":
         assert not imported_afresh  # a copy of our memory: the module came along
@@ -81,8 +82,8 @@ def test_fork_inherits_every_open_descriptor_spawn_and_forkserver_do_not(mp_cont
         queue = mp_context.Queue()
         child = mp_context.Process(target=_descriptor_is_open, args=(high, queue))
         child.start()
-        inherited = queue.get(timeout=30)
-        child.join(30)
+        inherited = queue.get(timeout=SHORT_TIMEOUT)
+        child.join(SHORT_TIMEOUT)
     finally:
         os.close(high)
         os.close(fd)

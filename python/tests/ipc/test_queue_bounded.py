@@ -7,9 +7,8 @@ from multiprocessing import queues, synchronize
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.ipc import queue_bounded
-from parity.ipc._support import PATIENCE
 
 from ..conftest import RunConcept
 
@@ -84,18 +83,18 @@ def test_a_blocked_put_resumes_as_soon_as_a_slot_frees(mp_context: Context) -> N
     done = threading.Event()
 
     def put_second() -> None:
-        q.put("second", timeout=PATIENCE)
+        q.put("second", timeout=SHORT_TIMEOUT)
         done.set()
 
     putter = threading.Thread(target=put_second, daemon=True)
     putter.start()
     try:
         assert not done.wait(scaled(2))  # still blocked: the queue is full
-        assert q.get(timeout=PATIENCE) == "first"
-        assert done.wait(PATIENCE)
-        assert q.get(timeout=PATIENCE) == "second"
+        assert q.get(timeout=SHORT_TIMEOUT) == "first"
+        assert done.wait(SHORT_TIMEOUT)
+        assert q.get(timeout=SHORT_TIMEOUT) == "second"
     finally:
-        putter.join(PATIENCE)
+        putter.join(SHORT_TIMEOUT)
         q.close()
         q.join_thread()
 
@@ -123,7 +122,7 @@ def test_put_hands_the_object_to_a_feeder_thread(mp_context: Context) -> None:
         before = set(threading.enumerate())
         q.put("x")  # returns at once; a background thread writes it to the pipe
         assert [t.name for t in set(threading.enumerate()) - before] == ["QueueFeederThread"]
-        assert q.get(timeout=PATIENCE) == "x"
+        assert q.get(timeout=SHORT_TIMEOUT) == "x"
     finally:
         q.close()
         q.join_thread()

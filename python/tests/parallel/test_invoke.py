@@ -7,7 +7,7 @@ from concurrent.futures import CancelledError
 
 import pytest
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.parallel import invoke
 
 from ..conftest import RunConcept
@@ -63,7 +63,7 @@ def test_invoke_runs_blocking_functions_at_the_same_time() -> None:
     barrier = threading.Barrier(3)
 
     def meet() -> int:
-        return barrier.wait(timeout=10)
+        return barrier.wait(timeout=SHORT_TIMEOUT)
 
     # Three functions that wait for each other can only return if all three run at once.
     assert sorted(invoke.invoke(meet, meet, meet)) == [0, 1, 2]  # type: ignore[type-var]

@@ -6,11 +6,10 @@ from multiprocessing.synchronize import Event
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import callbacks
 
 from ..conftest import RunConcept
-
-TIMEOUT = callbacks.TIMEOUT
 
 _gates: list[Event]
 
@@ -22,7 +21,7 @@ def _install(gates: list[Event]) -> None:
 
 def _gated(name: int) -> int:
     """Finish only when the test opens this task's gate; odd tasks fail."""
-    if not _gates[name].wait(TIMEOUT):
+    if not _gates[name].wait(SHORT_TIMEOUT):
         raise TimeoutError(f"gate {name} never opened")
     if name % 2:
         raise ValueError(f"task {name} failed")
@@ -58,7 +57,7 @@ def test_callbacks_follow_completion_order_not_submission_order(mp_context: call
         order = []
         for name in finish_order:
             gates[name].set()  # let exactly this task finish, then wait for its callback
-            order.append(seen.get(timeout=TIMEOUT))
+            order.append(seen.get(timeout=SHORT_TIMEOUT))
     assert [(kind, value) for kind, value, _, _ in order] == [
         ("callback", 4),
         ("callback", 0),
@@ -74,7 +73,7 @@ def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_contex
     with mp_context.Pool(1) as pool:
         pending = pool.apply_async(callbacks.fail, (7,))
         with pytest.raises(RuntimeError, match=r"^task 7 failed$") as caught:
-            pending.get(timeout=TIMEOUT)
+            pending.get(timeout=SHORT_TIMEOUT)
         assert pending.ready()
         assert not pending.successful()
     cause = caught.value.__cause__

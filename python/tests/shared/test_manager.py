@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.shared import manager
 
 from ..conftest import START_METHODS, RunConcept
@@ -99,7 +100,7 @@ def _start_and_join(ctx: manager.Context) -> float:
     start = time.perf_counter()
     child = ctx.Process(target=_nothing)
     child.start()
-    child.join(30)
+    child.join(SHORT_TIMEOUT)
     assert child.exitcode == 0
     return time.perf_counter() - start
 

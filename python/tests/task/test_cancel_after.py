@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.task import cancel_after
 
 
@@ -39,7 +39,7 @@ def test_an_outside_cancel_stays_a_cancelled_error_not_a_timeout() -> None:
         await asyncio.sleep(0.01)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
-            await asyncio.wait_for(task, timeout=10)
+            await asyncio.wait_for(task, timeout=SHORT_TIMEOUT)
         assert log == ["operation saw CancelledError"]
 
     asyncio.run(scenario())

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from parity.common.http import HttpError, LoopbackServer, Reply, serve
+from parity.common.timing import SHORT_TIMEOUT
 from parity.task import when_all
 
 DELAYS = (0.3, 0.1, 0.2)
@@ -42,7 +43,7 @@ def _gated_server() -> Iterator[tuple[LoopbackServer, threading.Event]]:
     def handler(path: str, _n: int) -> Reply:
         status = int(path.split("/")[1])
         if status != 404:
-            release.wait(timeout=10)
+            release.wait(timeout=SHORT_TIMEOUT)
         return Reply(status, f"{status} after 0")
 
     with serve(handler) as server:
@@ -57,7 +58,7 @@ def test_gather_raises_the_first_failure_in_time_and_leaves_the_rest_running() -
         error, tasks = await when_all.gather_first_error(urls)
         running = [not t.done() for t in tasks]
         release.set()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT)
         return error.status, running, [t.cancelled() for t in tasks]
 
     with _gated_server() as (server, release):

@@ -24,10 +24,9 @@ from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import deferred_interrupt, load
-from parity.common.timing import scaled
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 STEP = 0.1  # article-scale seconds per step of the .NET work
-LIMIT = 60.0  # no wait in this concept lasts longer than this
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,10 @@ class Outcome:
 
 # <wait>
 def wait_done(
-    task: Any, limit: float = LIMIT, pressed: threading.Event | None = None, slice_seconds: float = 0.05
+    task: Any,
+    limit: float = LONG_TIMEOUT,
+    pressed: threading.Event | None = None,
+    slice_seconds: float = 0.05,
 ) -> None:
     """Waits for `task` in short slices (GIL released in each), so Ctrl-C is noticed promptly.
 
@@ -142,7 +144,7 @@ def blocking_call_delays_interrupt(duration: float) -> float:
         start = time.monotonic()
         timer.start()
         block(span)
-        deadline = start + LIMIT
+        deadline = start + LONG_TIMEOUT
         while not handled and time.monotonic() < deadline:  # the handler runs at the next bytecode
             time.sleep(0.01)
     finally:
@@ -157,7 +159,7 @@ def _interrupt_soon(delay: float, ready: threading.Event) -> threading.Thread:
     """Presses Ctrl-C for us: SIGINT to this process once the work has started."""
 
     def press() -> None:
-        if ready.wait(LIMIT):
+        if ready.wait(LONG_TIMEOUT):
             time.sleep(delay)
             signal.raise_signal(signal.SIGINT)
 
@@ -178,7 +180,7 @@ def main() -> None:
         print(f"Ctrl-C: interrupted={outcome.interrupted}, .NET task {outcome.status}", flush=True)
         sys.exit(0 if outcome.interrupted and outcome.status == "Canceled" else 1)
 
-    done = steps_with_timeout(5, step, timeout=10)  # a timeout that should not fire: not scaled
+    done = steps_with_timeout(5, step, timeout=SHORT_TIMEOUT)  # a timeout that should not fire: not scaled
     print(f"5 steps, timeout after 10 s: task {done.status}")
     cut = steps_with_timeout(100, step, timeout=scaled(0.5))
     print(f"100 steps, CancelAfter 0.5 s: task {cut.status} after {cut.seconds / step:.0f} steps' time")
@@ -188,7 +190,7 @@ def main() -> None:
     ready = threading.Event()
     presser = _interrupt_soon(scaled(0.3), ready)
     outcome = steps_until_interrupted(1_000, step, ready.set)
-    presser.join(timeout=LIMIT)
+    presser.join(timeout=LONG_TIMEOUT)
     print(f"Ctrl-C while awaiting in slices: interrupted={outcome.interrupted}, task {outcome.status}")
     late = blocking_call_delays_interrupt(scaled(1.0))
     print(

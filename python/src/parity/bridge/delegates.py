@@ -18,12 +18,11 @@ from rich.progress import Progress
 
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import load
-from parity.common.timing import scaled
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 COUNT = 1_000_000
 STEPS = 8
 STEP_PAUSE = 0.25  # seconds per step at time scale 1, so a person can watch the bar move
-WAIT_LIMIT = 60.0
 
 
 def square(value: int) -> int:
@@ -75,8 +74,8 @@ def crunch(on_report: Callable[[int], None], count: int = COUNT, steps: int = ST
     task = bridge_types().Delegates.CrunchAsync(
         count, steps, timespan(scaled(STEP_PAUSE)), progress, CancellationToken(False)
     )
-    if not task.Wait(int(WAIT_LIMIT * 1000)):  # a bounded wait, GIL released meanwhile
-        raise TimeoutError(f"CrunchAsync did not finish within {WAIT_LIMIT} s")
+    if not task.Wait(int(LONG_TIMEOUT * 1000)):  # a bounded wait, GIL released meanwhile
+        raise TimeoutError(f"CrunchAsync did not finish within {LONG_TIMEOUT} s")
     return int(task.Result)
 
 

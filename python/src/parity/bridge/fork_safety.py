@@ -24,7 +24,7 @@ from typing import Any
 import psutil
 
 from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
-from parity.common.timing import scaled
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 EXPECTED = 499_999_500_000
 HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as hung
@@ -64,7 +64,7 @@ def _child_plinq_sum(results: Any) -> None:
     results.put(int(examples().Plinq.Sum.ParallelRange(1_000_000)))
 
 
-def spawned_child_sum(timeout: float = 60) -> int:
+def spawned_child_sum(timeout: float = LONG_TIMEOUT) -> int:
     ctx = child_context()  # 'spawn'
     results = ctx.Queue()
     child = ctx.Process(target=_child_plinq_sum, args=(results,))
@@ -128,7 +128,7 @@ def main() -> None:
         for message in fork_warnings():
             print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
         print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
-        print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=120)}")
+        print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=LONG_TIMEOUT)}")
 
 
 if __name__ == "__main__":

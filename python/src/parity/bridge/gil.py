@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parity.bridge._net import bridge_types, timespan
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 BUSY = 1.0  # article-scale seconds of .NET work
 
@@ -54,7 +54,7 @@ def observe(call: Callable[[], object]) -> Observation:
         end, cpu1 = time.perf_counter(), time.process_time()
     finally:
         stop.set()
-        worker.join(timeout=10)
+        worker.join(timeout=SHORT_TIMEOUT)
     inside = [s for s in stamps if start < s < end]
     around = [s for s in stamps if s <= end] + [end]
     pauses = [b - a for a, b in itertools.pairwise(around) if b > start]

@@ -23,9 +23,7 @@ import time
 from dataclasses import dataclass
 
 from parity.common.mp import Context, context
-
-TIMEOUT = 30.0
-
+from parity.common.timing import SHORT_TIMEOUT
 
 # <child>
 # Set when this module is imported: a forked child inherits the parent's value, a spawned
@@ -49,12 +47,12 @@ def start_once(ctx: Context) -> tuple[tuple[str, bool], float]:
     child = ctx.Process(target=hello, args=(queue,))
     child.start()
     try:
-        answer = queue.get(timeout=TIMEOUT)
+        answer = queue.get(timeout=SHORT_TIMEOUT)
     finally:
-        child.join(TIMEOUT)
+        child.join(SHORT_TIMEOUT)
         if child.is_alive():
             child.kill()
-            child.join(TIMEOUT)
+            child.join(SHORT_TIMEOUT)
     return answer, time.perf_counter() - began
 
 
@@ -82,7 +80,7 @@ def _fresh(code: str) -> str:
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
-        timeout=TIMEOUT,
+        timeout=SHORT_TIMEOUT,
         check=True,
     )
     return done.stdout
@@ -135,8 +133,8 @@ PROGRAM = """
         q = ctx.Queue()
         p = ctx.Process(target=hello, args=(q,))
         p.start()
-        print(q.get(timeout=30))
-        p.join(30)
+        print(q.get(timeout=SHORT_TIMEOUT))
+        p.join(SHORT_TIMEOUT)
 """
 ARTICLE_SETUPS = {
     "set_start_method('spawn')": "mp.set_start_method('spawn'); ctx = mp",

@@ -18,9 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 60.0
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 
 # <meter>
@@ -58,7 +56,9 @@ def threads_max(items: int, body_seconds: float, max_workers: int | None = None)
     meter = ConcurrencyMeter()
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
         list(
-            pool.map(lambda _: meter.measure(lambda: time.sleep(body_seconds)), range(items), timeout=TIMEOUT)
+            pool.map(
+                lambda _: meter.measure(lambda: time.sleep(body_seconds)), range(items), timeout=LONG_TIMEOUT
+            )
         )
     return meter.max
 
@@ -82,7 +82,7 @@ def max_overlap(intervals: list[tuple[float, float]]) -> int:
 def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: int = 2) -> int:
     """ProcessPoolExecutor: each body records when it ran; count the most that overlapped."""
     with ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx) as pool:
-        intervals = list(pool.map(_interval, [body_seconds] * items, timeout=TIMEOUT))
+        intervals = list(pool.map(_interval, [body_seconds] * items, timeout=LONG_TIMEOUT))
     return max_overlap(intervals)
 
 
@@ -99,7 +99,7 @@ async def async_max(items: int, body_seconds: float, limit: int) -> int:
             finally:
                 meter.exit()
 
-    async with asyncio.timeout(TIMEOUT):
+    async with asyncio.timeout(LONG_TIMEOUT):
         await asyncio.gather(*(body(i) for i in range(items)))
     return meter.max
 

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 _running: Synchronized[int]
 _peak: Synchronized[int]
@@ -65,7 +63,7 @@ def run_tasks(ctx: Context, processes: int = 5, tasks: int = 10, seconds: float 
         duration = scaled(1) if seconds is None else seconds
         pending = [pool.apply_async(task, (i, duration)) for i in range(tasks)]
         pool.close()  # no more tasks: required before join()
-        results = [p.get(timeout=TIMEOUT) for p in pending]  # a timeout, because join() has none
+        results = [p.get(timeout=SHORT_TIMEOUT) for p in pending]  # a timeout, because join() has none
         pool.join()  # the workers exit once the queue is drained
     finally:
         pool.terminate()  # a no-op after a clean join; stops the workers if anything failed

@@ -15,9 +15,7 @@ import time
 from collections.abc import Callable
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <tasks>
@@ -53,7 +51,7 @@ def run_with_callbacks(
                 pending.append(pool.apply_async(succeed, (name, scaled(1)), callback=on_result))
         pool.close()
         for result in pending:
-            result.wait(TIMEOUT)  # wait() never raises; the callbacks have the outcome
+            result.wait(SHORT_TIMEOUT)  # wait() never raises; the callbacks have the outcome
         pool.join()
     finally:
         pool.terminate()
