@@ -90,6 +90,41 @@ def test_run_kills_and_reports_what_outlives_a_run(monkeypatch: pytest.MonkeyPat
     assert not psutil.pid_exists(grandchild) or psutil.Process(grandchild).status() == psutil.STATUS_ZOMBIE
 
 
+def test_run_waits_for_a_slow_resource_tracker_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.name != "posix":
+        pytest.skip("leftovers are found through the run's process group, a POSIX notion")
+    # Under load, multiprocessing's resource tracker can take longer than LEFTOVER_GRACE to see
+    # the run end and exit. This one (named like it) outlives the run by twice the grace.
+    linger = 2 * runner.LEFTOVER_GRACE
+    helper = f"import time; time.sleep({linger})"
+    program = (
+        "import subprocess, sys; "
+        f"subprocess.Popen([sys.executable, '-c', {helper!r}, 'multiprocessing.resource_tracker'])"
+    )
+    monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", program])
+    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT)
+    assert result.status == "ok", result.output
+
+
+def test_under_load_starts_burners_and_stops_them_even_when_the_suite_fails() -> None:
+    sys.path.insert(0, str(ROOT))
+    try:
+        import tasks
+    finally:
+        sys.path.remove(str(ROOT))
+    burners: list[psutil.Process] = []
+
+    def failing_suite() -> None:
+        with tasks._under_load(2):
+            burners.extend(p for p in psutil.Process().children() if "getppid" in " ".join(p.cmdline()))
+            raise RuntimeError("a failing suite")
+
+    with pytest.raises(RuntimeError, match="a failing suite"):
+        failing_suite()
+    assert len(burners) == 2
+    assert not [p for p in burners if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
 def test_run_times_out_and_kills(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"])
     started = time.perf_counter()

@@ -18,12 +18,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import deferred_interrupt, load
+from parity.bridge._runtime import cancelled_on_exit, deferred_interrupt, load, wait_task
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 STEP = 0.1  # article-scale seconds per step of the .NET work
@@ -37,67 +36,47 @@ class Outcome:
 
 
 # <wait>
-def wait_done(
-    task: Any,
-    limit: float = LONG_TIMEOUT,
-    pressed: threading.Event | None = None,
-    slice_seconds: float = 0.05,
-) -> None:
-    """Waits for `task` in short slices (GIL released in each), so Ctrl-C is noticed promptly.
+def wait_done(task: Any, limit: float = LONG_TIMEOUT, pressed: threading.Event | None = None) -> None:
+    """Waits for `task` in short slices (Task.WaitAny with 50 ms, GIL released in each), so
+    Ctrl-C is noticed promptly; TimeoutError after `limit` seconds.
 
     Ctrl-C only sets a flag meanwhile (deferred_interrupt; `pressed` is an enclosing one's):
     a KeyboardInterrupt raised while pythonnet binds arguments aborts the process.
     Task.WaitAny never throws the task's exception: the caller looks at task.Status."""
     load()
-    from System import Array
-    from System.Threading.Tasks import Task
-
-    tasks = Array[Task]([task])
-    deadline = time.monotonic() + limit
-    with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
-        while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
-            if flag.is_set():
-                raise KeyboardInterrupt
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the .NET task did not finish within {limit} s")
+    wait_task(task, pressed, timeout=limit)
 
 
 # </wait>
 
 
 # <timeout>
-def steps_with_timeout(steps: int, step: float, timeout: float) -> Outcome:
-    """Runs `steps` .NET steps of `step` seconds, cancelled by CancelAfter(timeout)."""
-    load()
-    from System.Threading import CancellationTokenSource
+def steps_with_timeout(steps: int, step: float, timeout: float, limit: float = LONG_TIMEOUT) -> Outcome:
+    """Runs `steps` .NET steps of `step` seconds, cancelled by CancelAfter(timeout).
 
+    If our own wait gives up first (`limit`), the source is cancelled too: disposing it alone
+    would leave the .NET work running with nobody waiting for it."""
     start = time.monotonic()
-    with_source = CancellationTokenSource()
-    try:
-        with_source.CancelAfter(timespan(timeout))
-        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), with_source.Token)
-        wait_done(task)
+    with cancelled_on_exit() as source:
+        source.CancelAfter(timespan(timeout))
+        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
+        wait_done(task, limit)
         return Outcome(str(task.Status), time.monotonic() - start)
-    finally:
-        with_source.Dispose()
 
 
 def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcome:
     """A PLINQ query with WithCancellation(token): OperationCanceledException once CancelAfter fires."""
     load()
     from System import OperationCanceledException
-    from System.Threading import CancellationTokenSource
 
     start = time.monotonic()
-    source = CancellationTokenSource()
-    try:
+    with cancelled_on_exit() as source:
         source.CancelAfter(timespan(timeout))
-        bridge_types().Cancellation.SlowSum(count, timespan(per_element), source.Token)
-        status = "RanToCompletion"
-    except OperationCanceledException:
-        status = "Canceled"
-    finally:
-        source.Dispose()
+        try:
+            bridge_types().Cancellation.SlowSum(count, timespan(per_element), source.Token)
+            status = "RanToCompletion"
+        except OperationCanceledException:
+            status = "Canceled"
     return Outcome(status, time.monotonic() - start)
 
 
@@ -107,13 +86,9 @@ def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcom
 # <ctrl-c>
 def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], None] | None = None) -> Outcome:
     """Runs .NET steps until they finish or Ctrl-C arrives; Ctrl-C cancels the token."""
-    load()
-    from System.Threading import CancellationTokenSource
-
     start = time.monotonic()
     interrupted = False
-    source = CancellationTokenSource()
-    with deferred_interrupt() as pressed:  # from here on, Ctrl-C is a flag we check
+    with deferred_interrupt() as pressed, cancelled_on_exit() as source:  # Ctrl-C is a flag we check
         task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
         try:
             if on_started is not None:
@@ -123,9 +98,7 @@ def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], No
             interrupted = True
             source.Cancel()  # .NET throws TaskCanceledException; the task ends Canceled
             pressed.clear()
-            wait_done(task, limit=10, pressed=pressed)
-        finally:
-            source.Dispose()
+            wait_done(task, limit=SHORT_TIMEOUT, pressed=pressed)
     return Outcome(str(task.Status), time.monotonic() - start, interrupted)
 
 

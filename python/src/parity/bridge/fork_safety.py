@@ -14,6 +14,7 @@ mappings the child writes into). So:
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -32,7 +33,11 @@ HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as 
 
 # <fork-warning>
 def fork_warnings() -> list[str]:
-    """Forks (the child exits at once, touching no .NET) and returns the warnings raised."""
+    """Forks (the child exits at once, touching no .NET) and returns the bridge's warnings.
+
+    It forks this very process: call it only in a sacrificial interpreter (main() does)."""
+    if sys.platform == "win32":
+        raise NotImplementedError("no fork on Windows")
     examples()  # the CLR is loaded from here on
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -105,6 +110,16 @@ def forked_child_outcome(limit: float | None = None) -> tuple[str, int]:
     return outcome.removeprefix("outcome: "), process.returncode
 
 
+def fork_warnings_in_a_fresh_interpreter() -> list[str]:
+    """fork_warnings() run in a child interpreter: the concept never forks its own CLR."""
+    code = "from parity.bridge import fork_safety as f; print(f.fork_warnings())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
+    )
+    found = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return [str(x) for x in found]
+
+
 def _kill_orphan(pid: int) -> None:
     try:
         orphan = psutil.Process(pid)
@@ -125,7 +140,7 @@ def main() -> None:
         outcome, code = forked_child_outcome()
         parent = "exited normally" if code == 0 else f"died (exit code {code})"
         print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
-        for message in fork_warnings():
+        for message in fork_warnings_in_a_fresh_interpreter():
             print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
         print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
         print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=LONG_TIMEOUT)}")

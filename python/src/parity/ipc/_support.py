@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from multiprocessing.connection import Connection
 from multiprocessing.pool import Pool
 from multiprocessing.process import BaseProcess
 
+from parity.common.mp import Connection
 from parity.common.timing import SHORT_TIMEOUT
 
 # A wait that should succeed gets this much (generous: the machine may be loaded).

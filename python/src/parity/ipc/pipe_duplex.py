@@ -13,9 +13,8 @@ import os
 import socket
 import stat
 import sys
-from multiprocessing.connection import Connection
 
-from parity.common.mp import Context, context
+from parity.common.mp import Connection, Context, context
 from parity.ipc._support import join_or_kill, recv
 
 REQUEST = "[child] Dad, tell me when Mum gets home."

@@ -12,10 +12,9 @@ terminated to free the stuck worker.
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult, Pool
 
-from parity.common.mp import Context, context
+from parity.common.mp import Connection, Context, context
 from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.ipc._support import close_pool, recv
 

@@ -10,9 +10,7 @@ see end-of-file, so a child that dies without sending leaves recv() blocked for 
 
 from __future__ import annotations
 
-from multiprocessing.connection import Connection
-
-from parity.common.mp import Context, context
+from parity.common.mp import Connection, Context, context
 from parity.common.timing import scaled
 from parity.ipc._support import join_or_kill, recv
 
