@@ -80,3 +80,36 @@ def test_sigint_to_a_child_interpreter_cancels_its_dotnet_work_cleanly() -> None
     assert child.returncode == 0, err
     assert "Ctrl-C: interrupted=True, .NET task Canceled" in out
     assert time.monotonic() - sent < 30
+
+
+@pytest.mark.bridge
+def test_when_our_wait_gives_up_the_dotnet_work_is_cancelled_not_just_disposed() -> None:
+    # 1000 steps (20 s), CancelAfter far away, but our own wait stops after 0.1 s: the source is
+    # cancelled on the way out, so the .NET task ends Canceled instead of running on unseen.
+    from parity.bridge import _runtime
+
+    seen = []
+    real_wait = cancellation.wait_done
+
+    def record(task: object, limit: float = LONG_TIMEOUT, **kwargs: object) -> None:
+        seen.append(task)
+        real_wait(task, limit)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cancellation, "wait_done", record)
+        with pytest.raises(TimeoutError, match=r"did not finish within 0\.1 s"):
+            cancellation.steps_with_timeout(1_000, STEP, timeout=LONG_TIMEOUT, limit=0.1)
+    _runtime.wait_task(seen[0], timeout=SHORT_TIMEOUT)
+    assert str(seen[0].Status) == "Canceled"
+
+
+@pytest.mark.bridge
+def test_wait_task_gives_up_after_its_timeout() -> None:
+    from parity.bridge import _runtime
+
+    _runtime.load()
+    from System.Threading.Tasks import Task
+
+    never = Task.Delay(-1)  # Timeout.Infinite: a task that never finishes
+    with pytest.raises(TimeoutError, match=r"did not finish within 0\.1 s"):
+        _runtime.wait_task(never, timeout=0.1)
