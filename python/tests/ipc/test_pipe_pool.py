@@ -4,9 +4,9 @@ import pickle
 import pytest
 
 from parity.common.mp import Context
+from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.ipc import pipe_pool
-from parity.ipc._support import close_pool
 
 from ..conftest import RunConcept
 

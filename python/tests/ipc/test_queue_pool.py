@@ -4,10 +4,10 @@ import time
 import pytest
 
 from parity.common.mp import Context
+from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.ipc import queue_pool
 from parity.ipc import queue_processes as qp
-from parity.ipc._support import close_pool
 
 from ..conftest import RunConcept
 

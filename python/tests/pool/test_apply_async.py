@@ -1,4 +1,5 @@
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import re
@@ -35,6 +36,23 @@ def test_ten_tasks_run_on_at_most_five_workers(mp_context: apply_async.Context) 
     assert 1 <= len({pid for _, pid in run.results}) <= 5
     assert 1 <= run.peak <= 5
     assert os.getpid() not in {pid for _, pid in run.results}
+
+
+_share_meter = apply_async._share_meter  # the real one, before the test below patches it
+
+
+def _share_meter_and_hang_at_exit(meter: apply_async.PeakMeter) -> None:
+    _share_meter(meter)
+    # A worker that never finishes exiting: a bare Pool.join() would wait for it forever.
+    multiprocessing.util.Finalize(None, time.sleep, args=(1000,), exitpriority=10)
+
+
+def test_a_worker_stuck_at_exit_does_not_hang_the_run(
+    mp_context: apply_async.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(apply_async, "_share_meter", _share_meter_and_hang_at_exit)
+    run = apply_async.run_tasks(mp_context, processes=2, tasks=4, seconds=0, join_timeout=0.5)
+    assert [name for name, _ in run.results] == [0, 1, 2, 3]  # every result, then terminate()
 
 
 def test_five_workers_do_run_five_tasks_at_once(mp_context: apply_async.Context) -> None:

@@ -96,3 +96,13 @@ def test_with_one_worker_the_failures_report_last(mp_context: callbacks.Context)
     seen: list[object] = []
     callbacks.run_with_callbacks(mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1)
     assert seen == [0, 1, 2, "task 3 failed", "task 4 failed"]
+
+
+def test_tasks_that_outlast_the_timeout_raise_instead_of_hanging(
+    mp_context: callbacks.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At this time scale the succeeding tasks sleep 1000 s: the wait must give up and say so,
+    # not ignore wait()'s result and then join the pool without a limit.
+    monkeypatch.setenv("PARITY_TIME_SCALE", "1000")
+    with pytest.raises(TimeoutError, match=r"3 of 5 tasks did not finish within 0\.5 s"):
+        callbacks.run_with_callbacks(mp_context, lambda _: None, lambda _: None, processes=5, timeout=0.5)

@@ -25,6 +25,7 @@ from typing import Any
 import psutil
 
 from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
+from parity.common.process_group import join_or_kill
 from parity.common.timing import LONG_TIMEOUT, scaled
 
 EXPECTED = 499_999_500_000
@@ -77,10 +78,7 @@ def spawned_child_sum(timeout: float = LONG_TIMEOUT) -> int:
     try:
         return int(results.get(timeout=timeout))
     finally:
-        child.join(timeout=timeout)
-        if child.is_alive():
-            child.kill()
-            child.join(timeout=5)
+        join_or_kill(child, timeout)
 
 
 # </spawn>

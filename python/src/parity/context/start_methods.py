@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 
 from parity.common.mp import Context, context
+from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT
 
 # <child>
@@ -49,10 +50,7 @@ def start_once(ctx: Context) -> tuple[tuple[str, bool], float]:
     try:
         answer = queue.get(timeout=SHORT_TIMEOUT)
     finally:
-        child.join(SHORT_TIMEOUT)
-        if child.is_alive():
-            child.kill()
-            child.join(SHORT_TIMEOUT)
+        join_or_kill(child, SHORT_TIMEOUT)
     return answer, time.perf_counter() - began
 
 

@@ -24,8 +24,8 @@ from multiprocessing.queues import Queue
 from typing import Any
 
 from parity.common.mp import Context, context
+from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
-from parity.ipc._support import close_pool
 
 QUESTION = "[Xiao Ming] Skewers tonight?"
 ANSWER = "[Xiao Zhang] Can't, I have a date."

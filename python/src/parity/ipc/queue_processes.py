@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.queues import Queue
 
 from parity.common.mp import Context, context
+from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT, scaled
-from parity.ipc._support import join_or_kill
 
 QUESTION = "[talker] Ming, skewers tonight?"
 ANSWER = "[friend] Can't, I have a date."

@@ -20,6 +20,7 @@ from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 
 from parity.common.mp import Context, context
+from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT
 
 Report = tuple[str, str, int, int]  # (process name, greeting, pid, ppid), made in the child
@@ -76,10 +77,7 @@ def greet(ctx: Context, greeting: str) -> tuple[Greeter, Report]:
     try:
         report = reports.get(timeout=SHORT_TIMEOUT)
     finally:
-        child.join(SHORT_TIMEOUT)
-        if child.is_alive():
-            child.kill()
-            child.join(SHORT_TIMEOUT)
+        join_or_kill(child, SHORT_TIMEOUT)
     return child, report
 
 
