@@ -15,11 +15,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 
+import hypothesis
 import psutil
 import pytest
 
 from parity.common.mp import Context
 from parity.common.timing import LONG_TIMEOUT
+
+# Hypothesis fails an example slower than 200 ms by default: a timing check that a loaded
+# machine trips. Properties here are about values, never speed.
+hypothesis.settings.register_profile("parity", deadline=None)
+hypothesis.settings.load_profile("parity")
 
 TEST_TIME_SCALE = "0.05"
 os.environ.setdefault("PARITY_TIME_SCALE", TEST_TIME_SCALE)

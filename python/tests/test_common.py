@@ -7,6 +7,7 @@ from multiprocessing.synchronize import Barrier
 
 import pytest
 
+from parity.common.measure import median_seconds
 from parity.common.mp import Context
 from parity.common.peak import PeakMeter
 from parity.common.process_group import run_all
@@ -54,3 +55,11 @@ def test_the_peak_meter_counts_those_inside_at_the_same_moment() -> None:
         with alone.inside():
             pass
     assert alone.max == 1
+
+
+def test_median_seconds_times_the_call_and_rejects_zero_runs() -> None:
+    calls: list[int] = []
+    assert median_seconds(lambda: calls.append(1), runs=3) >= 0
+    assert len(calls) == 4  # one warm-up, three timed
+    with pytest.raises(ValueError, match="runs must be at least 1, got 0"):
+        median_seconds(lambda: None, runs=0)

@@ -34,17 +34,6 @@ def test_executor_given_async_functions_returns_unrun_coroutines_and_warns() -> 
     assert any("was never awaited" in m for m in messages), messages
 
 
-def test_calling_an_async_function_without_await_warns_never_awaited() -> None:
-    async def work() -> None:
-        pass
-
-    def call_and_drop() -> None:
-        work()  # no await: the coroutine object is created and dropped at once
-
-    with pytest.warns(RuntimeWarning, match=r"coroutine .*work' was never awaited"):
-        call_and_drop()
-
-
 def test_gather_waits_for_every_coroutine() -> None:
     async def scenario() -> tuple[bool, list[object]]:
         gate = asyncio.Event()

@@ -15,9 +15,10 @@ import subprocess
 import time
 from collections.abc import Callable
 
-from parity.bridge._net import bridge_types, median_seconds
+from parity.bridge._net import bridge_types
 from parity.bridge._runtime import build_dir
 from parity.bridge.plinq import from_list
+from parity.common.measure import median_seconds
 from parity.common.timing import LONG_TIMEOUT
 
 SIZES = (10, 1_000, 100_000)

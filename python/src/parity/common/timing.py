@@ -52,4 +52,7 @@ SHORT_TIMEOUT = 30.0 * timeout_scale()
 """A wait that should end almost at once: a join, a get, a recv, a child's start-up."""
 LONG_TIMEOUT = 120.0 * timeout_scale()
 """A wait for a whole piece of work: a pool's batch, a run of one concept, a fresh CLR."""
+CLOCK_TICK = 0.016
+"""The coarsest timer step we run on (Windows' default 15.6 ms): a wait of X seconds may be
+measured as X minus one tick, so a lower bound on a measured wait allows that much."""
 # </timeouts>

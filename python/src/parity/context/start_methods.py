@@ -22,6 +22,7 @@ import textwrap
 import time
 from dataclasses import dataclass
 
+from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
 from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT
@@ -56,7 +57,7 @@ def start_once(ctx: Context) -> tuple[tuple[str, bool], float]:
 
 def median_start(ctx: Context, runs: int = 3) -> float:
     """Median seconds to start, hear from and join a child: one slow outlier does not count."""
-    return statistics.median(start_once(ctx)[1] for _ in range(runs))
+    return median_seconds(lambda: start_once(ctx), runs, warm_up=False)
 
 
 # </start-once>

@@ -11,13 +11,11 @@ several runs. Timing the whole program (`time python -m ...`) would mostly measu
 
 from __future__ import annotations
 
-import statistics
 import threading
-import time
-from collections.abc import Callable
 from multiprocessing.pool import Pool
 from typing import Any
 
+from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
@@ -78,23 +76,6 @@ def long_items_overlap(ctx: Context) -> bool:
 
 
 # </long-items>
-
-
-# <timing>
-def median_seconds(func: Callable[[], object], runs: int = 5) -> float:
-    """One warm-up call, then the median wall time of `runs` calls."""
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
-    func()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-# </timing>
 
 
 # <run>
