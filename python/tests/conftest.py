@@ -36,6 +36,23 @@ START_METHODS = multiprocessing.get_all_start_methods()
 _LONG_LIVED = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Plain `pytest` collects tests/bridge first. The in-process bridge tests (marked `bridge`)
+    load the CLR into this process, and a process with a CLR must not fork, while most other
+    tests fork (the fork start method, Pool, Manager). So the bridge tests run last, after the
+    last fork; `invoke test` goes further and gives them a session of their own (-m bridge)."""
+    items.sort(key=lambda item: item.get_closest_marker("bridge") is not None)  # stable: order kept
+
+
+@pytest.fixture(autouse=True)
+def no_fork_after_the_clr(request: pytest.FixtureRequest) -> None:
+    """Fail loudly, rather than hang or crash, if a test that may fork runs after the CLR loaded."""
+    if request.node.get_closest_marker("bridge") is None and "parity.bridge._runtime" in sys.modules:
+        from parity.bridge import is_loaded
+
+        assert not is_loaded(), "the CLR is loaded in this pytest process: run the bridge tests last"
+
+
 @pytest.fixture(params=START_METHODS)
 def mp_context(request: pytest.FixtureRequest) -> Context:
     return multiprocessing.get_context(request.param)

@@ -147,6 +147,12 @@ os._exit(0)  # like a crash: no atexit handler runs, so nobody terminates the da
 """
 
 
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="on Windows the spawned daemon dies with its parent: spawn_main copies its handles "
+    "from the parent (DuplicateHandle), which fails once the parent has exited, so it would pass "
+    "only by looking before the child gets that far",
+)
 def test_a_daemon_survives_a_parent_that_dies_abruptly() -> None:
     with subprocess.Popen(
         [sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
@@ -157,7 +163,6 @@ def test_a_daemon_survives_a_parent_that_dies_abruptly() -> None:
         try:
             assert orphan.is_running()
             assert orphan.status() != psutil.STATUS_ZOMBIE
-            if sys.platform != "win32":  # Windows never updates a parent pid
-                assert orphan.ppid() != parent.pid  # re-parented: nobody will end it for us
+            assert orphan.ppid() != parent.pid  # re-parented: nobody will end it for us
         finally:
             orphan.kill()

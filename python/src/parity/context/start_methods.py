@@ -125,6 +125,7 @@ def set_start_method_twice() -> list[str]:
 # and one (the fast one) the default, fork on Linux up to 3.13. The first two do the same work.
 PROGRAM = """
     import multiprocessing as mp
+    from parity.common.timing import SHORT_TIMEOUT
     from parity.context.start_methods import hello
 
     if __name__ == "__main__":
