@@ -63,8 +63,9 @@ def test_run_all_writes_the_documented_report(tmp_path: Path) -> None:
     rows = data["results"]
     assert {(r["id"], r["language"]) for r in rows} == {("plinq.sum", "python"), ("plinq.sum", "dotnet")}
     for row in rows:
-        assert set(row) == {"id", "language", "ok", "seconds", "output"}
+        assert set(row) == {"id", "language", "status", "ok", "seconds", "output"}
         assert row["ok"] is True
+        assert row["status"] == "ok"
         assert isinstance(row["seconds"], float)
         assert "499999500000" in row["output"]
 
