@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import LONG_TIMEOUT
+from parity.common.timing import LONG_TIMEOUT, timeout_scale
 
 # Hypothesis fails an example slower than 200 ms by default: a timing check that a loaded
 # machine trips. Properties here are about values, never speed.
@@ -34,6 +34,14 @@ START_METHODS = multiprocessing.get_all_start_methods()
 
 # Helper processes multiprocessing keeps for the whole interpreter: not leaks of a test.
 _LONG_LIVED = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-timeout's per-test limit (pyproject.toml) stretches with PARITY_TIMEOUT_SCALE like
+    every other limit, unless --timeout or PYTEST_TIMEOUT says otherwise."""
+    if config.getoption("timeout", None) is None and not os.environ.get("PYTEST_TIMEOUT"):
+        config.option.timeout = float(config.getini("timeout")) * timeout_scale()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
