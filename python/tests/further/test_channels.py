@@ -14,7 +14,9 @@ from parity.further import channels
         ("drop-write", [1, 2, 3], [4, 5], []),
     ],
 )
-def test_full_modes_keep_and_drop_like_bounded_channels(mode: channels.Mode, kept: list[int], dropped: list[int], refused: list[int]) -> None:
+def test_full_modes_keep_and_drop_like_bounded_channels(
+    mode: channels.Mode, kept: list[int], dropped: list[int], refused: list[int]
+) -> None:
     assert channels.fill(mode, capacity=3, count=5) == (kept, dropped, refused)
 
 

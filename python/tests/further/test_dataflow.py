@@ -16,7 +16,9 @@ def test_the_pipeline_runs_every_item_through_a_process_pool(mp_context: Context
     async def run() -> None:
         with ProcessPoolExecutor(max_workers=2, mp_context=mp_context) as pool:
             stage = dataflow.in_processes(pool, dataflow.sum_of_squares)
-            await asyncio.wait_for(dataflow.pipeline(range(1, 9), stage, results.append, workers=2, capacity=2), 60)
+            await asyncio.wait_for(
+                dataflow.pipeline(range(1, 9), stage, results.append, workers=2, capacity=2), 60
+            )
 
     asyncio.run(run())
     assert sorted(results) == [dataflow.sum_of_squares(n) for n in range(1, 9)]
@@ -37,7 +39,9 @@ def test_a_full_stage_makes_the_producer_wait() -> None:
             await gate.wait()
             return item
 
-        task = asyncio.create_task(dataflow.pipeline(range(1, 9), held, lambda _: None, workers=1, capacity=1, sent=sent))
+        task = asyncio.create_task(
+            dataflow.pipeline(range(1, 9), held, lambda _: None, workers=1, capacity=1, sent=sent)
+        )
         await asyncio.wait_for(started.wait(), 10)
         await _settle()
         waiting = list(sent)
@@ -98,12 +102,20 @@ def test_one_failing_item_cancels_the_whole_pipeline() -> None:
     seen: list[int] = []
     sent: list[int] = []
     with pytest.raises(ExceptionGroup) as caught:
-        asyncio.run(asyncio.wait_for(dataflow.pipeline(range(1, 9), dataflow.failing, seen.append, workers=1, capacity=2, sent=sent), 10))
+        asyncio.run(
+            asyncio.wait_for(
+                dataflow.pipeline(
+                    range(1, 9), dataflow.failing, seen.append, workers=1, capacity=2, sent=sent
+                ),
+                10,
+            )
+        )
     (error,) = caught.value.exceptions
     assert isinstance(error, ValueError)
     assert str(error) == "item 3 is bad"
     assert seen == [10, 20][: len(seen)]  # what got through came before the bad item, in order
-    assert 3 in sent and sent != list(range(1, 9))  # the producer was stopped midway
+    assert 3 in sent
+    assert sent != list(range(1, 9))  # the producer was stopped midway
 
 
 def test_no_article_chapter_uses_dataflow_or_rx() -> None:
@@ -111,7 +123,8 @@ def test_no_article_chapter_uses_dataflow_or_rx() -> None:
     using = sorted(
         p.parent.name
         for p in sources
-        if p.parent.name != "Further" and any(ns in p.read_text() for ns in ("System.Threading.Tasks.Dataflow", "System.Reactive"))
+        if p.parent.name != "Further"
+        and any(ns in p.read_text() for ns in ("System.Threading.Tasks.Dataflow", "System.Reactive"))
     )
     assert using == []
 

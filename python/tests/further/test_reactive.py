@@ -34,7 +34,9 @@ def test_debounce_and_sample_emit_at_the_same_virtual_times_as_rx() -> None:
 
 def test_debounce_flushes_a_pending_value_on_completion() -> None:
     async def run() -> str:
-        return reactive.show([e async for e in reactive.debounce(reactive.timed([(0, 1), (100, reactive.END)]), 300)])
+        return reactive.show(
+            [e async for e in reactive.debounce(reactive.timed([(0, 1), (100, reactive.END)]), 300)]
+        )
 
     assert asyncio.run(run()) == "1@100 completed@100"
 
@@ -55,9 +57,12 @@ def test_merge_fails_at_the_first_error_and_delivers_nothing_after() -> None:
             await release.wait()  # never set: only the error can end this merge
             yield 99
 
-        with pytest.raises(RuntimeError, match="b failed"):
+        async def drain() -> None:
             async for value in reactive.merge(slow(), reactive.stream([10], fail_after=True)):
                 got.append(value)
+
+        with pytest.raises(RuntimeError, match="b failed"):
+            await drain()
         return got
 
     assert asyncio.run(asyncio.wait_for(run(), 10)) == [10]

@@ -72,7 +72,9 @@ async def share(producers: int, items_each: int, consumers: int, capacity: int) 
     return taken
 
 
-def share_threads(producers: int, items_each: int, consumers: int, capacity: int, timeout: float = 30) -> list[list[int]]:
+def share_threads(
+    producers: int, items_each: int, consumers: int, capacity: int, timeout: float = 30
+) -> list[list[int]]:
     """The same with threads and queue.Queue; every blocking call has a timeout."""
     channel: queue.Queue[int | None] = queue.Queue(capacity)
     taken: list[list[int]] = [[] for _ in range(consumers)]
@@ -106,13 +108,14 @@ def main() -> None:
     modes: list[Mode] = ["wait", "drop-newest", "drop-oldest", "drop-write"]
     for mode in modes:
         kept, dropped, refused = fill(mode, capacity=3, count=5)
-        print(f"capacity 3, write 1..5, {mode:<11}: kept {kept}, dropped {dropped}, put_nowait refused {refused}")
+        print(f"capacity 3, write 1..5, {mode:<11}: kept {kept}, dropped {dropped}, refused {refused}")
     for name, taken in (
         ("asyncio.Queue", asyncio.run(share(3, 100, 2, 4))),
         ("queue.Queue (threads)", share_threads(3, 100, 2, 4)),
     ):
         every = [item for mine in taken for item in mine]
-        print(f"{name}, 3 producers x 100, 2 consumers: {len(every)} taken, every item once: {sorted(every) == list(range(300))}")
+        once = sorted(every) == list(range(300))
+        print(f"{name}, 3 producers x 100, 2 consumers: {len(every)} taken, every item once: {once}")
 
 
 # </run>

@@ -22,7 +22,13 @@ Transform = Callable[[int], Awaitable[int]]
 
 # <pipeline>
 async def pipeline(
-    items: Iterable[int], transform: Transform, sink: Callable[[int], None], *, workers: int, capacity: int, sent: list[int] | None = None
+    items: Iterable[int],
+    transform: Transform,
+    sink: Callable[[int], None],
+    *,
+    workers: int,
+    capacity: int,
+    sent: list[int] | None = None,
 ) -> None:
     """transform (workers in parallel, bounded queue) -> sink (one consumer, bounded queue)."""
     inbox: asyncio.Queue[int | None] = asyncio.Queue(capacity)
@@ -76,13 +82,19 @@ async def failing(item: int) -> int:
 async def run() -> None:
     results: list[int] = []
     with ProcessPoolExecutor(max_workers=2, mp_context=context()) as pool:
-        await asyncio.wait_for(pipeline(range(1, 9), in_processes(pool, sum_of_squares), results.append, workers=2, capacity=2), 60)
-    print(f"sink got (2 workers, a process pool for the CPU work): {sorted(results)} (sorted: arrival order may differ)")
+        await asyncio.wait_for(
+            pipeline(range(1, 9), in_processes(pool, sum_of_squares), results.append, workers=2, capacity=2),
+            60,
+        )
+    # Sorted: two workers hand results on in the order they finish.
+    print(f"sink got (2 workers, a process pool for the CPU work), sorted: {sorted(results)}")
 
     seen: list[int] = []
     sent: list[int] = []
     try:
-        await asyncio.wait_for(pipeline(range(1, 9), failing, seen.append, workers=1, capacity=2, sent=sent), 30)
+        await asyncio.wait_for(
+            pipeline(range(1, 9), failing, seen.append, workers=1, capacity=2, sent=sent), 30
+        )
     except* ValueError as group:
         print(f"one item raises: ExceptionGroup of {[repr(e) for e in group.exceptions]}")
     print(f"  the sink saw {seen}; the producer had sent {sent} when everything was cancelled")

@@ -64,7 +64,9 @@ class Outcome:
     seconds: float
 
 
-async def get_all(url: str, count: int, *, semaphore: asyncio.Semaphore | None = None, bucket: TokenBucket | None = None) -> Outcome:
+async def get_all(
+    url: str, count: int, *, semaphore: asyncio.Semaphore | None = None, bucket: TokenBucket | None = None
+) -> Outcome:
     """`count` GETs at once, each one waiting for the semaphore and/or a token first."""
     in_flight = peak = ok = 0
 
@@ -104,7 +106,8 @@ async def run() -> None:
         outcome = await get_all(server.url("/fast"), 10, bucket=TokenBucket(burst=2, rate=1 / period))
         achieved = (outcome.ok - 2) / outcome.seconds
         print(
-            f"token bucket (burst 2, 1 per {period:.3g} s), 10 GETs: {outcome.ok} ok in {outcome.seconds:.2f} s; "
+            f"token bucket (burst 2, 1 per {period:.3g} s), 10 GETs: "
+            f"{outcome.ok} ok in {outcome.seconds:.2f} s; "
             f"after the burst {achieved:.1f}/s against {1 / period:.1f}/s configured"
         )
 

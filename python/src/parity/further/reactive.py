@@ -119,7 +119,7 @@ async def merge(*sources: AsyncIterable[int]) -> AsyncIterator[int]:
         try:
             async for value in source:
                 await inbox.put(("next", value))
-        except Exception as error:  # noqa: BLE001 - handed on to the consumer, as OnError
+        except Exception as error:  # handed on to the consumer, as OnError
             await inbox.put(("error", error))
         else:
             await inbox.put(("done", None))

@@ -54,7 +54,9 @@ def own_thread_or_pool() -> tuple[str, str]:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pool") as pool:
         pooled = pool.submit(lambda: threading.current_thread().name).result(TIMEOUT)
     names: list[str] = []
-    dedicated = threading.Thread(target=lambda: names.append(threading.current_thread().name), name="long-running")
+    dedicated = threading.Thread(
+        target=lambda: names.append(threading.current_thread().name), name="long-running"
+    )
     dedicated.start()
     dedicated.join(TIMEOUT)
     return pooled, names[0]
@@ -105,7 +107,9 @@ def main() -> None:
     print(f"8 blocking jobs on ThreadPoolExecutor(max_workers=2): at most {peak_in_pool(2, 8)} at once")
     pooled, dedicated = own_thread_or_pool()
     print(f"a pool job runs on {pooled!r}; a dedicated thread is {dedicated!r}")
-    print(f"one-worker pool, job waits for a job queued behind it: {one_worker_waits_for_itself(scaled(1.0))}")
+    print(
+        f"one-worker pool, job waits for a job queued behind it: {one_worker_waits_for_itself(scaled(1.0))}"
+    )
     print(f"blocking call on the event loop: {asyncio.run(blocked_loop(scaled(1.0), offload=False))}")
     print(f"the same through run_in_executor: {asyncio.run(blocked_loop(scaled(1.0), offload=True))}")
 
