@@ -135,7 +135,7 @@ public static class Scheduling
         ctx.Out.WriteLine($"on a pool thread? default {pooled}, LongRunning {dedicated}");
         var (blocked, awaited) = await OneSlotAsync(ctx.Seconds(1), limit).ConfigureAwait(false);
         ctx.Out.WriteLine($"one-slot scheduler, task waits for a task queued behind it: finished? {blocked} (starved); with await: {awaited}");
-        var count = Environment.ProcessorCount + 2;
+        var count = Environment.ProcessorCount * 8; // far more blocked items than the pool has threads at first
         var (blocking, awaiting, threadsBefore, threadsAfter) = await PoolStarvationAsync(count, ctx.Seconds(0.1), limit).ConfigureAwait(false);
         ctx.Out.WriteLine($"{count} pool items doing .Result on a {ctx.Seconds(0.1).TotalMilliseconds:0} ms call: {blocking.TotalSeconds:0.00} s (pool threads {threadsBefore} -> {threadsAfter}); awaiting instead: {awaiting.TotalSeconds:0.00} s");
     }

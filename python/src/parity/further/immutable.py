@@ -14,7 +14,7 @@ writers' read-modify-write fixes it (Python has no compare-and-swap on an attrib
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 TIMEOUT = 10.0
@@ -46,6 +46,9 @@ def frozen_only_one_level() -> tuple[tuple[int, list[int]], str]:
 
 
 # <swap>
+Pause = Callable[[], None]
+
+
 class Registry:
     """Copy-on-write: readers take `current` without a lock; writers replace it."""
 
@@ -53,44 +56,35 @@ class Registry:
         self.current: Mapping[str, int] = MappingProxyType({})
         self._writers = threading.Lock()
 
-    def add_unsafely(self, key: str, value: int, between: threading.Barrier | None = None) -> None:
+    def add_unsafely(self, key: str, value: int, pause: Pause = lambda: None) -> None:
         snapshot = self.current  # read
-        if between is not None:
-            between.wait(TIMEOUT)  # (the test forces another writer in here)
-            between.wait(TIMEOUT)
+        pause()  # (where the tests let another writer in)
         self.current = MappingProxyType({**snapshot, key: value})  # modify, write back
 
-    def add(self, key: str, value: int) -> None:
+    def add(self, key: str, value: int, pause: Pause = lambda: None) -> None:
         with self._writers:  # the whole read-modify-write, not just the swap
-            self.current = MappingProxyType({**self.current, key: value})
+            snapshot = self.current
+            pause()
+            self.current = MappingProxyType({**snapshot, key: value})
 
 
 def racing_writers(safe: bool) -> dict[str, int]:
-    """Two writers; the first reads, the second reads, adds and writes, then the first writes."""
+    """Two writers: the second starts while the first is between its read and its write."""
     registry = Registry()
-    between = threading.Barrier(2)
+    first_has_read, second_done = threading.Event(), threading.Event()
 
-    def first() -> None:
-        if safe:
-            with registry._writers:  # what add() does, held across the forced pause
-                snapshot = registry.current
-                second_started.set()
-                registry.current = MappingProxyType({**snapshot, "first": 1})
-        else:
-            registry.add_unsafely("first", 1, between)
+    def pause() -> None:
+        first_has_read.set()
+        # Unsafe: wait until the second writer has written. Safe: it cannot write while we hold
+        # the lock, so waiting would only run into the timeout; give it a moment to try instead.
+        second_done.wait(TIMEOUT if not safe else 0.05)
 
-    second_started = threading.Event()
-    thread = threading.Thread(target=first)
-    thread.start()
-    if safe:
-        second_started.wait(TIMEOUT)
-        registry.add("second", 2)  # waits for the lock, then reads the fresh snapshot
-    else:
-        between.wait(TIMEOUT)  # the first writer has read
-        snapshot = registry.current
-        registry.current = MappingProxyType({**snapshot, "second": 2})
-        between.wait(TIMEOUT)  # now let it write what it computed from its stale read
-    thread.join(TIMEOUT)
+    first = threading.Thread(target=registry.add if safe else registry.add_unsafely, args=("first", 1, pause))
+    first.start()
+    first_has_read.wait(TIMEOUT)
+    (registry.add if safe else registry.add_unsafely)("second", 2)
+    second_done.set()
+    first.join(TIMEOUT)
     return dict(registry.current)
 
 
