@@ -4,7 +4,8 @@ from parity.further import scheduling
 
 
 def test_a_thread_pool_runs_at_most_max_workers_at_once() -> None:
-    assert scheduling.peak_in_pool(2, 8) == 2
+    assert scheduling.peak_in_pool(2, 8, patience=0.3) == 2
+    assert scheduling.peak_in_pool(8, 8, patience=0) == 8  # each submit starts a thread until max_workers
 
 
 def test_a_dedicated_thread_is_not_a_pool_worker() -> None:

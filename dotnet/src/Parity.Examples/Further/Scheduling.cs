@@ -19,9 +19,10 @@ public static class Scheduling
     // <pair>
     /// <summary>
     /// Concurrent task A is running (held by a gate) when exclusive E and then concurrent B are
-    /// queued; returns the order of starts (+) and ends (-).
+    /// queued; A is held for <paramref name="patience"/> more, time for E to start if it could.
+    /// Returns the order of starts (+) and ends (-).
     /// </summary>
-    public static async Task<List<string>> PairOrderAsync(TimeSpan limit)
+    public static async Task<List<string>> PairOrderAsync(TimeSpan patience, TimeSpan limit)
     {
         var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 2);
         var log = new ConcurrentQueue<string>();
@@ -38,18 +39,24 @@ public static class Scheduling
         aStarted.Wait(limit);
         var e = Start(pair.ExclusiveScheduler, "E");
         var b = Start(pair.ConcurrentScheduler, "B");
+        SpinWait.SpinUntil(() => log.Contains("E+"), patience); // it must not: A is still running
         gate.Set();
         await Task.WhenAll(a, e, b).WaitAsync(limit).ConfigureAwait(false);
         pair.Complete();
         return [.. log];
     }
 
-    /// <summary>Runs <paramref name="count"/> blocking work items on a scheduler limited to <paramref name="limitTo"/>; returns the peak running at once.</summary>
-    public static async Task<int> PeakOnLimitedSchedulerAsync(int limitTo, int count, TimeSpan limit)
+    /// <summary>
+    /// Runs <paramref name="count"/> blocking work items on a scheduler limited to <paramref name="limitTo"/>
+    /// (over <paramref name="underlying"/>, the thread pool by default); once the limit is reached they
+    /// are held for <paramref name="patience"/>, time for any extra item to start. Returns the peak.
+    /// </summary>
+    public static async Task<int> PeakOnLimitedSchedulerAsync(int limitTo, int count, TimeSpan patience, TimeSpan limit, TaskScheduler? underlying = null)
     {
-        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, limitTo).ConcurrentScheduler;
+        var scheduler = new ConcurrentExclusiveSchedulerPair(underlying ?? TaskScheduler.Default, limitTo).ConcurrentScheduler;
         var (running, peak) = (0, 0);
         using var full = new ManualResetEventSlim();
+        using var overLimit = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
         var factory = new TaskFactory(scheduler);
         var work = Enumerable.Range(0, count).Select(_ => factory.StartNew(() =>
@@ -59,14 +66,12 @@ public static class Scheduling
             {
                 peak = Math.Max(peak, now);
             }
-            if (now == limitTo)
-            {
-                full.Set();
-            }
-            gate.Wait(limit); // held until all are queued and the limit is reached
+            (now == limitTo ? full : now > limitTo ? overLimit : null)?.Set();
+            gate.Wait(limit);
             Interlocked.Decrement(ref running);
         })).ToArray();
         full.Wait(limit);
+        overLimit.Wait(patience); // an uncapped scheduler would start a third item in this time
         gate.Set();
         await Task.WhenAll(work).WaitAsync(limit).ConfigureAwait(false);
         return peak;
@@ -129,8 +134,8 @@ public static class Scheduling
     public static async Task RunAsync(ConceptContext ctx)
     {
         var limit = TimeSpan.FromSeconds(30);
-        ctx.Out.WriteLine($"concurrent A running, then exclusive E and concurrent B queued: {string.Join(" ", await PairOrderAsync(limit).ConfigureAwait(false))}");
-        ctx.Out.WriteLine($"8 blocking items on ConcurrentScheduler(max 2): at most {await PeakOnLimitedSchedulerAsync(2, 8, limit).ConfigureAwait(false)} at once");
+        ctx.Out.WriteLine($"concurrent A running, then exclusive E and concurrent B queued: {string.Join(" ", await PairOrderAsync(ctx.Seconds(0.5), limit).ConfigureAwait(false))}");
+        ctx.Out.WriteLine($"8 blocking items on ConcurrentScheduler(max 2): at most {await PeakOnLimitedSchedulerAsync(2, 8, ctx.Seconds(0.5), limit).ConfigureAwait(false)} at once");
         var (pooled, dedicated) = await OnPoolThreadAsync().ConfigureAwait(false);
         ctx.Out.WriteLine($"on a pool thread? default {pooled}, LongRunning {dedicated}");
         var (blocked, awaited) = await OneSlotAsync(ctx.Seconds(1), limit).ConfigureAwait(false);

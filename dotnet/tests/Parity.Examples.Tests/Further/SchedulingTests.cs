@@ -9,7 +9,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task Pair_ExclusiveQueuedWhileConcurrentRuns_RunsAloneAfterIt()
     {
-        var log = await Scheduling.PairOrderAsync(Limit);
+        var log = await Scheduling.PairOrderAsync(TimeSpan.FromMilliseconds(300), Limit);
         var e = log.IndexOf("E+");
         Assert.True(log.IndexOf("A-") < e, string.Join(" ", log));
         Assert.Equal("E-", log[e + 1]); // nothing ran while E did
@@ -17,8 +17,23 @@ public sealed class SchedulingTests
     }
 
     [Fact]
-    public async Task ConcurrentScheduler_MaxTwo_RunsAtMostTwoAtOnce() =>
-        Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, Limit));
+    public async Task ConcurrentScheduler_MaxTwoOverAThreadPerTask_RunsAtMostTwoAtOnce()
+    {
+        // Under the pair, every queued task gets a thread at once: only the pair's limit holds them back.
+        var underlying = new ThreadPerTaskScheduler();
+        Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, TimeSpan.FromMilliseconds(300), Limit, underlying));
+        Assert.Equal(8, await Scheduling.PeakOnLimitedSchedulerAsync(8, 8, TimeSpan.Zero, Limit, underlying)); // the scheduler could run all eight
+    }
+
+    /// <summary>Starts a new thread for every task: no pool, no injection delay.</summary>
+    private sealed class ThreadPerTaskScheduler : TaskScheduler
+    {
+        protected override void QueueTask(Task task) => new Thread(() => TryExecuteTask(task)) { IsBackground = true }.Start();
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => [];
+    }
 
     [Fact]
     public async Task LongRunning_RunsOnADedicatedThreadNotThePool()

@@ -22,12 +22,11 @@ TIMEOUT = 30.0
 
 
 # <limited>
-def peak_in_pool(max_workers: int, count: int) -> int:
-    """`count` blocking jobs on a pool of `max_workers`; the most that ran at once."""
+def peak_in_pool(max_workers: int, count: int, patience: float) -> int:
+    """`count` blocking jobs on a pool of `max_workers`, held for `patience` once it is full; the peak."""
     lock = threading.Lock()
     running = peak = 0
-    full = threading.Event()
-    gate = threading.Event()
+    full, over_limit, gate = threading.Event(), threading.Event(), threading.Event()
 
     def job() -> None:
         nonlocal running, peak
@@ -36,6 +35,8 @@ def peak_in_pool(max_workers: int, count: int) -> int:
             peak = max(peak, running)
             if running == max_workers:
                 full.set()
+            elif running > max_workers:
+                over_limit.set()
         gate.wait(TIMEOUT)  # held until the pool is full
         with lock:
             running -= 1
@@ -43,6 +44,7 @@ def peak_in_pool(max_workers: int, count: int) -> int:
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
         futures = [pool.submit(job) for _ in range(count)]
         full.wait(TIMEOUT)
+        over_limit.wait(patience)  # an uncapped pool would start a third job in this time
         gate.set()
         for future in futures:
             future.result(TIMEOUT)
@@ -104,7 +106,7 @@ async def blocked_loop(patience: float, offload: bool) -> str:
 
 # <run>
 def main() -> None:
-    print(f"8 blocking jobs on ThreadPoolExecutor(max_workers=2): at most {peak_in_pool(2, 8)} at once")
+    print(f"8 blocking jobs on ThreadPoolExecutor(max_workers=2): at most {peak_in_pool(2, 8, scaled(0.5))} at once")
     pooled, dedicated = own_thread_or_pool()
     print(f"a pool job runs on {pooled!r}; a dedicated thread is {dedicated!r}")
     print(
