@@ -106,7 +106,8 @@ async def blocked_loop(patience: float, offload: bool) -> str:
 
 # <run>
 def main() -> None:
-    print(f"8 blocking jobs on ThreadPoolExecutor(max_workers=2): at most {peak_in_pool(2, 8, scaled(0.5))} at once")
+    peak = peak_in_pool(2, 8, scaled(0.5))
+    print(f"8 blocking jobs on ThreadPoolExecutor(max_workers=2): at most {peak} at once")
     pooled, dedicated = own_thread_or_pool()
     print(f"a pool job runs on {pooled!r}; a dedicated thread is {dedicated!r}")
     print(
