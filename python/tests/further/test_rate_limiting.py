@@ -40,21 +40,17 @@ def test_token_bucket_wait_time_follows_the_rate() -> None:
 
 def test_token_bucket_acquire_waits_for_a_token() -> None:
     clock = FakeClock()
-    bucket = TokenBucket(burst=1, rate=10.0, clock=clock)
     waits: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
         clock.now += seconds
 
+    bucket = TokenBucket(burst=1, rate=10.0, clock=clock, sleep=fake_sleep)
+
     async def run() -> None:
-        original = asyncio.sleep
-        rate_limiting.asyncio.sleep = fake_sleep  # type: ignore[assignment]
-        try:
-            await bucket.acquire()
-            await bucket.acquire()
-        finally:
-            rate_limiting.asyncio.sleep = original
+        await bucket.acquire()  # the burst
+        await bucket.acquire()  # waits one tenth of a (fake) second
 
     asyncio.run(run())
     assert waits == [pytest.approx(0.1)]

@@ -2,16 +2,17 @@
 
 asyncio.Semaphore(n) is the counterpart of a ConcurrencyLimiter: at most n requests in flight,
 the rest wait their turn (there is no queue limit, so nothing is ever rejected). The standard
-library has no rate limiter, so here is a token bucket: `burst` tokens to start with, refilled at
-`rate` per second, read from a clock that the tests replace with a fake one. Both sit in front
-of requests to the loopback server; the run reports the rate achieved against the configured one.
+library has no rate limiter, so here is a token bucket: `burst` tokens to start with, refilled
+at `rate` per second, read from a clock (and waiting with a sleep) that the tests replace with
+fakes. Both sit in front of requests to the loopback server; the run reports the rate achieved
+against the configured one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from parity.common.http import Reply, fetch, serve
@@ -22,10 +23,16 @@ from parity.common.timing import scaled
 class TokenBucket:
     """Allows a burst of `burst`, then `rate` acquisitions per second."""
 
-    def __init__(self, burst: int, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        burst: int,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         if burst < 1 or rate <= 0:
             raise ValueError("burst must be at least 1 and rate positive")
-        self.burst, self.rate, self._clock = burst, rate, clock
+        self.burst, self.rate, self._clock, self._sleep = burst, rate, clock, sleep
         self._tokens = float(burst)
         self._last = clock()
 
@@ -50,7 +57,7 @@ class TokenBucket:
     async def acquire(self) -> None:
         """Wait for a token. One event loop only: no lock is needed between awaits."""
         while not self.try_acquire():
-            await asyncio.sleep(self.wait_time())
+            await self._sleep(self.wait_time())
 
 
 # </token-bucket>
