@@ -118,13 +118,19 @@ def test_one_failing_item_cancels_the_whole_pipeline() -> None:
     assert sent != list(range(1, 9))  # the producer was stopped midway
 
 
-def test_no_article_chapter_uses_dataflow_or_rx() -> None:
+@pytest.mark.parametrize(
+    "library",
+    [
+        "System.Threading.Tasks.Dataflow",
+        "System.Reactive",
+        "System.Collections.Immutable",
+        "System.Threading.RateLimiting",
+    ],
+)
+def test_no_article_chapter_uses_the_closing_sections_libraries(library: str) -> None:
     sources = (ROOT / "dotnet" / "src" / "Parity.Examples").rglob("*.cs")
     using = sorted(
-        p.parent.name
-        for p in sources
-        if p.parent.name != "Further"
-        and any(ns in p.read_text() for ns in ("System.Threading.Tasks.Dataflow", "System.Reactive"))
+        str(p.relative_to(ROOT)) for p in sources if p.parent.name != "Further" and library in p.read_text()
     )
     assert using == []
 

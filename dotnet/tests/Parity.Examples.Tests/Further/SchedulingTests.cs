@@ -1,4 +1,5 @@
 using Parity.Examples.Further;
+using Parity.Examples.Parallelism;
 
 namespace Parity.Examples.Tests.Further;
 
@@ -20,19 +21,9 @@ public sealed class SchedulingTests
     public async Task ConcurrentScheduler_MaxTwoOverAThreadPerTask_RunsAtMostTwoAtOnce()
     {
         // Under the pair, every queued task gets a thread at once: only the pair's limit holds them back.
-        var underlying = new ThreadPerTaskScheduler();
+        var underlying = new ForEach.ThreadPerTaskScheduler(); // the parallel.foreach chapter's
         Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, TimeSpan.FromMilliseconds(300), Limit, underlying));
         Assert.Equal(8, await Scheduling.PeakOnLimitedSchedulerAsync(8, 8, TimeSpan.Zero, Limit, underlying)); // the scheduler could run all eight
-    }
-
-    /// <summary>Starts a new thread for every task: no pool, no injection delay.</summary>
-    private sealed class ThreadPerTaskScheduler : TaskScheduler
-    {
-        protected override void QueueTask(Task task) => new Thread(() => TryExecuteTask(task)) { IsBackground = true }.Start();
-
-        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
-
-        protected override IEnumerable<Task> GetScheduledTasks() => [];
     }
 
     [Fact]
