@@ -7,8 +7,8 @@ namespace Parity.Examples.Further;
 /// <summary>
 /// further.immutable: System.Collections.Immutable. Every "change" returns a new collection and
 /// leaves the old one as it was, so a snapshot can be handed to any thread. The new version shares
-/// almost all of its tree with the old one (adding to a list of 100 000 allocates a few hundred
-/// bytes, not a copy). A builder batches many changes. What is NOT made safe: the field that holds
+/// almost all of its tree with the old one (adding to a list of 100 000 allocates under a
+/// kilobyte, not a copy). A builder batches many changes. What is NOT made safe: the field that holds
 /// the current snapshot. Read it, add, write it back, and a concurrent writer's update is lost;
 /// ImmutableInterlocked.Update is the compare-and-swap loop that retries instead. A "thread-safe
 /// dictionary" is a different thing: ConcurrentDictionary is mutable and shared in place.
