@@ -73,7 +73,7 @@ public static class Channels
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         foreach (var mode in Enum.GetValues<BoundedChannelFullMode>())
         {
             var (kept, dropped, refused) = await FillAsync(mode, capacity: 3, count: 5).WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);

@@ -62,7 +62,7 @@ public static class Dataflow
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         var results = new List<int>();
         var (head, tail) = Build(n => Task.Run(() => SumOfSquares(n)), results.Add, parallelism: Environment.ProcessorCount, capacity: 2);
         var sent = await RunAsync(head, tail, Enumerable.Range(1, 8)).WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);

@@ -101,7 +101,7 @@ public static class Immutable
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(10);
+        var limit = Timeouts.Short;
         var (before, after) = AddOne([1, 2, 3], 4);
         ctx.Out.WriteLine($"list.Add(4): old [{string.Join(", ", before)}], new [{string.Join(", ", after)}]");
         ctx.Out.WriteLine($"builder: 1000 changes -> {Build(1000).Count} entries, one ImmutableDictionary");

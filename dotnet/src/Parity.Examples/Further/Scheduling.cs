@@ -133,7 +133,7 @@ public static class Scheduling
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         ctx.Out.WriteLine($"concurrent A running, then exclusive E and concurrent B queued: {string.Join(" ", await PairOrderAsync(ctx.Seconds(0.5), limit).ConfigureAwait(false))}");
         ctx.Out.WriteLine($"8 blocking items on ConcurrentScheduler(max 2): at most {await PeakOnLimitedSchedulerAsync(2, 8, ctx.Seconds(0.5), limit).ConfigureAwait(false)} at once");
         var (pooled, dedicated) = await OnPoolThreadAsync().ConfigureAwait(false);

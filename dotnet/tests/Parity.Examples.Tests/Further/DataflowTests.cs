@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Dataflow;
 using Parity.Examples.Further;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tests.Further;
 
 public sealed class DataflowTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Pipeline_SlowFirstItemInParallel_KeepsInputOrder()
     {
@@ -25,7 +24,7 @@ public sealed class DataflowTests
             }
             return n;
         }, order.Add, parallelism: 2, capacity: 4);
-        await Dataflow.RunAsync(head, tail, [1, 2]).WaitAsync(Limit);
+        await Dataflow.RunAsync(head, tail, [1, 2]).WaitAsync(Timeouts.Short);
         Assert.Equal([1, 2], order); // asyncio workers give [2, 1]
     }
 
@@ -40,9 +39,9 @@ public sealed class DataflowTests
         var send = head.SendAsync(3);
         Assert.False(send.IsCompleted); // waits for room
         gate.SetResult();
-        Assert.True(await send.WaitAsync(Limit));
+        Assert.True(await send.WaitAsync(Timeouts.Short));
         head.Complete();
-        await tail.Completion.WaitAsync(Limit);
+        await tail.Completion.WaitAsync(Timeouts.Short);
     }
 
     [Fact]
@@ -62,10 +61,10 @@ public sealed class DataflowTests
         {
             Assert.True(head.Post(i));
         }
-        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref inFlight) == 2 && head.InputCount == 4, Limit));
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref inFlight) == 2 && head.InputCount == 4, Timeouts.Short));
         gate.SetResult();
         head.Complete();
-        await tail.Completion.WaitAsync(Limit);
+        await tail.Completion.WaitAsync(Timeouts.Short);
         Assert.Equal(2, peak);
     }
 
@@ -74,7 +73,7 @@ public sealed class DataflowTests
     {
         var seen = new List<int>();
         var (head, tail) = Dataflow.Build(n => n == 3 ? throw new InvalidOperationException($"item {n} is bad") : Task.FromResult(n * 10), seen.Add, parallelism: 1, capacity: 2);
-        var error = await Assert.ThrowsAsync<AggregateException>(() => Dataflow.RunAsync(head, tail, Enumerable.Range(1, 8)).WaitAsync(Limit));
+        var error = await Assert.ThrowsAsync<AggregateException>(() => Dataflow.RunAsync(head, tail, Enumerable.Range(1, 8)).WaitAsync(Timeouts.Short));
         var inner = Assert.IsType<InvalidOperationException>(Assert.Single(error.Flatten().InnerExceptions));
         Assert.Equal("item 3 is bad", inner.Message);
         Assert.Equal(TaskStatus.Faulted, head.Completion.Status);
@@ -89,10 +88,10 @@ public sealed class DataflowTests
     {
         var (head, tail) = Dataflow.Build(_ => Task.FromException<int>(new InvalidOperationException("bad")), _ => { }, parallelism: 1, capacity: 2, propagate: false);
         head.Post(1);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => head.Completion.WaitAsync(Limit));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => head.Completion.WaitAsync(Timeouts.Short));
         Assert.False(tail.Completion.IsCompleted); // nothing will ever complete it
         tail.Complete();
-        await tail.Completion.WaitAsync(Limit);
+        await tail.Completion.WaitAsync(Timeouts.Short);
     }
 
     [Fact]

@@ -2,13 +2,12 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Parity.Examples.Further;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tests.Further;
 
 public sealed class ImmutableTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
-
     [Fact]
     public void Add_ReturnsANewListAndLeavesTheOldOne()
     {
@@ -35,11 +34,11 @@ public sealed class ImmutableTests
 
     [Fact]
     public async Task ReadModifyWrite_TwoWriters_LosesAnUpdate() =>
-        Assert.Equal(["first"], (await Immutable.RacingWritersAsync(useInterlocked: false, Limit)).Order());
+        Assert.Equal(["first"], (await Immutable.RacingWritersAsync(useInterlocked: false, Timeouts.Short)).Order());
 
     [Fact]
     public async Task ImmutableInterlockedUpdate_TwoWriters_KeepsBoth() =>
-        Assert.Equal(["first", "second"], (await Immutable.RacingWritersAsync(useInterlocked: true, Limit)).Order());
+        Assert.Equal(["first", "second"], (await Immutable.RacingWritersAsync(useInterlocked: true, Timeouts.Short)).Order());
 
     [Fact]
     public void ConcurrentDictionary_IsMutableSharedStateNotAnImmutableType()

@@ -7,7 +7,6 @@ namespace Parity.Examples.Tests.Further;
 
 public sealed class RateLimitingTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
@@ -15,14 +14,14 @@ public sealed class RateLimitingTests
     public async Task TokenBucket_Burst3_RejectsTheFourthAndRefillsAfterAPeriod()
     {
         using var bucket = RL.TokenBucket(3, Tick, auto: false);
-        Assert.Equal("+++-|+", await RL.DecisionsAsync(bucket, "++++|+").WaitAsync(Limit));
+        Assert.Equal("+++-|+", await RL.DecisionsAsync(bucket, "++++|+").WaitAsync(Timeouts.Short));
     }
 
     [Fact]
     public async Task FixedWindow_TwoPerWindow_ResetsAfterAWindow()
     {
         using var window = RL.FixedWindow(2, Tick, auto: false);
-        Assert.Equal("++-|++-", await RL.DecisionsAsync(window, "+++|+++").WaitAsync(Limit));
+        Assert.Equal("++-|++-", await RL.DecisionsAsync(window, "+++|+++").WaitAsync(Timeouts.Short));
     }
 
     [Fact]
@@ -30,7 +29,7 @@ public sealed class RateLimitingTests
     {
         using var window = RL.SlidingWindow(4, Tick * 2, 2, auto: false);
         // 3 in segment A; 1 in B (4 used); A slides out and its 3 come back.
-        Assert.Equal("+++|+-|+++-", await RL.DecisionsAsync(window, "+++|++|++++").WaitAsync(Limit));
+        Assert.Equal("+++|+-|+++-", await RL.DecisionsAsync(window, "+++|++|++++").WaitAsync(Timeouts.Short));
     }
 
     [Fact]
@@ -53,7 +52,7 @@ public sealed class RateLimitingTests
         using var fourth = await limiter.AcquireAsync(); // queue of one is full: rejected at once
         Assert.False(fourth.IsAcquired);
         first.Dispose();
-        using var lease = await third.AsTask().WaitAsync(Limit);
+        using var lease = await third.AsTask().WaitAsync(Timeouts.Short);
         Assert.True(lease.IsAcquired);
     }
 
@@ -63,7 +62,7 @@ public sealed class RateLimitingTests
         await using var server = new LoopbackHttpServer((_, n) => new HttpReply(200, $"{n}", TimeSpan.FromMilliseconds(5)));
         using var client = new HttpClient();
         using var limiter = RL.Concurrency(permits: 2, queue: 10);
-        var outcome = await RL.GetThroughAsync(limiter, client, server.Url("/x"), 10, CancellationToken.None).WaitAsync(Limit);
+        var outcome = await RL.GetThroughAsync(limiter, client, server.Url("/x"), 10, CancellationToken.None).WaitAsync(Timeouts.Short);
         Assert.Equal(10, outcome.Ok);
         Assert.Equal(0, outcome.Rejected);
         Assert.InRange(outcome.PeakInFlight, 1, 2);

@@ -1,16 +1,15 @@
 using Parity.Examples.Further;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Parallelism;
 
 namespace Parity.Examples.Tests.Further;
 
 public sealed class SchedulingTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Pair_ExclusiveQueuedWhileConcurrentRuns_RunsAloneAfterIt()
     {
-        var log = await Scheduling.PairOrderAsync(TimeSpan.FromMilliseconds(300), Limit);
+        var log = await Scheduling.PairOrderAsync(TimeSpan.FromMilliseconds(300), Timeouts.Short);
         var e = log.IndexOf("E+");
         Assert.True(log.IndexOf("A-") < e, string.Join(" ", log));
         Assert.Equal("E-", log[e + 1]); // nothing ran while E did
@@ -22,8 +21,8 @@ public sealed class SchedulingTests
     {
         // Under the pair, every queued task gets a thread at once: only the pair's limit holds them back.
         var underlying = new ForEach.ThreadPerTaskScheduler(); // the parallel.foreach chapter's
-        Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, TimeSpan.FromMilliseconds(300), Limit, underlying));
-        Assert.Equal(8, await Scheduling.PeakOnLimitedSchedulerAsync(8, 8, TimeSpan.Zero, Limit, underlying)); // the scheduler could run all eight
+        Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, TimeSpan.FromMilliseconds(300), Timeouts.Short, underlying));
+        Assert.Equal(8, await Scheduling.PeakOnLimitedSchedulerAsync(8, 8, TimeSpan.Zero, Timeouts.Short, underlying)); // the scheduler could run all eight
     }
 
     [Fact]
@@ -37,7 +36,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task OneSlotScheduler_BlockingOnATaskQueuedBehind_StarvesAndAwaitDoesNot()
     {
-        var (blocked, awaited) = await Scheduling.OneSlotAsync(TimeSpan.FromMilliseconds(200), Limit);
+        var (blocked, awaited) = await Scheduling.OneSlotAsync(TimeSpan.FromMilliseconds(200), Timeouts.Short);
         Assert.False(blocked);
         Assert.True(awaited);
     }
