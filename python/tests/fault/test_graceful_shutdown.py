@@ -1,5 +1,6 @@
 import re
 import signal
+import subprocess
 import sys
 
 import pytest
@@ -64,3 +65,15 @@ def test_main_shows_the_three_exit_codes(run_module: RunConcept) -> None:
     assert result.returncode == 0, result.stderr
     for line in ("exit code 0", "exit code 124", "exit code 130"):
         assert line in result.stdout
+
+
+def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "parity.fault.graceful_shutdown", "--serve", "bogus"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr == "usage: python -m parity.fault.graceful_shutdown [--serve drain|stuck|asyncio]\n"

@@ -1,3 +1,4 @@
+import subprocess
 import sys
 
 import pytest
@@ -41,3 +42,15 @@ def test_main_shows_each_mode(run_module: RunConcept) -> None:
     assert result.returncode == 0, result.stderr
     assert "plain: parent killed; daemon child" in result.stdout
     assert "watch: parent killed; child" in result.stdout
+
+
+def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "parity.fault.orphans", "--middle", "bogus"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr == "usage: python -m parity.fault.orphans [--middle plain|watch|pdeathsig]\n"

@@ -84,6 +84,7 @@ public static class ChildExceptions
         }
     }
 
+    // <helpers>
     /// <summary>Starts a task that fails and drops every reference to it (in its own frame, so GC can collect it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FaultAndForget()
@@ -98,4 +99,5 @@ public static class ChildExceptions
         await Task.Yield();
         throw new InvalidOperationException("bad row 3");
     }
+    // </helpers>
 }

@@ -41,6 +41,7 @@ from parity.common.timing import scaled
 TIMEOUT = 30.0
 WORKERS = 2
 DRAINED, CUT_SHORT, INTERRUPTED = 0, 124, 130
+SERVE_MODES = ("drain", "stuck", "asyncio")
 
 
 def worker_signals() -> None:
@@ -163,8 +164,13 @@ def stop_a_server(mode: str, signum: int, *, group: bool, start_method: str | No
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--serve"]:
-        mode = sys.argv[2]
+    args = sys.argv[1:]
+    if args:
+        if len(args) != 2 or args[0] != "--serve" or args[1] not in SERVE_MODES:
+            raise SystemExit(
+                f"usage: python -m parity.fault.graceful_shutdown [--serve {'|'.join(SERVE_MODES)}]"
+            )
+        mode = args[1]
         if mode == "asyncio":
             try:
                 asyncio.run(serve_async(TIMEOUT))

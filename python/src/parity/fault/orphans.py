@@ -149,8 +149,11 @@ def kill_the_parent(mode: str, start_method: str | None = None, patience: float 
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--middle"]:
-        middle(sys.argv[2])
+    args = sys.argv[1:]
+    if args:
+        if len(args) != 2 or args[0] != "--middle" or args[1] not in MODES:
+            raise SystemExit(f"usage: python -m parity.fault.orphans [--middle {'|'.join(MODES)}]")
+        middle(args[1])
         return
     for mode in MODES:
         if mode == "pdeathsig" and sys.platform != "linux":
