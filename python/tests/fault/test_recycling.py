@@ -42,7 +42,7 @@ from multiprocessing import get_context
 from parity.fault.recycling import leaky_task
 if __name__ == "__main__":
     executor = ProcessPoolExecutor(1, mp_context=get_context("spawn"), max_tasks_per_child=2)
-    done, pending = wait([executor.submit(leaky_task, n) for n in range(4)], timeout=20)
+    done, pending = wait([executor.submit(leaky_task, n) for n in range(4)], timeout=10)
     print(len(done), len(pending), flush=True)
     os._exit(0)  # a stalled executor would block a normal exit for ever
 """
