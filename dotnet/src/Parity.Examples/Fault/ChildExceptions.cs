@@ -20,7 +20,7 @@ public static class ChildExceptions
     // <run>
     /// <summary>Runs one failure in a child and returns what the parent can see: exit code and output.</summary>
     public static Task<SelfLauncher.ChildRun> RunChildAsync(string mode, CancellationToken cancellationToken) =>
-        SelfLauncher.RunAsync("fault.child-exception", [mode], ProcessTools.Patience, cancellationToken);
+        SelfLauncher.RunAsync("fault.child-exception", [mode], Timeouts.Short, cancellationToken);
     // </run>
 
     public static async Task RunAsync(ConceptContext ctx)
@@ -52,7 +52,7 @@ public static class ChildExceptions
                 ctx.Out.WriteLine("starting a thread that throws");
                 var thread = new Thread(() => throw new InvalidOperationException("bad row 3"));
                 thread.Start();
-                thread.Join(ProcessTools.Patience); // the process dies before this returns
+                thread.Join(Timeouts.Short); // the process dies before this returns
                 ctx.Out.WriteLine("still running (not reached)");
                 return 0;
             // </thread>
@@ -67,7 +67,7 @@ public static class ChildExceptions
                 FaultAndForget();
                 GC.Collect(); // the event fires from the finalizer of the forgotten task
                 GC.WaitForPendingFinalizers();
-                var message = await seen.Task.WaitAsync(ProcessTools.Patience, ctx.CancellationToken);
+                var message = await seen.Task.WaitAsync(Timeouts.Short, ctx.CancellationToken);
                 ctx.Out.WriteLine($"UnobservedTaskException: {message}; still running");
                 return 0;
             // </unobserved>
@@ -75,7 +75,7 @@ public static class ChildExceptions
             case "async-void":
                 ctx.Out.WriteLine("calling an async void method that throws after its first await");
                 FireAndForget();
-                await Task.Delay(ProcessTools.Patience, ctx.CancellationToken); // the process dies first
+                await Task.Delay(Timeouts.Short, ctx.CancellationToken); // the process dies first
                 ctx.Out.WriteLine("still running (not reached)");
                 return 0;
             // </async-void>
@@ -90,7 +90,7 @@ public static class ChildExceptions
     private static void FaultAndForget()
     {
         var task = Task.Run(() => throw new InvalidOperationException("bad row 3"));
-        SpinWait.SpinUntil(() => task.IsCompleted, ProcessTools.Patience); // IsCompleted does not observe the exception
+        SpinWait.SpinUntil(() => task.IsCompleted, Timeouts.Short); // IsCompleted does not observe the exception
     }
 
     // async void on purpose: this is the failure being shown.

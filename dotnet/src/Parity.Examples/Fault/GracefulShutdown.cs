@@ -90,11 +90,11 @@ public static class GracefulShutdown
         {
             while (seen.Count(l => l.EndsWith("started", StringComparison.Ordinal)) < 2)
             {
-                seen.Add(await ProcessTools.ReadLineAsync(server, ProcessTools.Patience, cancellationToken));
+                seen.Add(await ProcessTools.ReadLineAsync(server, Timeouts.Short, cancellationToken));
             }
             ProcessTools.Signal(server.Id, signal); // what systemd, docker stop or a terminal's Ctrl-C do
-            var rest = await server.StandardOutput.ReadToEndAsync(cancellationToken).WaitAsync(ProcessTools.Patience, cancellationToken);
-            await ProcessTools.WaitExitAsync(server, ProcessTools.Patience);
+            var rest = await server.StandardOutput.ReadToEndAsync(cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
+            await ProcessTools.WaitExitAsync(server, Timeouts.Short);
             return new Outcome(server.ExitCode, string.Join('\n', seen) + '\n' + rest);
         }
         finally
@@ -102,7 +102,7 @@ public static class GracefulShutdown
             if (!server.HasExited)
             {
                 server.Kill(entireProcessTree: true);
-                await ProcessTools.WaitExitAsync(server, ProcessTools.Patience);
+                await ProcessTools.WaitExitAsync(server, Timeouts.Short);
             }
         }
     }
@@ -130,9 +130,9 @@ public static class GracefulShutdown
         switch (args)
         {
             case ["serve", "drain"]: // the jobs finish well inside the deadline
-                return await ServeAsync(ctx.Out, ctx.Seconds(1), ProcessTools.Patience, ctx.CancellationToken);
+                return await ServeAsync(ctx.Out, ctx.Seconds(1), Timeouts.Short, ctx.CancellationToken);
             case ["serve", "stuck"]: // the jobs never would
-                return await ServeAsync(ctx.Out, ProcessTools.Patience, ctx.Seconds(2), ctx.CancellationToken);
+                return await ServeAsync(ctx.Out, Timeouts.Short, ctx.Seconds(2), ctx.CancellationToken);
             case ["serve", "default"]:
                 // <default>
                 // .NET 3.0 to 9 raised ProcessExit on SIGTERM; .NET 10 installs no SIGTERM handler, so the
@@ -140,7 +140,7 @@ public static class GracefulShutdown
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => ctx.Out.WriteLine("ProcessExit ran");
                 ctx.Out.WriteLine("job 1 started");
                 ctx.Out.WriteLine("job 2 started");
-                await Task.Delay(ProcessTools.Patience, CancellationToken.None);
+                await Task.Delay(Timeouts.Short, CancellationToken.None);
                 // </default>
                 return 0;
             default:

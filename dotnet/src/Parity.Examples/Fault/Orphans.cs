@@ -41,19 +41,19 @@ public static class Orphans
         {
             try
             {
-                child = int.Parse(await ProcessTools.ReadLineAsync(middle, ProcessTools.Patience, cancellationToken), CultureInfo.InvariantCulture);
+                child = int.Parse(await ProcessTools.ReadLineAsync(middle, Timeouts.Short, cancellationToken), CultureInfo.InvariantCulture);
             }
             finally
             {
                 middle.Kill(); // SIGKILL / TerminateProcess: no finally blocks, no ProcessExit in the middle program
-                await ProcessTools.WaitExitAsync(middle, ProcessTools.Patience);
+                await ProcessTools.WaitExitAsync(middle, Timeouts.Short);
             }
         }
         var survived = mode == "plain"
             ? ProcessTools.IsRunning(child)
-            : !await ProcessTools.GoneAsync(child, ProcessTools.Patience);
+            : !await ProcessTools.GoneAsync(child, Timeouts.Short);
         ProcessTools.KillById(child); // an orphan is nobody's to clean up but ours
-        await ProcessTools.GoneAsync(child, ProcessTools.Patience);
+        await ProcessTools.GoneAsync(child, Timeouts.Short);
         return new Outcome(mode, child, survived);
     }
     // </kill-parent>
@@ -83,9 +83,9 @@ public static class Orphans
                     {
                         JobObject.KillOnClose(leaf);
                     }
-                    await ProcessTools.ReadLineAsync(leaf, ProcessTools.Patience, ctx.CancellationToken); // "ready"
+                    await ProcessTools.ReadLineAsync(leaf, Timeouts.Short, ctx.CancellationToken); // "ready"
                     ctx.Out.WriteLine(leaf.Id);
-                    await Task.Delay(ProcessTools.Patience, ctx.CancellationToken);
+                    await Task.Delay(Timeouts.Short, ctx.CancellationToken);
                 }
                 return 0;
             case ["leaf", var mode]:
@@ -100,7 +100,7 @@ public static class Orphans
                 ctx.Out.WriteLine("ready");
                 // Stands for real work: bounded, and far longer than the demo waits for it to die,
                 // so that dying of old age cannot pass for dying with the parent.
-                await Task.Delay(3 * ProcessTools.Patience, ctx.CancellationToken);
+                await Task.Delay(3 * Timeouts.Short, ctx.CancellationToken);
                 return 0;
             default:
                 throw new ArgumentException($"unknown child mode '{string.Join(' ', args)}'");

@@ -53,7 +53,7 @@ public static class Recycling
         var runs = new List<(int, int)>();
         for (var done = 0; done < Tasks; done += perChild)
         {
-            var batch = await SelfLauncher.RunAsync("fault.recycling", [perChild.ToString(CultureInfo.InvariantCulture)], ProcessTools.Patience, cancellationToken);
+            var batch = await SelfLauncher.RunAsync("fault.recycling", [perChild.ToString(CultureInfo.InvariantCulture)], Timeouts.Short, cancellationToken);
             foreach (var line in batch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var words = line.Trim().Split(' ');

@@ -21,7 +21,7 @@ public static class TimeoutKill
     private static async Task<(Process Child, int Grandchild)> StartAsync(CancellationToken cancellationToken)
     {
         var child = ProcessTools.StartChild("fault.timeout-kill", "parent");
-        var words = (await ProcessTools.ReadLineAsync(child, ProcessTools.Patience, cancellationToken)).Split(' ');
+        var words = (await ProcessTools.ReadLineAsync(child, Timeouts.Short, cancellationToken)).Split(' ');
         return (child, int.Parse(words[1], CultureInfo.InvariantCulture));
     }
 
@@ -33,7 +33,7 @@ public static class TimeoutKill
         using (child)
         {
             child.Kill(); // entireProcessTree defaults to false
-            await ProcessTools.WaitExitAsync(child, ProcessTools.Patience);
+            await ProcessTools.WaitExitAsync(child, Timeouts.Short);
             var rest = child.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var timedOut = false;
             try
@@ -46,7 +46,7 @@ public static class TimeoutKill
             }
             var running = ProcessTools.IsRunning(grandchild);
             ProcessTools.KillById(grandchild); // clean up what Kill() left behind
-            var output = await rest.WaitAsync(ProcessTools.Patience, CancellationToken.None);
+            var output = await rest.WaitAsync(Timeouts.Short, CancellationToken.None);
             return new Outcome(child.ExitCode, running, timedOut, output);
         }
     }
@@ -60,9 +60,9 @@ public static class TimeoutKill
         using (child)
         {
             child.Kill(entireProcessTree: true);
-            await ProcessTools.WaitExitAsync(child, ProcessTools.Patience);
-            var output = await child.StandardOutput.ReadToEndAsync(CancellationToken.None).WaitAsync(ProcessTools.Patience, cancellationToken);
-            var gone = await ProcessTools.GoneAsync(grandchild, ProcessTools.Patience);
+            await ProcessTools.WaitExitAsync(child, Timeouts.Short);
+            var output = await child.StandardOutput.ReadToEndAsync(CancellationToken.None).WaitAsync(Timeouts.Short, cancellationToken);
+            var gone = await ProcessTools.GoneAsync(grandchild, Timeouts.Short);
             return new Outcome(child.ExitCode, !gone, false, output);
         }
     }
@@ -90,11 +90,11 @@ public static class TimeoutKill
                 using (var sleeper = Process.Start(info) ?? throw new InvalidOperationException("the grandchild did not start"))
                 {
                     ctx.Out.WriteLine($"ready {sleeper.Id}");
-                    await Task.Delay(ProcessTools.Patience, ctx.CancellationToken);
+                    await Task.Delay(Timeouts.Short, ctx.CancellationToken);
                 }
                 return 0;
             case "sleeper":
-                await Task.Delay(ProcessTools.Patience, ctx.CancellationToken);
+                await Task.Delay(Timeouts.Short, ctx.CancellationToken);
                 return 0;
             default:
                 throw new ArgumentException($"unknown child mode '{string.Join(' ', args)}'");

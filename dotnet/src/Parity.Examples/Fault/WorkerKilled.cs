@@ -25,13 +25,13 @@ public static class WorkerKilled
         for (var number = 1; attempts.Count == 0 || attempts[^1].ExitCode != 0; number++)
         {
             using var worker = ProcessTools.StartChild("fault.worker-killed", number == 1 ? "hang" : "finish");
-            var line = await ProcessTools.ReadLineAsync(worker, ProcessTools.Patience, cancellationToken);
+            var line = await ProcessTools.ReadLineAsync(worker, Timeouts.Short, cancellationToken);
             if (line == "working")
             {
                 worker.Kill(); // SIGKILL / TerminateProcess: the worker gets no say
                 line = "";
             }
-            if (!await ProcessTools.WaitExitAsync(worker, ProcessTools.Patience))
+            if (!await ProcessTools.WaitExitAsync(worker, Timeouts.Short))
             {
                 worker.Kill(entireProcessTree: true);
                 throw new TimeoutException($"worker {worker.Id} did not exit");
@@ -47,7 +47,7 @@ public static class WorkerKilled
     public static Exception TryAbortAThread()
     {
         using var release = new ManualResetEventSlim();
-        var thread = new Thread(() => release.Wait(ProcessTools.Patience));
+        var thread = new Thread(() => release.Wait(Timeouts.Short));
         thread.Start();
         try
         {
@@ -63,7 +63,7 @@ public static class WorkerKilled
         finally
         {
             release.Set();
-            thread.Join(ProcessTools.Patience);
+            thread.Join(Timeouts.Short);
         }
     }
 
@@ -81,11 +81,11 @@ public static class WorkerKilled
                 await Task.Delay(10, CancellationToken.None);
             }
         }, cts.Token);
-        await running.WaitAsync(ProcessTools.Patience);
+        await running.WaitAsync(Timeouts.Short);
         await cts.CancelAsync();
         try
         {
-            await work.WaitAsync(ProcessTools.Patience);
+            await work.WaitAsync(Timeouts.Short);
         }
         catch (OperationCanceledException)
         {
@@ -114,7 +114,7 @@ public static class WorkerKilled
         {
             case "hang":
                 ctx.Out.WriteLine("working");
-                await Task.Delay(ProcessTools.Patience, ctx.CancellationToken);
+                await Task.Delay(Timeouts.Short, ctx.CancellationToken);
                 return 0;
             case "finish":
                 ctx.Out.WriteLine((6 * 7).ToString(CultureInfo.InvariantCulture));

@@ -12,9 +12,6 @@ namespace Parity.Examples.Infrastructure;
 /// </summary>
 public static class ProcessTools
 {
-    /// <summary>The longest any wait on a child of the fault concepts may take.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     /// <summary>Starts <c>child ID ARGS</c> with stdout and stderr redirected.</summary>
     public static Process StartChild(string conceptId, params string[] args) =>
         Process.Start(SelfLauncher.StartInfo(conceptId, args))
