@@ -108,11 +108,51 @@ public static class GracefulShutdown
     }
     // </stop>
 
+    /// <summary>
+    /// ServeAsync in this process, stopped through the token its signal handlers cancel, once two
+    /// jobs have started: the drain and the deadline without a signal (what Windows runs).
+    /// </summary>
+    public static async Task<Outcome> StopInProcessAsync(string mode, ConceptContext ctx)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        using var log = new StopAfterTwoStarts(stop);
+        var exitCode = mode == "drain"
+            ? await ServeAsync(log, ctx.Seconds(1), Timeouts.Short, stop.Token)
+            : await ServeAsync(log, Timeouts.Short, ctx.Seconds(2), stop.Token);
+        return new Outcome(exitCode, log.ToString());
+    }
+
+    /// <summary>Records the log and cancels <paramref name="stop"/> when the second job starts.</summary>
+    private sealed class StopAfterTwoStarts(CancellationTokenSource stop) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+    {
+        private int _started;
+
+        public override void WriteLine(string? value)
+        {
+            lock (this)
+            {
+                base.WriteLine(value);
+            }
+            if (value?.EndsWith("started", StringComparison.Ordinal) == true && Interlocked.Increment(ref _started) == 2)
+            {
+                stop.Cancel();
+            }
+        }
+    }
+
     public static async Task RunAsync(ConceptContext ctx)
     {
         if (OperatingSystem.IsWindows())
         {
-            throw new ConceptSkippedException("sending SIGTERM or SIGINT to another program is POSIX; Windows consoles get Ctrl-C only when they share a console, services get a stop request instead");
+            // A console program cannot send Ctrl-C or SIGTERM to another one unless they share a
+            // console; here the token the handlers would cancel is cancelled instead.
+            foreach (var mode in new[] { "drain", "stuck" })
+            {
+                var inProcess = await StopInProcessAsync(mode, ctx);
+                ctx.Out.WriteLine($"{mode}, stopped by its token (no signal on Windows): exit code {inProcess.ExitCode}");
+                ctx.Out.WriteLine($"  {inProcess.Output.Trim().Split('\n')[^1].Trim()}");
+            }
+            return;
         }
         foreach (var (mode, signal) in new[] { ("drain", PosixSignal.SIGTERM), ("stuck", PosixSignal.SIGINT), ("default", PosixSignal.SIGTERM) })
         {

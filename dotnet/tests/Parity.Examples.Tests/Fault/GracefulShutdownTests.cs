@@ -4,7 +4,6 @@ using Parity.Examples.Fault;
 
 namespace Parity.Examples.Tests.Fault;
 
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // each test is a UnixFact: skipped there
 public sealed partial class GracefulShutdownTests
 {
     private const string Posix = "sends SIGTERM/SIGINT to another program: POSIX only";
@@ -21,6 +20,7 @@ public sealed partial class GracefulShutdownTests
     }
 
     [UnixFact(Posix)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task StopAServer_SigtermWithJobsInFlight_StopsTakingJobsAndFinishesTheRest()
     {
         var outcome = await GracefulShutdown.StopAServerAsync("drain", PosixSignal.SIGTERM, CancellationToken.None);
@@ -32,6 +32,7 @@ public sealed partial class GracefulShutdownTests
     }
 
     [UnixFact(Posix)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task StopAServer_CtrlCPastTheDeadline_CutsTheJobsInFlightShort()
     {
         var outcome = await GracefulShutdown.StopAServerAsync("stuck", PosixSignal.SIGINT, CancellationToken.None);
@@ -41,11 +42,32 @@ public sealed partial class GracefulShutdownTests
     }
 
     [UnixFact(Posix)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task StopAServer_SigtermWithoutAHandler_Exit143AndNoProcessExitOnDotnet10()
     {
         var outcome = await GracefulShutdown.StopAServerAsync("default", PosixSignal.SIGTERM, CancellationToken.None);
         Assert.Equal(128 + 15, outcome.ExitCode);
         Assert.True(Environment.Version.Major >= 10, "this test decides the .NET 10 behaviour");
         Assert.DoesNotContain("ProcessExit ran", outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("drain", GracefulShutdown.Drained, 2, 0)]
+    [InlineData("stuck", GracefulShutdown.CutShort, 0, 2)]
+    public async Task StopInProcess_TokenCancelledAfterTwoStarts_DrainsOrCutsShortLikeASignal(string mode, int exitCode, int finished, int cutShort)
+    {
+        var outcome = await GracefulShutdown.StopInProcessAsync(mode, Ctx.Create(out _));
+        Assert.Equal(exitCode, outcome.ExitCode);
+        var counted = Count(outcome.Output);
+        Assert.Equal(cutShort, counted.CutShort);
+        if (mode == "drain")
+        {
+            Assert.Equal(Regex.Count(outcome.Output, "started"), counted.Finished); // every job it took, it finished
+            Assert.True(counted.Finished >= finished);
+        }
+        else
+        {
+            Assert.Equal(finished, counted.Finished);
+        }
     }
 }
