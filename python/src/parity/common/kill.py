@@ -12,7 +12,9 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 
 import psutil
 
@@ -51,3 +53,16 @@ def gone(pid: int, timeout: float) -> bool:
             return False
         time.sleep(0.02)
     return True
+
+
+@contextlib.contextmanager
+def killed_after(timeout: float, kill: Callable[[], None]) -> Iterator[None]:
+    """Call `kill` if the block still runs after `timeout` s: a bound for a blocking read (a pipe's
+    readline) that has no timeout of its own. Killing the writer ends the read with end of file."""
+    timer = threading.Timer(timeout, kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

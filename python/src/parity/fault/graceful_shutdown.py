@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from types import FrameType
 
-from parity.common.kill import signal_group
+from parity.common.kill import killed_after, signal_group
 from parity.common.mp import START_METHOD_VARIABLE, context
 from parity.common.skip import skip
 from parity.common.timing import scaled
@@ -143,11 +143,12 @@ def stop_a_server(mode: str, signum: int, *, group: bool, start_method: str | No
     assert server.stdout is not None
     seen: list[str] = []
     try:
-        while sum("started" in line for line in seen) < 2:  # two jobs running in initialized workers
-            line = server.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
+        with killed_after(TIMEOUT, lambda: signal_group(server.pid)):
+            while sum("started" in line for line in seen) < 2:  # two jobs running in initialized workers
+                line = server.stdout.readline()
+                if not line:
+                    break
+                seen.append(line)
         if group:
             signal_group(server.pid, signum)  # what the terminal does on Ctrl-C
         else:

@@ -23,7 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from parity.common.kill import gone, hard_kill, running, signal_group
+from parity.common.kill import gone, hard_kill, killed_after, running, signal_group
 from parity.common.skip import skip
 from parity.common.timing import scaled
 
@@ -44,9 +44,12 @@ def start_in_new_session() -> tuple[subprocess.Popen[str], int]:
         [sys.executable, "-c", PARENT_OF_SLEEPER], stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     assert child.stdout is not None
-    word, pid = child.stdout.readline().split()  # the child prints this at once, or dies (EOF)
-    assert word == "ready"
-    return child, int(pid)
+    with killed_after(TIMEOUT, lambda: signal_group(child.pid)):
+        line = child.stdout.readline()  # the child prints this at once
+    if not line.startswith("ready "):
+        child.communicate(timeout=TIMEOUT)
+        raise RuntimeError(f"the child did not start its grandchild: {line!r}")
+    return child, int(line.split()[1])
 
 
 @dataclass(frozen=True)
