@@ -15,6 +15,8 @@ import queue
 import threading
 from typing import Literal
 
+from parity.common.timing import SHORT_TIMEOUT
+
 Mode = Literal["wait", "drop-newest", "drop-oldest", "drop-write"]
 
 
@@ -73,7 +75,7 @@ async def share(producers: int, items_each: int, consumers: int, capacity: int) 
 
 
 def share_threads(
-    producers: int, items_each: int, consumers: int, capacity: int, timeout: float = 30
+    producers: int, items_each: int, consumers: int, capacity: int, timeout: float = SHORT_TIMEOUT
 ) -> list[list[int]]:
     """The same with threads and queue.Queue; every blocking call has a timeout."""
     channel: queue.Queue[int | None] = queue.Queue(capacity)

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-TIMEOUT = 10.0
+from parity.common.timing import SHORT_TIMEOUT
 
 
 # <snapshots>
@@ -77,14 +77,14 @@ def racing_writers(safe: bool) -> dict[str, int]:
         first_has_read.set()
         # Unsafe: wait until the second writer has written. Safe: it cannot write while we hold
         # the lock, so waiting would only run into the timeout; give it a moment to try instead.
-        second_done.wait(TIMEOUT if not safe else 0.05)
+        second_done.wait(SHORT_TIMEOUT if not safe else 0.05)
 
     first = threading.Thread(target=registry.add if safe else registry.add_unsafely, args=("first", 1, pause))
     first.start()
-    first_has_read.wait(TIMEOUT)
+    first_has_read.wait(SHORT_TIMEOUT)
     (registry.add if safe else registry.add_unsafely)("second", 2)
     second_done.set()
-    first.join(TIMEOUT)
+    first.join(SHORT_TIMEOUT)
     return dict(registry.current)
 
 

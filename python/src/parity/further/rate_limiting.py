@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from parity.common.http import Reply, fetch, serve
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <token-bucket>
@@ -86,7 +86,7 @@ async def get_all(
         try:
             in_flight += 1
             peak = max(peak, in_flight)
-            await fetch(url, timeout=30)
+            await fetch(url, timeout=SHORT_TIMEOUT)
             ok += 1
         finally:
             in_flight -= 1

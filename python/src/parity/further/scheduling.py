@@ -16,9 +16,7 @@ import concurrent.futures
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <limited>
@@ -37,30 +35,30 @@ def peak_in_pool(max_workers: int, count: int, patience: float) -> int:
                 full.set()
             elif running > max_workers:
                 over_limit.set()
-        gate.wait(TIMEOUT)  # held until the pool is full
+        gate.wait(SHORT_TIMEOUT)  # held until the pool is full
         with lock:
             running -= 1
 
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
         futures = [pool.submit(job) for _ in range(count)]
-        full.wait(TIMEOUT)
+        full.wait(SHORT_TIMEOUT)
         over_limit.wait(patience)  # an uncapped pool would start a third job in this time
         gate.set()
         for future in futures:
-            future.result(TIMEOUT)
+            future.result(SHORT_TIMEOUT)
     return peak
 
 
 def own_thread_or_pool() -> tuple[str, str]:
     """The thread a pool job runs on, and a dedicated thread's name."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pool") as pool:
-        pooled = pool.submit(lambda: threading.current_thread().name).result(TIMEOUT)
+        pooled = pool.submit(lambda: threading.current_thread().name).result(SHORT_TIMEOUT)
     names: list[str] = []
     dedicated = threading.Thread(
         target=lambda: names.append(threading.current_thread().name), name="long-running"
     )
     dedicated.start()
-    dedicated.join(TIMEOUT)
+    dedicated.join(SHORT_TIMEOUT)
     return pooled, names[0]
 
 
@@ -79,7 +77,7 @@ def one_worker_waits_for_itself(patience: float) -> str:
             except concurrent.futures.TimeoutError:
                 return "TimeoutError (starved)"
 
-        return pool.submit(outer).result(TIMEOUT)
+        return pool.submit(outer).result(SHORT_TIMEOUT)
 
 
 async def blocked_loop(patience: float, offload: bool) -> str:
