@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from parity.common.mp import Context
+from parity.common.timing import SHORT_TIMEOUT
 from parity.fault import graceful_shutdown as gs
 
 from ..conftest import RunConcept
@@ -50,7 +51,7 @@ def test_fork_workers_inherit_the_parents_python_signal_handlers(mp_context: Con
     previous = signal.signal(signal.SIGTERM, lambda *_: None)
     pool = mp_context.Pool(1)
     try:
-        default = pool.apply_async(gs.sigterm_is_default).get(timeout=gs.TIMEOUT)
+        default = pool.apply_async(gs.sigterm_is_default).get(timeout=SHORT_TIMEOUT)
     finally:
         # Not terminate() (what `with` calls): its SIGTERM would only run the inherited handler in
         # a forked worker and leave it running. close() lets the worker exit on its own.

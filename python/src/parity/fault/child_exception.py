@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parity.common.mp import Context, context
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT
 
 
 def fail() -> None:
@@ -35,7 +34,7 @@ def process_child_raises(ctx: Context) -> int | None:
     """The child's exception ends the child (traceback on its stderr); the parent gets an exit code."""
     child = ctx.Process(target=fail)
     child.start()
-    child.join(TIMEOUT)
+    child.join(SHORT_TIMEOUT)
     return child.exitcode
 
 
@@ -47,7 +46,7 @@ def pool_task_raises(ctx: Context) -> BaseException:
     """get() re-raises the task's exception in the parent, the worker's traceback as __cause__."""
     with ctx.Pool(1) as pool:
         try:
-            pool.apply_async(fail).get(timeout=TIMEOUT)
+            pool.apply_async(fail).get(timeout=SHORT_TIMEOUT)
         except ValueError as exc:
             return exc
     raise AssertionError("get() did not raise")
@@ -75,7 +74,7 @@ def thread_raises() -> ThreadOutcome:
     try:
         worker = threading.Thread(target=fail, name="loader")
         worker.start()
-        worker.join(TIMEOUT)  # no exception here
+        worker.join(SHORT_TIMEOUT)  # no exception here
     finally:
         threading.excepthook = previous
     return ThreadOutcome(seen[0], not worker.is_alive())
@@ -94,7 +93,7 @@ async def _forget_a_failing_task() -> list[dict[str, Any]]:
         fail()
 
     task = asyncio.create_task(load())
-    await asyncio.wait([task], timeout=TIMEOUT)  # it finished; wait() does not retrieve its exception
+    await asyncio.wait([task], timeout=SHORT_TIMEOUT)  # it finished; wait() does not retrieve its exception
     del task
     gc.collect()  # the report comes when the task is collected, not when it fails
     return reports

@@ -36,9 +36,8 @@ from types import FrameType
 from parity.common.kill import killed_after, signal_group
 from parity.common.mp import START_METHOD_VARIABLE, context
 from parity.common.skip import skip
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
-TIMEOUT = 30.0
 WORKERS = 2
 DRAINED, CUT_SHORT, INTERRUPTED = 0, 124, 130
 SERVE_MODES = ("drain", "stuck", "asyncio")
@@ -143,7 +142,7 @@ def stop_a_server(mode: str, signum: int, *, group: bool, start_method: str | No
     assert server.stdout is not None
     seen: list[str] = []
     try:
-        with killed_after(TIMEOUT, lambda: signal_group(server.pid)):
+        with killed_after(SHORT_TIMEOUT, lambda: signal_group(server.pid)):
             while sum("started" in line for line in seen) < 2:  # two jobs running in initialized workers
                 line = server.stdout.readline()
                 if not line:
@@ -153,11 +152,11 @@ def stop_a_server(mode: str, signum: int, *, group: bool, start_method: str | No
             signal_group(server.pid, signum)  # what the terminal does on Ctrl-C
         else:
             os.kill(server.pid, signum)  # what systemd, docker stop or kill(1) do
-        rest, errors = server.communicate(timeout=TIMEOUT)
+        rest, errors = server.communicate(timeout=SHORT_TIMEOUT)
     finally:
         if server.poll() is None:
             signal_group(server.pid)
-            server.communicate(timeout=TIMEOUT)
+            server.communicate(timeout=SHORT_TIMEOUT)
     return Outcome(server.returncode, "".join(seen) + rest, errors)
 
 
@@ -174,12 +173,12 @@ def main() -> None:
         mode = args[1]
         if mode == "asyncio":
             try:
-                asyncio.run(serve_async(TIMEOUT))
+                asyncio.run(serve_async(SHORT_TIMEOUT))
             except KeyboardInterrupt:
                 print("KeyboardInterrupt after the tasks were cancelled", flush=True)
                 raise SystemExit(INTERRUPTED) from None
         # drain: the jobs finish well inside the deadline; stuck: they never would
-        seconds, deadline = (scaled(1), TIMEOUT) if mode == "drain" else (TIMEOUT, scaled(2))
+        seconds, deadline = (scaled(1), SHORT_TIMEOUT) if mode == "drain" else (SHORT_TIMEOUT, scaled(2))
         raise SystemExit(serve(seconds, deadline))
     if sys.platform == "win32":
         skip(

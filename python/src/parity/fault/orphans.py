@@ -37,10 +37,9 @@ import psutil
 
 from parity.common.kill import gone, hard_kill
 from parity.common.mp import START_METHOD_VARIABLE, PipeEnd, context
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
-TIMEOUT = 30.0
-LIFETIME = 3 * TIMEOUT
+LIFETIME = 3 * SHORT_TIMEOUT
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 MODES = ("plain", "watch", "pdeathsig")
 
@@ -97,10 +96,10 @@ def middle(mode: str) -> None:
     ready_r, ready_w = ctx.Pipe(duplex=False)
     child = ctx.Process(target=leaf, args=(mode, reader, writer, ready_w), daemon=True)
     child.start()
-    if not ready_r.poll(TIMEOUT):
+    if not ready_r.poll(SHORT_TIMEOUT):
         raise TimeoutError("the child did not start")
     print(child.pid, flush=True)
-    time.sleep(TIMEOUT)
+    time.sleep(SHORT_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def child_parent(pid: int) -> tuple[int | None, str]:
 
 
 # <kill-parent>
-def kill_the_parent(mode: str, start_method: str | None = None, patience: float = TIMEOUT) -> Outcome:
+def kill_the_parent(mode: str, start_method: str | None = None, patience: float = SHORT_TIMEOUT) -> Outcome:
     """Start the middle program, kill it hard, and see whether its child outlives it by `patience` s."""
     env = {**os.environ, **({START_METHOD_VARIABLE: start_method} if start_method else {})}
     program = subprocess.Popen(
@@ -136,12 +135,12 @@ def kill_the_parent(mode: str, start_method: str | None = None, patience: float 
         child = int(program.stdout.readline())
     finally:
         hard_kill(program.pid)  # SIGKILL: no atexit, no daemon clean-up, no finally blocks
-        program.wait(TIMEOUT)
+        program.wait(SHORT_TIMEOUT)
         program.stdout.close()
     survived = not gone(child, 0 if mode == "plain" else patience)
     new_parent, command = child_parent(child) if survived else (None, "")
     hard_kill(child)  # an orphan is nobody's to clean up but ours
-    gone(child, TIMEOUT)
+    gone(child, SHORT_TIMEOUT)
     return Outcome(mode, program.pid, child, survived, new_parent, command)
 
 

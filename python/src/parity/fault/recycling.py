@@ -17,8 +17,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 from parity.common.mp import Context, context
+from parity.common.timing import SHORT_TIMEOUT
 
-TIMEOUT = 30.0
 TASKS = 6
 
 _leak: list[bytes] = []
@@ -34,7 +34,7 @@ def leaky_task(_: int) -> tuple[int, int]:
 def run_tasks(ctx: Context, maxtasksperchild: int | None) -> list[tuple[int, int]]:
     """One worker, tasks one at a time (chunksize=1), so the order of pids and leaks is fixed."""
     with ctx.Pool(1, maxtasksperchild=maxtasksperchild) as pool:
-        return pool.map_async(leaky_task, range(TASKS), chunksize=1).get(timeout=TIMEOUT)
+        return pool.map_async(leaky_task, range(TASKS), chunksize=1).get(timeout=SHORT_TIMEOUT)
 
 
 # </pool>
@@ -44,7 +44,7 @@ def run_tasks(ctx: Context, maxtasksperchild: int | None) -> list[tuple[int, int
 def run_tasks_executor(ctx: Context, max_tasks_per_child: int) -> list[tuple[int, int]]:
     """The same with ProcessPoolExecutor (3.11+); with fork it raises ValueError. Keep it at 1 on 3.11."""
     with ProcessPoolExecutor(1, mp_context=ctx, max_tasks_per_child=max_tasks_per_child) as executor:
-        return list(executor.map(leaky_task, range(TASKS), timeout=TIMEOUT))
+        return list(executor.map(leaky_task, range(TASKS), timeout=SHORT_TIMEOUT))
 
 
 # </executor>

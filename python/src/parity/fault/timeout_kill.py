@@ -25,9 +25,7 @@ from dataclasses import dataclass
 
 from parity.common.kill import gone, hard_kill, killed_after, running, signal_group
 from parity.common.skip import skip
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # The child starts a grandchild that inherits its stdout, says so, and both wait.
 PARENT_OF_SLEEPER = (
@@ -44,10 +42,10 @@ def start_in_new_session() -> tuple[subprocess.Popen[str], int]:
         [sys.executable, "-c", PARENT_OF_SLEEPER], stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     assert child.stdout is not None
-    with killed_after(TIMEOUT, lambda: signal_group(child.pid)):
+    with killed_after(SHORT_TIMEOUT, lambda: signal_group(child.pid)):
         line = child.stdout.readline()  # the child prints this at once
     if not line.startswith("ready "):
-        child.communicate(timeout=TIMEOUT)
+        child.communicate(timeout=SHORT_TIMEOUT)
         raise RuntimeError(f"the child did not start its grandchild: {line!r}")
     return child, int(line.split()[1])
 
@@ -66,7 +64,7 @@ def kill_the_child_only() -> Outcome:
     child, grandchild = start_in_new_session()
     try:
         child.kill()
-        child.wait(TIMEOUT)
+        child.wait(SHORT_TIMEOUT)
         try:
             output, _ = child.communicate(timeout=scaled(1))  # unbounded, this waits 60 s
             timed_out = False
@@ -75,7 +73,7 @@ def kill_the_child_only() -> Outcome:
         return Outcome(child.returncode, running(grandchild), timed_out, output)
     finally:
         signal_group(child.pid)  # clean up: the grandchild is still in the child's group
-        child.communicate(timeout=TIMEOUT)
+        child.communicate(timeout=SHORT_TIMEOUT)
 
 
 # </kill-child>
@@ -86,8 +84,8 @@ def kill_the_group() -> Outcome:
     """killpg() ends the child and the grandchild: the pipe closes and communicate() returns."""
     child, grandchild = start_in_new_session()
     signal_group(child.pid)  # the child leads its group: its pid is the group id
-    output, _ = child.communicate(timeout=TIMEOUT)  # end of file: nobody holds the pipe any more
-    return Outcome(child.returncode, not gone(grandchild, TIMEOUT), False, output)
+    output, _ = child.communicate(timeout=SHORT_TIMEOUT)  # end of file: nobody holds the pipe any more
+    return Outcome(child.returncode, not gone(grandchild, SHORT_TIMEOUT), False, output)
 
 
 # </kill-group>

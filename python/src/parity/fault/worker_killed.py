@@ -21,9 +21,7 @@ from dataclasses import dataclass
 
 from parity.common.kill import hard_kill
 from parity.common.mp import Context, PipeEnd, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # Workers report on a bare pipe, not a Queue: a Queue's writers share a lock, and a worker
 # killed while holding it would silence every later writer (the replacement included).
@@ -41,13 +39,13 @@ def doomed() -> int:
     """A task that says which worker runs it, then works until it is killed."""
     assert _events is not None
     _events.send(("running", os.getpid()))
-    time.sleep(TIMEOUT)
+    time.sleep(SHORT_TIMEOUT)
     return 42
 
 
 def next_event(events: PipeEnd) -> tuple[str, int]:
-    if not events.poll(TIMEOUT):
-        raise TimeoutError(f"no worker reported within {TIMEOUT} s")
+    if not events.poll(SHORT_TIMEOUT):
+        raise TimeoutError(f"no worker reported within {SHORT_TIMEOUT} s")
     kind, pid = events.recv()
     return str(kind), int(pid)
 
@@ -108,7 +106,7 @@ def kill_an_executor_worker(ctx: Context) -> ExecutorOutcome:
             pass  # skip the "started" events
         victim = event[1]
         hard_kill(victim)
-        errors = tuple(f.exception(timeout=TIMEOUT) for f in futures)
+        errors = tuple(f.exception(timeout=SHORT_TIMEOUT) for f in futures)
         try:
             executor.submit(doomed)
             submit_error: BaseException | None = None
