@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,13 +16,22 @@ import pytest
 
 from parity import catalog, runner
 from parity.catalog import ROOT
+from tests._sessions import left_in_session
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
 
-def _invoke(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _invoke(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*INVOKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+        [*INVOKE, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -34,6 +44,17 @@ def _invoke(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
         (("run", "plinq.sum", "--via", "pipe"), "parity: bad --via 'pipe'; expected cli or bridge"),
         (("run", "plinq.sum", "--time-scale", "-1"), "parity: bad --time-scale '-1'"),
         (("run-all", "--only", "zzz"), "parity: no concept id starts with 'zzz'"),
+        (("run-all", "--only", "pool,zzz,plinq"), "parity: no concept id starts with 'zzz';"),
+        (
+            ("run-all", "--json", "/nonexistent/dir/x.json"),
+            "parity: bad --json '/nonexistent/dir/x.json'",
+        ),
+        (("run-all", "--json", "."), "parity: bad --json '.': expected a file name, not a folder"),
+        (("run-all", "--jobs", "-3"), "parity: bad --jobs '-3'; expected a whole number"),
+        (("run-all", "-j", "abc"), "parity: bad --jobs 'abc'; expected a whole number"),
+        (("run-all", "--jobs", "0"), "parity: bad --jobs '0'; expected a whole number"),
+        (("run-all", "--time-scale", "fast"), "parity: bad --time-scale 'fast'"),
+        (("run-all", "--lang", "go"), "parity: bad --lang 'go'"),
     ],
 )
 def test_bad_input_gets_one_line_and_a_nonzero_exit(args: tuple[str, ...], message: str) -> None:
@@ -43,6 +64,37 @@ def test_bad_input_gets_one_line_and_a_nonzero_exit(args: tuple[str, ...], messa
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(message)
     assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""  # refused before anything was built or run
+
+
+@pytest.mark.parametrize("args", [("run-all", "--lang", "py"), ("run", "process.basic")])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "PARITY_START_METHOD",
+            "bogus",
+            "parity: PARITY_START_METHOD: start method 'bogus' is not",
+        ),
+        ("PARITY_TIME_SCALE", "abc", "parity: PARITY_TIME_SCALE must be a positive number, got 'abc'"),
+    ],
+)
+def test_a_bad_environment_is_refused_before_anything_runs(
+    args: tuple[str, ...], variable: str, value: str, message: str
+) -> None:
+    result = _invoke(*args, env={variable: value})
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(message)
+    assert result.stdout == ""
+
+
+def test_short_flags_are_the_ones_a_user_would_guess() -> None:
+    result = _invoke("--help", "run-all")
+    assert result.returncode == 0
+    options = {line.strip().split("  ")[0] for line in result.stdout.splitlines() if "--" in line}
+    assert {"-j STRING, --jobs=STRING", "-o STRING, --only=STRING", "-l STRING, --lang=STRING"} <= options
+    assert "--json=STRING" in options  # -j is --jobs, not --json
 
 
 def test_list_shows_every_catalog_id_first() -> None:
@@ -58,12 +110,21 @@ def test_run_all_writes_the_documented_report(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["ok"] is True
+    assert data["interrupted"] is False
     assert data["time_scale"] == runner.RUN_ALL_TIME_SCALE
+    assert data["counts"] == {"ok": 2, "failed": 0, "skipped": 0, "not_finished": 0}
+    environment = data["environment"]
+    assert environment["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert environment["cores"] == os.cpu_count()
+    assert environment["start_method"] in ("fork", "forkserver", "spawn")
+    assert environment["dotnet"]  # the SDK's version
+    assert data["seconds"] == pytest.approx(data["build_seconds"] + data["run_seconds"], abs=0.002)
     rows = data["results"]
     assert {(r["id"], r["language"]) for r in rows} == {("plinq.sum", "python"), ("plinq.sum", "dotnet")}
     for row in rows:
-        assert set(row) == {"id", "language", "ok", "seconds", "output"}
+        assert set(row) == {"id", "language", "status", "ok", "seconds", "output"}
         assert row["ok"] is True
+        assert row["status"] == "ok"
         assert isinstance(row["seconds"], float)
         assert "499999500000" in row["output"]
 
@@ -108,3 +169,57 @@ def test_run_reads_the_exit_code_as_a_status(monkeypatch: pytest.MonkeyPatch, co
     assert result.to_json()["status"] == status
     if status == "skipped":
         assert result.output.strip() == "skipped: no server"
+
+
+def _descendant_running(pid: int, module: str, timeout: float = 60) -> psutil.Process:
+    """Waits (polling, bounded) until a descendant of `pid` runs `module`; returns it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in psutil.Process(pid).children(recursive=True):
+            try:
+                if module in child.cmdline():
+                    return child
+            except psutil.NoSuchProcess:
+                continue
+        time.sleep(0.02)
+    raise AssertionError(f"{module} never started")
+
+
+def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path) -> None:
+    if os.name != "posix":
+        pytest.skip("Ctrl-C is sent here as SIGINT to a process group; Windows' CTRL_C_EVENT differs")
+    report = tmp_path / "report.json"
+    # One run at a time: process.basic finishes (its line is the marker), then pool.callbacks
+    # starts and, at time scale 40, would sleep 40 s: Ctrl-C lands while it runs.
+    args = ["run-all", "-o", "process.basic,pool.callbacks", "-j", "1", "-l", "py", "--time-scale", "40"]
+    proc = subprocess.Popen(
+        [*INVOKE, *args, "--json", str(report)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # the test is the terminal: Ctrl-C goes to the whole group
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("ok       process.basic (python)"), first
+        slow = _descendant_running(proc.pid, "parity.pool.callbacks")
+        os.killpg(proc.pid, signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert err.strip() == "parity: interrupted (Ctrl-C): 1 run of 2 finished"
+    rows = {line.split("│")[1].strip(): line for line in rest.splitlines() if line.count("│") > 2}
+    assert "ok" in rows["process.basic"]
+    assert "stopped" in rows["pool.callbacks"]
+    assert ".NET" not in rest  # --lang py: no .NET column
+    assert "1 ok, 0 failed, 0 skipped, 1 not finished" in rest
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["interrupted"] is True
+    assert data["ok"] is False
+    assert [(r["id"], r["status"]) for r in data["results"]] == [("process.basic", "ok")]
+    assert data["stopped"] == [{"id": "pool.callbacks", "language": "python"}]
+    assert left_in_session(slow.pid) == []  # the run had a session of its own: nothing of it is left

@@ -54,8 +54,9 @@ def _stop_quietly(_signum: int, _frame: types.FrameType | None) -> None:
     raise SystemExit(INTERRUPTED_EXIT)
 
 
-def _quiet_child() -> None:
-    """In a child process: Ctrl-C ends it without a traceback; its parent reports."""
+def stop_on_interrupt() -> None:
+    """In a child process: Ctrl-C ends it without a traceback; its parent reports. (Also an
+    initializer for a process that would otherwise ignore Ctrl-C, like a manager's server.)"""
     with contextlib.suppress(ValueError):  # not the main thread: keep Python's default
         signal.signal(signal.SIGINT, _stop_quietly)
 
@@ -77,11 +78,11 @@ def start_program() -> None:
     check_environment()
     sys.excepthook = _report_interrupt
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_quiet_child)
+        os.register_at_fork(after_in_child=stop_on_interrupt)
 
 
 def child_started() -> None:
     """Called on import of `parity`: in a spawn or forkserver child being prepared, go quiet."""
     mp = sys.modules.get("multiprocessing")
     if mp is not None and getattr(mp.current_process(), "_inheriting", False):
-        _quiet_child()
+        stop_on_interrupt()
