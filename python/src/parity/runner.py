@@ -171,10 +171,10 @@ class _Live:
         with contextlib.suppress(OSError):
             if kill:
                 proc.kill()  # what is left of its group is swept by run() afterwards
-            elif os.name == "posix":
-                os.killpg(proc.pid, signal.SIGINT)
+            elif sys.platform == "win32":
+                proc.send_signal(signal.CTRL_BREAK_EVENT)
             else:
-                proc.send_signal(signal.CTRL_BREAK_EVENT)  # type: ignore[attr-defined,unused-ignore]
+                os.killpg(proc.pid, signal.SIGINT)
 
 
 def run(
