@@ -109,7 +109,7 @@ class Outcome:
         return (STOPPED if (concept.id, language) in self.stopped else NOT_RUN), ""
 
     def table(self) -> object:
-        """The summary table (a rich Table), its legend explaining the marks it uses."""
+        """The summary table (a rich Table); `footer()` explains the marks it uses."""
         from rich.table import Table
 
         title = (
@@ -120,23 +120,22 @@ class Outcome:
         for language in self.languages:
             table.add_column(LABELS[language])
             table.add_column("s", justify="right")
-        used: set[str] = set()
         for concept in self.concepts:
             cells = [concept.id]
             for language in self.languages:
                 mark, seconds = self.cell(concept, language)
-                used.add(mark)
                 cells += [_MARKUP.get(mark, mark), seconds]
             table.add_row(*cells)
-        if used:
-            table.caption = "; ".join(f"{m}: {LEGEND[m]}" for m in LEGEND if m in used)
         return table
 
     def footer(self) -> str:
-        """The totals line, then where the time went."""
+        """A legend line for each mark the table uses that is not a status; the totals line,
+        then where the time went."""
+        used = {self.cell(c, x)[0] for c in self.concepts for x in self.languages}
+        legend = [f"{mark:>8}  {meaning}" for mark, meaning in LEGEND.items() if mark in used]
         not_finished = len(self.planned()) - len(self.results)
         timing = f"build {self.build_seconds:.1f} s, runs {self.run_seconds:.1f} s"
-        return f"{totals(self.results, not_finished)} ({timing})"
+        return "\n".join([*legend, f"{totals(self.results, not_finished)} ({timing})"])
 
     def report(self) -> dict[str, object]:
         """The JSON report (README.md, "The run-all JSON report")."""
