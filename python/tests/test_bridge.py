@@ -74,3 +74,15 @@ def test_namespaces_can_be_explored_and_suggest_close_names() -> None:
         _ = root.Plinq.Summ
     with pytest.raises(AttributeError, match=r"has no 'Nothing'; dir\(\) lists what it has$"):
         _ = root.Nothing
+
+
+def test_the_readme_snippet_prints_when_run_as_a_script(capsys: pytest.CaptureFixture[str]) -> None:
+    from parity.catalog import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The bridge: .NET inside Python", 1)[1]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(snippet, "README.md", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "499999500000"
+    assert any(line.startswith("pages (input order):") for line in lines)

@@ -97,6 +97,18 @@ def test_short_flags_are_the_ones_a_user_would_guess() -> None:
     assert "--json=STRING" in options  # -j is --jobs, not --json
 
 
+def test_run_into_a_pipe_prints_each_side_whole_not_a_160_column_table() -> None:
+    result = _invoke("run", "plinq.sum")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "plinq.sum: " + catalog.load().get("plinq.sum").title
+    headings = [line for line in lines if line.startswith("== ")]
+    assert [h.split(":")[0] for h in headings] == ["== Python", "== .NET (cli)"]
+    assert all(" ok in " in h for h in headings)
+    assert not any(ch in result.stdout for ch in "┃│┏")  # no table drawn into a pipe
+    assert max(map(len, lines)) < 160
+
+
 def test_list_shows_every_catalog_id_first() -> None:
     result = _invoke("list")
     assert result.returncode == 0
