@@ -12,6 +12,7 @@ import shutil
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -195,7 +196,8 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
             [(concept, x) for x in languages], via=chosen_via, time_scale=scale, workers=len(languages)
         )
     except runner.Interrupted as stop:
-        _show_side_by_side(concept, stop.finished, chosen_via)
+        ran = sorted([*stop.finished, *stop.stopped], key=lambda r: languages.index(r.language))
+        _show_side_by_side(concept, ran, chosen_via, stopped=stop.stopped)
         raise _fail("interrupted (Ctrl-C)", code=INTERRUPTED_EXIT) from None
     _show_side_by_side(concept, results, chosen_via)
     if not all(r.ok for r in results):
@@ -205,7 +207,9 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
 SIDE_BY_SIDE_MIN_WIDTH = 140  # below this, two columns would wrap most lines: stack them
 
 
-def _show_side_by_side(concept: catalog.Concept, results: list[runner.Result], via: str) -> None:
+def _show_side_by_side(
+    concept: catalog.Concept, results: list[runner.Result], via: str, stopped: Sequence[runner.Result] = ()
+) -> None:
     """Two columns on a wide terminal; stacked on a narrow one, and plain text into a file or pipe."""
     from rich.console import Console
     from rich.rule import Rule
@@ -214,6 +218,8 @@ def _show_side_by_side(concept: catalog.Concept, results: list[runner.Result], v
 
     def heading(r: runner.Result) -> str:
         label = "Python" if r.language == "python" else f".NET ({via})"
+        if r in stopped:
+            return f"{label}: stopped by Ctrl-C after {r.seconds:.2f} s"
         return f"{label}: {r.status if r.ok else 'FAILED'} in {r.seconds:.2f} s"
 
     console = Console()
@@ -302,7 +308,8 @@ def run_all(
                 pairs, via=chosen_via, time_scale=scale, workers=workers, on_result=finished
             )
         except runner.Interrupted as stop:
-            outcome.results, outcome.stopped, outcome.interrupted = stop.finished, stop.stopped, True
+            outcome.results, outcome.interrupted = stop.finished, True
+            outcome.stopped = [(r.id, r.language) for r in stop.stopped]
     outcome.run_seconds = time.perf_counter() - started
     console.print(outcome.table())
     console.print(outcome.footer(), highlight=False)

@@ -133,9 +133,10 @@ def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[bool, list[psuti
 
 
 class Interrupted(Exception):
-    """Ctrl-C during run_many: the runs that had finished, and the ones it stopped part-way."""
+    """Ctrl-C during run_many: the runs that had finished, and the ones it stopped part-way
+    (their output up to the stop)."""
 
-    def __init__(self, finished: list[Result], stopped: list[tuple[str, Language]]) -> None:
+    def __init__(self, finished: list[Result], stopped: list[Result]) -> None:
         super().__init__(f"interrupted: {len(finished)} run(s) finished, {len(stopped)} stopped")
         self.finished = finished
         self.stopped = stopped
@@ -264,12 +265,12 @@ def run_many(
     Interrupted with what had finished: no process of the batch outlives the call."""
     pairs = list(jobs)
     live = _Live()
-    stopped: list[tuple[str, Language]] = []
+    stopped: list[Result] = []
 
     def one(pair: tuple[Concept, Language]) -> Result:
         result = run(pair[0], pair[1], via=via, time_scale=time_scale, _live=live)
         if live.stopping.is_set():
-            stopped.append((result.id, result.language))
+            stopped.append(result)
         elif on_result is not None:
             on_result(result)
         return result
@@ -282,9 +283,8 @@ def run_many(
                 pass
         except KeyboardInterrupt:
             _stop(live, futures)
-            finished = [f.result() for f in futures if f.done() and not f.cancelled()]
-            done = {(r.id, r.language) for r in finished} - set(stopped)
-            raise Interrupted([r for r in finished if (r.id, r.language) in done], stopped) from None
+            ran = [f.result() for f in futures if f.done() and not f.cancelled()]
+            raise Interrupted([r for r in ran if r not in stopped], stopped) from None
         return [f.result() for f in futures]
 
 
