@@ -106,8 +106,9 @@ def _report_path(json: str | None) -> Path | None:
 
 
 def _check_environment() -> None:
-    """PARITY_START_METHOD (and PARITY_TIME_SCALE) checked once, before anything is built."""
-    problem = environment_problem()
+    """PARITY_START_METHOD checked once, before anything is built (PARITY_TIME_SCALE is not
+    read here: the runs get --time-scale's value instead)."""
+    problem = environment_problem(time_scale=False)
     if problem is not None:
         raise _fail(problem)
 

@@ -68,24 +68,11 @@ def test_bad_input_gets_one_line_and_a_nonzero_exit(args: tuple[str, ...], messa
 
 
 @pytest.mark.parametrize("args", [("run-all", "--lang", "py"), ("run", "process.basic")])
-@pytest.mark.parametrize(
-    ("variable", "value", "message"),
-    [
-        (
-            "PARITY_START_METHOD",
-            "bogus",
-            "parity: PARITY_START_METHOD: start method 'bogus' is not",
-        ),
-        ("PARITY_TIME_SCALE", "abc", "parity: PARITY_TIME_SCALE must be a positive number, got 'abc'"),
-    ],
-)
-def test_a_bad_environment_is_refused_before_anything_runs(
-    args: tuple[str, ...], variable: str, value: str, message: str
-) -> None:
-    result = _invoke(*args, env={variable: value})
+def test_a_bad_start_method_is_refused_before_anything_runs(args: tuple[str, ...]) -> None:
+    result = _invoke(*args, env={"PARITY_START_METHOD": "bogus"})
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(message)
+    assert line.startswith("parity: PARITY_START_METHOD: start method 'bogus' is not available here (have: ")
     assert result.stdout == ""
 
 

@@ -26,13 +26,15 @@ INTERRUPTED_EXIT = 130  # 128 + SIGINT: what a shell reports for a program Ctrl-
 BAD_ENVIRONMENT_EXIT = 2
 
 
-def environment_problem() -> str | None:
-    """One line describing what is wrong with PARITY_TIME_SCALE / PARITY_START_METHOD, or None."""
+def environment_problem(time_scale: bool = True) -> str | None:
+    """One line describing what is wrong with PARITY_TIME_SCALE / PARITY_START_METHOD, or None.
+    time_scale=False: a runner that sets PARITY_TIME_SCALE itself checks only the start method."""
+    from parity.common import timing
     from parity.common.mp import START_METHOD_VARIABLE, context
-    from parity.common.timing import time_scale
 
     try:
-        time_scale()
+        if time_scale:
+            timing.time_scale()
     except ValueError as exc:
         return str(exc)
     try:
