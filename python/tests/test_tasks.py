@@ -222,3 +222,21 @@ def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path)
     assert [(r["id"], r["status"]) for r in data["results"]] == [("process.basic", "ok")]
     assert data["stopped"] == [{"id": "pool.callbacks", "language": "python"}]
     assert left_in_session(slow.pid) == []  # the run had a session of its own: nothing of it is left
+
+
+def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failure() -> None:
+    from parity import dotnet
+
+    # MSBuild's minimal output, as `dotnet build -v m` prints it.
+    fake_build = (
+        "print('  Determining projects to restore...'); "
+        "print('  Parity.Examples -> /a/Parity.Examples.dll'); "
+        "print('/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]'); "
+        "print('/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]'); "
+        "raise SystemExit(1)"
+    )
+    built: list[str] = []
+    code, detail = dotnet._build_streaming([sys.executable, "-c", fake_build], built.append)
+    assert (code, built) == (1, ["Parity.Examples"])
+    assert detail == "/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]\n"  # once
+    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet.projects())
