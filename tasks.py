@@ -163,14 +163,22 @@ def build(c: Context, force: bool = False) -> None:
     print("built" if ran else "up to date: nothing to build")
 
 
-@task(name="list")
-def list_(c: Context) -> None:
-    """List every concept, one per line, the id first."""
+@task(name="list", help={"chapters": "group the concepts under their chapters' titles"})
+def list_(c: Context, chapters: bool = False) -> None:
+    """List every concept in catalog order, one per line, the id first."""
     cat = catalog.load()
     width = max(len(x.id) for x in cat.concepts)
-    for concept in cat.concepts:
+
+    def line(concept: catalog.Concept) -> str:
         sides = "+".join(lang for lang in ("python", "dotnet") if concept.has(lang))
-        print(f"{concept.id:<{width}}  {concept.chapter:<11} {sides:<13} {concept.title}")
+        return f"{concept.id:<{width}}  {concept.chapter:<11} {sides:<13} {concept.title}"
+
+    if not chapters:
+        print("\n".join(line(x) for x in cat.concepts))
+        return
+    for chapter in cat.chapters:
+        print(f"\n{chapter.title} ({chapter.id}, comparisons/{chapter.id}.md)")
+        print("\n".join(f"  {line(x)}" for x in cat.in_chapter(chapter.id)))
 
 
 @task(

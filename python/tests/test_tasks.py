@@ -96,6 +96,16 @@ def test_run_into_a_pipe_prints_each_side_whole_not_a_160_column_table() -> None
     assert max(map(len, lines)) < 160
 
 
+def test_list_by_chapters_puts_each_concept_under_its_chapter() -> None:
+    result = _invoke("list", "--chapters")
+    assert result.returncode == 0
+    cat = catalog.load()
+    headings = [line for line in result.stdout.splitlines() if line and not line.startswith(" ")]
+    assert headings == [f"{c.title} ({c.id}, comparisons/{c.id}.md)" for c in cat.chapters]
+    ids = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert ids == [c.id for c in cat.concepts]
+
+
 def test_list_shows_every_catalog_id_first() -> None:
     result = _invoke("list")
     assert result.returncode == 0
