@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 
 import pytest
 
 from parity import catalog
 from parity.common.entry import BAD_ENVIRONMENT_EXIT
-from tests._sessions import left_in_session
+from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 PROGRAMS = [c.module for c in catalog.load().concepts if c.module] + ["parity.bridge"]
 
@@ -61,25 +60,13 @@ def test_ctrl_c_ends_a_concept_with_one_line_and_no_process_left(
         "PARITY_TIME_SCALE": "50",  # every wait is long: Ctrl-C lands while the concept works
         "PYTHONUNBUFFERED": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # the test is the terminal: Ctrl-C goes to the whole group
-    )
-    try:
+    with as_terminal([sys.executable, "-m", module], env=env) as proc:
         assert proc.stdout is not None
         seen = [proc.stdout.readline()]  # the first line: the concept is under way
         while marker not in seen[-1] and seen[-1]:
             seen.append(proc.stdout.readline())
         assert marker in seen[-1], seen
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        _, err = ctrl_c(proc)
     # Python ends an unhandled KeyboardInterrupt by SIGINT itself: a shell shows exit status 130.
     assert proc.returncode == -signal.SIGINT
     assert err.strip() == f"parity: {module} interrupted (Ctrl-C)"

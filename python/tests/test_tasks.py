@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 
 from parity import catalog, runner
 from parity.catalog import ROOT
-from tests._sessions import left_in_session
+from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
@@ -201,24 +200,12 @@ def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path)
     # One run at a time: process.basic finishes (its line is the marker), then pool.callbacks
     # starts and, at time scale 40, would sleep 40 s: Ctrl-C lands while it runs.
     args = ["run-all", "-o", "process.basic,pool.callbacks", "-j", "1", "-l", "py", "--time-scale", "40"]
-    proc = subprocess.Popen(
-        [*INVOKE, *args, "--json", str(report)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # the test is the terminal: Ctrl-C goes to the whole group
-    )
-    try:
+    with as_terminal([*INVOKE, *args, "--json", str(report)], cwd=ROOT) as proc:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.startswith("ok       process.basic (python)"), first
         slow = _descendant_running(proc.pid, "parity.pool.callbacks")
-        os.killpg(proc.pid, signal.SIGINT)
-        rest, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        rest, err = ctrl_c(proc)
     assert proc.returncode == 130
     assert err.strip() == "parity: interrupted (Ctrl-C): 1 run of 2 finished"
     rows = {line.split("│")[1].strip(): line for line in rest.splitlines() if line.count("│") > 2}
