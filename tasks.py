@@ -131,17 +131,24 @@ def _ensure_built(needed: bool = True) -> float:
     try:
         if not dotnet.is_stale():
             return 0.0
-        projects = dotnet.projects()
+        pending = dotnet.projects()
+        total = len(pending)
         console = Console(stderr=True)
+
+        def describe() -> str:  # MSBuild says when a project is done: the rest are in progress
+            return (
+                f"building .NET, {total - len(pending)} of {total} built: {', '.join(pending) or 'finishing'}"
+            )
+
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+            SpinnerColumn(), TimeElapsedColumn(), TextColumn("{task.description}"), console=console
         ) as progress:
-            step = progress.add_task(f"building .NET (stale): {len(projects)} projects", total=len(projects))
+            step = progress.add_task(describe(), total=total)
 
             def built(name: str) -> None:
-                progress.advance(step)
-                done = int(progress.tasks[0].completed)
-                progress.update(step, description=f"building .NET: {name} built ({done} of {len(projects)})")
+                if name in pending:
+                    pending.remove(name)
+                progress.update(step, advance=1, description=describe())
                 if not console.is_terminal:  # no live bar in a log: one line per project
                     console.print(f"built {name} ({time.perf_counter() - started:.1f} s)", highlight=False)
 
