@@ -30,9 +30,9 @@ def test_run_concept_captures_the_console_output() -> None:
     [
         (
             "plinq.su",
-            "unknown .NET concept 'plinq.su'; did you mean: plinq.sum? bridge.concept_ids() lists them",
+            "unknown concept 'plinq.su'; did you mean: plinq.sum? (bridge.concept_ids() lists the .NET concepts)",
         ),
-        ("nope", "unknown .NET concept 'nope'; bridge.concept_ids() lists them"),
+        ("nope", "unknown concept 'nope' (bridge.concept_ids() lists the .NET concepts)"),
     ],
 )
 def test_an_unknown_id_raises_a_python_key_error_in_one_line(concept_id: str, message: str) -> None:

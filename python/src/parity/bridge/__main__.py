@@ -22,7 +22,10 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"parity: {argv[1]} cancelled", file=sys.stderr)
         return 130
-    except (BridgeError, UnknownConceptError, ValueError) as exc:  # cannot start, a bad id or scale
+    except UnknownConceptError as exc:
+        print(f"parity: {exc.reason}", file=sys.stderr)
+        return 2
+    except (BridgeError, ValueError) as exc:  # cannot start, or a bad PARITY_TIME_SCALE
         print(f"parity: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a .NET exception arrives as a Python one of the same class name

@@ -37,10 +37,16 @@ class BridgeError(RuntimeError):
 
 
 class UnknownConceptError(KeyError):
-    """run_concept() was given an id no .NET concept has (a KeyError: a failed lookup by key)."""
+    """run_concept() was given an id no .NET concept has (a KeyError: a failed lookup by key).
+
+    `reason` is the line a command prints; str() adds how to list the ids from Python."""
+
+    def __init__(self, reason: str, listing: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.listing = reason, listing
 
     def __str__(self) -> str:  # KeyError's own str() would print the message in quotes
-        return str(self.args[0])
+        return f"{self.reason} {self.listing}" if self.listing else self.reason
 
 
 class ForkAfterLoadWarning(RuntimeWarning):
@@ -252,9 +258,9 @@ def _check_concept(concept_id: str) -> None:
         concept = load_catalog().get(concept_id)
     except UnknownConcept:
         close = [str(x) for x in registry.Closest(concept_id, 3)]
-        hint = f"did you mean: {', '.join(close)}? " if close else ""
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
         raise UnknownConceptError(
-            f"unknown .NET concept {concept_id!r}; {hint}bridge.concept_ids() lists them"
+            f"unknown concept {concept_id!r}{hint}", "(bridge.concept_ids() lists the .NET concepts)"
         ) from None
     raise UnknownConceptError(
         f"{concept_id} has no .NET concept to run, only a Python one (`python -m {concept.module}`): "
