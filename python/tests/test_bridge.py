@@ -30,7 +30,8 @@ def test_run_concept_captures_the_console_output() -> None:
     [
         (
             "plinq.su",
-            "unknown concept 'plinq.su'; did you mean: plinq.sum? (bridge.concept_ids() lists the .NET concepts)",
+            "unknown concept 'plinq.su'; did you mean: plinq.sum?"
+            " (bridge.concept_ids() lists the .NET concepts)",
         ),
         ("nope", "unknown concept 'nope' (bridge.concept_ids() lists the .NET concepts)"),
     ],
