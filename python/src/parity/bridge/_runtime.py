@@ -41,6 +41,8 @@ class UnknownConceptError(KeyError):
 
     `reason` is the line a command prints; str() adds how to list the ids from Python."""
 
+    __module__ = "parity.bridge"  # where a REPL user meets it: the traceback names it so
+
     def __init__(self, reason: str, listing: str = "") -> None:
         super().__init__(reason)
         self.reason, self.listing = reason, listing
