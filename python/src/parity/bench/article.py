@@ -21,7 +21,9 @@ def main() -> None:
     if mode == "noop":
         return
     if mode == "set-spawn":
-        mp.set_start_method("spawn")
+        # force: importing `parity` already looked at the default context (parity.common.entry
+        # checks PARITY_START_METHOD), which would make a plain second setting raise.
+        mp.set_start_method("spawn", force=True)
         ctx: Any = mp
     elif mode == "context-spawn":
         ctx = mp.get_context("spawn")
