@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 CATALOG = ROOT / "comparisons" / "catalog"
 PYTHON_SRC = ROOT / "python" / "src"
 DOTNET_SRC = ROOT / "dotnet" / "src" / "Parity.Examples"
-# What each verdict means: comparisons/catalog/README.md. "version-dependent" is the old, wider
-# word, kept only until every claim says which of version, platform or timing it depends on.
+# What each verdict means: comparisons/catalog/README.md.
 VERDICTS = (
     "holds",
     "wrong",
@@ -24,7 +23,6 @@ VERDICTS = (
     "depends-on-platform",
     "not-guaranteed",
     "opinion",
-    "version-dependent",
 )
 PARTS = ("python", "dotnet", "beyond")
 

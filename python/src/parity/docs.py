@@ -28,7 +28,6 @@ VERDICT_BADGE = {
     "depends-on-platform": "⚠️ depends on platform",
     "not-guaranteed": "⚠️ not guaranteed (timing)",
     "opinion": "💬 opinion",
-    "version-dependent": "⚠️ version-dependent",
 }
 PART_TITLES = {
     "python": "Part of the article: Python multiprocessing",
