@@ -103,9 +103,9 @@ def _side(concept: Concept, language: str) -> tuple[str, str]:
         path, reason, lang = concept.dotnet_path, concept.dotnet_none_reason, "csharp"
         label = "C#"
     if path is None:
-        body = f"**No {label} implementation.** {reason}"
+        body = f"**No {label} implementation.** {prose(reason)}"
         if concept.nearest:
-            body += f"\n\nNearest: {concept.nearest}"
+            body += f"\n\nNearest: {prose(concept.nearest)}"
         return label, body
     rel = path.relative_to(ROOT).as_posix()
     return f'{label}: <a href="../{rel}"><code>{path.name}</code></a>', _fence(lang, listing(path))
@@ -133,25 +133,44 @@ def _output_cell(concept: Concept, language: str) -> str:
 
 def prose(text: str, in_table: bool = False) -> str:
     """Catalog prose as Markdown: outside `code spans`, brackets are escaped (Array[Int64](xs)
-    is code, not a link); inside a table cell, pipes are escaped everywhere."""
+    is code, not a link) and so is `<` (Span<long> would be an HTML tag and vanish); inside a
+    table cell, pipes are escaped everywhere."""
     parts = text.split("`")
     for i in range(0, len(parts), 2):  # even parts lie outside code spans
-        parts[i] = parts[i].replace("[", "\\[").replace("]", "\\]")
+        parts[i] = parts[i].replace("[", "\\[").replace("]", "\\]").replace("<", "\\<")
     text = "`".join(parts)
     return text.replace("|", "\\|") if in_table else text
 
 
+_PY_TEST = r"^\s*(?:async )?def {name}\("
+_CS_TEST = r"\b(?:public )?(?:async )?\S+ {name}\("
+
+
+def evidence_line(reference: str) -> int | None:
+    """The line where the test `path::name` is defined (1-based), or None if it is not found."""
+    path, _, name = reference.partition("::")
+    file = ROOT / path
+    if not file.is_file() or not name:
+        return None
+    pattern = (_PY_TEST if file.suffix == ".py" else _CS_TEST).format(name=re.escape(name))
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        if re.search(pattern, line):
+            return number
+    return None
+
+
 def _evidence(reference: str) -> str:
     path, _, name = reference.partition("::")
-    return f"[`{name}`](../{path})"
+    line = evidence_line(reference)
+    return f"[`{name}`](../{path}{f'#L{line}' if line else ''})"
 
 
 def concept_section(concept: Concept, claims_from: str = "the article") -> str:
     out = [
         f'<a id="{anchor(concept.id)}"></a>',
-        f"## `{concept.id}`: {concept.title}",
+        f"## `{concept.id}`: {prose(concept.title)}",
         "",
-        f"Article section: {concept.section}. Run it: `invoke run {concept.id}`.",
+        f"Article section: {prose(concept.section)}. Run it: `invoke run {concept.id}`.",
         "",
         _table(_side(concept, "python"), _side(concept, "dotnet")),
         "",
@@ -172,7 +191,7 @@ def concept_section(concept: Concept, claims_from: str = "the article") -> str:
             "|---|---|---|---|",
         ]
         for claim in concept.claims:
-            evidence = "<br>".join(_evidence(e) for e in claim.evidence)
+            evidence = " · ".join(_evidence(e) for e in claim.evidence)
             note = prose(claim.note, in_table=True) or "—"
             out.append(
                 f"| {prose(claim.text, in_table=True)} | {VERDICT_BADGE[claim.verdict]} "
@@ -188,14 +207,14 @@ def chapter_page(catalog: Catalog, chapter: Chapter) -> str:
     out = [
         GENERATED,
         "",
-        f"# {chapter.title}",
+        f"# {prose(chapter.title)}",
         "",
-        f"{chapter.summary}",
+        f"{prose(chapter.summary)}",
         "",
         f"{part}. [All chapters](README.md)",
         "",
     ]
-    out += [f"- [`{c.id}`](#{anchor(c.id)}): {c.title}" for c in concepts]
+    out += [f"- [`{c.id}`](#{anchor(c.id)}): {prose(c.title)}" for c in concepts]
     out.append("")
     out += [concept_section(c, chapter.claims_from) for c in concepts]
     return "\n".join(out).rstrip() + "\n"
