@@ -81,3 +81,37 @@ def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: value_
 def test_manager_array_whole_writes_are_never_seen_half_done(mp_context: value_array.Context) -> None:
     # If the server did not run each proxied call in one piece, some snapshot would mix marks.
     assert value_array.manager_array_snapshots(mp_context) == {1}
+
+
+def test_when_child_1_writes_first_child_2_sees_its_write(mp_context: value_array.Context) -> None:
+    one, two = value_array.share_in_order(mp_context, first=1)
+    assert one == list(range(10))
+    assert two == [10, *range(1, 10)]  # the article's output
+
+
+def test_when_child_2_writes_first_child_1_sees_its_write(mp_context: value_array.Context) -> None:
+    one, two = value_array.share_in_order(mp_context, first=2)
+    assert two == list(range(10))
+    assert one == [0, 10, *range(2, 10)]  # the other order, just as possible
+
+
+def test_a_single_write_waits_for_the_values_lock(mp_context: value_array.Context) -> None:
+    import threading
+
+    value = mp_context.Value("i", 0)
+    started, written = threading.Event(), threading.Event()
+
+    def write() -> None:
+        started.set()
+        value.value = 5  # takes the Value's lock for the one write
+        written.set()
+
+    with value.get_lock():
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert started.wait(10)
+        assert not written.wait(0.2)  # an unlocked write would be done in microseconds
+        assert value.get_obj().value == 0
+    assert written.wait(10)
+    writer.join(10)
+    assert value.value == 5
