@@ -25,6 +25,10 @@ VERDICTS = (
     "opinion",
 )
 PARTS = ("python", "dotnet", "beyond")
+LISTINGS = CATALOG / "listings.toml"
+LISTING_KINDS = ("python", "csharp", "output")
+# Files in the catalog folder that are not chapters.
+NOT_CHAPTERS = {"chapters", "listings"}
 
 
 class CatalogError(ValueError):
@@ -181,7 +185,7 @@ def load(folder: Path = CATALOG) -> Catalog:
     order = _read(folder / "chapters.toml").get("order", [])
     if not isinstance(order, list) or not order:
         raise CatalogError(f"{folder / 'chapters.toml'}: `order` must list the chapter ids")
-    on_disk = {p.stem for p in folder.glob("*.toml")} - {"chapters"}
+    on_disk = {p.stem for p in folder.glob("*.toml")} - NOT_CHAPTERS
     if unlisted := on_disk - set(order):
         raise CatalogError(f"chapters.toml does not list {', '.join(sorted(unlisted))}")
     if missing := set(order) - on_disk:
@@ -199,3 +203,34 @@ def load(folder: Path = CATALOG) -> Catalog:
         chapters.append(header)
         concepts += data.get("concept", [])  # type: ignore[arg-type]
     return parse({"chapter": chapters, "concept": concepts})
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One fenced block of the reference article and the concept (and region) that shows it."""
+
+    first: int
+    last: int
+    kind: str
+    concept: str
+    region: str = ""
+
+    @property
+    def lines(self) -> str:
+        return f"{self.first}-{self.last}"
+
+
+def load_listings(path: Path = LISTINGS) -> tuple[Listing, ...]:
+    """The article's listings in article order (comparisons/catalog/listings.toml)."""
+    listings = []
+    for raw in _read(path).get("listing", []):  # type: ignore[attr-defined]
+        first, _, last = str(raw["lines"]).partition("-")
+        if not (first.isdigit() and last.isdigit()) or int(first) >= int(last):
+            raise CatalogError(f"listing {raw['lines']!r}: lines must be 'first-last'")
+        if raw["kind"] not in LISTING_KINDS:
+            raise CatalogError(f"listing {raw['lines']}: kind {raw['kind']!r} is not one of {LISTING_KINDS}")
+        region = raw.get("region", "")
+        if (raw["kind"] == "output") == bool(region):
+            raise CatalogError(f"listing {raw['lines']}: code names a region, output none")
+        listings.append(Listing(int(first), int(last), raw["kind"], raw["concept"], region))
+    return tuple(sorted(listings, key=lambda x: x.first))

@@ -12,7 +12,7 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from parity.catalog import ROOT, Catalog, Chapter, Concept, load
+from parity.catalog import ROOT, Catalog, Chapter, Concept, Listing, load, load_listings
 
 COMPARISONS = ROOT / "comparisons"
 SAMPLES = COMPARISONS / "samples"
@@ -247,6 +247,8 @@ def index_page(catalog: Catalog) -> str:
         "",
         "[Errata](errata.md): every checked claim that is wrong or depends on the version.",
         "",
+        "[Coverage](coverage.md): every listing of the article mapped to its concept; claims per concept.",
+        "",
     ]
     return "\n".join(out)
 
@@ -284,6 +286,79 @@ def errata_page(catalog: Catalog) -> str:
     return "\n".join(out)
 
 
+REFERENCE_NAME = "000_f5c03b6fc198ee43.txt"
+LISTING_KIND_TITLES = {"python": "Python", "csharp": "C#", "output": "output"}
+
+
+def region_line(path: Path, name: str) -> int | None:
+    """The line of the marker that opens region `name` in a source file, or None."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _REGION.match(line)
+        if match and match.groups() == ("", name):
+            return number
+    return None
+
+
+def _listing_code(catalog: Catalog, listing: Listing) -> str:
+    if listing.kind == "output":
+        return "its recorded output"
+    concept = catalog.get(listing.concept)
+    path = concept.python_path if listing.kind == "python" else concept.dotnet_path
+    if path is None:
+        return f"`{listing.region}`"
+    line = region_line(path, listing.region)
+    rel = path.relative_to(ROOT).as_posix()
+    return f"[`{listing.region}`](../{rel}{f'#L{line}' if line else ''}) in `{path.name}`"
+
+
+def coverage_page(catalog: Catalog, listings: tuple[Listing, ...]) -> str:
+    kinds = Counter(x.kind for x in listings)
+    claims = [claim for c in catalog.concepts for claim in c.claims]
+    verdicts = [v for v in VERDICT_BADGE if any(claim.verdict == v for claim in claims)]
+    out = [
+        GENERATED,
+        "",
+        "# Coverage: the article's listings and claims",
+        "",
+        f"Every fenced block of the reference article (`{REFERENCE_NAME}`, not in this repository) "
+        "by its line range, opening fence to closing fence, and the concept that shows it: for code, "
+        "the region of our source that does; for output, the concept whose output stands beside it. "
+        "A test fails when the article has a block this list does not map.",
+        "",
+        f"**Listings mapped: {len(listings)}** ({kinds['python']} Python, {kinds['csharp']} C#, "
+        f"{kinds['output']} output). **Claims with a verdict: {len(claims)}** "
+        f"({_verdict_counts(list(catalog.concepts))}).",
+        "",
+        "## Listings",
+        "",
+        "| lines | kind | concept | shown by |",
+        "|---|---|---|---|",
+    ]
+    for listing in listings:
+        concept = catalog.get(listing.concept)
+        link = f"[`{concept.id}`]({concept.chapter}.md#{anchor(concept.id)})"
+        kind = LISTING_KIND_TITLES[listing.kind]
+        out.append(f"| {listing.lines} | {kind} | {link} | {_listing_code(catalog, listing)} |")
+    out += [
+        "",
+        "## Claims per concept",
+        "",
+        "| concept | listings | claims | " + " | ".join(verdicts) + " |",
+        "|---|---|---|" + "---|" * len(verdicts),
+    ]
+    mapped = Counter(x.concept for x in listings)
+    for concept in catalog.concepts:
+        counts = Counter(claim.verdict for claim in concept.claims)
+        link = f"[`{concept.id}`]({concept.chapter}.md#{anchor(concept.id)})"
+        cells = " | ".join(str(counts[v]) for v in verdicts)
+        out.append(f"| {link} | {mapped[concept.id]} | {len(concept.claims)} | {cells} |")
+    totals = Counter(claim.verdict for claim in claims)
+    cells = " | ".join(f"**{totals[v]}**" for v in verdicts)
+    out.append(f"| **total** | **{len(listings)}** | **{len(claims)}** | {cells} |")
+    out.append("")
+    return "\n".join(out)
+
+
 def readme_index(catalog: Catalog) -> str:
     lines = []
     for chapter in catalog.chapters:
@@ -301,6 +376,7 @@ def render(catalog: Catalog | None = None) -> dict[Path, str]:
     pages: dict[Path, str] = {
         COMPARISONS / "README.md": index_page(catalog),
         COMPARISONS / "errata.md": errata_page(catalog),
+        COMPARISONS / "coverage.md": coverage_page(catalog, load_listings()),
     }
     for chapter in catalog.chapters:
         if catalog.in_chapter(chapter.id):
