@@ -141,6 +141,69 @@ public static class ForEach
     }
     // </unbounded>
 
+    // <probe>
+    /// <summary>What a thread-pool work item queued while a loop runs went through.</summary>
+    /// <param name="Latency">from queueing the work item to its start</param>
+    /// <param name="BodiesAtStart">loop bodies in flight when it started</param>
+    /// <param name="ReleasedByProbe">the blocked bodies were still waiting for it (not timed out)</param>
+    public readonly record struct Probe(TimeSpan Latency, int BodiesAtStart, bool ReleasedByProbe);
+
+    /// <summary>
+    /// Runs <paramref name="items"/> bodies that block until a probe has run, with PLINQ (default
+    /// degree) or Parallel.ForEach (default options); once the loop's first body is in, queues the
+    /// probe to the thread pool and times how long it waits to start.
+    /// </summary>
+    public static Probe ProbeWhileLooping(bool plinq, int items, TimeSpan cap)
+    {
+        using var firstBodyIn = new ManualResetEventSlim();
+        using var probeRan = new ManualResetEventSlim();
+        var current = 0;
+        var timedOut = 0;
+        void Body(int _)
+        {
+            Interlocked.Increment(ref current);
+            firstBodyIn.Set();
+            if (!probeRan.Wait(cap))
+            {
+                Interlocked.Increment(ref timedOut);
+            }
+            Interlocked.Decrement(ref current);
+        }
+        // The loop runs on a thread of its own, as a caller outside the pool would.
+        var loop = Task.Factory.StartNew(
+            () =>
+            {
+                if (plinq)
+                {
+                    Enumerable.Range(0, items).AsParallel().ForAll(Body);
+                }
+                else
+                {
+                    Parallel.ForEach(Enumerable.Range(0, items), Body);
+                }
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!firstBodyIn.Wait(cap))
+        {
+            throw new TimeoutException("the loop never started a body");
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var latency = TimeSpan.Zero;
+        var bodies = 0;
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            latency = clock.Elapsed;
+            bodies = Volatile.Read(ref current);
+            probeRan.Set();
+        }, null);
+        if (!loop.Wait(cap * 2))
+        {
+            throw new TimeoutException("the loop did not end");
+        }
+        return new Probe(latency, bodies, ReleasedByProbe: Volatile.Read(ref timedOut) == 0);
+    }
+    // </probe>
+
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -155,6 +218,15 @@ public static class ForEach
         ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, MaxDegree 2:",-40}{await ForEachAsyncMax(Items, body, maxDegree: 2, token: ctx.CancellationToken).ConfigureAwait(false)}");
         ctx.Out.WriteLine($"  {"Parallel.ForEach on a thread per task:",-40}8 bodies waiting for each other all met: {ParallelForEachReaches(8, TimeSpan.FromSeconds(10))}");
         ctx.Out.WriteLine($"  default ParallelOptions.MaxDegreeOfParallelism: {new ParallelOptions().MaxDegreeOfParallelism}");
+        // A measurement, not a test: how long a work item queued to the pool waits while each runs.
+        var cap = TimeSpan.FromSeconds(30);
+        static double MedianMs(bool plinq, TimeSpan cap) =>
+            Enumerable.Range(0, 3).Select(_ => ProbeWhileLooping(plinq, items: 64, cap).Latency.TotalMilliseconds).Order().ElementAt(1);
+        var underPlinq = MedianMs(plinq: true, cap);
+        var underParallel = MedianMs(plinq: false, cap);
+        ctx.Out.WriteLine("a work item queued to the thread pool while 64 blocked bodies wait for it starts after (median of 3):");
+        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{underPlinq.ToString("0.0", CultureInfo.InvariantCulture)} ms");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, default:",-40}{underParallel.ToString("0.0", CultureInfo.InvariantCulture)} ms");
     }
     // </run>
 }

@@ -54,4 +54,20 @@ public sealed class ForEachTests
         Assert.Contains("all met: True", text, StringComparison.Ordinal);
         Assert.Contains("default ParallelOptions.MaxDegreeOfParallelism: -1", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ProbeWhileLooping_Plinq_StartsWhileItsBodiesWaitAndHoldsAtMostOnePerCore()
+    {
+        var probe = ForEach.ProbeWhileLooping(plinq: true, items: 64, TimeSpan.FromSeconds(30));
+        Assert.True(probe.ReleasedByProbe); // the work item ran before any body gave up waiting for it
+        Assert.InRange(probe.BodiesAtStart, 1, Environment.ProcessorCount); // PLINQ's degree, no more
+    }
+
+    [Fact]
+    public void ProbeWhileLooping_ParallelForEach_StartsWhileItsBodiesWait()
+    {
+        var probe = ForEach.ProbeWhileLooping(plinq: false, items: 64, TimeSpan.FromSeconds(30));
+        Assert.True(probe.ReleasedByProbe); // not starved: it ran while the loop was still going
+        Assert.True(probe.BodiesAtStart >= 1);
+    }
 }
