@@ -48,6 +48,7 @@ class Claim:
     verdict: str
     evidence: tuple[str, ...]
     note: str = ""
+    decided_on: str = ""  # for a claim about other platforms: which platform's run decided it
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,9 @@ def parse(data: dict[str, object]) -> Catalog:
             evidence = c.get("evidence", [])
             if not evidence:
                 raise CatalogError(f"{cid}: the claim {c['text'][:40]!r}... names no test")
-            claims.append(Claim(c["text"], c["verdict"], tuple(evidence), c.get("note", "")))
+            claims.append(
+                Claim(c["text"], c["verdict"], tuple(evidence), c.get("note", ""), c.get("decided_on", ""))
+            )
         concepts.append(
             Concept(
                 id=cid,

@@ -193,6 +193,8 @@ def concept_section(concept: Concept, claims_from: str = "the article") -> str:
         for claim in concept.claims:
             evidence = " · ".join(_evidence(e) for e in claim.evidence)
             note = prose(claim.note, in_table=True) or "—"
+            if claim.decided_on:
+                note += f" _Decided by the run on: {prose(claim.decided_on, in_table=True)}._"
             out.append(
                 f"| {prose(claim.text, in_table=True)} | {VERDICT_BADGE[claim.verdict]} "
                 f"| {note} | {evidence} |"
@@ -281,6 +283,8 @@ def errata_page(catalog: Catalog) -> str:
             out.append(f"- **{link}**: {prose(claim.text)}")
             if claim.note:
                 out.append(f"  {prose(claim.note)}")
+            if claim.decided_on:
+                out.append(f"  _Decided by the run on: {prose(claim.decided_on)}._")
             out.append(f"  Evidence: {', '.join(_evidence(e) for e in claim.evidence)}")
         out.append("")
     return "\n".join(out)
