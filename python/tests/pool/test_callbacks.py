@@ -97,3 +97,14 @@ def test_with_one_worker_the_failures_report_last(mp_context: callbacks.Context)
     seen: list[object] = []
     callbacks.run_with_callbacks(mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1)
     assert seen == [0, 1, 2, "task 3 failed", "task 4 failed"]
+
+
+def _returns_nothing() -> None:
+    pass
+
+
+def test_a_task_without_a_return_value_hands_none_to_the_callback(mp_context: callbacks.Context) -> None:
+    got: queue.Queue[object] = queue.Queue()
+    with mp_context.Pool(1) as pool:
+        pool.apply_async(_returns_nothing, callback=got.put).get(timeout=30)
+        assert got.get(timeout=30) is None

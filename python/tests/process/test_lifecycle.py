@@ -160,3 +160,51 @@ def test_a_daemon_survives_a_parent_that_dies_abruptly() -> None:
                 assert orphan.ppid() != parent.pid  # re-parented: nobody will end it for us
         finally:
             orphan.kill()
+
+
+def test_process_is_built_on_base_process_and_waits_in_popen() -> None:
+    import importlib
+    import multiprocessing
+    import multiprocessing.process
+
+    assert issubclass(multiprocessing.Process, multiprocessing.process.BaseProcess)
+    if sys.platform != "win32":
+        popen_fork = importlib.import_module("multiprocessing.popen_fork")
+        assert callable(popen_fork.Popen.wait)
+        assert callable(popen_fork.Popen.poll)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("multiprocessing.forking")  # the pre-3.4 home of that code
+
+
+@POSIX_ONLY
+def test_wnohang_returns_at_once_while_the_child_runs(mp_context: lifecycle.Context) -> None:
+    import os
+
+    stop = mp_context.Event()
+    child = mp_context.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
+    child.start()
+    try:
+        if mp_context.get_start_method() != "forkserver":  # a forkserver child is not ours to wait for
+            assert os.waitpid(child.pid, os.WNOHANG) == (0, 0)  # running: no status, no blocking
+    finally:
+        stop.set()
+        child.join(lifecycle.TIMEOUT)
+    assert child.exitcode == 0
+
+
+@POSIX_ONLY
+def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle.Context) -> None:
+    stop = mp_context.Event()
+    child = mp_context.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
+    child.start()
+    try:
+        assert child.pid is not None
+        proc = psutil.Process(child.pid)
+        deadline = time.monotonic() + lifecycle.TIMEOUT
+        # Starting up it runs; once in stop.wait() it is blocked, which Linux calls sleeping.
+        while proc.status() != psutil.STATUS_SLEEPING and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.status() == psutil.STATUS_SLEEPING
+    finally:
+        stop.set()
+        child.join(lifecycle.TIMEOUT)

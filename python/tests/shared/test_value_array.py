@@ -115,3 +115,25 @@ def test_a_single_write_waits_for_the_values_lock(mp_context: value_array.Contex
     assert written.wait(10)
     writer.join(10)
     assert value.value == 5
+
+
+def test_the_typecodes_map_to_the_ctypes_of_the_article_table() -> None:
+    from multiprocessing import sharedctypes
+
+    table = {
+        "c": ctypes.c_char,
+        "u": ctypes.c_wchar,
+        "b": ctypes.c_byte,
+        "B": ctypes.c_ubyte,
+        "h": ctypes.c_short,
+        "H": ctypes.c_ushort,
+        "i": ctypes.c_int,
+        "I": ctypes.c_uint,
+        "l": ctypes.c_long,
+        "L": ctypes.c_ulong,
+        "q": ctypes.c_longlong,
+        "Q": ctypes.c_ulonglong,
+        "f": ctypes.c_float,
+        "d": ctypes.c_double,
+    }
+    assert sharedctypes.typecode_to_type == table

@@ -110,4 +110,31 @@ public sealed class WhenAllTests
         gate.Answer("/slowest");
         Assert.Equal(paths, await batch.WaitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task PendingDelays_AThousandAwaited_HoldNoThreadEach()
+    {
+        using var cts = new CancellationTokenSource();
+        async Task<bool> WaitAsync()
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cts.Token);
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
+                return true;
+            }
+        }
+        var waits = Enumerable.Range(0, 1000).Select(_ => WaitAsync()).ToArray();
+        Assert.DoesNotContain(waits, w => w.IsCompleted);
+        // A thousand waits in progress, and far fewer threads than that: an await holds none.
+        using (var self = Process.GetCurrentProcess())
+        {
+            Assert.True(self.Threads.Count < 500, $"{self.Threads.Count} threads");
+        }
+        await cts.CancelAsync();
+        Assert.All(await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(30)), Assert.True);
+    }
 }
