@@ -112,3 +112,12 @@ def test_info_warning_and_error_do_not_go_through_log(monkeypatch: pytest.Monkey
     assert through_log == []  # each calls the private _log directly
     logger.log(logging.INFO, "general")
     assert through_log == ["log"]
+
+
+def test_closing_a_stream_handler_leaves_its_stream_open() -> None:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.close()  # sys.stderr and sys.stdout must outlive any handler writing to them
+    assert not stream.closed

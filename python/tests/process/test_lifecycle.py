@@ -208,3 +208,28 @@ def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle
     finally:
         stop.set()
         child.join(lifecycle.TIMEOUT)
+
+
+def test_join_drops_the_child_from_the_active_children(mp_context: lifecycle.Context) -> None:
+    import multiprocessing
+
+    stop = mp_context.Event()
+    child = mp_context.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
+    child.start()
+    assert child in multiprocessing.active_children()
+    stop.set()
+    child.join(lifecycle.TIMEOUT)
+    assert child.exitcode == 0
+    assert child not in multiprocessing.active_children()
+
+
+@POSIX_ONLY
+def test_waitpid_on_a_child_already_reaped_fails_with_echild() -> None:
+    import errno
+    import os
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=lifecycle.TIMEOUT)  # reaped: the pid is no longer our child
+    with pytest.raises(ChildProcessError) as raised:
+        os.waitpid(child.pid, 0)
+    assert raised.value.errno == errno.ECHILD == 10

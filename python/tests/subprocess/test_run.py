@@ -178,3 +178,20 @@ def test_stderr_to_stdout_merges_and_devnull_discards() -> None:
     assert dropped.stdout is None
     assert dropped.stderr.strip() == "err"
     assert subprocess.DEVNULL != subprocess.PIPE != subprocess.STDOUT  # three distinct markers
+
+
+def test_any_other_error_while_communicating_kills_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[subprocess.Popen[bytes]] = []
+
+    class Recorded(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    # An int is no input: communicate() raises TypeError, and run() kills the child before
+    # re-raising. Without the kill, closing stdin would let this child end normally, with 0.
+    with pytest.raises(TypeError):
+        subprocess.run(run.python("import sys; sys.stdin.read()"), input=12345, timeout=30, check=False)  # type: ignore[call-overload]
+    killed = 1 if sys.platform == "win32" else -9  # TerminateProcess(1) / SIGKILL
+    assert made[0].returncode == killed
