@@ -247,7 +247,7 @@ def index_page(catalog: Catalog) -> str:
             )
     out += [
         "",
-        "[Errata](errata.md): every checked claim that is wrong or depends on the version.",
+        "[Errata](errata.md): every checked claim that does not simply hold (wrong, depends, opinion).",
         "",
         "[Coverage](coverage.md): every listing of the article mapped to its concept; claims per concept.",
         "",
@@ -261,9 +261,10 @@ def errata_page(catalog: Catalog) -> str:
         "",
         "# Errata",
         "",
-        "The claims that do not hold as written, or hold only on some versions or platforms: "
-        "the article's first, then those of the project's own design notes. Each links to its "
-        "concept and to the tests that decide it.",
+        "The claims that do not hold as written; that hold only on some versions or platforms, "
+        "or only by timing; and the opinions, with the facts that bear on them: the article's "
+        "first, then those of the project's own design notes. Each links to its concept and to "
+        "the tests that decide it.",
         "",
     ]
     source = {ch.id: ch.claims_from for ch in catalog.chapters}
