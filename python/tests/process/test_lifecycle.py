@@ -3,7 +3,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 
 import psutil
@@ -176,28 +179,33 @@ def test_process_is_built_on_base_process_and_waits_in_popen() -> None:
         importlib.import_module("multiprocessing.forking")  # the pre-3.4 home of that code
 
 
+@contextmanager
+def _waiting_child(ctx: lifecycle.Context) -> Iterator[BaseProcess]:
+    """A started child that waits on an event until the block ends; then it exits and is joined."""
+    stop = ctx.Event()
+    child = ctx.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
+    child.start()
+    try:
+        yield child
+    finally:
+        stop.set()
+        child.join(lifecycle.TIMEOUT)
+
+
 @POSIX_ONLY
 def test_wnohang_returns_at_once_while_the_child_runs(mp_context: lifecycle.Context) -> None:
     import os
 
-    stop = mp_context.Event()
-    child = mp_context.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
-    child.start()
-    try:
+    with _waiting_child(mp_context) as child:
+        assert child.pid is not None
         if mp_context.get_start_method() != "forkserver":  # a forkserver child is not ours to wait for
             assert os.waitpid(child.pid, os.WNOHANG) == (0, 0)  # running: no status, no blocking
-    finally:
-        stop.set()
-        child.join(lifecycle.TIMEOUT)
     assert child.exitcode == 0
 
 
 @POSIX_ONLY
 def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle.Context) -> None:
-    stop = mp_context.Event()
-    child = mp_context.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
-    child.start()
-    try:
+    with _waiting_child(mp_context) as child:
         assert child.pid is not None
         proc = psutil.Process(child.pid)
         deadline = time.monotonic() + lifecycle.TIMEOUT
@@ -205,20 +213,13 @@ def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle
         while proc.status() != psutil.STATUS_SLEEPING and time.monotonic() < deadline:
             time.sleep(0.01)
         assert proc.status() == psutil.STATUS_SLEEPING
-    finally:
-        stop.set()
-        child.join(lifecycle.TIMEOUT)
 
 
 def test_join_drops_the_child_from_the_active_children(mp_context: lifecycle.Context) -> None:
     import multiprocessing
 
-    stop = mp_context.Event()
-    child = mp_context.Process(target=stop.wait, args=(lifecycle.TIMEOUT,))
-    child.start()
-    assert child in multiprocessing.active_children()
-    stop.set()
-    child.join(lifecycle.TIMEOUT)
+    with _waiting_child(mp_context) as child:
+        assert child in multiprocessing.active_children()
     assert child.exitcode == 0
     assert child not in multiprocessing.active_children()
 
