@@ -81,14 +81,8 @@ def test_a_concept_without_an_implementation_says_why(cat: Catalog) -> None:
 
 
 def _test_exists(reference: str) -> bool:
-    path, _, name = reference.partition("::")
-    file = ROOT / path
-    if not file.is_file() or not name:
-        return False
-    text = file.read_text(encoding="utf-8")
-    if file.suffix == ".py":
-        return re.search(rf"^(async )?def {re.escape(name)}\(", text, re.MULTILINE) is not None
-    return re.search(rf"\b(public )?(async )?\S+ {re.escape(name)}\(", text) is not None
+    # The same lookup the pages use to link the test's line.
+    return docs.evidence_line(reference) is not None
 
 
 def test_every_claim_names_evidence_that_exists(cat: Catalog) -> None:
