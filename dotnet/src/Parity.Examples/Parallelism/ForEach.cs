@@ -155,8 +155,9 @@ public static class ForEach
     /// </summary>
     public static Probe ProbeWhileLooping(bool plinq, int items, TimeSpan cap)
     {
-        using var firstBodyIn = new ManualResetEventSlim();
-        using var probeRan = new ManualResetEventSlim();
+        // Not disposed: a late probe or body may still touch them after a time-out.
+        var firstBodyIn = new ManualResetEventSlim();
+        var probeRan = new ManualResetEventSlim();
         var current = 0;
         var timedOut = 0;
         void Body(int _)
