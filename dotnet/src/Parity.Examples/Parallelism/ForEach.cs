@@ -14,61 +14,29 @@ namespace Parity.Examples.Parallelism;
 [Concept("parallel.foreach")]
 public static class ForEach
 {
-    // <meter>
-    /// <summary>Counts how many bodies are inside at once, and the most ever seen.</summary>
-    public sealed class ConcurrencyMeter
-    {
-        private int _current;
-        private int _max;
-
-        public int Max => Volatile.Read(ref _max);
-
-        public void Enter()
-        {
-            var now = Interlocked.Increment(ref _current);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-        }
-
-        public void Exit() => Interlocked.Decrement(ref _current);
-
-        public void Measure(Action body)
-        {
-            Enter();
-            try
-            {
-                body();
-            }
-            finally
-            {
-                Exit();
-            }
-        }
-    }
-    // </meter>
-
     // <degree>
+    /// <summary>A blocking body: sleeps for <paramref name="body"/>, or less if the token is cancelled.</summary>
+    public static void Block(TimeSpan body, CancellationToken token) => token.WaitHandle.WaitOne(body);
+
     /// <summary>Parallel.ForEach over <paramref name="items"/> blocking bodies; -1 = the default (no limit).</summary>
-    public static int ParallelForEachMax(int items, TimeSpan body, int maxDegree = -1, TaskScheduler? scheduler = null)
+    public static int ParallelForEachMax(int items, TimeSpan body, int maxDegree = -1, CancellationToken token = default)
     {
         var meter = new ConcurrencyMeter();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegree, TaskScheduler = scheduler ?? TaskScheduler.Default };
-        Parallel.ForEach(Enumerable.Range(0, items), options, _ => meter.Measure(() => Thread.Sleep(body)));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = token };
+        Parallel.ForEach(Enumerable.Range(0, items), options, _ => meter.Measure(() => Block(body, token)));
         return meter.Max;
     }
 
     /// <summary>PLINQ over the same bodies; null = the default degree (ProcessorCount).</summary>
-    public static int PlinqMax(int items, TimeSpan body, int? degree = null)
+    public static int PlinqMax(int items, TimeSpan body, int? degree = null, CancellationToken token = default)
     {
         var meter = new ConcurrencyMeter();
-        var query = Enumerable.Range(0, items).AsParallel();
+        var query = Enumerable.Range(0, items).AsParallel().WithCancellation(token);
         if (degree is { } d)
         {
             query = query.WithDegreeOfParallelism(d);
         }
-        query.ForAll(_ => meter.Measure(() => Thread.Sleep(body)));
+        query.ForAll(_ => meter.Measure(() => Block(body, token)));
         return meter.Max;
     }
 
@@ -81,18 +49,8 @@ public static class ForEach
         {
             options.MaxDegreeOfParallelism = maxDegree;
         }
-        await Parallel.ForEachAsync(Enumerable.Range(0, items), options, async (_, ct) =>
-        {
-            meter.Enter();
-            try
-            {
-                await Task.Delay(body, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                meter.Exit();
-            }
-        }).ConfigureAwait(false);
+        await Parallel.ForEachAsync(Enumerable.Range(0, items), options,
+            (_, ct) => new ValueTask(meter.MeasureAsync(() => Task.Delay(body, ct)))).ConfigureAwait(false);
         return meter.Max;
     }
     // </degree>
@@ -103,14 +61,14 @@ public static class ForEach
     /// thread: can <paramref name="participants"/> bodies that wait for each other all meet?
     /// PLINQ could not: it never runs more than its degree of parallelism.
     /// </summary>
-    public static bool ParallelForEachReaches(int participants, TimeSpan timeout)
+    public static bool ParallelForEachReaches(int participants, TimeSpan timeout, CancellationToken token = default)
     {
         using var barrier = new Barrier(participants);
         var met = 0;
-        var options = new ParallelOptions { TaskScheduler = new ThreadPerTaskScheduler() };
+        var options = new ParallelOptions { TaskScheduler = new ThreadPerTaskScheduler(), CancellationToken = token };
         Parallel.ForEach(Enumerable.Range(0, participants), options, _ =>
         {
-            if (barrier.SignalAndWait(timeout))
+            if (barrier.SignalAndWait(timeout, token))
             {
                 Interlocked.Increment(ref met);
             }
@@ -151,9 +109,10 @@ public static class ForEach
     /// <summary>
     /// Runs <paramref name="items"/> bodies that block until a probe has run, with PLINQ (default
     /// degree) or Parallel.ForEach (default options); once the loop's first body is in, queues the
-    /// probe to the thread pool and times how long it waits to start.
+    /// probe to the thread pool and times how long it waits to start. <paramref name="cap"/> bounds
+    /// every wait; the token stops the loop and its bodies.
     /// </summary>
-    public static Probe ProbeWhileLooping(bool plinq, int items, TimeSpan cap)
+    public static Probe ProbeWhileLooping(bool plinq, int items, TimeSpan cap, CancellationToken token = default)
     {
         // Not disposed: a late probe or body may still touch them after a time-out.
         var firstBodyIn = new ManualResetEventSlim();
@@ -164,7 +123,7 @@ public static class ForEach
         {
             Interlocked.Increment(ref current);
             firstBodyIn.Set();
-            if (!probeRan.Wait(cap))
+            if (!probeRan.Wait(cap, token))
             {
                 Interlocked.Increment(ref timedOut);
             }
@@ -176,15 +135,15 @@ public static class ForEach
             {
                 if (plinq)
                 {
-                    Enumerable.Range(0, items).AsParallel().ForAll(Body);
+                    Enumerable.Range(0, items).AsParallel().WithCancellation(token).ForAll(Body);
                 }
                 else
                 {
-                    Parallel.ForEach(Enumerable.Range(0, items), Body);
+                    Parallel.ForEach(Enumerable.Range(0, items), new ParallelOptions { CancellationToken = token }, Body);
                 }
             },
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        if (!firstBodyIn.Wait(cap))
+        if (!firstBodyIn.Wait(cap, token))
         {
             throw new TimeoutException("the loop never started a body");
         }
@@ -197,7 +156,7 @@ public static class ForEach
             bodies = Volatile.Read(ref current);
             probeRan.Set();
         }, null);
-        if (!loop.Wait(cap * 2))
+        if (!loop.Wait(cap * 2, token))
         {
             throw new TimeoutException("the loop did not end");
         }
@@ -209,25 +168,26 @@ public static class ForEach
     public static async Task RunAsync(ConceptContext ctx)
     {
         var body = ctx.Seconds(0.5);
+        var token = ctx.CancellationToken; // every loop stops at the host's cancel, bodies included
         const int Items = 8;
-        ctx.Out.WriteLine($"{Environment.ProcessorCount} cores; {Items} blocking bodies of {body.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s each; most bodies seen at once:");
-        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{PlinqMax(Items, body)}");
-        ctx.Out.WriteLine($"  {"PLINQ, WithDegreeOfParallelism(2):",-40}{PlinqMax(Items, body, degree: 2)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEach, default (no limit):",-40}{ParallelForEachMax(Items, body)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEach, MaxDegree 2:",-40}{ParallelForEachMax(Items, body, maxDegree: 2)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, default:",-40}{await ForEachAsyncMax(Items, body, token: ctx.CancellationToken).ConfigureAwait(false)} (awaiting bodies)");
-        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, MaxDegree 2:",-40}{await ForEachAsyncMax(Items, body, maxDegree: 2, token: ctx.CancellationToken).ConfigureAwait(false)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEach on a thread per task:",-40}8 bodies waiting for each other all met: {ParallelForEachReaches(8, TimeSpan.FromSeconds(10))}");
-        ctx.Out.WriteLine($"  default ParallelOptions.MaxDegreeOfParallelism: {new ParallelOptions().MaxDegreeOfParallelism}");
-        // A measurement, not a test: how long a work item queued to the pool waits while each runs.
-        var cap = TimeSpan.FromSeconds(30);
-        static double MedianMs(bool plinq, TimeSpan cap) =>
-            Enumerable.Range(0, 3).Select(_ => ProbeWhileLooping(plinq, items: 64, cap).Latency.TotalMilliseconds).Order().ElementAt(1);
-        var underPlinq = MedianMs(plinq: true, cap);
-        var underParallel = MedianMs(plinq: false, cap);
+        // A measurement, not a test: how long a work item queued to the pool waits while each loop
+        // runs. First, while the pool still has only its minimum threads: the lines below grow it.
+        double MedianMs(bool plinq) =>
+            Enumerable.Range(0, 3).Select(_ => ProbeWhileLooping(plinq, items: 64, Timeouts.Short, token).Latency.TotalMilliseconds).Order().ElementAt(1);
+        var underPlinq = MedianMs(plinq: true);
+        var underParallel = MedianMs(plinq: false);
         ctx.Out.WriteLine("a work item queued to the thread pool while 64 blocked bodies wait for it starts after (median of 3):");
         ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{underPlinq.ToString("0.0", CultureInfo.InvariantCulture)} ms");
         ctx.Out.WriteLine($"  {"Parallel.ForEach, default:",-40}{underParallel.ToString("0.0", CultureInfo.InvariantCulture)} ms");
+        ctx.Out.WriteLine($"{Environment.ProcessorCount} cores; {Items} blocking bodies of {body.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s each; most bodies seen at once:");
+        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{PlinqMax(Items, body, token: token)}");
+        ctx.Out.WriteLine($"  {"PLINQ, WithDegreeOfParallelism(2):",-40}{PlinqMax(Items, body, degree: 2, token: token)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, default (no limit):",-40}{ParallelForEachMax(Items, body, token: token)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, MaxDegree 2:",-40}{ParallelForEachMax(Items, body, maxDegree: 2, token: token)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, default:",-40}{await ForEachAsyncMax(Items, body, token: token).ConfigureAwait(false)} (awaiting bodies)");
+        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, MaxDegree 2:",-40}{await ForEachAsyncMax(Items, body, maxDegree: 2, token: token).ConfigureAwait(false)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach on a thread per task:",-40}8 bodies waiting for each other all met: {ParallelForEachReaches(8, Timeouts.Short, token)}");
+        ctx.Out.WriteLine($"  default ParallelOptions.MaxDegreeOfParallelism: {new ParallelOptions().MaxDegreeOfParallelism}");
     }
     // </run>
 }
