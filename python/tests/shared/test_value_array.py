@@ -1,5 +1,6 @@
 import ctypes
 import re
+import threading
 from ast import literal_eval
 from multiprocessing.managers import ArrayProxy, ValueProxy  # type: ignore[attr-defined]
 from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
@@ -96,8 +97,6 @@ def test_when_child_2_writes_first_child_1_sees_its_write(mp_context: value_arra
 
 
 def test_a_single_write_waits_for_the_values_lock(mp_context: value_array.Context) -> None:
-    import threading
-
     value = mp_context.Value("i", 0)
     started, written = threading.Event(), threading.Event()
 
