@@ -7,6 +7,7 @@ from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.shared import value_array
 
 from ..conftest import START_METHODS, RunConcept
@@ -64,7 +65,7 @@ def test_a_value_cannot_be_passed_to_a_pool_task(mp_context: value_array.Context
         mp_context.Pool(1) as pool,
         pytest.raises(RuntimeError, match="only be shared between processes through inheritance"),
     ):
-        pool.apply_async(_takes, (value,)).get(timeout=30)
+        pool.apply_async(_takes, (value,)).get(timeout=SHORT_TIMEOUT)
 
 
 def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: value_array.Context) -> None:
@@ -108,11 +109,11 @@ def test_a_single_write_waits_for_the_values_lock(mp_context: value_array.Contex
     with value.get_lock():
         writer = threading.Thread(target=write)
         writer.start()
-        assert started.wait(10)
+        assert started.wait(SHORT_TIMEOUT)
         assert not written.wait(0.2)  # an unlocked write would be done in microseconds
         assert value.get_obj().value == 0
-    assert written.wait(10)
-    writer.join(10)
+    assert written.wait(SHORT_TIMEOUT)
+    writer.join(SHORT_TIMEOUT)
     assert value.value == 5
 
 

@@ -7,12 +7,14 @@ is not the version the build asks for, or pythonnet itself failed (its message, 
 
 from __future__ import annotations
 
+import difflib
 import json
 import multiprocessing
 import os
 import signal
 import sys
 import threading
+import time
 import types
 import warnings
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.catalog import ROOT
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 ASSEMBLY = "Parity.Examples"
 DEFAULT_BUILD_DIR = ROOT / "dotnet" / "artifacts" / "bin" / "Parity.Cli" / "debug"
@@ -28,11 +31,27 @@ BUILD_DIR_VARIABLE = "PARITY_DOTNET_BUILD"
 RUNTIME_CONFIG = "Parity.Cli.runtimeconfig.json"
 
 _lock = threading.Lock()
-_loaded: types.ModuleType | None = None
+_clr: types.ModuleType | None = None  # set once CoreCLR runs here: from then on, never fork
+_referenced = False  # Parity.Examples is loaded into it
 
 
 class BridgeError(RuntimeError):
     """The bridge cannot start; the message says what to run."""
+
+
+class UnknownConceptError(KeyError):
+    """run_concept() was given an id no .NET concept has (a KeyError: a failed lookup by key).
+
+    `reason` is the line a command prints; str() adds how to list the ids from Python."""
+
+    __module__ = "parity.bridge"  # where a REPL user meets it: the traceback names it so
+
+    def __init__(self, reason: str, listing: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.listing = reason, listing
+
+    def __str__(self) -> str:  # KeyError's own str() would print the message in quotes
+        return f"{self.reason} {self.listing}" if self.listing else self.reason
 
 
 class ForkAfterLoadWarning(RuntimeWarning):
@@ -45,7 +64,8 @@ def build_dir() -> Path:
 
 
 def is_loaded() -> bool:
-    return _loaded is not None
+    """CoreCLR runs in this process (even if referencing Parity.Examples failed): do not fork."""
+    return _clr is not None
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -143,41 +163,124 @@ def child_context(method: str | None = None) -> Any:
 
 def load() -> types.ModuleType:
     """Start CoreCLR once per process and reference Parity.Examples; returns the `clr` module."""
-    global _loaded
+    global _clr, _referenced
     with _lock:
-        if _loaded is not None:
-            return _loaded
+        if _clr is not None and _referenced:
+            return _clr
         folder = build_dir()
-        config = _check_prerequisites(folder)
-        # <load>
-        try:
-            import pythonnet
+        if _clr is None:
+            config = _check_prerequisites(folder)
+            # <load>
+            try:
+                import pythonnet
 
-            # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
-            pythonnet.load("coreclr", runtime_config=str(config))
-            import clr
-        except Exception as exc:  # pythonnet raises several types; the user needs one sentence
-            raise BridgeError(
-                f"could not start CoreCLR with {config} ({_one_line(exc)}): "
-                "check `dotnet --list-runtimes` and rebuild with `invoke build`"
-            ) from exc
+                # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
+                pythonnet.load("coreclr", runtime_config=str(config))
+                import clr
+            except Exception as exc:  # pythonnet raises several types; the user needs one sentence
+                raise BridgeError(
+                    f"could not start CoreCLR with {config} ({_one_line(exc)}): "
+                    "check `dotnet --list-runtimes` and rebuild with `invoke build`"
+                ) from exc
+            # </load>
+            # The runtime is in the process now, whatever happens next: the fork guard holds.
+            _clr = clr
+            if hasattr(os, "register_at_fork"):
+                os.register_at_fork(before=_warn_fork_after_load)
         # Reference by name from a folder on sys.path: what pythonnet resolves reliably.
         if str(folder) not in sys.path:
             sys.path.append(str(folder))
-        clr.AddReference(ASSEMBLY)
-        # </load>
-        if hasattr(os, "register_at_fork"):
-            os.register_at_fork(before=_warn_fork_after_load)
-        _loaded = clr
-        return _loaded
+        try:
+            _clr.AddReference(ASSEMBLY)
+        except Exception as exc:  # a .NET FileNotFoundException, BadImageFormatException, ...
+            raise BridgeError(
+                f"CoreCLR started but could not load {ASSEMBLY} from {folder} ({_one_line(exc)}): "
+                "rebuild with `invoke build`"
+            ) from exc
+        _referenced = True
+        return _clr
 
 
 def examples() -> Any:
-    """The Parity.Examples namespace as a Python module (Plinq, Tasks, Infrastructure, ...)."""
+    """The Parity.Examples namespace (Plinq, Tasks, Infrastructure, ...): `dir()` lists what it
+    holds, and a wrong name suggests close ones. Types are pythonnet's own, called directly."""
     load()
     import Parity.Examples
 
-    return Parity.Examples
+    return Namespace("Parity.Examples", Parity.Examples)
+
+
+class Namespace:
+    """A .NET namespace that a REPL can explore: pythonnet's own namespace objects are lazy, so
+    `dir()` on them is empty and a typo is a bare AttributeError."""
+
+    def __init__(self, name: str, module: Any) -> None:
+        self._name, self._module = name, module
+
+    def _members(self) -> tuple[list[str], list[str]]:
+        """(sub-namespaces, types) directly under this namespace, from the assembly itself."""
+        import clr
+        from Parity.Examples.Infrastructure import ConceptRegistry
+
+        children: set[str] = set()
+        types: set[str] = set()
+        for t in clr.GetClrType(ConceptRegistry).Assembly.GetExportedTypes():
+            space = str(t.Namespace or "")
+            if space == self._name and not t.IsNested:
+                types.add(str(t.Name).split("`")[0])
+            elif space.startswith(self._name + "."):
+                children.add(space[len(self._name) + 1 :].split(".", maxsplit=1)[0])
+        return sorted(children), sorted(types)
+
+    def __dir__(self) -> list[str]:
+        children, types = self._members()
+        return children + types
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        children, types = self._members()
+        if name in children:
+            return Namespace(f"{self._name}.{name}", getattr(self._module, name))
+        if name in types:
+            return getattr(self._module, name)
+        close = difflib.get_close_matches(name, children + types, n=3, cutoff=0.5)
+        hint = f"did you mean: {', '.join(close)}? " if close else ""
+        raise AttributeError(f"{self._name} has no {name!r}; {hint}dir() lists what it has")
+
+    def __repr__(self) -> str:
+        return f"<.NET namespace {self._name}: {', '.join(self.__dir__())}>"
+
+
+def concept_ids() -> list[str]:
+    """Every id run_concept() accepts (the .NET concepts), in the catalog's order."""
+    from parity.catalog import load as load_catalog
+
+    ids = {str(x) for x in examples().Infrastructure.ConceptRegistry.Ids}
+    ordered = [c.id for c in load_catalog().concepts if c.id in ids]
+    return ordered + sorted(ids - set(ordered))
+
+
+def _check_concept(concept_id: str) -> None:
+    """One line for an id run_concept() cannot run: a Python-only concept, or a typo."""
+    from parity.catalog import UnknownConcept
+    from parity.catalog import load as load_catalog
+
+    registry = examples().Infrastructure.ConceptRegistry
+    if concept_id in {str(x) for x in registry.Ids}:
+        return
+    try:
+        concept = load_catalog().get(concept_id)
+    except UnknownConcept:
+        close = [str(x) for x in registry.Closest(concept_id, 3)]
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        raise UnknownConceptError(
+            f"unknown concept {concept_id!r}{hint}", "(bridge.concept_ids() lists the .NET concepts)"
+        ) from None
+    raise UnknownConceptError(
+        f"{concept_id} has no .NET concept to run, only a Python one (`python -m {concept.module}`): "
+        f"{concept.dotnet_none_reason}"
+    )
 
 
 @contextmanager
@@ -199,40 +302,68 @@ def deferred_interrupt() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
-def wait_task(task: Any, pressed: threading.Event | None = None, slice_seconds: float = 0.05) -> None:
+def wait_task(
+    task: Any,
+    pressed: threading.Event | None = None,
+    slice_seconds: float = 0.05,
+    timeout: float = LONG_TIMEOUT,
+) -> None:
     """Waits for a .NET Task in short slices (GIL released in each), so that Ctrl-C reaches
     Python promptly (one blocking wait would hold it until the task ends). `pressed` is the
-    event of an enclosing deferred_interrupt(); without one, this installs its own."""
+    event of an enclosing deferred_interrupt(); without one, this installs its own. Raises
+    TimeoutError after `timeout` seconds. Task.WaitAny never throws the task's exception:
+    the caller looks at task.Status."""
     from System import Array
     from System.Threading.Tasks import Task
 
     tasks = Array[Task]([task])
+    deadline = time.monotonic() + timeout
     with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
         while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
             if flag.is_set():
                 raise KeyboardInterrupt
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the .NET task did not finish within {timeout:g} s")
+
+
+@contextmanager
+def cancelled_on_exit() -> Iterator[Any]:
+    """A CancellationTokenSource for .NET work we wait on: if the wait ends early (a timeout,
+    Ctrl-C, any exception) the source is cancelled before it is disposed, so the .NET work
+    stops too instead of running on unseen; disposed in every case."""
+    load()
+    from System.Threading import CancellationTokenSource
+
+    source = CancellationTokenSource()
+    try:
+        yield source
+    except BaseException:
+        source.Cancel()
+        raise
+    finally:
+        source.Dispose()
 
 
 def run_concept(concept_id: str, time_scale: float | None = None) -> str:
     """Run one .NET concept inside this process and return what it wrote.
 
     Ctrl-C cancels the concept's token (as the CLI's first Ctrl-C does), waits for it to stop,
-    and raises KeyboardInterrupt; a second Ctrl-C stops waiting."""
+    and raises KeyboardInterrupt; a second Ctrl-C stops waiting. An id with no .NET concept
+    raises UnknownConceptError (a KeyError); `concept_ids()` lists the ones there are."""
     from parity.common.timing import time_scale as current_scale
 
     scale = current_scale() if time_scale is None else time_scale
+    _check_concept(concept_id)
     with deferred_interrupt() as pressed:
         infra = examples().Infrastructure
-        from System.Threading import CancellationTokenSource
-
-        source = CancellationTokenSource()
-        task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
-        try:
-            wait_task(task, pressed)
-        except KeyboardInterrupt:
-            source.Cancel()
-            pressed.clear()
-            wait_task(task, pressed)
-            raise
+        with cancelled_on_exit() as source:
+            task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
+            try:
+                wait_task(task, pressed)
+            except KeyboardInterrupt:
+                source.Cancel()
+                pressed.clear()
+                wait_task(task, pressed, timeout=SHORT_TIMEOUT)
+                raise
     # The task has finished: GetResult returns its text or raises the concept's .NET exception.
     return str(task.GetAwaiter().GetResult())

@@ -15,7 +15,7 @@ from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
 from parity.common.http import HttpError, Reply, fetch, serve
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ async def first_success(jobs: Iterable[Coroutine[Any, Any, T]]) -> tuple[T, list
         for task in pending:
             task.cancel()
         # Wait for the cancellations to land, so no request outlives this call.
-        await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout=10)
+        await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout=SHORT_TIMEOUT)
 
 
 async def first_answer(urls: list[str]) -> tuple[str, list[asyncio.Task[str]]]:
@@ -75,6 +75,11 @@ def _outcome(task: asyncio.Task[str]) -> str:
     return repr(error) if error else repr(task.result())
 
 
+def _listed(tasks: list[asyncio.Task[str]]) -> str:
+    """[cancelled, HttpError 503, 'mirror 1']: each outcome as written, as the .NET side prints it."""
+    return f"[{', '.join(_outcome(t) for t in tasks)}]"
+
+
 # <run>
 def main() -> None:
     paths = ["/mirror/4", "/broken/0", "/mirror/1", "/mirror/6"]
@@ -85,15 +90,14 @@ def main() -> None:
         answer, tasks = asyncio.run(first_answer(urls))
         elapsed = time.perf_counter() - started
         print(f"first answer: '{answer}' after {elapsed:.2f} s (the broken mirror did not win)")
-        outcomes = [_outcome(t) for t in tasks]
-        print(f"  all requests: {outcomes}")
+        print(f"  all requests: {_listed(tasks)}")
 
         async def article_style() -> None:
             first, tasks = await first_completed_only(urls)
             running = [t for t in tasks if not t.done()]
             print(f"article style: first done is {_outcome(first)}; {len(running)} request(s) still run")
-            await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), timeout=10)
-            print(f"  ...and finish anyway, unused: {[_outcome(t) for t in running]}")
+            await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), timeout=SHORT_TIMEOUT)
+            print(f"  ...and finish anyway, unused: {_listed(running)}")
 
         asyncio.run(article_style())
 
