@@ -49,6 +49,7 @@ class Claim:
     evidence: tuple[str, ...]
     note: str = ""
     decided_on: str = ""  # for a claim about other platforms: which platform's run decided it
+    source: str = "the article"  # whose claim it is: the claim's `source`, else its chapter's claims_from
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def parse(data: dict[str, object]) -> Catalog:
         if chapter.part not in PARTS:
             raise CatalogError(f"chapter {chapter.id}: part {chapter.part!r} is not one of {PARTS}")
     chapter_ids = {c.id for c in chapters}
+    claims_from = {c.id: c.claims_from for c in chapters}
     concepts: list[Concept] = []
     seen: set[str] = set()
     for raw in data.get("concept", []):  # type: ignore[attr-defined]
@@ -157,7 +159,14 @@ def parse(data: dict[str, object]) -> Catalog:
             if not evidence:
                 raise CatalogError(f"{cid}: the claim {c['text'][:40]!r}... names no test")
             claims.append(
-                Claim(c["text"], c["verdict"], tuple(evidence), c.get("note", ""), c.get("decided_on", ""))
+                Claim(
+                    c["text"],
+                    c["verdict"],
+                    tuple(evidence),
+                    c.get("note", ""),
+                    c.get("decided_on", ""),
+                    c.get("source", claims_from[raw["chapter"]]),
+                )
             )
         concepts.append(
             Concept(

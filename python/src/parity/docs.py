@@ -191,7 +191,7 @@ def _evidence(reference: str) -> str:
     return f"[`{name}`](../{path}{f'#L{line}' if line else ''})"
 
 
-def concept_section(concept: Concept, claims_from: str = "the article") -> str:
+def concept_section(concept: Concept) -> str:
     out = [
         f'<a id="{anchor(concept.id)}"></a>',
         f"## `{concept.id}`: {prose(concept.title)}",
@@ -209,14 +209,16 @@ def concept_section(concept: Concept, claims_from: str = "the article") -> str:
         out += ["**What a porter must know**", ""]
         out += [f"- {prose(d)}" for d in concept.differences]
         out.append("")
-    if concept.claims:
+    # One table per source, in the order the claims first name it (a chapter past the article
+    # checks the article's claims and its own).
+    for source in dict.fromkeys(claim.source for claim in concept.claims):
         out += [
-            f"**Claims of {claims_from}, checked**",
+            f"**Claims of {source}, checked**",
             "",
             "| claim | verdict | why | evidence |",
             "|---|---|---|---|",
         ]
-        for claim in concept.claims:
+        for claim in (x for x in concept.claims if x.source == source):
             evidence = " · ".join(_evidence(e) for e in claim.evidence)
             note = prose(claim.note, in_table=True) or "—"
             if claim.decided_on:
@@ -244,7 +246,7 @@ def chapter_page(catalog: Catalog, chapter: Chapter) -> str:
     ]
     out += [f"- [`{c.id}`](#{anchor(c.id)}): {prose(c.title)}" for c in concepts]
     out.append("")
-    out += [concept_section(c, chapter.claims_from) for c in concepts]
+    out += [concept_section(c) for c in concepts]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -293,14 +295,14 @@ def errata_page(catalog: Catalog) -> str:
         "the tests that decide it.",
         "",
     ]
-    source = {ch.id: ch.claims_from for ch in catalog.chapters}
-    sections = [(f, v) for f in dict.fromkeys(source.values()) for v in ERRATA_VERDICTS]
+    sources = dict.fromkeys(claim.source for c in catalog.concepts for claim in c.claims)
+    sections = [(f, v) for f in sources for v in ERRATA_VERDICTS]
     for claims_from, verdict in sections:
         rows = [
             (c, claim)
             for c in catalog.concepts
             for claim in c.claims
-            if claim.verdict == verdict and source[c.chapter] == claims_from
+            if claim.verdict == verdict and claim.source == claims_from
         ]
         if not rows:  # a verdict nobody earned gets no empty section
             continue
