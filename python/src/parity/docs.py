@@ -291,7 +291,7 @@ def errata_page(catalog: Catalog) -> str:
         "",
         "The claims that do not hold as written; that hold only on some versions or platforms, "
         "or only by timing; and the opinions, with the facts that bear on them: the article's "
-        "first, then those of the project's own design notes. Each links to its concept and to "
+        "first, then those the project's design notes and later chapters check. Each links to its concept and to "
         "the tests that decide it.",
         "",
     ]
