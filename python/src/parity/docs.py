@@ -291,8 +291,8 @@ def errata_page(catalog: Catalog) -> str:
         "",
         "The claims that do not hold as written; that hold only on some versions or platforms, "
         "or only by timing; and the opinions, with the facts that bear on them: the article's "
-        "first, then those the project's design notes and later chapters check. Each links to its concept and to "
-        "the tests that decide it.",
+        "first, then those the project's design notes and later chapters check. Each links to its "
+        "concept and to the tests that decide it.",
         "",
     ]
     sources = dict.fromkeys(claim.source for c in catalog.concepts for claim in c.claims)
