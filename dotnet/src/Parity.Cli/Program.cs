@@ -5,6 +5,7 @@ using Parity.Examples.Infrastructure;
 //   list                         one id per line
 //   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
 //   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
+//   worker|submit [--help] ...   the scale.task-queue worker and master (Scale/TaskQueueCommands.cs)
 // Bad input gets one line on stderr and exit code 2; a failing concept exits 1, a skipped one 77.
 
 using var cts = new CancellationTokenSource();
@@ -25,6 +26,8 @@ try
         ["list"] => List(),
         ["run", var id, .. var rest] => await RunAsync(id, ParseScale(rest), cts.Token),
         ["child", var id, .. var rest] => await ChildAsync(id, rest, cts.Token),
+        ["worker", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.WorkerAsync(rest, Console.Out, cts.Token),
+        ["submit", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.SubmitAsync(rest, Console.Out, cts.Token),
         _ => Usage(),
     };
 }
