@@ -29,7 +29,8 @@ PASSWORD_VARIABLE = "PARITY_REDIS_PASSWORD"
 START_TIMEOUT = 10.0
 INSTALL_HINT = (
     "redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu), "
-    "`brew install redis` (macOS), or set PARITY_REDIS_URL=redis://:PASSWORD@HOST:PORT to use a running server"
+    "`brew install redis` (macOS), or set PARITY_REDIS_URL=redis://:PASSWORD@HOST:PORT "
+    "to use a running server"
 )
 
 

@@ -121,7 +121,11 @@ def decode_task(raw: str | bytes) -> Task:
     if type(obj["fail"]) is not bool:
         raise ValueError(f"fail must be true or false, got {obj['fail']!r}")
     return Task(
-        _name(obj, "run"), _int(obj, "seq", 2**31 - 1), _int(obj, "n", MAX_SQUARED), _int(obj, "ms", MAX_MS), obj["fail"]
+        _name(obj, "run"),
+        _int(obj, "seq", 2**31 - 1),
+        _int(obj, "n", MAX_SQUARED),
+        _int(obj, "ms", MAX_MS),
+        obj["fail"],
     )
 
 
@@ -141,7 +145,9 @@ def decode_result(raw: str | bytes) -> Result:
         raise ValueError(f"square {square} is not {n}*{n}")
     if obj["lang"] not in ("python", "dotnet"):
         raise ValueError(f"lang must be python or dotnet, got {obj['lang']!r}")
-    return Result(_name(obj, "run"), _int(obj, "seq", 2**31 - 1), n, square, _name(obj, "worker"), obj["lang"])
+    return Result(
+        _name(obj, "run"), _int(obj, "seq", 2**31 - 1), n, square, _name(obj, "worker"), obj["lang"]
+    )
 
 
 # </format>
@@ -177,7 +183,9 @@ class Keys:
 
 def connect(url: str) -> redis.Redis:
     """A client for `url` (password in the URL; see redis_server.with_password)."""
-    return redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=5, health_check_interval=30)
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_connect_timeout=5, health_check_interval=30
+    )
 
 
 def ensure_group(r: redis.Redis, keys: Keys) -> None:
@@ -231,10 +239,12 @@ class Worker:
         )
         if claimed:  # someone took it and went silent: its delivery count tells how often
             entry_id, fields = claimed[0]
-            pending = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
+            pending: Any = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
             deliveries = pending[0]["times_delivered"] if pending else self.max_deliveries + 1
         else:
-            read = self.r.xreadgroup(self.keys.group, self.name, {self.keys.tasks: ">"}, count=1, block=BLOCK_MS)
+            read: Any = self.r.xreadgroup(  # RESP2 reply: [[stream, [(id, fields)]]]
+                self.keys.group, self.name, {self.keys.tasks: ">"}, count=1, block=BLOCK_MS
+            )
             if not read or not read[0][1]:
                 return False
             entry_id, fields = read[0][1][0]
@@ -405,14 +415,18 @@ class WorkerProcess:
         """The first output line starting with `prefix`; TimeoutError if none comes in time."""
         with self._seen:
             found = self._seen.wait_for(
-                lambda: next((x for x in self.lines if x.startswith(prefix)), None)
-                or self.process.poll() is not None,
+                lambda: (
+                    next((x for x in self.lines if x.startswith(prefix)), None)
+                    or self.process.poll() is not None
+                ),
                 timeout,
             )
             match = next((x for x in self.lines if x.startswith(prefix)), None)
         if match is None:
             state = "exited" if found else "timed out"
-            raise TimeoutError(f"{self.language} worker {state} before printing {prefix!r}: {self.lines[-3:]}")
+            raise TimeoutError(
+                f"{self.language} worker {state} before printing {prefix!r}: {self.lines[-3:]}"
+            )
         return match
 
     def stop(self, timeout: float = 10.0) -> int:
@@ -504,14 +518,17 @@ def dead_letter_run(url: str, keys: Keys, claim_idle_ms: int) -> tuple[Report, l
     """One task that fails on every delivery: after MAX_DELIVERIES it lands in the dead-letter stream."""
     r = connect(url)
     stop = threading.Event()
-    worker = Worker(r, keys=keys, name="python-dl", claim_idle_ms=claim_idle_ms, say=lambda _: None, stop=stop)
+    worker = Worker(
+        r, keys=keys, name="python-dl", claim_idle_ms=claim_idle_ms, say=lambda _: None, stop=stop
+    )
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()
     try:
         run = new_run_id()
         put_tasks(r, run, 2, 0, keys=keys, fail=[1])
         report = collect(r, run, 2, keys=keys, timeout=30)
-        dead = [fields for _id, fields in r.xrange(keys.dead)]
+        entries: Any = r.xrange(keys.dead)
+        dead = [fields for _id, fields in entries]
         return report, dead
     finally:
         stop.set()
@@ -531,7 +548,9 @@ def main() -> None:
             mixed = mixed_run(url, 12, max(1, int(scaled(1.0) * 1000)), idle, keys)
             print(f"workers: {', '.join(mixed.languages)} (plus one python worker killed on purpose)")
             print(f"killed {mixed.killed_worker} while it held task {mixed.killed}")
-            print(f"task {mixed.killed} was claimed and finished by a {mixed.rescued_by.split('-')[0]} worker")
+            print(
+                f"task {mixed.killed} was claimed and finished by a {mixed.rescued_by.split('-')[0]} worker"
+            )
             print(f"submit: {mixed.report.line()}")
             print(f"every task exactly once: {mixed.report.ok}")
             report, dead = dead_letter_run(url, Keys(f"{NAMESPACE}-dl-{new_run_id()}"), idle)

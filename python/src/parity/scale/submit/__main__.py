@@ -22,15 +22,37 @@ def main() -> int:
         description="Put N tasks on the Redis stream, wait for every result, check them, print one line.",
     )
     add_connection(parser)
-    parser.add_argument("--count", type=int, default=20, metavar="N", help="how many tasks (default: %(default)s)")
-    parser.add_argument("--task-ms", type=int, default=100, metavar="MS",
-                        help="how long each task takes a worker (default: %(default)s)")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                        help="give up waiting after this many seconds (default: %(default)s)")
-    parser.add_argument("--fail", type=int, default=0, metavar="K",
-                        help="the last K tasks fail on every delivery and end in the dead-letter stream")
-    parser.add_argument("--backlog", type=int, default=task_queue.BACKLOG, metavar="N",
-                        help="wait while this many tasks are unfinished (default: %(default)s)")
+    parser.add_argument(
+        "--count", type=int, default=20, metavar="N", help="how many tasks (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--task-ms",
+        type=int,
+        default=100,
+        metavar="MS",
+        help="how long each task takes a worker (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="give up waiting after this many seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--fail",
+        type=int,
+        default=0,
+        metavar="K",
+        help="the last K tasks fail on every delivery and end in the dead-letter stream",
+    )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=task_queue.BACKLOG,
+        metavar="N",
+        help="wait while this many tasks are unfinished (default: %(default)s)",
+    )
     args = parser.parse_args()
     if not 1 <= args.count <= 2**31 - 1:
         fail("--count must be a positive integer")
@@ -46,8 +68,16 @@ def main() -> int:
         run = task_queue.new_run_id()
         started = time.monotonic()
         failing = range(args.count - args.fail, args.count)
-        task_queue.put_tasks(r, run, args.count, args.task_ms, keys=keys, fail=failing,
-                             backlog=args.backlog, timeout=args.timeout)
+        task_queue.put_tasks(
+            r,
+            run,
+            args.count,
+            args.task_ms,
+            keys=keys,
+            fail=failing,
+            backlog=args.backlog,
+            timeout=args.timeout,
+        )
         remaining = max(0.0, args.timeout - (time.monotonic() - started))
         report = task_queue.collect(r, run, args.count, keys=keys, timeout=remaining)
     except KeyboardInterrupt:

@@ -19,12 +19,26 @@ def main() -> int:
     )
     add_connection(parser)
     parser.add_argument("--name", help="this worker's name (default: python-HOST-PID)")
-    parser.add_argument("--claim-idle-ms", type=int, default=task_queue.CLAIM_IDLE_MS, metavar="MS",
-                        help="claim a task another worker has held this long (default: %(default)s)")
-    parser.add_argument("--max-deliveries", type=int, default=task_queue.MAX_DELIVERIES, metavar="N",
-                        help="dead-letter a task delivered more often than this (default: %(default)s)")
-    parser.add_argument("--stall-on", type=int, metavar="K",
-                        help="demo: take the K-th task and never finish it, like a machine that died")
+    parser.add_argument(
+        "--claim-idle-ms",
+        type=int,
+        default=task_queue.CLAIM_IDLE_MS,
+        metavar="MS",
+        help="claim a task another worker has held this long (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-deliveries",
+        type=int,
+        default=task_queue.MAX_DELIVERIES,
+        metavar="N",
+        help="dead-letter a task delivered more often than this (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--stall-on",
+        type=int,
+        metavar="K",
+        help="demo: take the K-th task and never finish it, like a machine that died",
+    )
     args = parser.parse_args()
     if args.claim_idle_ms < 1 or args.max_deliveries < 1:
         fail("--claim-idle-ms and --max-deliveries must be positive")
