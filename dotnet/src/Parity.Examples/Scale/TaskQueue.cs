@@ -285,7 +285,8 @@ public static partial class TaskQueue
             await RecordAsync(entryId, task).ConfigureAwait(false);
         }
 
-        private async Task RecordAsync(string entryId, TaskMessage task)
+        /// <summary>Records the result once (HSETNX); a later finish of the same task only counts as a duplicate.</summary>
+        public async Task RecordAsync(string entryId, TaskMessage task)
         {
             var result = new ResultMessage(task.Run, task.Seq, task.N, task.N * task.N, Name, Language);
             var seq = task.Seq.ToString(CultureInfo.InvariantCulture);
