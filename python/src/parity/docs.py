@@ -197,6 +197,8 @@ def chapter_page(catalog: Catalog, chapter: Chapter) -> str:
         "",
     ]
     out += [f"- [`{c.id}`](#{anchor(c.id)}): {c.title}" for c in concepts]
+    if chapter.intro:  # Markdown of the chapter's own, used as written
+        out += ["", chapter.intro]
     out.append("")
     out += [concept_section(c, chapter.claims_from) for c in concepts]
     return "\n".join(out).rstrip() + "\n"

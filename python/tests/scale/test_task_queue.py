@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -356,3 +357,58 @@ def test_a_report_is_ok_only_with_every_task_exactly_once() -> None:
     assert not Report(2, {0: result}).ok
     assert not Report(1, {0: result}, bad=1).ok
     assert Report(1, {0: result}, duplicates=3).ok  # duplicates were absorbed: still exactly one result
+
+
+def test_json_encoders_differ_outside_the_formats_plain_ascii_names() -> None:
+    # The .NET side writes "a\u002Bb\u003Cc\u00E9" for the same string (TaskQueueTests.cs):
+    # escaping rules differ, which is why the format allows only [A-Za-z0-9._:-] in names.
+    assert json.dumps("a+b<c\u00e9") == '"a+b<c\\u00e9"'
+    with pytest.raises(ValueError, match="run must match"):
+        tq.decode_task(tq.encode_task(Task("a+b", 0, 0, 0)))
+
+
+@pytest.mark.parametrize(("worker_language", "submit_language"), [("python", "dotnet"), ("dotnet", "python")])
+def test_acl_users_with_only_their_own_commands_run_the_queue(
+    redis_url: str, keys: Keys, worker_language: str, submit_language: str
+) -> None:
+    if os.environ.get(URL_VARIABLE):
+        pytest.skip("PARITY_REDIS_URL names an outside server: creating users there is not ours to do")
+    _dotnet_or_skip()
+    admin = tq.connect(redis_url)
+    admin.execute_command(*tq.acl_setuser("worker", "w-pass", tq.WORKER_ACL, keys))
+    admin.execute_command(*tq.acl_setuser("submitter", "s-pass", tq.SUBMITTER_ACL, keys))
+    port = urlsplit(redis_url).port
+    with pytest.raises(redis.exceptions.NoPermissionError):  # the worker may not touch other keys
+        tq.connect(f"redis://worker:w-pass@127.0.0.1:{port}/0").get("other")
+    worker = tq.start_worker(
+        worker_language,
+        f"redis://worker:w-pass@127.0.0.1:{port}/0",
+        "--namespace",
+        keys.ns,
+        "--claim-idle-ms",
+        "50",
+    )
+    try:
+        worker.wait_for("worker ", 30)
+        submit = PY_SUBMIT if submit_language == "python" else _dotnet_cli("submit")
+        done = _cli(
+            *submit,
+            "--redis",
+            f"redis://submitter:s-pass@127.0.0.1:{port}/0",
+            "--namespace",
+            keys.ns,
+            "--count",
+            "4",
+            "--task-ms",
+            "0",
+            "--fail",
+            "1",
+            "--timeout",
+            "30",
+        )
+    finally:
+        worker.stop()
+        admin.close()
+    assert done.stdout.startswith(
+        f"tasks=4 results=3 missing=1 duplicates=0 dead=1 by-language: {worker_language}=3"
+    )

@@ -172,4 +172,25 @@ public sealed class TaskQueueTests
         Assert.Equal("rediss://alice@db.example:6380/2", address.WithoutPassword());
         Assert.Throws<FormatException>(() => RedisAddress.Parse("http://127.0.0.1:1"));
     }
+
+    [Fact]
+    public void JsonEncoders_OutsidePlainAscii_WriteDifferentBytesThanPython()
+    {
+        // Python's json.dumps gives "a+b<c\u00e9" (test_task_queue.py): escaping rules differ,
+        // which is why the format allows only [A-Za-z0-9._:-] in names.
+        Assert.Equal("\"a\\u002Bb\\u003Cc\\u00E9\"", JsonSerializer.Serialize("a+b<c\u00e9"));
+        Assert.Throws<FormatException>(() => TaskQueue.DecodeTask(TaskQueue.Encode(new TaskQueue.TaskMessage("a+b", 0, 0, 0))));
+    }
+
+    [Fact]
+    public void StackExchangeRedis_StreamReadGroup_HasNoBlockingWait()
+    {
+        // One multiplexed connection serves every caller, so no command may block it: XREADGROUP
+        // is sent without BLOCK and an idle worker polls (TaskQueue.Poll). redis-py passes block=.
+        var parameters = typeof(IDatabaseAsync).GetMethods()
+            .Where(m => m.Name == nameof(IDatabaseAsync.StreamReadGroupAsync))
+            .SelectMany(m => m.GetParameters()).Select(p => p.Name!).Distinct().ToList();
+        Assert.Contains("consumerName", parameters);
+        Assert.DoesNotContain(parameters, p => p.Contains("block", StringComparison.OrdinalIgnoreCase) || p.Contains("timeout", StringComparison.OrdinalIgnoreCase));
+    }
 }

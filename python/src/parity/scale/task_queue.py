@@ -181,6 +181,27 @@ class Keys:
         return f"{self.ns}:run:{run}:dead"
 
 
+# <acl>
+# On a shared server give each role an ACL user (redis-server 6+) with only its keys and commands.
+CONNECT_ACL = "+@connection +info +role +config|get"  # client handshakes; StackExchange.Redis also
+# tries CLUSTER, GET and SUBSCRIBE on connect and copes when they are refused
+WORKER_ACL = (
+    "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd +xgroup|create "
+    "+hsetnx +hincrby +hset +expire +multi +exec"
+)
+SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink"
+
+
+def acl_setuser(user: str, password: str, rules: str, keys: Keys) -> list[str]:
+    """The ACL SETUSER command for one role: its own keys only, no channels, no other command."""
+    key_pattern = f"~{keys.ns}:*"
+    base = ["ACL", "SETUSER", user, "on", f">{password}", "resetkeys", key_pattern, "resetchannels", "-@all"]
+    return [*base, *CONNECT_ACL.split(), *rules.split()]
+
+
+# </acl>
+
+
 def connect(url: str) -> redis.Redis:
     """A client for `url` (password in the URL; see redis_server.with_password)."""
     return redis.Redis.from_url(
