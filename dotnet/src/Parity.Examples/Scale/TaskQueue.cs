@@ -485,7 +485,8 @@ public static partial class TaskQueue
         {
             candidates.Add(configured);
         }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // From this assembly's folder up (AppContext.BaseDirectory is empty under the Python bridge).
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(TaskQueue).Assembly.Location)!); dir is not null; dir = dir.Parent)
         {
             candidates.Add(Path.Combine(dir.FullName, ".venv", OperatingSystem.IsWindows() ? "Scripts/python.exe" : "bin/python"));
         }
