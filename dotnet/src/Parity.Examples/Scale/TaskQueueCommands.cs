@@ -109,10 +109,10 @@ public static class TaskQueueCommands
             return 0;
         }
         var options = new Options(args, WorkerHelp);
-        var address = options.Address();
         var claimIdle = options.Int("--claim-idle-ms", TaskQueue.ClaimIdleMs, 1, int.MaxValue);
         var maxDeliveries = options.Int("--max-deliveries", TaskQueue.MaxDeliveries, 1, 1000);
         int? stallOn = options.Text("--stall-on") is null ? null : options.Int("--stall-on", 0, 1, int.MaxValue);
+        var address = options.Address();
         var (stop, registration) = StopOnSigterm(token);
         using (stop)
         using (registration)
@@ -162,7 +162,6 @@ public static class TaskQueueCommands
             return 0;
         }
         var options = new Options(args, SubmitHelp);
-        var address = options.Address();
         var count = options.Int("--count", 20, 1, int.MaxValue);
         var taskMs = options.Int("--task-ms", 100, 0, TaskQueue.MaxMs);
         var fail = options.Int("--fail", 0, 0, count);
@@ -173,6 +172,7 @@ public static class TaskQueueCommands
             throw new ArgumentException($"--timeout must be a positive number of seconds, got '{rawTimeout}'");
         }
         var timeout = TimeSpan.FromSeconds(seconds);
+        var address = options.Address();
         var (stop, registration) = StopOnSigterm(token);
         using (stop)
         using (registration)
@@ -209,5 +209,11 @@ public static class TaskQueueCommands
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    /// <summary>The first sentence: StackExchange.Redis goes on to advise options we do not want.</summary>
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n')[0].Trim();
+        var end = line.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? line : line[..(end + 1)];
+    }
 }

@@ -11,16 +11,22 @@ from typing import NoReturn
 
 from parity.common.redis_server import URL_VARIABLE, with_password
 
+_program = ["parity"]  # the running command's name, for error lines
+
 
 class Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one line on stderr (exit 2), not usage plus a line."""
+
+    def __init__(self, prog: str, description: str) -> None:
+        super().__init__(prog=prog, description=description)
+        _program[0] = prog
 
     def error(self, message: str) -> NoReturn:
         fail(f"{message} (--help shows the options)")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    print(f"{os.path.basename(sys.argv[0]) or 'parity'}: {message}", file=sys.stderr, flush=True)
+    print(f"{_program[0]}: {message}", file=sys.stderr, flush=True)
     raise SystemExit(code)
 
 
