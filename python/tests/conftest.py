@@ -15,10 +15,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 
+import hypothesis
 import psutil
 import pytest
 
 from parity.common.mp import Context
+from parity.common.timing import LONG_TIMEOUT, timeout_scale
+
+# Hypothesis fails an example slower than 200 ms by default: a timing check that a loaded
+# machine trips. Properties here are about values, never speed.
+hypothesis.settings.register_profile("parity", deadline=None)
+hypothesis.settings.load_profile("parity")
 
 TEST_TIME_SCALE = "0.05"
 os.environ.setdefault("PARITY_TIME_SCALE", TEST_TIME_SCALE)
@@ -27,6 +34,31 @@ START_METHODS = multiprocessing.get_all_start_methods()
 
 # Helper processes multiprocessing keeps for the whole interpreter: not leaks of a test.
 _LONG_LIVED = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-timeout's per-test limit (pyproject.toml) stretches with PARITY_TIMEOUT_SCALE like
+    every other limit, unless --timeout or PYTEST_TIMEOUT says otherwise."""
+    if config.getoption("timeout", None) is None and not os.environ.get("PYTEST_TIMEOUT"):
+        config.option.timeout = float(config.getini("timeout")) * timeout_scale()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Plain `pytest` collects tests/bridge first. The in-process bridge tests (marked `bridge`)
+    load the CLR into this process, and a process with a CLR must not fork, while most other
+    tests fork (the fork start method, Pool, Manager). So the bridge tests run last, after the
+    last fork; `invoke test` goes further and gives them a session of their own (-m bridge)."""
+    items.sort(key=lambda item: item.get_closest_marker("bridge") is not None)  # stable: order kept
+
+
+@pytest.fixture(autouse=True)
+def no_fork_after_the_clr(request: pytest.FixtureRequest) -> None:
+    """Fail loudly, rather than hang or crash, if a test that may fork runs after the CLR loaded."""
+    if request.node.get_closest_marker("bridge") is None and "parity.bridge._runtime" in sys.modules:
+        from parity.bridge import is_loaded
+
+        assert not is_loaded(), "the CLR is loaded in this pytest process: run the bridge tests last"
 
 
 @pytest.fixture(params=START_METHODS)
@@ -74,7 +106,7 @@ def run_module() -> RunConcept:
         module: str,
         *,
         start_method: str | None = None,
-        timeout: float = 60,
+        timeout: float = LONG_TIMEOUT,
         env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
     ) -> subprocess.CompletedProcess[str]:

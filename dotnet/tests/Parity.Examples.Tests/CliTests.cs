@@ -19,11 +19,9 @@ public sealed class CliTests
         {
             info.ArgumentList.Add(arg);
         }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
+        await using var cli = ChildProcess.Start(new Process { StartInfo = info });
+        var run = await cli.WaitAsync(Timeouts.Long, CancellationToken.None);
+        return (run.ExitCode, run.Output, run.Error);
     }
 
     [Fact]
@@ -31,7 +29,7 @@ public sealed class CliTests
     {
         var (code, output, _) = await CliAsync("list");
         Assert.Equal(0, code);
-        Assert.Equal(ConceptRegistry.Ids, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(ConceptRegistry.Ids, output.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Theory]
@@ -42,7 +40,7 @@ public sealed class CliTests
     {
         var (code, _, error) = await CliAsync(args);
         Assert.Equal(2, code);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(error.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith(expected, line, StringComparison.Ordinal);
     }
 
@@ -51,7 +49,7 @@ public sealed class CliTests
     {
         var (code, _, error) = await CliAsync("child", "plinq.sum");
         Assert.Equal(1, code);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(error.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("parity: child plinq.sum failed: InvalidOperationException: Parity.Examples.Plinq.Sum has no public static ChildAsync.", line);
     }
 }

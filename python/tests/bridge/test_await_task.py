@@ -8,6 +8,7 @@ import pytest
 
 from parity.bridge import await_task
 from parity.bridge._net import timespan
+from parity.common.timing import SHORT_TIMEOUT
 from tests.conftest import RunConcept
 
 
@@ -56,7 +57,7 @@ def test_cancelling_the_asyncio_task_cancels_the_dotnet_token() -> None:
         waiting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiting
-        status = await asyncio.wait_for(await_task._until_completed(task), timeout=10)
+        status = await asyncio.wait_for(await_task._until_completed(task), timeout=SHORT_TIMEOUT)
         return bool(source.IsCancellationRequested), status
 
     assert asyncio.run(scenario()) == (True, "Canceled")

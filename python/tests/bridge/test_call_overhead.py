@@ -12,7 +12,7 @@ pytestmark = pytest.mark.bridge
 def test_a_dotnet_call_costs_more_than_a_python_call() -> None:
     python = call_overhead.per_call(call_overhead.identity, 2_000, 3)
     dotnet = call_overhead.per_call(call_overhead.bridge_types().CallOverhead.Identity, 2_000, 3)
-    assert dotnet > python
+    assert dotnet > 3 * python  # about 20x here; both medians from the same run
 
 
 def test_a_list_is_converted_on_every_call_and_a_dotnet_array_is_not() -> None:

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from parity.bridge import delegates
+from parity.common.timing import SHORT_TIMEOUT
 
 pytestmark = pytest.mark.bridge
 
@@ -56,3 +57,21 @@ def test_main_shows_the_progress_and_the_sum(capsys: pytest.CaptureFixture[str])
     assert "called by .NET with 7: 49" in out
     assert "IProgress<int> reports seen by Python: [1, 2, 3, 4, 5, 6, 7, 8]" in out
     assert "sum of 0..999,999: 499999500000" in out
+
+
+def test_a_wait_that_gives_up_cancels_the_dotnet_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Our wait gives up at once (as a timeout or Ctrl-C would); the .NET work must stop too,
+    # not run on with nobody waiting (it did with CancellationToken(False)).
+    from parity.bridge import _runtime
+
+    seen = []
+
+    def give_up(task: object, *args: object, **kwargs: object) -> None:
+        seen.append(task)
+        raise TimeoutError("gave up")
+
+    monkeypatch.setattr(delegates, "wait_task", give_up)
+    with pytest.raises(TimeoutError, match="gave up"):
+        delegates.crunch(lambda _step: None)
+    _runtime.wait_task(seen[0], timeout=SHORT_TIMEOUT)
+    assert str(seen[0].Status) == "Canceled"

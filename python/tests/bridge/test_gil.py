@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from parity.bridge import gil
@@ -26,8 +24,8 @@ def test_a_property_getter_holds_the_gil_for_its_whole_duration() -> None:
     assert seen.longest_pause >= BUSY * 0.95
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to show more than one busy")
-def test_plinq_inside_one_method_call_uses_more_than_one_core() -> None:
-    # A ratio against the same spin on one thread, best of 3: other load slows both alike.
-    best = max(gil.parallel_speedup(BUSY / 2) for _ in range(3))
-    assert best > 1.2
+def test_plinq_runs_its_partitions_at_the_same_time_on_different_threads() -> None:
+    # Forced, not measured: each partition waits until the others are inside too, so the query
+    # completes only if PLINQ runs them side by side (how much faster that is: the benchmarks).
+    assert gil.partitions_meeting(2) == 2
+    assert gil.partitions_meeting(4) == 4  # more partitions than this machine's 2 cores, still together

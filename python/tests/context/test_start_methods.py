@@ -4,9 +4,10 @@ import sys
 
 import pytest
 
-from parity.common.mp import Context, context
+from parity.common.mp import Context
+from parity.common.timing import SHORT_TIMEOUT
 from parity.context import start_methods
-from parity.context.start_methods import expected_default, median_start, start_once
+from parity.context.start_methods import expected_default, start_once
 
 from ..conftest import START_METHODS, RunConcept
 
@@ -14,20 +15,12 @@ from ..conftest import START_METHODS, RunConcept
 def test_every_method_runs_the_target_and_returns_the_same_answer(mp_context: Context) -> None:
     (greeting, imported_afresh), seconds = start_once(mp_context)
     assert greeting == "hello"
-    assert 0 < seconds < start_methods.TIMEOUT
+    assert 0 < seconds < SHORT_TIMEOUT
     method = mp_context.get_start_method()
     if method == "fork":
         assert not imported_afresh  # a copy of our memory: the module came along
     elif method == "spawn":
         assert imported_afresh  # a new interpreter imported the module itself
-
-
-@pytest.mark.skipif("fork" not in START_METHODS, reason="no fork on this platform")
-def test_spawn_is_much_slower_to_start_than_fork() -> None:
-    fork = median_start(context("fork"), runs=3)
-    spawn = median_start(context("spawn"), runs=3)
-    # Typically 10-30x; 2x leaves room for a loaded machine.
-    assert spawn > 2 * fork, (spawn, fork)
 
 
 def test_the_default_start_method_matches_the_platform_and_version() -> None:
@@ -54,15 +47,13 @@ def test_set_start_method_a_second_time_raises_unless_forced() -> None:
     ]
 
 
-def test_get_context_starts_the_same_child_as_set_start_method_in_the_same_time() -> None:
-    timings = {t.setup: t for t in start_methods.time_article_programs(runs=3)}
+def test_get_context_and_set_start_method_start_the_same_spawned_child() -> None:
+    timings = {t.setup: t for t in start_methods.time_article_programs(runs=1)}
     by_set = timings["set_start_method('spawn')"]
     by_get = timings["get_context('spawn')"]
-    # Both programs spawn a fresh interpreter that imports the target itself...
+    # Both programs spawn a fresh interpreter that imports the target itself: the same work,
+    # so the article's 0.407 s vs 0.169 s (x2.4) was not a difference between the two calls.
     assert by_set.answer == by_get.answer == "('hello', True)"
-    # ...so they cost the same. The article's 0.407 s vs 0.169 s (x2.4) was not this difference.
-    ratio = by_set.median_seconds / by_get.median_seconds
-    assert 0.5 < ratio < 2.0, ratio
 
 
 def _descriptor_is_open(fd: int, queue: "multiprocessing.Queue[bool]") -> None:
@@ -81,8 +72,8 @@ def test_fork_inherits_every_open_descriptor_spawn_and_forkserver_do_not(mp_cont
         queue = mp_context.Queue()
         child = mp_context.Process(target=_descriptor_is_open, args=(high, queue))
         child.start()
-        inherited = queue.get(timeout=30)
-        child.join(30)
+        inherited = queue.get(timeout=SHORT_TIMEOUT)
+        child.join(SHORT_TIMEOUT)
     finally:
         os.close(high)
         os.close(fd)

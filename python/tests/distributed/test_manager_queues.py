@@ -8,6 +8,7 @@ from multiprocessing.managers import BaseManager, SyncManager
 import psutil
 import pytest
 
+from parity.common.timing import LONG_TIMEOUT
 from parity.distributed import manager_queues as mq
 
 from ..conftest import RunConcept
@@ -96,7 +97,7 @@ def test_registering_on_base_manager_adds_the_name_to_every_manager() -> None:
         "print(hasattr(SyncManager, 'get_zhang_queue'), 'get_zhang_queue' in Unrelated._registry)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
     )
     assert result.stdout.split() == ["True", "True"]
 

@@ -4,16 +4,16 @@ import pickle
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import scaled
+from parity.common.process_group import close_pool
+from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.ipc import pipe_pool
-from parity.ipc._support import PATIENCE, close_pool
 
 from ..conftest import RunConcept
 
 
 def test_two_workers_let_the_tasks_converse(mp_context: Context) -> None:
     # The Connection objects travel to the workers as task arguments under every start method.
-    heard_by_asker, heard_by_answerer = pipe_pool.converse(mp_context, workers=2, timeout=PATIENCE)
+    heard_by_asker, heard_by_answerer = pipe_pool.converse(mp_context, workers=2, timeout=SHORT_TIMEOUT)
     assert heard_by_answerer == pipe_pool.INVITE
     assert heard_by_asker == pipe_pool.DECLINE
 
@@ -27,7 +27,7 @@ def test_one_worker_deadlocks_and_the_timeout_catches_it(mp_context: Context) ->
             first.get(scaled(2))
         # The asker did run: its invitation sits in the pipe, unread, because the answerer
         # is still queued behind it for the only worker.
-        assert end2.poll(PATIENCE)
+        assert end2.poll(SHORT_TIMEOUT)
         assert not first.ready()
         assert not second.ready()
     finally:
@@ -59,7 +59,7 @@ def test_join_before_close_raises_value_error(mp_context: Context) -> None:
 def test_pool_workers_are_daemons(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     try:
-        assert pool.apply_async(pipe_pool.worker_is_daemon).get(PATIENCE) is True
+        assert pool.apply_async(pipe_pool.worker_is_daemon).get(SHORT_TIMEOUT) is True
     finally:
         assert close_pool(pool)
 

@@ -4,10 +4,10 @@ import time
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import scaled
+from parity.common.process_group import close_pool
+from parity.common.timing import CLOCK_TICK, SHORT_TIMEOUT, scaled
 from parity.ipc import queue_pool
 from parity.ipc import queue_processes as qp
-from parity.ipc._support import PATIENCE, close_pool
 
 from ..conftest import RunConcept
 
@@ -39,7 +39,7 @@ def test_a_module_global_queue_works_only_under_fork(mp_context: Context) -> Non
         wait = scaled(6)
         started = time.monotonic()
         assert queue_pool.with_module_global(mp_context, wait) == (None, None)
-        assert time.monotonic() - started >= wait * 0.9  # timers may wake a tick early
+        assert time.monotonic() - started >= wait - CLOCK_TICK  # a timer may wake a tick early
 
 
 def test_under_fork_workers_inherit_the_parents_global_elsewhere_each_makes_its_own(
@@ -48,7 +48,7 @@ def test_under_fork_workers_inherit_the_parents_global_elsewhere_each_makes_its_
     queue_pool.module_queues()
     pool = mp_context.Pool(1)
     try:
-        worker, maker = pool.apply_async(queue_pool.who_made_the_queues).get(PATIENCE)
+        worker, maker = pool.apply_async(queue_pool.who_made_the_queues).get(SHORT_TIMEOUT)
         assert close_pool(pool)
     finally:
         pool.terminate()

@@ -4,7 +4,7 @@ import time
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import scaled
+from parity.common.timing import CLOCK_TICK, scaled
 from parity.ipc import queue_processes as qp
 
 from ..conftest import RunConcept
@@ -40,7 +40,7 @@ def test_get_blocks_until_its_timeout_then_raises_empty(mp_context: Context) -> 
     started = time.monotonic()
     with pytest.raises(queue.Empty):
         q.get(timeout=wait)
-    assert time.monotonic() - started >= wait * 0.9  # timers may wake a tick early
+    assert time.monotonic() - started >= wait - CLOCK_TICK  # a timer may wake a tick early
     q.close()
 
 
@@ -52,7 +52,7 @@ def test_a_lone_talker_takes_its_own_question_back(mp_context: Context) -> None:
 def test_two_queues_let_the_processes_converse(mp_context: Context) -> None:
     heard, seconds = qp.converse(mp_context)
     assert heard == {"talker": qp.ANSWER, "friend": qp.QUESTION}
-    assert seconds >= scaled(qp.FRIEND_DELAY) * 0.9
+    assert seconds >= scaled(qp.FRIEND_DELAY) - CLOCK_TICK
 
 
 def test_main_shows_the_trap_and_the_fix(run_module: RunConcept) -> None:

@@ -7,7 +7,7 @@ from concurrent.futures import CancelledError
 
 import pytest
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 from parity.parallel import invoke
 
 from ..conftest import RunConcept
@@ -34,17 +34,6 @@ def test_executor_given_async_functions_returns_unrun_coroutines_and_warns() -> 
     assert any("was never awaited" in m for m in messages), messages
 
 
-def test_calling_an_async_function_without_await_warns_never_awaited() -> None:
-    async def work() -> None:
-        pass
-
-    def call_and_drop() -> None:
-        work()  # no await: the coroutine object is created and dropped at once
-
-    with pytest.warns(RuntimeWarning, match=r"coroutine .*work' was never awaited"):
-        call_and_drop()
-
-
 def test_gather_waits_for_every_coroutine() -> None:
     async def scenario() -> tuple[bool, list[object]]:
         gate = asyncio.Event()
@@ -63,7 +52,7 @@ def test_invoke_runs_blocking_functions_at_the_same_time() -> None:
     barrier = threading.Barrier(3)
 
     def meet() -> int:
-        return barrier.wait(timeout=10)
+        return barrier.wait(timeout=SHORT_TIMEOUT)
 
     # Three functions that wait for each other can only return if all three run at once.
     assert sorted(invoke.invoke(meet, meet, meet)) == [0, 1, 2]  # type: ignore[type-var]

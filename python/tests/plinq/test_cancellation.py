@@ -13,7 +13,6 @@ def test_terminate_kills_running_jobs_before_they_finish(mp_context: Context) ->
     outcome = cancellation.terminate_pool(mp_context, jobs=6, workers=2, job_seconds=100.0)
     assert outcome.completed == 0
     assert outcome.cancelled == 6
-    assert outcome.seconds < scaled(100.0)
 
 
 def test_shutdown_cancels_queued_futures_and_lets_running_ones_finish(mp_context: Context) -> None:
@@ -23,7 +22,6 @@ def test_shutdown_cancels_queued_futures_and_lets_running_ones_finish(mp_context
     # it holds max_workers + 1 (= 3) calls waiting behind the running ones.
     assert 2 <= outcome.completed <= 2 + 3
     assert outcome.cancelled >= 8 - 5
-    assert outcome.seconds < scaled(100.0)
 
 
 def test_main_reports_both_stops(run_module: RunConcept) -> None:

@@ -1,6 +1,5 @@
 import re
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,14 +20,6 @@ def test_chunks_cover_the_range_exactly_once(count: int, parts: int) -> None:
     covered = [i for lo, hi in chunks for i in range(lo, hi)]
     assert covered == list(range(count))
     assert len(chunks) <= parts
-
-
-def test_median_seconds_times_the_call_and_rejects_zero_runs() -> None:
-    calls: list[int] = []
-    assert plinq_sum.median_seconds(lambda: calls.append(1), runs=3) >= 0
-    assert len(calls) == 4  # one warm-up, three timed
-    with pytest.raises(ValueError, match="runs must be at least 1, got 0"):
-        plinq_sum.median_seconds(lambda: None, runs=0)
 
 
 def test_main_prints_the_sum_and_the_median_times(run_module: RunConcept) -> None:

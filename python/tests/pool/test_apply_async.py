@@ -1,4 +1,5 @@
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import re
@@ -11,11 +12,10 @@ from multiprocessing.synchronize import Barrier
 import psutil
 import pytest
 
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 from parity.pool import apply_async
 
 from ..conftest import RunConcept
-
-TIMEOUT = apply_async.TIMEOUT
 
 _barrier: Barrier
 
@@ -38,9 +38,28 @@ def test_ten_tasks_run_on_at_most_five_workers(mp_context: apply_async.Context) 
     assert os.getpid() not in {pid for _, pid in run.results}
 
 
+_share_meter = apply_async._share_meter  # the real one, before the test below patches it
+
+
+def _share_meter_and_hang_at_exit(meter: apply_async.PeakMeter) -> None:
+    _share_meter(meter)
+    # A worker that never finishes exiting: a bare Pool.join() would wait for it forever.
+    multiprocessing.util.Finalize(None, time.sleep, args=(1000,), exitpriority=10)
+
+
+def test_a_worker_stuck_at_exit_does_not_hang_the_run(
+    mp_context: apply_async.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(apply_async, "_share_meter", _share_meter_and_hang_at_exit)
+    run = apply_async.run_tasks(mp_context, processes=2, tasks=4, seconds=0, join_timeout=0.5)
+    assert [name for name, _ in run.results] == [0, 1, 2, 3]  # every result, then terminate()
+
+
 def test_five_workers_do_run_five_tasks_at_once(mp_context: apply_async.Context) -> None:
-    with mp_context.Pool(5, initializer=_install, initargs=(mp_context.Barrier(5, timeout=TIMEOUT),)) as pool:
-        arrivals = pool.map_async(_meet, range(5)).get(timeout=TIMEOUT)
+    with mp_context.Pool(
+        5, initializer=_install, initargs=(mp_context.Barrier(5, timeout=SHORT_TIMEOUT),)
+    ) as pool:
+        arrivals = pool.map_async(_meet, range(5)).get(timeout=SHORT_TIMEOUT)
     assert sorted(arrivals) == [0, 1, 2, 3, 4]  # all five were inside wait() together
 
 
@@ -50,7 +69,7 @@ def test_a_sixth_task_never_runs_beside_five(mp_context: apply_async.Context) ->
     with mp_context.Pool(5, initializer=_install, initargs=(barrier,)) as pool:
         pending = pool.map_async(_meet, range(6))
         with pytest.raises(threading.BrokenBarrierError):
-            pending.get(timeout=TIMEOUT)
+            pending.get(timeout=SHORT_TIMEOUT)
 
 
 def test_join_before_close_raises_value_error(mp_context: apply_async.Context) -> None:
@@ -86,7 +105,7 @@ def test_pool_join_takes_no_timeout(mp_context: apply_async.Context) -> None:
 def test_apply_async_returns_at_once_and_apply_waits(mp_context: apply_async.Context) -> None:
     with mp_context.Pool(1) as pool:
         assert pool.apply(pow, (2, 10)) == 1024  # synchronous: the value itself
-        pending = pool.apply_async(time.sleep, (TIMEOUT,))
+        pending = pool.apply_async(time.sleep, (SHORT_TIMEOUT,))
         assert not pending.ready()  # the 30 s task is still running; leaving `with` terminates it
 
 
@@ -115,7 +134,11 @@ pool.terminate(); pool.join()
 )
 def test_default_size_ignores_cpu_affinity_before_3_13() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", _AFFINITY_SCRIPT], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", _AFFINITY_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        check=True,
     )
     expected = 1 if sys.version_info >= (3, 13) else os.cpu_count()  # 3.13: os.process_cpu_count()
     assert int(result.stdout) == expected
@@ -140,7 +163,7 @@ def _try_to_start_a_child(_: int) -> tuple[bool, str]:
 
 def test_workers_are_daemons_and_cannot_have_children(mp_context: apply_async.Context) -> None:
     with mp_context.Pool(1) as pool:
-        daemon, outcome = pool.apply_async(_try_to_start_a_child, (0,)).get(timeout=TIMEOUT)
+        daemon, outcome = pool.apply_async(_try_to_start_a_child, (0,)).get(timeout=SHORT_TIMEOUT)
     assert daemon is True
     assert outcome == "daemonic processes are not allowed to have children"
 
@@ -157,7 +180,9 @@ print(*{pool.apply_async(os.getpid).get(30) for _ in range(8)}, flush=True)
 def test_workers_end_with_the_parent(mp_context: apply_async.Context) -> None:
     env = {**os.environ, "PARITY_START_METHOD": mp_context.get_start_method()}
     command = [sys.executable, "-c", _ABANDON_SCRIPT]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env, check=False)
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=LONG_TIMEOUT, env=env, check=False
+    )
     assert result.returncode == 0, result.stderr
     pids = [int(p) for p in result.stdout.split()]
     assert pids

@@ -6,11 +6,10 @@ from multiprocessing.synchronize import Event
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import callbacks
 
 from ..conftest import RunConcept
-
-TIMEOUT = callbacks.TIMEOUT
 
 _gates: list[Event]
 
@@ -22,7 +21,7 @@ def _install(gates: list[Event]) -> None:
 
 def _gated(name: int) -> int:
     """Finish only when the test opens this task's gate; odd tasks fail."""
-    if not _gates[name].wait(TIMEOUT):
+    if not _gates[name].wait(SHORT_TIMEOUT):
         raise TimeoutError(f"gate {name} never opened")
     if name % 2:
         raise ValueError(f"task {name} failed")
@@ -58,7 +57,7 @@ def test_callbacks_follow_completion_order_not_submission_order(mp_context: call
         order = []
         for name in finish_order:
             gates[name].set()  # let exactly this task finish, then wait for its callback
-            order.append(seen.get(timeout=TIMEOUT))
+            order.append(seen.get(timeout=SHORT_TIMEOUT))
     assert [(kind, value) for kind, value, _, _ in order] == [
         ("callback", 4),
         ("callback", 0),
@@ -74,7 +73,7 @@ def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_contex
     with mp_context.Pool(1) as pool:
         pending = pool.apply_async(callbacks.fail, (7,))
         with pytest.raises(RuntimeError, match=r"^task 7 failed$") as caught:
-            pending.get(timeout=TIMEOUT)
+            pending.get(timeout=SHORT_TIMEOUT)
         assert pending.ready()
         assert not pending.successful()
     cause = caught.value.__cause__
@@ -97,3 +96,15 @@ def test_with_one_worker_the_failures_report_last(mp_context: callbacks.Context)
     seen: list[object] = []
     callbacks.run_with_callbacks(mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1)
     assert seen == [0, 1, 2, "task 3 failed", "task 4 failed"]
+
+
+def test_tasks_that_outlast_the_timeout_raise_instead_of_hanging(
+    mp_context: callbacks.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At this time scale the succeeding tasks sleep 1000 s: the wait must give up and say so,
+    # not ignore wait()'s result and then join the pool without a limit.
+    monkeypatch.setenv("PARITY_TIME_SCALE", "1000")
+    with pytest.raises(TimeoutError, match=r"of 5 tasks did not finish within 0\.5 s") as caught:
+        callbacks.run_with_callbacks(mp_context, lambda _: None, lambda _: None, processes=5, timeout=0.5)
+    # The three sleepers surely did not; the two failing tasks may not have run yet either.
+    assert int(str(caught.value).split()[0]) >= 3

@@ -1,11 +1,10 @@
 import psutil
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import initializer
 
 from ..conftest import RunConcept
-
-TIMEOUT = initializer.TIMEOUT
 
 
 def test_workers_converse_through_queues_from_the_initializer(mp_context: initializer.Context) -> None:
@@ -26,7 +25,7 @@ def test_a_queue_cannot_be_a_task_argument(mp_context: initializer.Context) -> N
         with pytest.raises(
             RuntimeError, match="Queue objects should only be shared between processes through inheritance"
         ):
-            pending.get(timeout=TIMEOUT)
+            pending.get(timeout=SHORT_TIMEOUT)
 
 
 def test_a_manager_runs_a_server_process_of_its_own(mp_context: initializer.Context) -> None:
@@ -37,7 +36,7 @@ def test_a_manager_runs_a_server_process_of_its_own(mp_context: initializer.Cont
         shared.put("through the server")
         started = {p.pid for p in me.children(recursive=True)} - before
         assert started  # at least the manager's server (plus the fork server, the first time)
-        assert shared.get(timeout=TIMEOUT) == "through the server"
+        assert shared.get(timeout=SHORT_TIMEOUT) == "through the server"
         assert type(shared).__name__ == "AutoProxy[Queue]"  # every call is a message to that server
 
 

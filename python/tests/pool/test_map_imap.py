@@ -8,11 +8,11 @@ from multiprocessing.synchronize import Event
 import psutil
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import map_imap
 
 from ..conftest import RunConcept
 
-TIMEOUT = map_imap.TIMEOUT
 SQUARES = [x * x for x in range(10)]
 
 _gate: Event
@@ -27,7 +27,7 @@ def _install(gate: Event, second_done: Event) -> None:
 def _held_first(x: int) -> int:
     """Item 0 waits for the test's gate; item 1 finishes at once and says so."""
     if x == 0:
-        if not _gate.wait(TIMEOUT):
+        if not _gate.wait(SHORT_TIMEOUT):
             raise TimeoutError("gate never opened")
     else:
         _second_done.set()
@@ -50,16 +50,16 @@ def test_imap_waits_for_item_zero_while_imap_unordered_does_not(
     gate, second_done = mp_context.Event(), mp_context.Event()
     with mp_context.Pool(2, initializer=_install, initargs=(gate, second_done)) as pool:
         results = (pool.imap if ordered else pool.imap_unordered)(_held_first, [0, 1], chunksize=1)
-        assert second_done.wait(TIMEOUT)  # item 1 is finished; item 0 is still held
+        assert second_done.wait(SHORT_TIMEOUT)  # item 1 is finished; item 0 is still held
         if ordered:
             with pytest.raises(multiprocessing.TimeoutError):
                 results.next(timeout=0.1)  # item 1 is there, but imap owes item 0 first
             gate.set()
-            assert [results.next(timeout=TIMEOUT) for _ in range(2)] == [0, 1]
+            assert [results.next(timeout=SHORT_TIMEOUT) for _ in range(2)] == [0, 1]
         else:
-            assert results.next(timeout=TIMEOUT) == 1  # whatever finished first
+            assert results.next(timeout=SHORT_TIMEOUT) == 1  # whatever finished first
             gate.set()
-            assert results.next(timeout=TIMEOUT) == 0
+            assert results.next(timeout=SHORT_TIMEOUT) == 0
 
 
 def test_imap_reads_the_whole_input_before_anyone_iterates(mp_context: map_imap.Context) -> None:
@@ -71,14 +71,16 @@ def test_imap_reads_the_whole_input_before_anyone_iterates(mp_context: map_imap.
 
     with mp_context.Pool(1) as pool:
         results = pool.imap(map_imap.square, numbers())
-        assert exhausted.wait(TIMEOUT)  # the task thread consumed every input; nobody asked for a result
-        assert results.next(timeout=TIMEOUT) == 0
+        assert exhausted.wait(
+            SHORT_TIMEOUT
+        )  # the task thread consumed every input; nobody asked for a result
+        assert results.next(timeout=SHORT_TIMEOUT) == 0
 
 
 def test_leaving_the_with_block_terminates_instead_of_joining(mp_context: map_imap.Context) -> None:
     with mp_context.Pool(1) as pool:
         worker = pool.apply(os.getpid)
-        pending = pool.apply_async(time.sleep, (TIMEOUT,))
+        pending = pool.apply_async(time.sleep, (SHORT_TIMEOUT,))
     # __exit__ called terminate(): the sleeping task was killed, its result will never come.
     assert not pending.ready()
     assert not psutil.pid_exists(worker) or psutil.Process(worker).status() == psutil.STATUS_ZOMBIE

@@ -4,11 +4,10 @@ from multiprocessing.synchronize import Event
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import result_timeout
 
 from ..conftest import RunConcept
-
-TIMEOUT = result_timeout.TIMEOUT
 
 _gate: Event
 
@@ -19,7 +18,7 @@ def _install(gate: Event) -> None:
 
 
 def _gated_square(x: int) -> int:
-    if not _gate.wait(TIMEOUT):
+    if not _gate.wait(SHORT_TIMEOUT):
         raise builtins.TimeoutError("the gate never opened")
     return x * x
 
@@ -33,7 +32,7 @@ def test_get_times_out_while_the_task_runs_and_returns_later(mp_context: result_
         assert str(caught.value) == ""  # the article prints it: nothing to see
         assert not result.ready()
         gate.set()  # the task was never stopped: let it finish
-        assert result.get(timeout=TIMEOUT) == 100
+        assert result.get(timeout=SHORT_TIMEOUT) == 100
         assert result.successful()
 
 
@@ -58,7 +57,7 @@ def test_successful_before_the_result_is_ready_raises(mp_context: result_timeout
         with pytest.raises(ValueError, match="not ready"):
             result.successful()
         gate.set()
-        assert result.get(timeout=TIMEOUT) == 9
+        assert result.get(timeout=SHORT_TIMEOUT) == 9
 
 
 def test_the_walk_through_times_out_then_gets_the_value(mp_context: result_timeout.Context) -> None:

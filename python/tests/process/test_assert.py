@@ -7,6 +7,8 @@ from multiprocessing.queues import Queue
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
+
 from ..conftest import RunConcept
 
 assert_concept = importlib.import_module("parity.process.assert")
@@ -59,11 +61,11 @@ def test_join_asserts_the_caller_is_the_parent() -> None:
         # The second child inherits the Process object of its sibling but is not its parent.
         joiner = ctx.Process(target=_join_a_sibling, args=(sibling, answers))
         joiner.start()
-        assert answers.get(timeout=30) == "AssertionError: can only join a child process"
-        joiner.join(30)
+        assert answers.get(timeout=SHORT_TIMEOUT) == "AssertionError: can only join a child process"
+        joiner.join(SHORT_TIMEOUT)
     finally:
         sibling.kill()
-        sibling.join(30)
+        sibling.join(SHORT_TIMEOUT)
 
 
 def test_run_module_shows_both_interpreters(run_module: RunConcept) -> None:

@@ -4,6 +4,7 @@ import re
 import psutil
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.process import basic
 
 from ..conftest import START_METHODS, RunConcept
@@ -28,7 +29,7 @@ def test_child_reports_the_parent_as_its_parent(run_module: RunConcept, method: 
 
 
 def _wait(event: object) -> None:
-    event.wait(30)  # type: ignore[attr-defined]
+    event.wait(SHORT_TIMEOUT)  # type: ignore[attr-defined]
 
 
 @pytest.mark.skipif("forkserver" not in START_METHODS, reason="no forkserver on this platform")
@@ -43,7 +44,7 @@ def test_under_forkserver_the_childs_parent_is_the_fork_server() -> None:
         assert server.ppid() == os.getpid()  # the fork server is our own child
     finally:
         release.set()
-        child.join(10)
+        child.join(SHORT_TIMEOUT)
     assert child.exitcode == 0
 
 

@@ -1,6 +1,3 @@
-import multiprocessing
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -89,29 +86,6 @@ def test_a_manager_round_trip_is_much_slower_than_shared_memory(s: manager.Setup
     shared, proxied = manager.seconds_per_read(s)
     # Typically 100x or more (a socket round trip against a lock and a load); 5x leaves room for load.
     assert proxied > 5 * shared
-
-
-def _nothing() -> None:
-    pass
-
-
-def _start_and_join(ctx: manager.Context) -> float:
-    start = time.perf_counter()
-    child = ctx.Process(target=_nothing)
-    child.start()
-    child.join(30)
-    assert child.exitcode == 0
-    return time.perf_counter() - start
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="Windows has only spawn: nothing to compare with")
-def test_spawning_a_child_costs_more_than_forking_one() -> None:
-    # The cost the article pins on Windows is spawn's: a fresh interpreter that imports the
-    # parent's main module. Linux pays it too with spawn (and, from 3.14, forkserver's default).
-    fork, spawn = multiprocessing.get_context("fork"), multiprocessing.get_context("spawn")
-    fork_times = sorted(_start_and_join(fork) for _ in range(3))
-    spawn_times = sorted(_start_and_join(spawn) for _ in range(3))
-    assert spawn_times[1] > 2 * fork_times[1]  # medians; typically 10x or more
 
 
 def test_module_runs(run_module: RunConcept) -> None:

@@ -6,6 +6,7 @@ from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.shared import value_array
 
 from ..conftest import START_METHODS, RunConcept
@@ -63,7 +64,7 @@ def test_a_value_cannot_be_passed_to_a_pool_task(mp_context: value_array.Context
         mp_context.Pool(1) as pool,
         pytest.raises(RuntimeError, match="only be shared between processes through inheritance"),
     ):
-        pool.apply_async(_takes, (value,)).get(timeout=30)
+        pool.apply_async(_takes, (value,)).get(timeout=SHORT_TIMEOUT)
 
 
 def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: value_array.Context) -> None:

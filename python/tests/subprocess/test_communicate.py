@@ -4,13 +4,14 @@ import sys
 
 import pytest
 
+from parity.common.timing import SHORT_TIMEOUT
 from parity.subprocess import communicate
 
 from ..conftest import RunConcept
 
 
 def test_communicate_feeds_the_repl_and_reads_everything_it_answers() -> None:
-    talk = communicate.converse(communicate.HELLO, timeout=30)
+    talk = communicate.converse(communicate.HELLO, timeout=SHORT_TIMEOUT)
     assert not talk.timed_out
     assert talk.stdout == "hello\n4\n"
     assert talk.stderr.count(">>>") == 3  # one prompt per line, and one before end of file
@@ -40,7 +41,7 @@ def test_timeout_expired_is_not_a_timeout_error() -> None:
             assert child.poll() is None
         finally:
             child.kill()
-            child.communicate(timeout=30)
+            child.communicate(timeout=SHORT_TIMEOUT)
 
 
 def test_main_shows_the_three_cases(run_module: RunConcept) -> None:

@@ -4,7 +4,7 @@ import time
 import pytest
 
 from parity.common.http import HttpError, serve
-from parity.common.timing import scaled
+from parity.common.timing import CLOCK_TICK, scaled
 from parity.task import retry_backoff
 
 
@@ -40,7 +40,7 @@ def test_two_failures_succeed_on_the_third_attempt_after_1_then_2_seconds() -> N
     assert waits == [scaled(1), scaled(2)]
     assert len(gaps) == 2
     for gap, wait in zip(gaps, waits, strict=True):
-        assert gap >= wait - 0.005  # the server saw the retry no earlier than the backoff
+        assert gap >= wait - CLOCK_TICK  # the server saw the retry no earlier than the backoff
 
 
 def test_four_failures_make_four_attempts_then_the_last_error_propagates() -> None:
@@ -51,7 +51,7 @@ def test_four_failures_make_four_attempts_then_the_last_error_propagates() -> No
     assert waits == [scaled(1), scaled(2), scaled(4)]
     assert len(gaps) == 3  # four requests in all: three retries plus the last attempt
     for gap, wait in zip(gaps, waits, strict=True):
-        assert gap >= wait - 0.005
+        assert gap >= wait - CLOCK_TICK
 
 
 def test_a_connection_error_is_retried_too() -> None:
@@ -70,10 +70,9 @@ def test_a_connection_error_is_retried_too() -> None:
 def test_cancelling_the_retry_stops_it_at_once() -> None:
     with serve(retry_backoff.failing_first(100, delay=0.5)) as server:
         coro = retry_backoff.download_with_retry(server.url("/p"), first_delay=0.25)
-        after, outcome = asyncio.run(retry_backoff.cancel_during(coro, 0.05))
+        _, outcome = asyncio.run(retry_backoff.cancel_during(coro, 0.05))
         requests = server.requests
-    assert outcome == "cancelled"
-    assert after < 0.2  # well under the first backoff
+    assert outcome == "cancelled"  # not "finished anyway", not an HttpError after the retries
     assert requests <= 1  # no retry (on a loaded machine the first may not have arrived yet)
 
 
@@ -88,7 +87,7 @@ def test_a_bare_except_swallows_the_cancel_and_runs_every_retry() -> None:
         requests = server.requests
     # The cancel was eaten: the task went on through 0.05 + 0.1 + 0.2 s of backoff and failed.
     assert outcome == "HttpError 500"
-    assert after >= 0.05 + 0.1 + 0.2
+    assert after >= 0.05 + 0.1 + 0.2 - CLOCK_TICK
     assert requests == 4
 
 

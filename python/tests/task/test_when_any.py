@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 
 from parity.common.http import HttpError, LoopbackServer, Reply, serve
+from parity.common.timing import SHORT_TIMEOUT
 from parity.task import when_any
 
 
@@ -17,7 +18,7 @@ def _race() -> Iterator[tuple[LoopbackServer, threading.Event, list[str]]]:
 
     def handler(path: str, _n: int) -> Reply:
         if path.startswith("/lose"):
-            release.wait(timeout=10)
+            release.wait(timeout=SHORT_TIMEOUT)
             return Reply(200, "late")
         return Reply(200, "winner") if path == "/win" else Reply(503, "down")
 
@@ -71,7 +72,9 @@ def test_first_completed_alone_leaves_the_losers_running() -> None:
         first, tasks = await when_any.first_completed_only(urls)
         running = [not t.done() for t in tasks]
         release.set()  # the losers were never cancelled: they get their answers anyway
-        late = await asyncio.wait_for(asyncio.gather(*(t for t in tasks if t is not first)), timeout=10)
+        late = await asyncio.wait_for(
+            asyncio.gather(*(t for t in tasks if t is not first)), timeout=SHORT_TIMEOUT
+        )
         return first.result(), running, late
 
     with _race() as (server, release, _):
@@ -89,7 +92,7 @@ def test_first_completed_can_be_a_failure() -> None:
         first, tasks = await when_any.first_completed_only(urls)
         for task in tasks:
             task.cancel()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT)
         return first
 
     with _race() as (server, _release, _):

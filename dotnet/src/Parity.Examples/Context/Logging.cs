@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Parity.Examples.Infrastructure;
 
@@ -16,8 +15,6 @@ public static partial class Logging
 {
     public sealed record Record(string Level, string Process, string Message);
 
-    private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
-
     // <session>
     /// <summary>Logs in the parent at <paramref name="level"/>, starts one child told the same level.</summary>
     public static async Task RunSessionAsync(TextWriter output, LogLevel level, CancellationToken cancellationToken)
@@ -29,22 +26,9 @@ public static partial class Logging
         Log.StartingChildren(logger, 1);
 
         // Nothing is inherited: the child learns the level and its name from its arguments.
-        using var child = Process.Start(SelfLauncher.StartInfo("context.logging", level.ToString(), "Process-1"))
-            ?? throw new InvalidOperationException("the child did not start");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ChildTimeout);
-        try
-        {
-            var childOutput = await child.StandardOutput.ReadToEndAsync(deadline.Token);
-            await child.WaitForExitAsync(deadline.Token);
-            await output.WriteAsync(childOutput);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            throw;
-        }
-        Log.ChildExited(logger, child.Id, child.ExitCode);
+        var child = await SelfLauncher.RunAsync("context.logging", [level.ToString(), "Process-1"], Timeouts.Short, cancellationToken);
+        await output.WriteAsync(child.Output);
+        Log.ChildExited(logger, child.Pid, child.ExitCode);
         Log.ShuttingDown(logger);
     }
     // </session>

@@ -15,28 +15,13 @@ public static class StartMethods
 {
     public sealed record Timing(string Unit, TimeSpan Median, string Answer);
 
-    private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
-
     // <start-once>
     /// <summary>Like spawn: a fresh runtime runs the entry point and answers on stdout.</summary>
     public static async Task<(string Answer, TimeSpan Elapsed)> StartProcessOnceAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var child = Process.Start(SelfLauncher.StartInfo("context.start-methods"))
-            ?? throw new InvalidOperationException("the child did not start");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ChildTimeout);
-        try
-        {
-            var answer = await child.StandardOutput.ReadToEndAsync(deadline.Token);
-            await child.WaitForExitAsync(deadline.Token);
-            return (answer.Trim(), clock.Elapsed);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            throw;
-        }
+        var child = await SelfLauncher.RunAsync("context.start-methods", [], Timeouts.Short, cancellationToken);
+        return (child.Output.Trim(), clock.Elapsed);
     }
 
     /// <summary>A thread in this process: no new runtime, shared memory.</summary>
@@ -46,7 +31,7 @@ public static class StartMethods
         string? answer = null;
         var thread = new Thread(() => answer = "hello");
         thread.Start();
-        if (!thread.Join(ChildTimeout))
+        if (!thread.Join(Timeouts.Short))
         {
             throw new TimeoutException("the thread did not finish");
         }
@@ -57,7 +42,7 @@ public static class StartMethods
     public static async Task<(string Answer, TimeSpan Elapsed)> RunTaskOnceAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var answer = await Task.Run(() => "hello", cancellationToken).WaitAsync(ChildTimeout, cancellationToken);
+        var answer = await Task.Run(() => "hello", cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
         return (answer, clock.Elapsed);
     }
     // </start-once>
@@ -85,8 +70,7 @@ public static class StartMethods
 
     private static Timing Summarize(string unit, List<(string Answer, TimeSpan Elapsed)> runs)
     {
-        var sorted = runs.Select(r => r.Elapsed).Order().ToList();
-        return new Timing(unit, sorted[sorted.Count / 2], string.Join(",", runs.Select(r => r.Answer).Distinct()));
+        return new Timing(unit, Infrastructure.Timing.Median(runs.Select(r => r.Elapsed)), string.Join(",", runs.Select(r => r.Answer).Distinct()));
     }
 
     // <main>
@@ -97,7 +81,7 @@ public static class StartMethods
         var thread = timings.Single(t => t.Unit == "thread").Median;
         foreach (var timing in timings)
         {
-            ctx.Out.WriteLine($"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  x{timing.Median / thread,7:F2} of a thread -> {timing.Answer}");
+            ctx.Out.WriteLine($"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  {timing.Median / thread,8:F2}x a thread -> {timing.Answer}");
         }
     }
     // </main>

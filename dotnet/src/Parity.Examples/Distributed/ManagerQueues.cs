@@ -22,7 +22,6 @@ public static class ManagerQueues
     public const string AuthKeyVariable = "PARITY_AUTHKEY";
     public const string Question = "[Zhang] Ming, is the boss away on business tomorrow?";
     public const string Answer = "[Ming] He is, so no overtime for us for a few days (>_<)";
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     internal const int ChallengeBytes = 32;
 
     /// <summary>PARITY_AUTHKEY if set, else 32 random bytes for this run; never a literal.</summary>
@@ -176,7 +175,7 @@ public static class ManagerQueues
         {
             await _stop.CancelAsync();
             _listener.Stop();
-            await _accepting.WaitAsync(Timeout);
+            await _accepting.WaitAsync(Timeouts.Short);
             _stop.Dispose();
         }
     }
@@ -201,7 +200,7 @@ public static class ManagerQueues
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                deadline.CancelAfter(Timeout);
+                deadline.CancelAfter(Timeouts.Short);
                 await tcp.ConnectAsync(server, deadline.Token);
                 var client = new QueueClient(tcp);
                 await AnswerChallengeAsync(client._line, key, deadline.Token);
@@ -251,13 +250,13 @@ public static class ManagerQueues
     {
         using var client = await QueueClient.ConnectAsync(server, key, ct);
         await client.PutAsync("zhang", Question, ct);      // leave a message in my own queue
-        return await client.GetAsync("ming", Timeout, ct);  // wait for Ming's
+        return await client.GetAsync("ming", Timeouts.Short, ct);  // wait for Ming's
     }
 
     public static async Task<string> MingAsync(IPEndPoint server, byte[] key, CancellationToken ct)
     {
         using var client = await QueueClient.ConnectAsync(server, key, ct);
-        var question = await client.GetAsync("zhang", Timeout, ct);
+        var question = await client.GetAsync("zhang", Timeouts.Short, ct);
         await client.PutAsync("ming", Answer, ct);
         return question;
     }
@@ -271,7 +270,7 @@ public static class ManagerQueues
         await using var server = new QueueServer(key);
         var zhang = ZhangAsync(server.EndPoint, key, ct);
         var ming = MingAsync(server.EndPoint, key, ct);
-        await Task.WhenAll(zhang, ming).WaitAsync(Timeout, ct);
+        await Task.WhenAll(zhang, ming).WaitAsync(Timeouts.Short, ct);
         return new Exchange(await zhang, await ming, server.EndPoint);
     }
 

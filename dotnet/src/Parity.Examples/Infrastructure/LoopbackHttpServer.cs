@@ -20,7 +20,7 @@ public sealed record HttpReply(int Status, string Body, TimeSpan Delay = default
 public sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Func<string, int, HttpReply> _handler;
+    private readonly Func<string, int, Task<HttpReply>> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _requests;
@@ -29,6 +29,12 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly bool _keepAlive;
 
     public LoopbackHttpServer(Func<string, int, HttpReply> handler, bool keepAlive = false)
+        : this((path, number) => Task.FromResult(handler(path, number)), keepAlive)
+    {
+    }
+
+    /// <summary>A server whose handler may await (a gate the caller opens, say) before it answers.</summary>
+    public LoopbackHttpServer(Func<string, int, Task<HttpReply>> handler, bool keepAlive = false)
     {
         _handler = handler;
         _keepAlive = keepAlive;
@@ -84,7 +90,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
                         close |= header.Equals("Connection: close", StringComparison.OrdinalIgnoreCase);
                     }
                     var parts = requestLine.Split(' ');
-                    var reply = _handler(parts.Length > 1 ? parts[1] : "/", Interlocked.Increment(ref _requests));
+                    var reply = await _handler(parts.Length > 1 ? parts[1] : "/", Interlocked.Increment(ref _requests)).WaitAsync(_stop.Token).ConfigureAwait(false);
                     if (reply.Delay > TimeSpan.Zero)
                     {
                         await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);

@@ -149,7 +149,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + Timeouts.Short;
         while (true)
         {
             try
@@ -177,7 +177,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(); // no data to keep: nothing is saved
-            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short).ConfigureAwait(false);
         }
         _process.Dispose();
         try

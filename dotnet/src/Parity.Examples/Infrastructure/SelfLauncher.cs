@@ -3,10 +3,12 @@ using System.Diagnostics;
 namespace Parity.Examples.Infrastructure;
 
 /// <summary>
-/// Builds the command line that starts a child copy of this program: <c>dotnet Parity.Cli.dll child ID ...</c>.
+/// Starts a child copy of this program: <c>dotnet Parity.Cli.dll child ID ...</c>.
 /// .NET cannot fork, so "run this function in a child" means starting the program again and
 /// telling it which entry point to run. Works from the CLI, from tests and from the Python
 /// bridge, because Parity.Cli.dll always sits beside Parity.Examples.dll.
+/// Every concept starts its children here (<see cref="RunAsync"/> or <see cref="ChildProcess"/>),
+/// so every child has both pipes drained and a limit on every wait, and none outlives its concept.
 /// </summary>
 public static class SelfLauncher
 {
@@ -14,34 +16,15 @@ public static class SelfLauncher
     public sealed record ChildRun(int Pid, int ExitCode, string Output, string Error);
 
     /// <summary>
-    /// Starts <c>child ID ARGS</c>, reads stdout and stderr together (draining one while the child
-    /// blocks on the other would deadlock), waits at most <paramref name="timeout"/>, and on a
-    /// timeout or cancellation kills the child's whole tree and reaps it before rethrowing.
+    /// Runs <c>child ID ARGS</c> to its end: waits at most <paramref name="timeout"/>, and on a
+    /// timeout or cancellation kills the child's whole tree and reaps it before throwing
+    /// (TimeoutException, or the caller's OperationCanceledException).
     /// </summary>
-    public static async Task<ChildRun> RunAsync(string conceptId, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ChildRun> RunAsync(string conceptId, IEnumerable<string> args, TimeSpan timeout,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Process.Start(StartInfo(conceptId, [.. args]))
-            ?? throw new InvalidOperationException($"the child for {conceptId} did not start");
-        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Cancelling the wait does not stop the child: kill it, then reap it.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            throw new TimeoutException($"the child for {conceptId} (pid {process.Id}) did not exit within {timeout.TotalSeconds:F1} s and was killed");
-        }
-        return new ChildRun(process.Id, process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        await using var child = ChildProcess.Start(conceptId, args, environment);
+        return await child.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
     public static ProcessStartInfo StartInfo(string conceptId, params string[] args)

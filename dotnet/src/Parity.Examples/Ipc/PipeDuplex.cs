@@ -33,9 +33,9 @@ public static class PipeDuplex
         var name = $"parity-{Guid.NewGuid():N}"; // unguessable, so no other program joins in
         await using var server = new NamedPipeServerStream(
             name, PipeDirection.InOut, maxNumberOfServerInstances: 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
-        await using var child = IpcChild.Start("ipc.pipe-duplex", name);
+        await using var child = ChildProcess.Start("ipc.pipe-duplex", [name]);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(IpcChild.Patience);
+        deadline.CancelAfter(Timeouts.Short);
 
         await server.WaitForConnectionAsync(deadline.Token);
         using var reader = new StreamReader(server, leaveOpen: true);
@@ -43,7 +43,7 @@ public static class PipeDuplex
         var request = await ReadLineAsync(reader, deadline.Token);
         await writer.WriteLineAsync(Reply.AsMemory(), deadline.Token); // the same stream talks back
         var echo = await ReadLineAsync(reader, deadline.Token);
-        var (exitCode, _) = await child.WaitAsync(deadline.Token);
+        var exitCode = (await child.WaitAsync(Timeouts.Short, deadline.Token)).ExitCode;
         return new Conversation(request, echo, exitCode, child.Id);
     }
     // </parent>
@@ -52,7 +52,7 @@ public static class PipeDuplex
     public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
-        deadline.CancelAfter(IpcChild.Patience);
+        deadline.CancelAfter(Timeouts.Short);
         await using var pipe = new NamedPipeClientStream(".", args[0], PipeDirection.InOut, PipeOptions.Asynchronous);
         await pipe.ConnectAsync(deadline.Token);
         using var reader = new StreamReader(pipe, leaveOpen: true);

@@ -45,7 +45,7 @@ public static class PipePool
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var (heardByAsker, heardByAnswerer) = await ConverseBlockingAsync(workers: 2, IpcChild.Patience, ctx.CancellationToken);
+        var (heardByAsker, heardByAnswerer) = await ConverseBlockingAsync(workers: 2, Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine(heardByAnswerer);
         ctx.Out.WriteLine(heardByAsker);
         var wait = ctx.Seconds(2);
@@ -57,7 +57,7 @@ public static class PipePool
         {
             ctx.Out.WriteLine($"with one worker and blocking waits: no answer within {wait.TotalSeconds:F2} s (deadlock), waits cancelled");
         }
-        var (asked, _) = await ConverseAsync(workers: 1, IpcChild.Patience, ctx.CancellationToken);
+        var (asked, _) = await ConverseAsync(workers: 1, Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine($"with one worker and await: the asker heard \"{asked}\"");
     }
 
@@ -96,7 +96,7 @@ public static class PipePool
             await stop.CancelAsync();
             await Task.WhenAll(first, second)
                 .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
-                .WaitAsync(IpcChild.Patience, CancellationToken.None);
+                .WaitAsync(Timeouts.Short, CancellationToken.None);
             throw;
         }
     }

@@ -44,10 +44,10 @@ public static class PipeSimplex
         {
             arrivedEarly = false;
         }
-        await using var child = IpcChild.Start("ipc.pipe-simplex", "say", pipe.GetClientHandleAsString());
+        await using var child = ChildProcess.Start("ipc.pipe-simplex", ["say", pipe.GetClientHandleAsString()]);
         pipe.DisposeLocalCopyOfClientHandle(); // the child has the write end now
-        var message = await read.WaitAsync(IpcChild.Patience, cancellationToken);
-        await child.WaitAsync(cancellationToken);
+        var message = await read.WaitAsync(Timeouts.Short, cancellationToken);
+        await child.WaitAsync(Timeouts.Short, cancellationToken);
         return (arrivedEarly, message, child.Id);
     }
     // </wrong-order>
@@ -58,9 +58,9 @@ public static class PipeSimplex
     {
         using var pipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
         using var reader = new StreamReader(pipe);
-        await using (var child = IpcChild.Start("ipc.pipe-simplex", "silent", pipe.GetClientHandleAsString()))
+        await using (var child = ChildProcess.Start("ipc.pipe-simplex", ["silent", pipe.GetClientHandleAsString()]))
         {
-            await child.WaitAsync(cancellationToken); // it is gone before we look
+            await child.WaitAsync(Timeouts.Short, cancellationToken); // it is gone before we look
         }
         if (disposeWriteEnd)
         {
@@ -69,7 +69,7 @@ public static class PipeSimplex
         var read = Task.Run(() => reader.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
         // Another child started meanwhile by someone else may hold a copy of the write end for a
         // moment, so EOF gets the generous limit; "nothing" is what the short wait shows.
-        var limit = disposeWriteEnd ? IpcChild.Patience : wait;
+        var limit = disposeWriteEnd ? Timeouts.Short : wait;
         try
         {
             return await read.WaitAsync(limit, cancellationToken) is null ? "eof" : "message";
@@ -77,7 +77,7 @@ public static class PipeSimplex
         catch (TimeoutException)
         {
             pipe.DisposeLocalCopyOfClientHandle(); // now the pending read ends with EOF
-            await read.WaitAsync(IpcChild.Patience, cancellationToken);
+            await read.WaitAsync(Timeouts.Short, cancellationToken);
             return "nothing";
         }
     }

@@ -25,7 +25,7 @@ public static class QueueProcesses
     public static async Task RunAsync(ConceptContext ctx)
     {
         ctx.Out.WriteLine($"one shared channel, talker alone: the talker heard \"{await LoneTalkerAsync(ctx)}\"");
-        var (heardByTalker, heardByFriend, elapsed) = await ConverseAsync(ctx, IpcChild.Patience);
+        var (heardByTalker, heardByFriend, elapsed) = await ConverseAsync(ctx, Timeouts.Short);
         ctx.Out.WriteLine($"two channels: the friend heard \"{heardByFriend}\"");
         ctx.Out.WriteLine($"two channels: the talker heard \"{heardByTalker}\"");
         ctx.Out.WriteLine($"took {elapsed.TotalSeconds:F2} s (the friend's delay is {ctx.Seconds(FriendDelaySeconds).TotalSeconds:F2} s; the article's retry loop would notice only at {ctx.Seconds(6).TotalSeconds:F2} s)");
@@ -87,7 +87,7 @@ public static class QueueProcesses
 
         var talker = Task.Run(Talker, ctx.CancellationToken);
         var friend = Task.Run(Friend, ctx.CancellationToken);
-        var both = await Task.WhenAll(talker, friend).WaitAsync(IpcChild.Patience + wait, ctx.CancellationToken);
+        var both = await Task.WhenAll(talker, friend).WaitAsync(Timeouts.Short + wait, ctx.CancellationToken);
         return (both[0], both[1], clock.Elapsed);
     }
 

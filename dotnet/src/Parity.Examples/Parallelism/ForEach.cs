@@ -14,61 +14,29 @@ namespace Parity.Examples.Parallelism;
 [Concept("parallel.foreach")]
 public static class ForEach
 {
-    // <meter>
-    /// <summary>Counts how many bodies are inside at once, and the most ever seen.</summary>
-    public sealed class ConcurrencyMeter
-    {
-        private int _current;
-        private int _max;
-
-        public int Max => Volatile.Read(ref _max);
-
-        public void Enter()
-        {
-            var now = Interlocked.Increment(ref _current);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-        }
-
-        public void Exit() => Interlocked.Decrement(ref _current);
-
-        public void Measure(Action body)
-        {
-            Enter();
-            try
-            {
-                body();
-            }
-            finally
-            {
-                Exit();
-            }
-        }
-    }
-    // </meter>
-
     // <degree>
+    /// <summary>A blocking body: sleeps for <paramref name="body"/>, or less if the token is cancelled.</summary>
+    public static void Block(TimeSpan body, CancellationToken token) => token.WaitHandle.WaitOne(body);
+
     /// <summary>Parallel.ForEach over <paramref name="items"/> blocking bodies; -1 = the default (no limit).</summary>
-    public static int ParallelForEachMax(int items, TimeSpan body, int maxDegree = -1, TaskScheduler? scheduler = null)
+    public static int ParallelForEachMax(int items, TimeSpan body, int maxDegree = -1, CancellationToken token = default)
     {
         var meter = new ConcurrencyMeter();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegree, TaskScheduler = scheduler ?? TaskScheduler.Default };
-        Parallel.ForEach(Enumerable.Range(0, items), options, _ => meter.Measure(() => Thread.Sleep(body)));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = token };
+        Parallel.ForEach(Enumerable.Range(0, items), options, _ => meter.Measure(() => Block(body, token)));
         return meter.Max;
     }
 
     /// <summary>PLINQ over the same bodies; null = the default degree (ProcessorCount).</summary>
-    public static int PlinqMax(int items, TimeSpan body, int? degree = null)
+    public static int PlinqMax(int items, TimeSpan body, int? degree = null, CancellationToken token = default)
     {
         var meter = new ConcurrencyMeter();
-        var query = Enumerable.Range(0, items).AsParallel();
+        var query = Enumerable.Range(0, items).AsParallel().WithCancellation(token);
         if (degree is { } d)
         {
             query = query.WithDegreeOfParallelism(d);
         }
-        query.ForAll(_ => meter.Measure(() => Thread.Sleep(body)));
+        query.ForAll(_ => meter.Measure(() => Block(body, token)));
         return meter.Max;
     }
 
@@ -81,18 +49,8 @@ public static class ForEach
         {
             options.MaxDegreeOfParallelism = maxDegree;
         }
-        await Parallel.ForEachAsync(Enumerable.Range(0, items), options, async (_, ct) =>
-        {
-            meter.Enter();
-            try
-            {
-                await Task.Delay(body, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                meter.Exit();
-            }
-        }).ConfigureAwait(false);
+        await Parallel.ForEachAsync(Enumerable.Range(0, items), options,
+            (_, ct) => new ValueTask(meter.MeasureAsync(() => Task.Delay(body, ct)))).ConfigureAwait(false);
         return meter.Max;
     }
     // </degree>
@@ -103,14 +61,14 @@ public static class ForEach
     /// thread: can <paramref name="participants"/> bodies that wait for each other all meet?
     /// PLINQ could not: it never runs more than its degree of parallelism.
     /// </summary>
-    public static bool ParallelForEachReaches(int participants, TimeSpan timeout)
+    public static bool ParallelForEachReaches(int participants, TimeSpan timeout, CancellationToken token = default)
     {
         using var barrier = new Barrier(participants);
         var met = 0;
-        var options = new ParallelOptions { TaskScheduler = new ThreadPerTaskScheduler() };
+        var options = new ParallelOptions { TaskScheduler = new ThreadPerTaskScheduler(), CancellationToken = token };
         Parallel.ForEach(Enumerable.Range(0, participants), options, _ =>
         {
-            if (barrier.SignalAndWait(timeout))
+            if (barrier.SignalAndWait(timeout, token))
             {
                 Interlocked.Increment(ref met);
             }
@@ -145,15 +103,16 @@ public static class ForEach
     public static async Task RunAsync(ConceptContext ctx)
     {
         var body = ctx.Seconds(0.5);
+        var token = ctx.CancellationToken; // every loop stops at the host's cancel, bodies included
         const int Items = 8;
         ctx.Out.WriteLine($"{Environment.ProcessorCount} cores; {Items} blocking bodies of {body.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s each; most bodies seen at once:");
-        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{PlinqMax(Items, body)}");
-        ctx.Out.WriteLine($"  {"PLINQ, WithDegreeOfParallelism(2):",-40}{PlinqMax(Items, body, degree: 2)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEach, default (no limit):",-40}{ParallelForEachMax(Items, body)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEach, MaxDegree 2:",-40}{ParallelForEachMax(Items, body, maxDegree: 2)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, default:",-40}{await ForEachAsyncMax(Items, body, token: ctx.CancellationToken).ConfigureAwait(false)} (awaiting bodies)");
-        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, MaxDegree 2:",-40}{await ForEachAsyncMax(Items, body, maxDegree: 2, token: ctx.CancellationToken).ConfigureAwait(false)}");
-        ctx.Out.WriteLine($"  {"Parallel.ForEach on a thread per task:",-40}8 bodies waiting for each other all met: {ParallelForEachReaches(8, TimeSpan.FromSeconds(10))}");
+        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{PlinqMax(Items, body, token: token)}");
+        ctx.Out.WriteLine($"  {"PLINQ, WithDegreeOfParallelism(2):",-40}{PlinqMax(Items, body, degree: 2, token: token)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, default (no limit):",-40}{ParallelForEachMax(Items, body, token: token)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, MaxDegree 2:",-40}{ParallelForEachMax(Items, body, maxDegree: 2, token: token)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, default:",-40}{await ForEachAsyncMax(Items, body, token: token).ConfigureAwait(false)} (awaiting bodies)");
+        ctx.Out.WriteLine($"  {"Parallel.ForEachAsync, MaxDegree 2:",-40}{await ForEachAsyncMax(Items, body, maxDegree: 2, token: token).ConfigureAwait(false)}");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach on a thread per task:",-40}8 bodies waiting for each other all met: {ParallelForEachReaches(8, Timeouts.Short, token)}");
         ctx.Out.WriteLine($"  default ParallelOptions.MaxDegreeOfParallelism: {new ParallelOptions().MaxDegreeOfParallelism}");
     }
     // </run>

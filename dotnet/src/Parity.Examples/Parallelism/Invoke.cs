@@ -14,12 +14,13 @@ namespace Parity.Examples.Parallelism;
 public static class Invoke
 {
     // <invoke>
-    /// <summary>Blocking actions side by side: the call takes as long as the longest one.</summary>
-    public static void Blocking(CancellationToken token, params TimeSpan[] durations)
-    {
-        var options = new ParallelOptions { CancellationToken = token };
-        Parallel.Invoke(options, [.. durations.Select(d => new Action(() => Thread.Sleep(d)))]);
-    }
+    /// <summary>Blocking actions side by side: the call returns when the last one has.</summary>
+    public static void Blocking(CancellationToken token, params Action[] actions) =>
+        Parallel.Invoke(new ParallelOptions { CancellationToken = token }, actions);
+
+    /// <summary>Sleeps side by side: the call takes as long as the longest one.</summary>
+    public static void Blocking(CancellationToken token, params TimeSpan[] durations) =>
+        Blocking(token, [.. durations.Select(d => new Action(() => Thread.Sleep(d)))]);
 
     /// <summary>PLINQ's counterpart: ForAll over the actions themselves.</summary>
     public static void WithPlinq(CancellationToken token, params Action[] actions) =>

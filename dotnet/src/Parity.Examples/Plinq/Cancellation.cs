@@ -42,8 +42,13 @@ public static class Cancellation
     /// <summary>What CancelAfterAsync saw: the exception, when the token fired, when the query ended.</summary>
     public sealed record CancelOutcome(OperationCanceledException Error, TimeSpan TokenFired, TimeSpan QueryEnded);
 
-    /// <summary>Runs LongQuery, cancels its token after <paramref name="after"/>, returns what it threw.</summary>
-    public static async Task<CancelOutcome> CancelAfterAsync(TimeSpan after, CancellationToken outer = default)
+    /// <summary>
+    /// Runs LongQuery, cancels its token after <paramref name="after"/>, returns what it threw.
+    /// If our wait gives up first (<paramref name="patience"/>, TimeoutException), the query is
+    /// cancelled too before we return: giving up the wait alone would leave it burning every core.
+    /// </summary>
+    public static async Task<CancelOutcome> CancelAfterAsync(TimeSpan after, TimeSpan? patience = null, Action? onElement = null,
+        CancellationToken outer = default)
     {
         var watch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
@@ -51,19 +56,31 @@ public static class Cancellation
         using var registration = cts.Token.Register(() => fired.TrySetResult(watch.Elapsed));
         cts.CancelAfter(after);
         // Task.Run hands the blocking query to the thread pool, so the caller can await it.
-        var query = Task.Run(() => LongQuery(cts.Token), CancellationToken.None);
+        var token = cts.Token;
+        var query = Task.Run(() => LongQuery(token, onElement), CancellationToken.None);
         try
         {
-            await query.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+            await query.WaitAsync(patience ?? Timeouts.Long, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
         {
             var ended = watch.Elapsed;
             // The query may see the cancelled token a moment before our callback has run.
-            var firedAt = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            var firedAt = await fired.Task.WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(false);
             return new CancelOutcome(ex, firedAt, ended);
         }
+        finally
+        {
+            await StopAsync(cts, query).ConfigureAwait(false);
+        }
         throw new InvalidOperationException("The query finished although it was cancelled.");
+    }
+
+    /// <summary>Only the token stops a query: cancel it, then wait (bounded) until the query has ended.</summary>
+    private static async Task StopAsync(CancellationTokenSource cts, Task query)
+    {
+        await cts.CancelAsync().ConfigureAwait(false);
+        await query.WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
     // </with-cancellation>
 
@@ -85,7 +102,8 @@ public static class Cancellation
             }
         }
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cleanup);
-        var query = Task.Run(() => LongQuery(cts.Token, OnElement), CancellationToken.None);
+        var token = cts.Token;
+        var query = Task.Run(() => LongQuery(token, OnElement), CancellationToken.None);
         try
         {
             try
@@ -100,15 +118,12 @@ public static class Cancellation
             var atTimeout = Interlocked.Read(ref processed);
             // Watch it process another 1000 elements (bounded wait: at most 10 s).
             Interlocked.Exchange(ref threshold, atTimeout + 1_000);
-            await wentOn.Task.WaitAsync(TimeSpan.FromSeconds(10), cleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await wentOn.Task.WaitAsync(Timeouts.Short, cleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return Interlocked.Read(ref processed) - atTimeout;
         }
         finally
         {
-            // Only the token really stops it.
-            await cts.CancelAsync().ConfigureAwait(false);
-            await ((Task)query).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await StopAsync(cts, query).ConfigureAwait(false); // only the token really stops it
         }
     }
     // </timeout-is-not-cancellation>
@@ -118,7 +133,7 @@ public static class Cancellation
     {
         // The article's Task example cancels a 5 s job after 3 s; this query would take minutes.
         var after = ctx.Seconds(3);
-        var outcome = await CancelAfterAsync(after, ctx.CancellationToken).ConfigureAwait(false);
+        var outcome = await CancelAfterAsync(after, outer: ctx.CancellationToken).ConfigureAwait(false);
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CancelAfter({after.TotalSeconds:0.###} s): {outcome.Error.GetType().Name}: {outcome.Error.Message}"));
         // The timer fires on a pool thread; the query holds the pool's threads, so it can fire late.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Parity.Examples.Infrastructure;
 
@@ -51,15 +50,7 @@ public static class Sum
         ArgumentNullException.ThrowIfNull(sum);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         _ = sum();
-        var times = new TimeSpan[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            _ = sum();
-            times[i] = watch.Elapsed;
-        }
-        Array.Sort(times);
-        return times[runs / 2];
+        return Timing.Median(Enumerable.Range(0, runs).Select(_ => Timing.Time(() => sum())));
     }
     // </timing>
 

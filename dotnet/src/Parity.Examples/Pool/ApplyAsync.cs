@@ -19,43 +19,27 @@ public static class ApplyAsync
     // <pool>
     public static async Task<BatchRun> RunTasksAsync(int maxParallel, int tasks, TimeSpan duration, TextWriter log, CancellationToken cancellationToken)
     {
-        var running = 0;
-        var peak = 0;
+        var meter = new ConcurrencyMeter();
         var done = new ConcurrentQueue<int>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken };
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, tasks), options, async (name, token) =>
         {
-            var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref peak, now);
-            log.WriteLine($"[task {name}] pid={Environment.ProcessId} thread={Environment.CurrentManagedThreadId}");
-            await Task.Delay(duration, token);
-            Interlocked.Decrement(ref running);
+            await meter.MeasureAsync(async () =>
+            {
+                log.WriteLine($"[task {name}] pid={Environment.ProcessId} thread={Environment.CurrentManagedThreadId}");
+                await Task.Delay(duration, token);
+            });
             done.Enqueue(name);
         });
-        return new BatchRun([.. done.Order()], Volatile.Read(ref peak), clock.Elapsed);
+        return new BatchRun([.. done.Order()], meter.Max, clock.Elapsed);
     }
     // </pool>
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
-        }
-    }
 
     public static async Task RunAsync(ConceptContext ctx)
     {
         ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId}");
-        var log = TextWriter.Synchronized(ctx.Out); // tasks write from several threads at once
-        var run = await RunTasksAsync(5, 10, ctx.Seconds(1), log, ctx.CancellationToken);
+        var run = await RunTasksAsync(5, 10, ctx.Seconds(1), ctx.Out, ctx.CancellationToken);
         ctx.Out.WriteLine($"10 tasks, at most 5 at a time: {run.Peak} ran at once, {run.Elapsed.TotalSeconds:F2} s");
         ctx.Out.WriteLine($"without MaxDegreeOfParallelism, ForEachAsync would allow {Environment.ProcessorCount} (Environment.ProcessorCount)");
         ctx.Out.WriteLine("over");

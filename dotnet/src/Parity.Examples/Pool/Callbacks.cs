@@ -53,7 +53,7 @@ public static class Callbacks
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var log = TextWriter.Synchronized(ctx.Out);
+        var log = ctx.Out; // synchronized by the host: tasks write from several threads at once
         await OnEachAsync(
             StartTasks(ctx.Seconds(1), log, ctx.CancellationToken),
             name => log.WriteLine($"[callback] task {name} finished"),

@@ -15,8 +15,6 @@ public static class Initializer
 {
     public const string Question = "[Ming] Zhang, skewers tonight?";
     public const string Answer = "[Zhang] Can't, I have a date.";
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     // <initializer>
     /// <summary>Ming asks, Zhang answers after the article's 4 s delay; returns (heard by Zhang, heard by Ming).</summary>
     public static async Task<(string HeardByZhang, string HeardByMing)> ConverseAsync(TimeSpan networkDelay, CancellationToken cancellationToken)
@@ -24,7 +22,7 @@ public static class Initializer
         var toZhang = Channel.CreateUnbounded<string>();
         var toMing = Channel.CreateUnbounded<string>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Timeout);
+        deadline.CancelAfter(Timeouts.Short);
 
         var ming = Task.Run(async () =>
         {

@@ -11,8 +11,6 @@ namespace Parity.Examples.Pool;
 [Concept("pool.result-timeout")]
 public static class ResultTimeout
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     public static async Task<int> SquareAsync(int x, TimeSpan duration, CancellationToken cancellationToken)
     {
         await Task.Delay(duration, cancellationToken);
@@ -32,7 +30,7 @@ public static class ResultTimeout
             events.Add($"timed out: {ex.GetType().FullName}('{ex.Message}')");
         }
         events.Add($"the task kept running: IsCompleted={work.IsCompleted}");
-        events.Add($"value {await work.WaitAsync(Timeout, cancellationToken)} after all");
+        events.Add($"value {await work.WaitAsync(Timeouts.Short, cancellationToken)} after all");
         return events;
     }
     // </timeout>

@@ -14,13 +14,11 @@ namespace Parity.Examples.Processes;
 [Concept("process.assert")]
 public static class Assertions
 {
-    public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Whether this assembly was compiled with DEBUG, i.e. whether Debug.Assert calls exist in it.</summary>
 #if DEBUG
-    public static readonly bool DebugBuild = true;
+    public static bool DebugBuild => true;
 #else
-    public static readonly bool DebugBuild = false;
+    public static bool DebugBuild => false;
 #endif
 
     // <assert>
@@ -61,23 +59,10 @@ public static class Assertions
 
     public static async Task<(int ExitCode, string Output, string Error)> DivideInChildAsync(CancellationToken cancellationToken)
     {
-        var info = SelfLauncher.StartInfo("process.assert", "1", "0");
-        info.Environment["DOTNET_DbgEnableMiniDump"] = "0"; // a failed Debug.Assert aborts: no dump wanted
-        using var child = Process.Start(info) ?? throw new InvalidOperationException("the child process did not start");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ChildTimeout);
-        try
-        {
-            var output = child.StandardOutput.ReadToEndAsync(deadline.Token);
-            var error = child.StandardError.ReadToEndAsync(deadline.Token);
-            await child.WaitForExitAsync(deadline.Token);
-            return (child.ExitCode, await output, await error);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            throw;
-        }
+        // A failed Debug.Assert aborts: no crash dump wanted.
+        var child = await SelfLauncher.RunAsync("process.assert", ["1", "0"], Timeouts.Short, cancellationToken,
+            new Dictionary<string, string> { ["DOTNET_DbgEnableMiniDump"] = "0" });
+        return (child.ExitCode, child.Output, child.Error);
     }
 
     public static async Task RunAsync(ConceptContext ctx)

@@ -10,16 +10,13 @@ namespace Parity.Examples.Processes;
 [Concept("process.basic")]
 public static class Basic
 {
-    /// <summary>How long the parent waits for the child before killing it.</summary>
-    public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
-
     public sealed record ChildResult(int Pid, int ExitCode, string Output);
 
     // <parent>
     public static async Task RunAsync(ConceptContext ctx)
     {
         ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId} ppid={ParentProcess.Id()}");
-        var child = await StartChildAsync("cheerful", ChildTimeout, ctx.CancellationToken);
+        var child = await StartChildAsync("cheerful", Timeouts.Short, ctx.CancellationToken);
         ctx.Out.Write(child.Output);
         ctx.Out.WriteLine($"[parent] child {child.Pid} exited with code {child.ExitCode}");
     }

@@ -14,8 +14,8 @@ namespace Parity.Examples.Processes;
 [Concept("process.lifecycle")]
 public static class Lifecycle
 {
-    /// <summary>The longest any child of this concept lives, whatever happens.</summary>
-    public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>The longest any child of this concept sleeps, whatever it is told.</summary>
+    public static TimeSpan LongestSleep => Timeouts.Short;
 
     /// <summary>The exit code Kill() leaves: SIGKILL seen as 128 + 9 on Unix, -1 on Windows.</summary>
     public static int KilledExitCode => OperatingSystem.IsWindows() ? -1 : 128 + 9;
@@ -38,42 +38,38 @@ public static class Lifecycle
     }
     // </join>
 
-    /// <summary>A child copy of the program that sleeps for <paramref name="seconds"/>, then exits 0.</summary>
+    /// <summary>A child copy of the program, not started yet, that will sleep for <paramref name="seconds"/>, then exit 0.</summary>
     public static Process CreateSleeper(double seconds) =>
         new() { StartInfo = SelfLauncher.StartInfo("process.lifecycle", seconds.ToString(CultureInfo.InvariantCulture)) };
 
     // <lifecycle>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        using var child = CreateSleeper(ChildTimeout.TotalSeconds);
+        using var sleeper = CreateSleeper(LongestSleep.TotalSeconds);
         try
         {
-            _ = child.HasExited; // no OS process yet
+            _ = sleeper.HasExited; // no OS process yet
         }
         catch (InvalidOperationException ex)
         {
             ctx.Out.WriteLine($"created                HasExited throws: {ex.Message}");
         }
-        child.Start();
-        try
+        // Start() it; the wrapper drains its output pipes so it can never block writing to them.
+        await using (var child = ChildProcess.Start(sleeper))
         {
-            ctx.Out.WriteLine($"started                pid={child.Id} HasExited={child.HasExited}");
-            var exited = await JoinAsync(child, ctx.Seconds(0.5), ctx.CancellationToken);
-            ctx.Out.WriteLine($"wait 0.5 s returned    exited={exited} HasExited={child.HasExited}");
+            ctx.Out.WriteLine($"started                pid={sleeper.Id} HasExited={sleeper.HasExited}");
+            var exited = await JoinAsync(sleeper, ctx.Seconds(0.5), ctx.CancellationToken);
+            ctx.Out.WriteLine($"wait 0.5 s returned    exited={exited} HasExited={sleeper.HasExited}");
+            await child.KillAsync(); // the only way to end it: no SIGTERM, no daemon flag
+            ctx.Out.WriteLine($"killed and waited      HasExited={sleeper.HasExited} ExitCode={sleeper.ExitCode}");
         }
-        finally
-        {
-            child.Kill(entireProcessTree: true); // the only way to end it: no SIGTERM, no daemon flag
-            await JoinAsync(child, ChildTimeout, CancellationToken.None);
-        }
-        ctx.Out.WriteLine($"killed and waited      HasExited={child.HasExited} ExitCode={child.ExitCode}");
     }
     // </lifecycle>
 
     public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {
         var seconds = double.Parse(args.FirstOrDefault() ?? "30", CultureInfo.InvariantCulture);
-        await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds, ChildTimeout.TotalSeconds)), ctx.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds, LongestSleep.TotalSeconds)), ctx.CancellationToken);
         return 0;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Processes;
@@ -13,8 +12,6 @@ namespace Parity.Examples.Processes;
 [Concept("process.subclass")]
 public static class Subclass
 {
-    public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
-
     // <subclass>
     /// <summary>Greets from a child copy of the program.</summary>
     public sealed class Greeter(string greeting)
@@ -26,21 +23,8 @@ public static class Subclass
         /// <summary>The parent's side of start() + join(): start the child, wait for it, return its output.</summary>
         public async Task<(int ExitCode, string Output)> StartAndWaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {
-            using var child = Process.Start(SelfLauncher.StartInfo("process.subclass", Greeting))
-                ?? throw new InvalidOperationException("the child process did not start");
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout);
-            try
-            {
-                var output = await child.StandardOutput.ReadToEndAsync(deadline.Token);
-                await child.WaitForExitAsync(deadline.Token);
-                return (child.ExitCode, output);
-            }
-            catch (OperationCanceledException)
-            {
-                child.Kill(entireProcessTree: true);
-                throw;
-            }
+            var child = await SelfLauncher.RunAsync("process.subclass", [Greeting], timeout, cancellationToken);
+            return (child.ExitCode, child.Output);
         }
 
         /// <summary>run(): what the child executes. It gets its arguments, not the parent's object.</summary>
@@ -58,7 +42,7 @@ public static class Subclass
     {
         ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId} ppid={ParentProcess.Id()}");
         var greeter = new Greeter("cheerful");
-        var (exitCode, output) = await greeter.StartAndWaitAsync(ChildTimeout, ctx.CancellationToken);
+        var (exitCode, output) = await greeter.StartAndWaitAsync(Timeouts.Short, ctx.CancellationToken);
         ctx.Out.Write(output);
         ctx.Out.WriteLine($"[parent] {greeter.Name} exited with code {exitCode}; our copy still says '{greeter.Greeting}'");
     }

@@ -90,7 +90,7 @@ public static class ClusterMap
                 {
                     open.TrySetResult();
                 }
-                return open.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                return open.Task.WaitAsync(Timeouts.Short);
             }
         }
 

@@ -352,7 +352,7 @@ public static partial class TaskQueue
     {
         await EnsureGroupAsync(db, keys).ConfigureAwait(false);
         var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var limit = timeout ?? Timeouts.Long;
         for (var seq = 0; seq < count; seq++)
         {
             while (await db.StreamLengthAsync(keys.Tasks).ConfigureAwait(false) >= backlog) // finished tasks are deleted
@@ -467,7 +467,7 @@ public static partial class TaskQueue
             {
                 _process.Kill(entireProcessTree: true);
             }
-            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short).ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
@@ -541,18 +541,18 @@ public static partial class TaskQueue
         {
             var victim = StartWorker(Language, address, python, [.. idle, "--stall-on", "1"]);
             workers.Add(victim);
-            var victimName = (await victim.WaitForAsync("worker ", TimeSpan.FromSeconds(30), token).ConfigureAwait(false)).Split(' ')[1];
+            var victimName = (await victim.WaitForAsync("worker ", Timeouts.Short, token).ConfigureAwait(false)).Split(' ')[1];
             var run = NewRunId();
             await PutTasksAsync(db, keys, run, count, taskMs, token: token).ConfigureAwait(false);
-            var held = (await victim.WaitForAsync("holding ", TimeSpan.FromSeconds(30), token).ConfigureAwait(false)).Split(' ')[1];
+            var held = (await victim.WaitForAsync("holding ", Timeouts.Short, token).ConfigureAwait(false)).Split(' ')[1];
             await victim.KillAsync().ConfigureAwait(false); // no goodbye, no XACK: as if the machine lost power
             var rescuers = languages.Select(language => StartWorker(language, address, python, idle)).ToList();
             workers.AddRange(rescuers);
             foreach (var worker in rescuers)
             {
-                await worker.WaitForAsync("worker ", TimeSpan.FromSeconds(30), token).ConfigureAwait(false);
+                await worker.WaitForAsync("worker ", Timeouts.Short, token).ConfigureAwait(false);
             }
-            var report = await CollectAsync(db, keys, run, count, TimeSpan.FromSeconds(60), token).ConfigureAwait(false);
+            var report = await CollectAsync(db, keys, run, count, Timeouts.Long, token).ConfigureAwait(false);
             var seq = int.Parse(held.Split('/')[1], CultureInfo.InvariantCulture);
             var rescuer = report.Results.TryGetValue(seq, out var r) ? r.Worker : "nobody";
             return new MixedRun(report, held, victimName, rescuer, languages);
@@ -578,7 +578,7 @@ public static partial class TaskQueue
         {
             var run = NewRunId();
             await PutTasksAsync(db, keys, run, 2, 0, new HashSet<int> { 1 }, token: token).ConfigureAwait(false);
-            var report = await CollectAsync(db, keys, run, 2, TimeSpan.FromSeconds(30), token).ConfigureAwait(false);
+            var report = await CollectAsync(db, keys, run, 2, Timeouts.Short, token).ConfigureAwait(false);
             return (report, await db.StreamRangeAsync(keys.Dead).ConfigureAwait(false));
         }
         finally

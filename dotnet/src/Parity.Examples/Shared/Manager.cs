@@ -17,8 +17,6 @@ public static class Manager
     public const int Workers = 5;
     public const int Iterations = 100; // the article's: 5 x 100
     public const int StartYear = 2000;
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     public enum How { DictionaryUnlocked, DictionaryLocked, ConcurrentIndexer, ConcurrentAddOrUpdate }
 
     public sealed record Snapshot(IReadOnlyList<KeyValuePair<object, object?>> Dict, IReadOnlyList<int> List);
@@ -68,7 +66,7 @@ public static class Manager
         var state = new State();
         var writing = Task.Run(() => Write(state), cancellationToken);
         var reading = Task.Run(() => Read(state), cancellationToken); // may run before the writer
-        await Task.WhenAll(writing, reading).WaitAsync(Timeout, cancellationToken);
+        await Task.WhenAll(writing, reading).WaitAsync(Timeouts.Short, cancellationToken);
         return (await reading, Read(state));
     }
 
@@ -76,8 +74,8 @@ public static class Manager
     public static async Task<Snapshot> InOrderAsync(CancellationToken cancellationToken = default)
     {
         var state = new State();
-        await Task.Run(() => Write(state), cancellationToken).WaitAsync(Timeout, cancellationToken);
-        return await Task.Run(() => Read(state), cancellationToken).WaitAsync(Timeout, cancellationToken);
+        await Task.Run(() => Write(state), cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
+        return await Task.Run(() => Read(state), cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
     }
     // </pool-tasks>
 
@@ -88,12 +86,12 @@ public static class Manager
         var readerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writing = Task.Run(async () =>
         {
-            await readerDone.Task.WaitAsync(Timeout, cancellationToken);
+            await readerDone.Task.WaitAsync(Timeouts.Short, cancellationToken);
             Write(state);
         }, cancellationToken);
-        var seen = await Task.Run(() => Read(state), cancellationToken).WaitAsync(Timeout, cancellationToken);
+        var seen = await Task.Run(() => Read(state), cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
         readerDone.SetResult();
-        await writing.WaitAsync(Timeout, cancellationToken);
+        await writing.WaitAsync(Timeouts.Short, cancellationToken);
         return seen;
     }
 
@@ -121,7 +119,7 @@ public static class Manager
             How.ConcurrentAddOrUpdate => () => Repeat(iterations, () => concurrent.AddOrUpdate("year", StartYear + 1, (_, year) => year + 1)),
             _ => throw new ArgumentOutOfRangeException(nameof(how), how, null),
         };
-        LinedUpThreads.Run(workers, body, Timeout);
+        LinedUpThreads.Run(workers, body, Timeouts.Short);
         return how is How.DictionaryUnlocked or How.DictionaryLocked ? plain["year"] : concurrent["year"];
     }
     // </year>

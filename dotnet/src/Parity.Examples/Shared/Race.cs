@@ -69,7 +69,7 @@ public static class Race
             How.Lock => AddWithLock,
             _ => throw new ArgumentOutOfRangeException(nameof(how), how, null),
         };
-        LinedUpThreads.Run(workers, () => add(counter, iterations), timeout ?? TimeSpan.FromSeconds(60));
+        LinedUpThreads.Run(workers, () => add(counter, iterations), timeout ?? Timeouts.Long);
         return Volatile.Read(ref counter.Value);
     }
     // </run>
@@ -89,7 +89,7 @@ public static class Race
         var goOn = new ManualResetEventSlim();
         var bTrying = new ManualResetEventSlim();
         var bRead = new ManualResetEventSlim();
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
 
         void ReadPauseWrite(ManualResetEventSlim? trying, ManualResetEventSlim haveRead, bool pause)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using Parity.Examples.Infrastructure;
@@ -20,8 +19,6 @@ public static class ValueArray
     internal const long ValueOffset = 0;     // one double (Python typecode 'd')
     internal const long ArrayOffset = 8;     // then Length ints (typecode 'i')
     internal const long Capacity = ArrayOffset + (sizeof(int) * Length);
-
-    public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
 
     public sealed record Result(double Value, int[] Array, IReadOnlyList<string> ChildOutput);
 
@@ -80,7 +77,7 @@ public static class ValueArray
         var array = Enumerable.Range(0, Length).ToArray();
         var threads = Enumerable.Range(0, 2).Select(slot => new Thread(() => array[slot] = 10)).ToList();
         threads.ForEach(t => t.Start());
-        if (!threads.All(t => t.Join(ChildTimeout)))
+        if (!threads.All(t => t.Join(Timeouts.Short)))
         {
             throw new TimeoutException("a thread did not finish");
         }
@@ -126,27 +123,11 @@ public static class ValueArray
 
     private static async Task<string> RunChildAsync(string path, int slot, string name, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(SelfLauncher.StartInfo("shared.value-array", path,
-            slot.ToString(CultureInfo.InvariantCulture), name))
-            ?? throw new InvalidOperationException("the child process did not start");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ChildTimeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{name} exited with {process.ExitCode}: {await errors}");
-        }
-        return await output;
+        var child = await SelfLauncher.RunAsync("shared.value-array",
+            [path, slot.ToString(CultureInfo.InvariantCulture), name], Timeouts.Short, cancellationToken);
+        return child.ExitCode == 0
+            ? child.Output
+            : throw new InvalidOperationException($"{name} exited with {child.ExitCode}: {child.Error}");
     }
 
     public static async Task RunAsync(ConceptContext ctx)

@@ -15,8 +15,6 @@ public static class Communicate
 {
     public sealed record Conversation(string Stdout, string Stderr, bool TimedOut, bool AliveAfterTimeout, int ExitCode);
 
-    private static readonly TimeSpan CollectTimeout = TimeSpan.FromSeconds(30);
-
     public static ProcessStartInfo Session()
     {
         var info = SelfLauncher.StartInfo("subprocess.communicate");
@@ -51,8 +49,8 @@ public static class Communicate
             }
         }
         // After the exit (or the kill) the pipes reach end of file: collect, with a limit.
-        await child.WaitForExitAsync(CancellationToken.None).WaitAsync(CollectTimeout, CancellationToken.None);
-        var (output, errors) = (await stdout.WaitAsync(CollectTimeout, CancellationToken.None), await stderr.WaitAsync(CollectTimeout, CancellationToken.None));
+        await child.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short, CancellationToken.None);
+        var (output, errors) = (await stdout.WaitAsync(Timeouts.Short, CancellationToken.None), await stderr.WaitAsync(Timeouts.Short, CancellationToken.None));
         return new Conversation(output, errors, timedOut, alive, child.ExitCode);
     }
     // </communicate>
@@ -70,7 +68,7 @@ public static class Communicate
     // <main>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var talk = await ConverseAsync(Hello, TimeSpan.FromSeconds(30), ctx.CancellationToken);
+        var talk = await ConverseAsync(Hello, Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine($"stdout='{talk.Stdout.ReplaceLineEndings("\\n")}' prompts on stderr={talk.Stderr.Split('>').Length - 1}");
 
         var limit = ctx.Seconds(1.0) > StallLimitFloor ? ctx.Seconds(1.0) : StallLimitFloor;

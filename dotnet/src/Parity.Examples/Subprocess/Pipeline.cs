@@ -26,6 +26,8 @@ public static class Pipeline
         consumerInfo.RedirectStandardInput = true;
         using var producer = Process.Start(producerInfo) ?? throw new InvalidOperationException("producer did not start");
         using var consumer = Process.Start(consumerInfo) ?? throw new InvalidOperationException("consumer did not start");
+        // Their stderr is redirected too: drain it, or a child that fills that pipe blocks forever.
+        var errors = Task.WhenAll(producer.StandardError.ReadToEndAsync(CancellationToken.None), consumer.StandardError.ReadToEndAsync(CancellationToken.None));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
@@ -50,7 +52,9 @@ public static class Pipeline
             foreach (var process in new[] { consumer, producer }.Where(p => !p.HasExited))
             {
                 process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short, CancellationToken.None);
             }
+            await errors.WaitAsync(Timeouts.Short, CancellationToken.None);
         }
     }
 
@@ -87,7 +91,7 @@ public static class Pipeline
     // <main>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         var grep = await RunPipelineAsync(Child("table"), Child("grep", "bash"), limit, limit, ctx.CancellationToken);
         ctx.Out.Write($"table | grep bash:\n{grep.Output}");
 

@@ -46,7 +46,7 @@ public static class Run
         {
             // The child is still running: cancelling the wait does not stop it. Kill, then reap.
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short, CancellationToken.None);
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
@@ -62,7 +62,7 @@ public static class Run
     // <main>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         var done = await RunCapturedAsync(Child("greet"), limit, ctx.CancellationToken);
         ctx.Out.WriteLine($"CompletedProcess: args=[dotnet, Parity.Cli.dll, child, ...] exit code={done.ExitCode}");
         ctx.Out.WriteLine($"stdout='{done.Stdout.Trim()}' stderr='{done.Stderr.Trim()}'");

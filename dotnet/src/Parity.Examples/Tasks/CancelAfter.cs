@@ -103,7 +103,7 @@ public static class CancelAfter
             ctx.Out.WriteLine($"WaitAsync({limit.TotalSeconds:F2} s) threw TimeoutException; the operation is still {operation.Status}");
         }
         await stop.CancelAsync(); // WaitAsync gave up waiting, not the work: stop it ourselves
-        await ((Task)operation).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)operation).WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         ctx.Out.WriteLine($"  cancelled by its own token: {operation.Status}");
     }
     // </run>

@@ -47,7 +47,7 @@ public static class ConfigureAwait
         using (var ui = new SingleThreadSynchronizationContext("ui"))
         {
             ctx.Out.WriteLine($"under a single-threaded SynchronizationContext (its thread: {ui.ThreadId}):");
-            var steps = await ui.RunAsync(() => WhereContinuationsRunAsync(delay)).WaitAsync(TimeSpan.FromSeconds(30), ctx.CancellationToken);
+            var steps = await ui.RunAsync(() => WhereContinuationsRunAsync(delay)).WaitAsync(Timeouts.Short, ctx.CancellationToken);
             foreach (var step in steps)
             {
                 ctx.Out.WriteLine($"  {step}");
@@ -56,7 +56,7 @@ public static class ConfigureAwait
 
         ctx.Out.WriteLine("with no SynchronizationContext (a console app, ASP.NET Core):");
         // Task.Run leaves whatever context the host has (a test runner's, say) behind.
-        foreach (var step in await Task.Run(() => WhereContinuationsRunAsync(delay)).WaitAsync(TimeSpan.FromSeconds(30), ctx.CancellationToken))
+        foreach (var step in await Task.Run(() => WhereContinuationsRunAsync(delay)).WaitAsync(Timeouts.Short, ctx.CancellationToken))
         {
             ctx.Out.WriteLine($"  {step}");
         }

@@ -56,7 +56,7 @@ public static class Progress
             var pages = await DownloadPagesAsync(5, perPage, progress, ctx.CancellationToken);
             return (arrived.Count, pages);
         });
-        await last.Task.WaitAsync(TimeSpan.FromSeconds(10), ctx.CancellationToken);
+        await last.Task.WaitAsync(Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine($"Progress<T>, no context: {pages} pages; {atReturn} of 5 reports had arrived when the await returned; order {string.Join(", ", arrived)}");
 
         // The same with a synchronous IProgress<T>: nothing can lag behind.
@@ -80,8 +80,8 @@ public static class Progress
                 }
             });
             return await DownloadPagesAsync(5, perPage, progress, ctx.CancellationToken);
-        }).WaitAsync(TimeSpan.FromSeconds(30), ctx.CancellationToken);
-        await drawn.Task.WaitAsync(TimeSpan.FromSeconds(10), ctx.CancellationToken);
+        }).WaitAsync(Timeouts.Short, ctx.CancellationToken);
+        await drawn.Task.WaitAsync(Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine($"Progress<T> under a UI context: every handler ran on the ui thread: {threads.All(t => t == ui.ThreadId)}");
     }
     // </run>

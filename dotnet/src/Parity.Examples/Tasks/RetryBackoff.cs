@@ -20,7 +20,7 @@ public static class RetryBackoff
     // reconnect now and then, so a long-lived client still follows DNS changes.
     private static readonly HttpClient Shared = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
     {
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = Timeouts.Short,
     };
     // </one-client>
 
@@ -85,7 +85,7 @@ public static class RetryBackoff
         string outcome;
         try
         {
-            await task.WaitAsync(TimeSpan.FromSeconds(60));
+            await task.WaitAsync(Timeouts.Long);
             outcome = "finished anyway";
         }
         catch (OperationCanceledException ex)

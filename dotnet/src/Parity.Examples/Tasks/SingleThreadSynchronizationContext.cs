@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tasks;
 
@@ -91,7 +92,7 @@ public sealed class SingleThreadSynchronizationContext : SynchronizationContext,
         _queue.CompleteAdding();
         if (Environment.CurrentManagedThreadId != ThreadId)
         {
-            _thread.Join(TimeSpan.FromSeconds(5));
+            _thread.Join(Timeouts.Short);
         }
     }
 }

@@ -59,7 +59,7 @@ public static class SyncOverAsync
     {
         var delay = ctx.Seconds(0.1);
         var patience = ctx.Seconds(1);
-        var limit = TimeSpan.FromSeconds(30);
+        var limit = Timeouts.Short;
         using var ui = new SingleThreadSynchronizationContext("ui");
 
         var (finished, call) = await BlockOnContextThreadAsync(ui, () => LibraryCallAsync(delay), patience).WaitAsync(limit, ctx.CancellationToken);

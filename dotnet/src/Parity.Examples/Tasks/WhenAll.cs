@@ -61,7 +61,7 @@ public static class WhenAll
             var tenths = int.Parse(path.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
             return new HttpReply(200, $"page {tenths}", ctx.Seconds(tenths / 10.0));
         });
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new HttpClient { Timeout = Timeouts.Short };
         int[] delays = [3, 1, 2];
         // Warm up first: the very first request pays for JIT and connection setup, not for concurrency.
         await client.GetStringAsync(server.Url("/slow/0"), ctx.CancellationToken);

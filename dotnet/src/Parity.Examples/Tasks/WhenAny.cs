@@ -38,7 +38,7 @@ public static class WhenAny
         {
             await losers.CancelAsync();
             // Let the cancellations land (without rethrowing them), so no request outlives this call.
-            await ((Task)Task.WhenAll(pending)).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)Task.WhenAll(pending)).WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -81,7 +81,7 @@ public static class WhenAny
     public static async Task RunAsync(ConceptContext ctx)
     {
         await using var server = new LoopbackHttpServer(Mirror(ctx));
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new HttpClient { Timeout = Timeouts.Short };
         var urls = Paths.Select(server.Url).ToList();
         await client.GetStringAsync(server.Url("/mirror/0"), ctx.CancellationToken); // warm up: JIT and first connection
 
@@ -93,7 +93,7 @@ public static class WhenAny
         var (first, requests) = await FirstCompletedOnlyAsync(client, urls);
         var running = requests.Where(r => !r.IsCompleted).ToList();
         ctx.Out.WriteLine($"article style: first done is {Outcome(first)}; {running.Count} request(s) still run");
-        await ((Task)Task.WhenAll(running)).WaitAsync(TimeSpan.FromSeconds(10), ctx.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)Task.WhenAll(running)).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         ctx.Out.WriteLine($"  ...and finish anyway, unused: [{string.Join(", ", running.Select(Outcome))}]");
     }
     // </run>

@@ -1,11 +1,11 @@
 using Parity.Examples.Bridge;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tests.Bridge;
 
 /// <summary>The C# half of the bridge concepts, tested on its own (Python calls these methods).</summary>
 public sealed class BridgeHelpersTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public void PlinqDataSum_Numbers_EqualsClosedForm()
@@ -29,7 +29,7 @@ public sealed class BridgeHelpersTests
     {
         var reports = new List<int>();
         var progress = new Recorder(reports);
-        var total = await Delegates.CrunchAsync(1000, 4, TimeSpan.Zero, progress).WaitAsync(Limit);
+        var total = await Delegates.CrunchAsync(1000, 4, TimeSpan.Zero, progress).WaitAsync(Timeouts.Short);
         Assert.Equal(499_500L, total);
         Assert.Equal([1, 2, 3, 4], reports);
     }
@@ -39,17 +39,17 @@ public sealed class BridgeHelpersTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Cancellation.StepsAsync(1000, TimeSpan.FromMilliseconds(20), cts.Token).WaitAsync(Limit));
+            () => Cancellation.StepsAsync(1000, TimeSpan.FromMilliseconds(20), cts.Token).WaitAsync(Timeouts.Short));
     }
 
     [Fact]
     public async Task AwaitTaskFailLaterAsync_Message_ThrowsInvalidOperation()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => AwaitTask.FailLaterAsync("no luck", TimeSpan.Zero).WaitAsync(Limit));
+            () => AwaitTask.FailLaterAsync("no luck", TimeSpan.Zero).WaitAsync(Timeouts.Short));
         Assert.Equal("no luck", ex.Message);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => AwaitTask.GiveUpAfterAsync(TimeSpan.FromMilliseconds(10)).WaitAsync(Limit));
+            () => AwaitTask.GiveUpAfterAsync(TimeSpan.FromMilliseconds(10)).WaitAsync(Timeouts.Short));
     }
 
     [Fact]

@@ -1,16 +1,16 @@
 using Parity.Examples.Bridge;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tests.Bridge;
 
 public sealed class CancellationTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task RunAsync_AtTestScale_FinishesTheShortWorkAndCancelsTheLongOne()
     {
         var ctx = Ctx.Create(out var output);
-        await Cancellation.RunAsync(ctx).WaitAsync(Limit);
+        await Cancellation.RunAsync(ctx).WaitAsync(Timeouts.Short);
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["5 steps, timeout after 10 s: all 5 steps done", "100 steps, CancelAfter 0.5 s: cancelled"], lines);
     }
@@ -22,6 +22,6 @@ public sealed class CancellationTests
         var ctx = Ctx.Create(out _, timeScale: 100, cancellationToken: host.Token);
         var run = Cancellation.RunAsync(ctx);
         await host.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Limit));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Timeouts.Short));
     }
 }

@@ -3,12 +3,13 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using Parity.Examples.Distributed;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tests.Distributed;
 
 public sealed class ManagerQueuesTests
 {
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan EmptyQueueWait = TimeSpan.FromMilliseconds(50);
 
     [Fact]
     public async Task Exchange_TwoClientsSameKey_EachGetsTheOthersMessage()
@@ -41,7 +42,7 @@ public sealed class ManagerQueuesTests
 
         using var client = await ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, key);
         await client.PutAsync("zhang", "still open");
-        Assert.Equal("still open", await client.GetAsync("zhang", ManagerQueues.Timeout));
+        Assert.Equal("still open", await client.GetAsync("zhang", Timeouts.Short));
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class ManagerQueuesTests
         await using var server = new ManagerQueues.QueueServer(key);
         using var client = await ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, key);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("ming", Short));
+        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("ming", EmptyQueueWait));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.IO.Pipes;
 using System.Net.Sockets;
 using System.Text;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Ipc;
 
 namespace Parity.Examples.Tests.Ipc;
@@ -39,19 +40,19 @@ public sealed class PipeDuplexTests
         {
             // A real named pipe: \\.\pipe\NAME, joined by name.
             await using var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous);
-            await client.ConnectAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            await client.ConnectAsync(Timeouts.Short, CancellationToken.None);
         }
         else
         {
             // .NET puts the pipe in the temp folder as a socket file: a plain AF_UNIX socket can talk to it.
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(Path.GetTempPath(), $"CoreFxPipe_{name}")));
-            await accepted.WaitAsync(TimeSpan.FromSeconds(30));
+            await accepted.WaitAsync(Timeouts.Short);
             await socket.SendAsync(Encoding.UTF8.GetBytes("hello\n"));
             using var reader = new StreamReader(server, leaveOpen: true);
-            Assert.Equal("hello", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("hello", await reader.ReadLineAsync().WaitAsync(Timeouts.Short));
         }
-        await accepted.WaitAsync(TimeSpan.FromSeconds(30));
+        await accepted.WaitAsync(Timeouts.Short);
         Assert.True(server.IsConnected);
     }
 

@@ -1,16 +1,16 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Ipc;
 
 namespace Parity.Examples.Tests.Ipc;
 
 public sealed class PipePoolTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2) * Ctx.TestTimeScale;
 
     [Fact]
     public async Task ConverseBlocking_TwoWorkers_BothHearEachOther()
     {
-        var (heardByAsker, heardByAnswerer) = await PipePool.ConverseBlockingAsync(2, Patience, CancellationToken.None);
+        var (heardByAsker, heardByAnswerer) = await PipePool.ConverseBlockingAsync(2, Timeouts.Short, CancellationToken.None);
         Assert.Equal(PipePool.Decline, heardByAsker);
         Assert.Equal(PipePool.Invite, heardByAnswerer);
     }
@@ -36,15 +36,15 @@ public sealed class PipePoolTests
         Assert.False(answererStarted.Task.IsCompleted);
 
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(Patience));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(Patience));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(Timeouts.Short));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(Timeouts.Short));
         Assert.False(answererStarted.Task.IsCompleted);
     }
 
     [Fact]
     public async Task ConverseAsync_OneWorker_CompletesBecauseAwaitFreesTheWorker()
     {
-        var (heardByAsker, heardByAnswerer) = await PipePool.ConverseAsync(1, Patience, CancellationToken.None);
+        var (heardByAsker, heardByAnswerer) = await PipePool.ConverseAsync(1, Timeouts.Short, CancellationToken.None);
         Assert.Equal(PipePool.Decline, heardByAsker);
         Assert.Equal(PipePool.Invite, heardByAnswerer);
     }

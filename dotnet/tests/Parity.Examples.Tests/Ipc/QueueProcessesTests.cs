@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Ipc;
 
 namespace Parity.Examples.Tests.Ipc;
@@ -37,10 +38,10 @@ public sealed class QueueProcessesTests
     public async Task Converse_TwoChannels_EachHearsTheOther()
     {
         var ctx = Ctx.Create(out _);
-        var (heardByTalker, heardByFriend, elapsed) = await QueueProcesses.ConverseAsync(ctx, TimeSpan.FromSeconds(30));
+        var (heardByTalker, heardByFriend, elapsed) = await QueueProcesses.ConverseAsync(ctx, Timeouts.Short);
 
         Assert.Equal(QueueProcesses.Answer, heardByTalker);
         Assert.Equal(QueueProcesses.Question, heardByFriend);
-        Assert.True(elapsed >= ctx.Seconds(QueueProcesses.FriendDelaySeconds) * 0.9, $"only {elapsed}");
+        TimerSlack.AssertWaited(elapsed, ctx.Seconds(QueueProcesses.FriendDelaySeconds));
     }
 }

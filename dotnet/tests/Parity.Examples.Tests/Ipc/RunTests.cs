@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Ipc;
 
 namespace Parity.Examples.Tests.Ipc;
@@ -44,7 +45,7 @@ public sealed class RunTests
     private static async Task<string> RunAsync(Func<Infrastructure.ConceptContext, Task> run)
     {
         var ctx = Ctx.Create(out var output);
-        await run(ctx).WaitAsync(TimeSpan.FromSeconds(60));
+        await run(ctx).WaitAsync(Timeouts.Long);
         return output.ToString();
     }
 }

@@ -1,7 +1,11 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Parallelism;
 
 namespace Parity.Examples.Tests.Parallelism;
 
+// Alone: unbounded Parallel.ForEach and PLINQ park blocking bodies on pool threads, which would
+// delay the timers and continuations of whatever ran beside them.
+[Collection(nameof(Sequential))]
 public sealed class ForEachTests
 {
     private static readonly TimeSpan Body = TimeSpan.FromSeconds(0.5 * Ctx.TestTimeScale);
@@ -27,11 +31,11 @@ public sealed class ForEachTests
 
     [Fact]
     public async Task ForEachAsyncMax_MaxDegreeTwo_NeverExceedsTwo() =>
-        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body, maxDegree: 2).WaitAsync(TimeSpan.FromSeconds(30)), 1, 2);
+        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body, maxDegree: 2).WaitAsync(Timeouts.Short), 1, 2);
 
     [Fact]
     public async Task ForEachAsyncMax_Default_NeverExceedsProcessorCount() =>
-        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body).WaitAsync(TimeSpan.FromSeconds(30)), 1, Environment.ProcessorCount);
+        Assert.InRange(await ForEach.ForEachAsyncMax(8, Body).WaitAsync(Timeouts.Short), 1, Environment.ProcessorCount);
 
     [Fact]
     public void ParallelOptions_Default_HasNoDegreeLimit() =>
@@ -42,7 +46,7 @@ public sealed class ForEachTests
     {
         // More bodies at once than PLINQ's default degree (ProcessorCount) could ever run.
         var participants = Environment.ProcessorCount + 4;
-        Assert.True(ForEach.ParallelForEachReaches(participants, TimeSpan.FromSeconds(10)));
+        Assert.True(ForEach.ParallelForEachReaches(participants, Timeouts.Short));
     }
 
     [Fact]
@@ -53,5 +57,31 @@ public sealed class ForEachTests
         var text = output.ToString();
         Assert.Contains("all met: True", text, StringComparison.Ordinal);
         Assert.Contains("default ParallelOptions.MaxDegreeOfParallelism: -1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_HostCancelsDuringLongBodies_StopsWithOperationCanceled()
+    {
+        // Bodies of 500 s each (scale 1000): only the host's token can end the run in time. Before
+        // the fix the PLINQ and Parallel.ForEach lines ignored it and ran for many minutes.
+        using var host = new CancellationTokenSource();
+        var ctx = Ctx.Create(out _, timeScale: 1000, cancellationToken: host.Token);
+        var run = Task.Run(() => ForEach.RunAsync(ctx));
+        await host.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Timeouts.Short));
+    }
+
+    [Theory]
+    [InlineData("plinq")]
+    [InlineData("parallel.foreach")]
+    public async Task BlockingLoop_TokenCancelled_EndsTheBlockingBodiesAndThrows(string loop)
+    {
+        // The bodies would block for Timeouts.Long; the cancel comes at once or while they block.
+        using var cts = new CancellationTokenSource();
+        var run = Task.Run(() => loop == "plinq"
+            ? ForEach.PlinqMax(2, Timeouts.Long, token: cts.Token)
+            : ForEach.ParallelForEachMax(2, Timeouts.Long, token: cts.Token));
+        cts.CancelAfter(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Timeouts.Short));
     }
 }

@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Plinq;
 
 namespace Parity.Examples.Tests.Plinq;
@@ -21,17 +22,17 @@ public sealed class SumTests
         Assert.Equal(expected, Sum.ParallelRange(count));
 
     [Fact]
-    public void MedianTime_MillionNumbers_IsFarBelowTheArticlesWholeProgramTime()
+    public void MedianTime_NineRuns_CallsTheSumOnceMoreToWarmUp()
     {
-        // The article timed the whole program (0.096 s vs 0.103 s). The sum itself takes about a
-        // millisecond, so those numbers measured the runtime's start-up, not Sum vs AsParallel().Sum().
-        var numbers = Sum.Numbers(Sum.Count);
-        Assert.InRange(Sum.MedianTime(() => Sum.Sequential(numbers)), TimeSpan.Zero, TimeSpan.FromMilliseconds(30));
+        // How fast the sum is belongs in the benchmarks (dotnet/bench); here only what MedianTime does.
+        var calls = 0;
+        Sum.MedianTime(() => Interlocked.Increment(ref calls));
+        Assert.Equal(1 + 9, calls);
     }
 
     [Fact]
     public void LongItemsOverlap_TwoItemsWaitingForEachOther_BothPass() =>
-        Assert.True(Sum.LongItemsOverlap(TimeSpan.FromSeconds(10)));
+        Assert.True(Sum.LongItemsOverlap(Timeouts.Short));
 
     [Fact]
     public void MedianTime_BadRuns_Throws() =>

@@ -1,10 +1,10 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Pool;
 
 namespace Parity.Examples.Tests.Pool;
 
 public sealed class ApplyAsyncTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task RunTasks_TenTasksFiveAtATime_AllRunAndPeakAtMostFive()
@@ -27,15 +27,15 @@ public sealed class ApplyAsyncTests
             {
                 enoughInside.TrySetResult();
             }
-            await gate.Task.WaitAsync(Timeout, token);
+            await gate.Task.WaitAsync(Timeouts.Short, token);
             Interlocked.Increment(ref completed);
         });
-        await enoughInside.Task.WaitAsync(Timeout);
+        await enoughInside.Task.WaitAsync(Timeouts.Short);
         // The bound: no further task starts while these hold their slots (a negative needs a wait).
         await Task.Delay(TimeSpan.FromMilliseconds(200));
         var inside = Volatile.Read(ref started);
         gate.SetResult();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(Timeouts.Short);
         return (inside, Volatile.Read(ref completed));
     }
 

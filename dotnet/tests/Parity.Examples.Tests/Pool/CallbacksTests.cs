@@ -1,10 +1,10 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Pool;
 
 namespace Parity.Examples.Tests.Pool;
 
 public sealed class CallbacksTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task OnEach_TasksFinishInAnyOrder_CallbacksFollowCompletionOrder()
@@ -27,9 +27,9 @@ public sealed class CallbacksTests
             {
                 sources[name].SetResult(name);
             }
-            Assert.True(await signal.WaitAsync(Timeout)); // one outcome at a time
+            Assert.True(await signal.WaitAsync(Timeouts.Short)); // one outcome at a time
         }
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(Timeouts.Short);
 
         Assert.Equal(["callback 4", "callback 0", "error_callback task 3 failed", "callback 2", "error_callback task 1 failed"], seen);
     }
@@ -42,7 +42,7 @@ public sealed class CallbacksTests
         await Callbacks.OnEachAsync(
             Callbacks.StartTasks(TimeSpan.FromMilliseconds(50), TextWriter.Null, CancellationToken.None),
             name => { lock (results) { results.Add(name); } },
-            ex => { lock (errors) { errors.Add(ex); } }).WaitAsync(Timeout);
+            ex => { lock (errors) { errors.Add(ex); } }).WaitAsync(Timeouts.Short);
 
         Assert.Equal([0, 1, 2], results.Order());
         Assert.Equal(["task 3 failed", "task 4 failed"], errors.Select(e => e.Message).Order(StringComparer.Ordinal));
@@ -53,7 +53,7 @@ public sealed class CallbacksTests
     public async Task WhenAll_TwoFailures_AwaitThrowsOneAggregateHoldsBoth()
     {
         var all = Task.WhenAll(Callbacks.StartTasks(TimeSpan.Zero, TextWriter.Null, CancellationToken.None));
-        var first = await Assert.ThrowsAsync<InvalidOperationException>(() => all.WaitAsync(Timeout));
+        var first = await Assert.ThrowsAsync<InvalidOperationException>(() => all.WaitAsync(Timeouts.Short));
         Assert.Equal("task 3 failed", first.Message); // the first in input order, not in time
         Assert.Equal(2, all.Exception!.InnerExceptions.Count);
     }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Pool;
 
 namespace Parity.Examples.Tests.Pool;
 
 public sealed class MapImapTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly int[] Squares = [0, 1, 4, 9, 16, 25, 36, 49, 64, 81];
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class MapImapTests
             {
                 if (x == 0)
                 {
-                    gate.Wait(Timeout);
+                    gate.Wait(Timeouts.Short);
                 }
                 else
                 {
@@ -69,11 +69,11 @@ public sealed class MapImapTests
         using (secondDone)
         {
             var first = NextAsync(results);
-            Assert.True(secondDone.Wait(Timeout));
+            Assert.True(secondDone.Wait(Timeouts.Short));
             await Assert.ThrowsAsync<TimeoutException>(() => first.WaitAsync(TimeSpan.FromMilliseconds(100)));
             gate.Set();
-            Assert.Equal(0, await first.WaitAsync(Timeout));
-            Assert.Equal(1, await NextAsync(results).WaitAsync(Timeout));
+            Assert.Equal(0, await first.WaitAsync(Timeouts.Short));
+            Assert.Equal(1, await NextAsync(results).WaitAsync(Timeouts.Short));
         }
     }
 
@@ -85,9 +85,9 @@ public sealed class MapImapTests
         using (gate)
         using (secondDone)
         {
-            Assert.Equal(1, await NextAsync(results).WaitAsync(Timeout));
+            Assert.Equal(1, await NextAsync(results).WaitAsync(Timeouts.Short));
             gate.Set();
-            Assert.Equal(0, await NextAsync(results).WaitAsync(Timeout));
+            Assert.Equal(0, await NextAsync(results).WaitAsync(Timeouts.Short));
         }
     }
 

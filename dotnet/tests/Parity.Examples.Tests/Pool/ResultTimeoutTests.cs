@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Pool;
 
 namespace Parity.Examples.Tests.Pool;
@@ -15,7 +16,7 @@ public sealed class ResultTimeoutTests
         Assert.False(work.IsCompleted); // only the wait gave up
 
         gate.SetResult(10);
-        Assert.Equal(100, await work.WaitAsync(ResultTimeout.Timeout));
+        Assert.Equal(100, await work.WaitAsync(Timeouts.Short));
     }
 
     [Fact]
@@ -27,14 +28,24 @@ public sealed class ResultTimeoutTests
     }
 
     [Fact]
-    public async Task GetWithTimeout_OneSecondTaskHalfSecondWait_TimesOutThenReturns100()
+    public async Task GetWithTimeout_TaskStillRunning_TimesOutThenReturns100()
     {
-        var ctx = Ctx.Create(out _);
-        var work = ResultTimeout.SquareAsync(10, ctx.Seconds(1), CancellationToken.None);
-        var events = await ResultTimeout.GetWithTimeoutAsync(work, ctx.Seconds(0.5), CancellationToken.None);
-        // The task cannot finish before its 1 s (scaled), so the 0.5 s wait always times out.
+        // The work waits for a gate only the test opens. A zero wait times out at once, before
+        // GetWithTimeoutAsync first yields (a 1 s task against a 0.5 s wait would be a race
+        // between two timers on a loaded machine).
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var work = Task.Run(async () =>
+        {
+            await gate.Task;
+            return 10 * 10;
+        });
+        var getting = ResultTimeout.GetWithTimeoutAsync(work, TimeSpan.Zero, CancellationToken.None);
+        Assert.False(getting.IsCompleted); // waiting again, this time for the result
+        gate.SetResult();
+        var events = await getting.WaitAsync(Timeouts.Short);
         Assert.Equal("submitted: IsCompleted=False", events[0]);
         Assert.Equal("timed out: System.TimeoutException('The operation has timed out.')", events[1]);
+        Assert.Equal("the task kept running: IsCompleted=False", events[2]);
         Assert.Equal("value 100 after all", events[3]);
     }
 }

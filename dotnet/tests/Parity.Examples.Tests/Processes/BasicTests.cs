@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Processes;
 
 namespace Parity.Examples.Tests.Processes;
@@ -11,7 +12,7 @@ public sealed partial class BasicTests
     [Fact]
     public async Task Child_ReportsParentPid_AsItsParent()
     {
-        var child = await Basic.StartChildAsync("tested", TimeSpan.FromSeconds(30), CancellationToken.None);
+        var child = await Basic.StartChildAsync("tested", Timeouts.Short, CancellationToken.None);
 
         var match = ChildLine().Match(child.Output);
         Assert.True(match.Success, child.Output);

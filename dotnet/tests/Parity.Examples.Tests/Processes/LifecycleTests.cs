@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Processes;
 
 namespace Parity.Examples.Tests.Processes;
@@ -16,39 +17,33 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Join_TimeoutWhileChildRuns_ReturnsFalseAndChildLives()
     {
-        using var child = Lifecycle.CreateSleeper(Lifecycle.ChildTimeout.TotalSeconds);
-        child.Start();
-        try
-        {
-            Assert.False(await Lifecycle.JoinAsync(child, TimeSpan.FromMilliseconds(50), CancellationToken.None));
-            Assert.False(child.HasExited);
-        }
-        finally
-        {
-            child.Kill(entireProcessTree: true);
-            Assert.True(await Lifecycle.JoinAsync(child, Lifecycle.ChildTimeout, CancellationToken.None));
-        }
+        using var sleeper = Lifecycle.CreateSleeper(Lifecycle.LongestSleep.TotalSeconds);
+        await using var child = ChildProcess.Start(sleeper);
+        Assert.False(await Lifecycle.JoinAsync(sleeper, TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        Assert.False(sleeper.HasExited);
+        await child.KillAsync();
+        Assert.True(await Lifecycle.JoinAsync(sleeper, Timeouts.Short, CancellationToken.None));
     }
 
     [Fact]
     public async Task Kill_RunningChild_ExitCodeIs137OnUnixAndMinus1OnWindows()
     {
-        using var child = Lifecycle.CreateSleeper(Lifecycle.ChildTimeout.TotalSeconds);
-        child.Start();
-        child.Kill(entireProcessTree: true);
-        Assert.True(await Lifecycle.JoinAsync(child, Lifecycle.ChildTimeout, CancellationToken.None));
-        Assert.True(child.HasExited);
-        Assert.Equal(OperatingSystem.IsWindows() ? -1 : 137, child.ExitCode);
-        Assert.Equal(Lifecycle.KilledExitCode, child.ExitCode);
+        using var sleeper = Lifecycle.CreateSleeper(Lifecycle.LongestSleep.TotalSeconds);
+        await using var child = ChildProcess.Start(sleeper);
+        sleeper.Kill(entireProcessTree: true);
+        Assert.True(await Lifecycle.JoinAsync(sleeper, Timeouts.Short, CancellationToken.None));
+        Assert.True(sleeper.HasExited);
+        Assert.Equal(OperatingSystem.IsWindows() ? -1 : 137, sleeper.ExitCode);
+        Assert.Equal(Lifecycle.KilledExitCode, sleeper.ExitCode);
     }
 
     [Fact]
     public async Task Join_ChildThatEnds_ReturnsTrueWithExitCodeZero()
     {
-        using var child = Lifecycle.CreateSleeper(0);
-        child.Start();
-        Assert.True(await Lifecycle.JoinAsync(child, Lifecycle.ChildTimeout, CancellationToken.None));
-        Assert.Equal(0, child.ExitCode);
+        using var sleeper = Lifecycle.CreateSleeper(0);
+        await using var child = ChildProcess.Start(sleeper);
+        Assert.True(await Lifecycle.JoinAsync(sleeper, Timeouts.Short, CancellationToken.None));
+        Assert.Equal(0, sleeper.ExitCode);
     }
 
     [Fact]

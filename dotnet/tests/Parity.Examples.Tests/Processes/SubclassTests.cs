@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Processes;
 
 namespace Parity.Examples.Tests.Processes;
@@ -9,7 +10,7 @@ public sealed class SubclassTests
     {
         var greeter = new Subclass.Greeter("tested");
 
-        var (exitCode, output) = await greeter.StartAndWaitAsync(Subclass.ChildTimeout, CancellationToken.None);
+        var (exitCode, output) = await greeter.StartAndWaitAsync(Timeouts.Short, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("[child greeter-tested]", output, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Subprocess;
 
 namespace Parity.Examples.Tests.Subprocess;
@@ -7,7 +8,7 @@ public sealed class CommunicateTests
     [Fact]
     public async Task Converse_InteractiveChild_ReturnsEveryAnswerAfterEndOfFile()
     {
-        var talk = await Communicate.ConverseAsync(Communicate.Hello, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var talk = await Communicate.ConverseAsync(Communicate.Hello, Timeouts.Long, CancellationToken.None);
 
         Assert.False(talk.TimedOut);
         Assert.Equal("hello\n4\n", talk.Stdout.ReplaceLineEndings("\n"));
@@ -36,7 +37,7 @@ public sealed class CommunicateTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Communicate.ConverseAsync(Communicate.Stuck, TimeSpan.FromSeconds(60), cts.Token));
+            () => Communicate.ConverseAsync(Communicate.Stuck, Timeouts.Long, cts.Token));
     }
 
     [Fact]

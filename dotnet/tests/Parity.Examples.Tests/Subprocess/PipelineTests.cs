@@ -1,16 +1,16 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Subprocess;
 
 namespace Parity.Examples.Tests.Subprocess;
 
 public sealed class PipelineTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task RunPipeline_TableIntoGrep_KeepsTheMatchingRows()
     {
         var result = await Pipeline.RunPipelineAsync(
-            Pipeline.Child("table"), Pipeline.Child("grep", "bash"), Generous, Generous, CancellationToken.None);
+            Pipeline.Child("table"), Pipeline.Child("grep", "bash"), Timeouts.Long, Timeouts.Long, CancellationToken.None);
 
         Assert.Equal("101  bash\n103  bash -l\n", result.Output.ReplaceLineEndings("\n"));
         Assert.True(result.ProducerEndedByItself);
@@ -21,7 +21,7 @@ public sealed class PipelineTests
     public async Task RunPipeline_ConsumerExitsEarly_DotnetProducerNeverNoticesAndIsKilled()
     {
         var result = await Pipeline.RunPipelineAsync(
-            Pipeline.Child("endless"), Pipeline.Child("head", "3"), Generous, TimeSpan.FromSeconds(1), CancellationToken.None);
+            Pipeline.Child("endless"), Pipeline.Child("head", "3"), Timeouts.Long, TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.Equal("line 0\nline 1\nline 2\n", result.Output.ReplaceLineEndings("\n"));
         // Console swallows the broken pipe (EPIPE on Unix, ERROR_NO_DATA on Windows): the

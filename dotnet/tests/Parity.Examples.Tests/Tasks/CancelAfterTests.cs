@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Tasks;
 
 namespace Parity.Examples.Tests.Tasks;
@@ -13,12 +14,13 @@ public sealed class CancelAfterTests
     public async Task WithTimeLimit_LimitShorterThanDelay_TimesOutAtTheLimit()
     {
         // Unscaled work: on a loaded machine a stalled timer queue could fire a 0.25 s delay and a
-        // 0.15 s CancelAfter in the same tick, in either order. Not before the limit, long before the work.
+        // 0.15 s CancelAfter in the same tick, in either order. "timed out" says the limit came
+        // first, long before the work; the clock says not before the limit.
         var stopwatch = Stopwatch.StartNew();
         var result = await CancelAfter.WithTimeLimitAsync(t => CancelAfter.DoSomethingAsync(Work, t), Limit, CancellationToken.None)
-            .WaitAsync(TimeSpan.FromSeconds(30));
+            .WaitAsync(Timeouts.Short);
         Assert.Equal("timed out", result);
-        Assert.InRange(stopwatch.Elapsed, Limit - TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(3));
+        TimerSlack.AssertWaited(stopwatch.Elapsed, Limit);
     }
 
     [Fact]
@@ -42,7 +44,7 @@ public sealed class CancelAfterTests
     public async Task WithTimeLimit_StepwiseOperation_TimesOutToo()
     {
         var result = await CancelAfter.WithTimeLimitAsync(t => CancelAfter.WorkInStepsAsync(Work, t), Limit, CancellationToken.None)
-            .WaitAsync(TimeSpan.FromSeconds(30));
+            .WaitAsync(Timeouts.Short);
         Assert.Equal("timed out", result);
     }
 
@@ -50,13 +52,13 @@ public sealed class CancelAfterTests
     public async Task ArticleStyle_StepwiseOperation_LetsOperationCanceledExceptionEscape()
     {
         await Assert.ThrowsAsync<OperationCanceledException>(() =>
-            CancelAfter.ArticleStyleAsync(t => CancelAfter.WorkInStepsAsync(Work, t), Limit).WaitAsync(TimeSpan.FromSeconds(30)));
+            CancelAfter.ArticleStyleAsync(t => CancelAfter.WorkInStepsAsync(Work, t), Limit).WaitAsync(Timeouts.Short));
     }
 
     [Fact]
     public async Task ArticleStyle_TaskDelay_CatchesIt()
     {
-        var result = await CancelAfter.ArticleStyleAsync(t => CancelAfter.DoSomethingAsync(Work, t), Limit).WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await CancelAfter.ArticleStyleAsync(t => CancelAfter.DoSomethingAsync(Work, t), Limit).WaitAsync(Timeouts.Short);
         Assert.Equal("false", result);
     }
 
@@ -68,11 +70,11 @@ public sealed class CancelAfterTests
         var run = CancelAfter.WithTimeLimitAsync(async t =>
         {
             started.SetResult();
-            return await CancelAfter.DoSomethingAsync(TimeSpan.FromSeconds(20), t);
-        }, TimeSpan.FromSeconds(10), caller.Token);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            return await CancelAfter.DoSomethingAsync(Timeouts.Long, t);
+        }, Timeouts.Short, caller.Token);
+        await started.Task.WaitAsync(Timeouts.Short);
         await caller.CancelAsync();
-        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
+        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => run.WaitAsync(Timeouts.Short));
         Assert.True(error.CancellationToken.IsCancellationRequested);
     }
 
@@ -84,7 +86,7 @@ public sealed class CancelAfterTests
         await Assert.ThrowsAsync<TimeoutException>(() => operation.WaitAsync(Limit));
         Assert.False(operation.IsCompleted); // only the wait gave up
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<TaskCanceledException>(() => operation.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<TaskCanceledException>(() => operation.WaitAsync(Timeouts.Short));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Tasks;
 
 namespace Parity.Examples.Tests.Tasks;
@@ -9,7 +10,7 @@ public sealed class ConfigureAwaitTests
     private static async Task<(IReadOnlyList<ConfigureAwait.Observation> Steps, int UiThread)> UnderContextAsync()
     {
         using var ui = new SingleThreadSynchronizationContext("ui");
-        var steps = await ui.RunAsync(() => ConfigureAwait.WhereContinuationsRunAsync(Delay)).WaitAsync(TimeSpan.FromSeconds(30));
+        var steps = await ui.RunAsync(() => ConfigureAwait.WhereContinuationsRunAsync(Delay)).WaitAsync(Timeouts.Short);
         return (steps, ui.ThreadId);
     }
 
@@ -52,7 +53,7 @@ public sealed class ConfigureAwaitTests
     public async Task NoContext_EveryContinuation_RunsOnPoolThreadsEitherWay()
     {
         // Task.Run: no SynchronizationContext, as in a console app (xunit's own is left behind).
-        var steps = await Task.Run(() => ConfigureAwait.WhereContinuationsRunAsync(Delay)).WaitAsync(TimeSpan.FromSeconds(30));
+        var steps = await Task.Run(() => ConfigureAwait.WhereContinuationsRunAsync(Delay)).WaitAsync(Timeouts.Short);
         Assert.All(steps, s =>
         {
             Assert.True(s.IsThreadPoolThread, s.ToString());

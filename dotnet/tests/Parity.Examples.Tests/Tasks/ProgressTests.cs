@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Tasks;
 
 namespace Parity.Examples.Tests.Tasks;
@@ -9,7 +10,7 @@ public sealed class ProgressTests
     private static readonly TimeSpan PerPage = TimeSpan.FromMilliseconds(2);
 
     private static void WaitUntil(Func<bool> condition) =>
-        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)), "timed out waiting for the reports");
+        Assert.True(SpinWait.SpinUntil(condition, Timeouts.Short), "timed out waiting for the reports");
 
     [Fact]
     public async Task ProgressT_NoContextAndASlowHandler_ReportArrivesAfterCompletionAndOutOfOrder()
@@ -24,12 +25,12 @@ public sealed class ProgressTests
                 {
                     if (value == 20)
                     {
-                        gate.Wait(TimeSpan.FromSeconds(10)); // the first handler is slow
+                        gate.Wait(Timeouts.Short); // the first handler is slow
                     }
                     arrived.Enqueue(value);
                 });
                 await Progress.DownloadPagesAsync(5, PerPage, progress, CancellationToken.None);
-            }).WaitAsync(TimeSpan.FromSeconds(30));
+            }).WaitAsync(Timeouts.Short);
             // The work is done, yet its first report has not been handled: the handlers run on their own.
             WaitUntil(() => arrived.Count == 4);
             Assert.DoesNotContain(20, arrived);
@@ -50,7 +51,7 @@ public sealed class ProgressTests
         {
             await Progress.DownloadPagesAsync(5, PerPage, new Progress.SynchronousProgress<int>(v => events.Add($"{v}")), CancellationToken.None);
             events.Add("returned");
-        }).WaitAsync(TimeSpan.FromSeconds(30));
+        }).WaitAsync(Timeouts.Short);
         Assert.Equal([.. All.Select(v => $"{v}"), "returned"], events);
     }
 
@@ -60,7 +61,7 @@ public sealed class ProgressTests
         using var ui = new SingleThreadSynchronizationContext("ui");
         var seen = new ConcurrentQueue<(int Value, int Thread)>();
         await ui.RunAsync(() => Progress.DownloadPagesAsync(5, PerPage,
-            new Progress<int>(v => seen.Enqueue((v, Environment.CurrentManagedThreadId))), CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(30));
+            new Progress<int>(v => seen.Enqueue((v, Environment.CurrentManagedThreadId))), CancellationToken.None)).WaitAsync(Timeouts.Short);
         WaitUntil(() => seen.Count == 5);
         Assert.Equal(All, seen.Select(s => s.Value)); // one thread, a FIFO queue: in order
         Assert.All(seen, s => Assert.Equal(ui.ThreadId, s.Thread));

@@ -1,3 +1,4 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Tasks;
 
 namespace Parity.Examples.Tests.Tasks;
@@ -5,7 +6,6 @@ namespace Parity.Examples.Tests.Tasks;
 public sealed class SyncOverAsyncTests
 {
     private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Block_LibraryResumingOnTheContext_DeadlocksUntilTheWaitGivesUp()
@@ -13,17 +13,17 @@ public sealed class SyncOverAsyncTests
         using var ui = new SingleThreadSynchronizationContext("ui");
         // However long we wait, the continuation cannot run while its only thread is blocked.
         var (finished, call) = await SyncOverAsync.BlockOnContextThreadAsync(ui, () => SyncOverAsync.LibraryCallAsync(Delay), TimeSpan.FromMilliseconds(300))
-            .WaitAsync(Limit);
+            .WaitAsync(Timeouts.Short);
         Assert.False(finished);
-        Assert.Equal("done", await call.WaitAsync(Limit)); // released once the thread pumps again
+        Assert.Equal("done", await call.WaitAsync(Timeouts.Short)); // released once the thread pumps again
     }
 
     [Fact]
     public async Task Block_LibraryWithConfigureAwaitFalse_Finishes()
     {
         using var ui = new SingleThreadSynchronizationContext("ui");
-        var (finished, call) = await SyncOverAsync.BlockOnContextThreadAsync(ui, () => SyncOverAsync.LibraryCallWithoutContextAsync(Delay), Limit)
-            .WaitAsync(Limit);
+        var (finished, call) = await SyncOverAsync.BlockOnContextThreadAsync(ui, () => SyncOverAsync.LibraryCallWithoutContextAsync(Delay), Timeouts.Short)
+            .WaitAsync(Timeouts.Short);
         Assert.True(finished);
         Assert.Equal("done", await call);
     }
@@ -37,7 +37,7 @@ public sealed class SyncOverAsyncTests
             var before = Environment.CurrentManagedThreadId;
             await SyncOverAsync.LibraryCallAsync(Delay);
             return (before, after: Environment.CurrentManagedThreadId);
-        }).WaitAsync(Limit);
+        }).WaitAsync(Timeouts.Short);
         Assert.Equal(ui.ThreadId, threads.before);
         Assert.Equal(ui.ThreadId, threads.after);
     }
@@ -45,7 +45,7 @@ public sealed class SyncOverAsyncTests
     [Fact]
     public async Task Result_WithoutContext_DoesNotDeadlock()
     {
-        var result = await Task.Run(() => SyncOverAsync.LibraryCallAsync(Delay).Result).WaitAsync(Limit);
+        var result = await Task.Run(() => SyncOverAsync.LibraryCallAsync(Delay).Result).WaitAsync(Timeouts.Short);
         Assert.Equal("done", result);
     }
 
@@ -64,9 +64,9 @@ public sealed class SyncOverAsyncTests
             {
                 return true;
             }
-        }).WaitAsync(Limit);
+        }).WaitAsync(Timeouts.Short);
         Assert.False(caught);
-        Assert.True(SpinWait.SpinUntil(() => ui.UnhandledExceptions.Count > 0, Limit));
+        Assert.True(SpinWait.SpinUntil(() => ui.UnhandledExceptions.Count > 0, Timeouts.Short));
         var error = Assert.IsType<InvalidOperationException>(Assert.Single(ui.UnhandledExceptions));
         Assert.Equal("async void failed", error.Message);
     }
@@ -74,7 +74,7 @@ public sealed class SyncOverAsyncTests
     [Fact]
     public async Task AsyncVoid_InAConsoleApp_CrashesTheProcess()
     {
-        var child = await SyncOverAsync.RunChildAsync(Delay, Limit, CancellationToken.None);
+        var child = await SyncOverAsync.RunChildAsync(Delay, Timeouts.Short, CancellationToken.None);
         Assert.NotEqual(0, child.ExitCode);
         Assert.Equal("Unhandled exception. System.InvalidOperationException: async void failed", child.FirstErrorLine);
         Assert.Contains("[child] async void started", child.Output, StringComparison.Ordinal);

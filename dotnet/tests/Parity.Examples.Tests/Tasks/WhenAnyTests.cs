@@ -6,16 +6,16 @@ namespace Parity.Examples.Tests.Tasks;
 
 public sealed class WhenAnyTests : IDisposable
 {
-    // /win answers at once, /fail answers 503 at once, /lose after 10 s (cut short when the server
-    // stops), /gated once the test releases it (or after 10 s).
+    // /win answers at once, /fail answers 503 at once, /lose after Timeouts.Short (cut short when the server
+    // stops), /gated once the test releases it (or after Timeouts.Short).
     private readonly ManualResetEventSlim _release = new();
 
     private LoopbackHttpServer RaceServer() => new((path, _) => path switch
     {
         "/win" => new HttpReply(200, "winner"),
         "/fail" => new HttpReply(503, "down"),
-        _ when path.StartsWith("/lose", StringComparison.Ordinal) => new HttpReply(200, "late", TimeSpan.FromSeconds(10)),
-        _ => _release.Wait(TimeSpan.FromSeconds(10)) ? new HttpReply(200, "late") : new HttpReply(504, "never released"),
+        _ when path.StartsWith("/lose", StringComparison.Ordinal) => new HttpReply(200, "late", Timeouts.Short),
+        _ => _release.Wait(Timeouts.Short) ? new HttpReply(200, "late") : new HttpReply(504, "never released"),
     });
 
     private static IEnumerable<Uri> Urls(LoopbackHttpServer server, params string[] paths) => paths.Select(server.Url);
@@ -32,7 +32,7 @@ public sealed class WhenAnyTests : IDisposable
         await using var server = RaceServer();
         using var client = new HttpClient();
         var (answer, jobs) = await WhenAny.FirstAnswerAsync(client, Urls(server, "/lose/1", "/win", "/lose/2"), CancellationToken.None)
-            .WaitAsync(TimeSpan.FromSeconds(30));
+            .WaitAsync(Timeouts.Short);
         Assert.Equal("winner", answer);
         Assert.Equal([TaskStatus.Canceled, TaskStatus.RanToCompletion, TaskStatus.Canceled], jobs.Select(j => j.Status));
     }
@@ -59,7 +59,7 @@ public sealed class WhenAnyTests : IDisposable
                 return "winner";
             },
         ];
-        var (answer, started) = await WhenAny.FirstSuccessAsync(jobs, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var (answer, started) = await WhenAny.FirstSuccessAsync(jobs, CancellationToken.None).WaitAsync(Timeouts.Short);
         Assert.Equal("winner", answer);
         Assert.Equal([TaskStatus.Faulted, TaskStatus.Canceled, TaskStatus.RanToCompletion], started.Select(j => j.Status));
     }
@@ -70,7 +70,7 @@ public sealed class WhenAnyTests : IDisposable
         await using var server = RaceServer();
         using var client = new HttpClient();
         var error = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            WhenAny.FirstAnswerAsync(client, Urls(server, "/fail", "/fail"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+            WhenAny.FirstAnswerAsync(client, Urls(server, "/fail", "/fail"), CancellationToken.None).WaitAsync(Timeouts.Short));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
     }
 
@@ -80,11 +80,11 @@ public sealed class WhenAnyTests : IDisposable
         await using var server = RaceServer();
         using var client = new HttpClient();
         var (first, requests) = await WhenAny.FirstCompletedOnlyAsync(client, Urls(server, "/gated/1", "/win", "/gated/2"))
-            .WaitAsync(TimeSpan.FromSeconds(30));
+            .WaitAsync(Timeouts.Short);
         Assert.Equal("winner", await first);
         Assert.Equal([false, true, false], requests.Select(r => r.IsCompleted));
         _release.Set(); // nobody cancelled the losers: they get their (unused) answers anyway
-        Assert.Equal(["late", "winner", "late"], await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["late", "winner", "late"], await Task.WhenAll(requests).WaitAsync(Timeouts.Short));
         Assert.Equal(3, server.RequestCount);
     }
 
@@ -96,9 +96,9 @@ public sealed class WhenAnyTests : IDisposable
         using (var client = new HttpClient()) // the article's using block around WhenAny
         {
             (_, requests) = await WhenAny.FirstCompletedOnlyAsync(client, Urls(server, "/lose/1", "/win", "/lose/2"))
-                .WaitAsync(TimeSpan.FromSeconds(30));
+                .WaitAsync(Timeouts.Short);
         }
-        await ((Task)Task.WhenAll(requests)).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        await ((Task)Task.WhenAll(requests)).WaitAsync(Timeouts.Short).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         Assert.Equal([TaskStatus.Canceled, TaskStatus.RanToCompletion, TaskStatus.Canceled], requests.Select(r => r.Status));
     }
 
@@ -108,11 +108,11 @@ public sealed class WhenAnyTests : IDisposable
         await using var server = RaceServer();
         using var client = new HttpClient();
         var (first, requests) = await WhenAny.FirstCompletedOnlyAsync(client, Urls(server, "/fail", "/gated/1"))
-            .WaitAsync(TimeSpan.FromSeconds(30));
+            .WaitAsync(Timeouts.Short);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => first);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         _release.Set();
-        await Task.WhenAll(requests.Skip(1)).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(requests.Skip(1)).WaitAsync(Timeouts.Short);
     }
 
     [Fact]

@@ -19,6 +19,8 @@ EXPECTED = 499_999_500_000
 
 
 def main() -> None:
+    if sys.platform == "win32":
+        raise SystemExit("no fork on Windows: nothing to show")
     limit = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
     plinq_sum = examples().Plinq.Sum
     assert plinq_sum.ParallelRange(1_000_000) == EXPECTED  # .NET works here, before the fork

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
 from parity.bridge._runtime import examples, load
@@ -20,14 +17,3 @@ def timespan(seconds: float) -> Any:
     from System import TimeSpan
 
     return TimeSpan.FromSeconds(seconds)
-
-
-def median_seconds(action: Callable[[], object], repeats: int) -> float:
-    """The median wall time of `repeats` runs of `action` (one warm-up run first)."""
-    action()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)

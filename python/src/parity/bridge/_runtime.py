@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import types
 import warnings
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.catalog import ROOT
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 ASSEMBLY = "Parity.Examples"
 DEFAULT_BUILD_DIR = ROOT / "dotnet" / "artifacts" / "bin" / "Parity.Cli" / "debug"
@@ -28,7 +30,8 @@ BUILD_DIR_VARIABLE = "PARITY_DOTNET_BUILD"
 RUNTIME_CONFIG = "Parity.Cli.runtimeconfig.json"
 
 _lock = threading.Lock()
-_loaded: types.ModuleType | None = None
+_clr: types.ModuleType | None = None  # set once CoreCLR runs here: from then on, never fork
+_referenced = False  # Parity.Examples is loaded into it
 
 
 class BridgeError(RuntimeError):
@@ -45,7 +48,8 @@ def build_dir() -> Path:
 
 
 def is_loaded() -> bool:
-    return _loaded is not None
+    """CoreCLR runs in this process (even if referencing Parity.Examples failed): do not fork."""
+    return _clr is not None
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -143,33 +147,42 @@ def child_context(method: str | None = None) -> Any:
 
 def load() -> types.ModuleType:
     """Start CoreCLR once per process and reference Parity.Examples; returns the `clr` module."""
-    global _loaded
+    global _clr, _referenced
     with _lock:
-        if _loaded is not None:
-            return _loaded
+        if _clr is not None and _referenced:
+            return _clr
         folder = build_dir()
-        config = _check_prerequisites(folder)
-        # <load>
-        try:
-            import pythonnet
+        if _clr is None:
+            config = _check_prerequisites(folder)
+            # <load>
+            try:
+                import pythonnet
 
-            # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
-            pythonnet.load("coreclr", runtime_config=str(config))
-            import clr
-        except Exception as exc:  # pythonnet raises several types; the user needs one sentence
-            raise BridgeError(
-                f"could not start CoreCLR with {config} ({_one_line(exc)}): "
-                "check `dotnet --list-runtimes` and rebuild with `invoke build`"
-            ) from exc
+                # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
+                pythonnet.load("coreclr", runtime_config=str(config))
+                import clr
+            except Exception as exc:  # pythonnet raises several types; the user needs one sentence
+                raise BridgeError(
+                    f"could not start CoreCLR with {config} ({_one_line(exc)}): "
+                    "check `dotnet --list-runtimes` and rebuild with `invoke build`"
+                ) from exc
+            # </load>
+            # The runtime is in the process now, whatever happens next: the fork guard holds.
+            _clr = clr
+            if hasattr(os, "register_at_fork"):
+                os.register_at_fork(before=_warn_fork_after_load)
         # Reference by name from a folder on sys.path: what pythonnet resolves reliably.
         if str(folder) not in sys.path:
             sys.path.append(str(folder))
-        clr.AddReference(ASSEMBLY)
-        # </load>
-        if hasattr(os, "register_at_fork"):
-            os.register_at_fork(before=_warn_fork_after_load)
-        _loaded = clr
-        return _loaded
+        try:
+            _clr.AddReference(ASSEMBLY)
+        except Exception as exc:  # a .NET FileNotFoundException, BadImageFormatException, ...
+            raise BridgeError(
+                f"CoreCLR started but could not load {ASSEMBLY} from {folder} ({_one_line(exc)}): "
+                "rebuild with `invoke build`"
+            ) from exc
+        _referenced = True
+        return _clr
 
 
 def examples() -> Any:
@@ -199,18 +212,46 @@ def deferred_interrupt() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
-def wait_task(task: Any, pressed: threading.Event | None = None, slice_seconds: float = 0.05) -> None:
+def wait_task(
+    task: Any,
+    pressed: threading.Event | None = None,
+    slice_seconds: float = 0.05,
+    timeout: float = LONG_TIMEOUT,
+) -> None:
     """Waits for a .NET Task in short slices (GIL released in each), so that Ctrl-C reaches
     Python promptly (one blocking wait would hold it until the task ends). `pressed` is the
-    event of an enclosing deferred_interrupt(); without one, this installs its own."""
+    event of an enclosing deferred_interrupt(); without one, this installs its own. Raises
+    TimeoutError after `timeout` seconds. Task.WaitAny never throws the task's exception:
+    the caller looks at task.Status."""
     from System import Array
     from System.Threading.Tasks import Task
 
     tasks = Array[Task]([task])
+    deadline = time.monotonic() + timeout
     with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
         while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
             if flag.is_set():
                 raise KeyboardInterrupt
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the .NET task did not finish within {timeout:g} s")
+
+
+@contextmanager
+def cancelled_on_exit() -> Iterator[Any]:
+    """A CancellationTokenSource for .NET work we wait on: if the wait ends early (a timeout,
+    Ctrl-C, any exception) the source is cancelled before it is disposed, so the .NET work
+    stops too instead of running on unseen; disposed in every case."""
+    load()
+    from System.Threading import CancellationTokenSource
+
+    source = CancellationTokenSource()
+    try:
+        yield source
+    except BaseException:
+        source.Cancel()
+        raise
+    finally:
+        source.Dispose()
 
 
 def run_concept(concept_id: str, time_scale: float | None = None) -> str:
@@ -223,16 +264,14 @@ def run_concept(concept_id: str, time_scale: float | None = None) -> str:
     scale = current_scale() if time_scale is None else time_scale
     with deferred_interrupt() as pressed:
         infra = examples().Infrastructure
-        from System.Threading import CancellationTokenSource
-
-        source = CancellationTokenSource()
-        task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
-        try:
-            wait_task(task, pressed)
-        except KeyboardInterrupt:
-            source.Cancel()
-            pressed.clear()
-            wait_task(task, pressed)
-            raise
+        with cancelled_on_exit() as source:
+            task = infra.ConceptRegistry.RunToStringAsync(concept_id, scale, source.Token)
+            try:
+                wait_task(task, pressed)
+            except KeyboardInterrupt:
+                source.Cancel()
+                pressed.clear()
+                wait_task(task, pressed, timeout=SHORT_TIMEOUT)
+                raise
     # The task has finished: GetResult returns its text or raises the concept's .NET exception.
     return str(task.GetAwaiter().GetResult())

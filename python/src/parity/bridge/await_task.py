@@ -20,7 +20,7 @@ from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import load
-from parity.common.timing import scaled
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 TICK = 0.1  # article-scale seconds between ticks
 WORK = 1.0  # article-scale seconds the .NET work takes
@@ -100,7 +100,7 @@ async def ticking_while(awaitable: Any, interval: float) -> tuple[Any, int]:
 
     ticking = asyncio.create_task(ticker())
     try:
-        result = await asyncio.wait_for(awaitable, timeout=60)
+        result = await asyncio.wait_for(awaitable, timeout=LONG_TIMEOUT)
     finally:
         ticking.cancel()
     return result, ticks
@@ -128,7 +128,7 @@ async def demo() -> None:
         await asyncio.wait_for(await_dotnet(task, source), timeout=scaled(0.2))
     except TimeoutError:
         await asyncio.sleep(0)
-        settled = await asyncio.wait_for(_until_completed(task), timeout=10)
+        settled = await asyncio.wait_for(_until_completed(task), timeout=SHORT_TIMEOUT)
         print(f"asyncio timed out: token cancelled {source.IsCancellationRequested}, .NET task {settled}")
 
 

@@ -15,9 +15,11 @@ import subprocess
 import time
 from collections.abc import Callable
 
-from parity.bridge._net import bridge_types, median_seconds
+from parity.bridge._net import bridge_types
 from parity.bridge._runtime import build_dir
 from parity.bridge.plinq import from_list
+from parity.common.measure import median_seconds
+from parity.common.timing import LONG_TIMEOUT
 
 SIZES = (10, 1_000, 100_000)
 
@@ -52,7 +54,7 @@ def cli_start(repeats: int) -> float:
     cli = build_dir() / "Parity.Cli.dll"
     command = ["dotnet", str(cli), "list"]
     return median_seconds(
-        lambda: subprocess.run(command, capture_output=True, check=True, timeout=60), repeats
+        lambda: subprocess.run(command, capture_output=True, check=True, timeout=LONG_TIMEOUT), repeats
     )
 
 

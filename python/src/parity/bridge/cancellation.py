@@ -18,16 +18,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import deferred_interrupt, load
-from parity.common.timing import scaled
+from parity.bridge._runtime import cancelled_on_exit, deferred_interrupt, load, wait_task
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 STEP = 0.1  # article-scale seconds per step of the .NET work
-LIMIT = 60.0  # no wait in this concept lasts longer than this
 
 
 @dataclass(frozen=True)
@@ -38,64 +36,47 @@ class Outcome:
 
 
 # <wait>
-def wait_done(
-    task: Any, limit: float = LIMIT, pressed: threading.Event | None = None, slice_seconds: float = 0.05
-) -> None:
-    """Waits for `task` in short slices (GIL released in each), so Ctrl-C is noticed promptly.
+def wait_done(task: Any, limit: float = LONG_TIMEOUT, pressed: threading.Event | None = None) -> None:
+    """Waits for `task` in short slices (Task.WaitAny with 50 ms, GIL released in each), so
+    Ctrl-C is noticed promptly; TimeoutError after `limit` seconds.
 
     Ctrl-C only sets a flag meanwhile (deferred_interrupt; `pressed` is an enclosing one's):
     a KeyboardInterrupt raised while pythonnet binds arguments aborts the process.
     Task.WaitAny never throws the task's exception: the caller looks at task.Status."""
     load()
-    from System import Array
-    from System.Threading.Tasks import Task
-
-    tasks = Array[Task]([task])
-    deadline = time.monotonic() + limit
-    with nullcontext(pressed) if pressed is not None else deferred_interrupt() as flag:
-        while Task.WaitAny(tasks, int(slice_seconds * 1000)) < 0:
-            if flag.is_set():
-                raise KeyboardInterrupt
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the .NET task did not finish within {limit} s")
+    wait_task(task, pressed, timeout=limit)
 
 
 # </wait>
 
 
 # <timeout>
-def steps_with_timeout(steps: int, step: float, timeout: float) -> Outcome:
-    """Runs `steps` .NET steps of `step` seconds, cancelled by CancelAfter(timeout)."""
-    load()
-    from System.Threading import CancellationTokenSource
+def steps_with_timeout(steps: int, step: float, timeout: float, limit: float = LONG_TIMEOUT) -> Outcome:
+    """Runs `steps` .NET steps of `step` seconds, cancelled by CancelAfter(timeout).
 
+    If our own wait gives up first (`limit`), the source is cancelled too: disposing it alone
+    would leave the .NET work running with nobody waiting for it."""
     start = time.monotonic()
-    with_source = CancellationTokenSource()
-    try:
-        with_source.CancelAfter(timespan(timeout))
-        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), with_source.Token)
-        wait_done(task)
+    with cancelled_on_exit() as source:
+        source.CancelAfter(timespan(timeout))
+        task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
+        wait_done(task, limit)
         return Outcome(str(task.Status), time.monotonic() - start)
-    finally:
-        with_source.Dispose()
 
 
 def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcome:
     """A PLINQ query with WithCancellation(token): OperationCanceledException once CancelAfter fires."""
     load()
     from System import OperationCanceledException
-    from System.Threading import CancellationTokenSource
 
     start = time.monotonic()
-    source = CancellationTokenSource()
-    try:
+    with cancelled_on_exit() as source:
         source.CancelAfter(timespan(timeout))
-        bridge_types().Cancellation.SlowSum(count, timespan(per_element), source.Token)
-        status = "RanToCompletion"
-    except OperationCanceledException:
-        status = "Canceled"
-    finally:
-        source.Dispose()
+        try:
+            bridge_types().Cancellation.SlowSum(count, timespan(per_element), source.Token)
+            status = "RanToCompletion"
+        except OperationCanceledException:
+            status = "Canceled"
     return Outcome(status, time.monotonic() - start)
 
 
@@ -105,13 +86,9 @@ def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcom
 # <ctrl-c>
 def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], None] | None = None) -> Outcome:
     """Runs .NET steps until they finish or Ctrl-C arrives; Ctrl-C cancels the token."""
-    load()
-    from System.Threading import CancellationTokenSource
-
     start = time.monotonic()
     interrupted = False
-    source = CancellationTokenSource()
-    with deferred_interrupt() as pressed:  # from here on, Ctrl-C is a flag we check
+    with deferred_interrupt() as pressed, cancelled_on_exit() as source:  # Ctrl-C is a flag we check
         task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
         try:
             if on_started is not None:
@@ -121,9 +98,7 @@ def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], No
             interrupted = True
             source.Cancel()  # .NET throws TaskCanceledException; the task ends Canceled
             pressed.clear()
-            wait_done(task, limit=10, pressed=pressed)
-        finally:
-            source.Dispose()
+            wait_done(task, limit=SHORT_TIMEOUT, pressed=pressed)
     return Outcome(str(task.Status), time.monotonic() - start, interrupted)
 
 
@@ -142,7 +117,7 @@ def blocking_call_delays_interrupt(duration: float) -> float:
         start = time.monotonic()
         timer.start()
         block(span)
-        deadline = start + LIMIT
+        deadline = start + LONG_TIMEOUT
         while not handled and time.monotonic() < deadline:  # the handler runs at the next bytecode
             time.sleep(0.01)
     finally:
@@ -157,7 +132,7 @@ def _interrupt_soon(delay: float, ready: threading.Event) -> threading.Thread:
     """Presses Ctrl-C for us: SIGINT to this process once the work has started."""
 
     def press() -> None:
-        if ready.wait(LIMIT):
+        if ready.wait(LONG_TIMEOUT):
             time.sleep(delay)
             signal.raise_signal(signal.SIGINT)
 
@@ -178,7 +153,7 @@ def main() -> None:
         print(f"Ctrl-C: interrupted={outcome.interrupted}, .NET task {outcome.status}", flush=True)
         sys.exit(0 if outcome.interrupted and outcome.status == "Canceled" else 1)
 
-    done = steps_with_timeout(5, step, timeout=10)  # a timeout that should not fire: not scaled
+    done = steps_with_timeout(5, step, timeout=SHORT_TIMEOUT)  # a timeout that should not fire: not scaled
     print(f"5 steps, timeout after 10 s: task {done.status}")
     cut = steps_with_timeout(100, step, timeout=scaled(0.5))
     print(f"100 steps, CancelAfter 0.5 s: task {cut.status} after {cut.seconds / step:.0f} steps' time")
@@ -188,7 +163,7 @@ def main() -> None:
     ready = threading.Event()
     presser = _interrupt_soon(scaled(0.3), ready)
     outcome = steps_until_interrupted(1_000, step, ready.set)
-    presser.join(timeout=LIMIT)
+    presser.join(timeout=LONG_TIMEOUT)
     print(f"Ctrl-C while awaiting in slices: interrupted={outcome.interrupted}, task {outcome.status}")
     late = blocking_call_delays_interrupt(scaled(1.0))
     print(

@@ -17,13 +17,12 @@ from functools import cache
 from rich.progress import Progress
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import load
-from parity.common.timing import scaled
+from parity.bridge._runtime import cancelled_on_exit, load, wait_task
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 COUNT = 1_000_000
 STEPS = 8
 STEP_PAUSE = 0.25  # seconds per step at time scale 1, so a person can watch the bar move
-WAIT_LIMIT = 60.0
 
 
 def square(value: int) -> int:
@@ -66,18 +65,20 @@ def progress_type() -> type:
     return PythonProgress
 
 
-def crunch(on_report: Callable[[int], None], count: int = COUNT, steps: int = STEPS) -> int:
-    """Sums 0..count-1 with PLINQ in `steps` chunks; .NET reports each chunk to `on_report`."""
-    load()
-    from System.Threading import CancellationToken
+def crunch(
+    on_report: Callable[[int], None], count: int = COUNT, steps: int = STEPS, limit: float = LONG_TIMEOUT
+) -> int:
+    """Sums 0..count-1 with PLINQ in `steps` chunks; .NET reports each chunk to `on_report`.
 
+    Waits in slices (Ctrl-C reaches Python) for at most `limit` seconds; if the wait ends
+    early, the token stops the .NET work as well."""
     progress = progress_type()(on_report)
-    task = bridge_types().Delegates.CrunchAsync(
-        count, steps, timespan(scaled(STEP_PAUSE)), progress, CancellationToken(False)
-    )
-    if not task.Wait(int(WAIT_LIMIT * 1000)):  # a bounded wait, GIL released meanwhile
-        raise TimeoutError(f"CrunchAsync did not finish within {WAIT_LIMIT} s")
-    return int(task.Result)
+    with cancelled_on_exit() as source:
+        task = bridge_types().Delegates.CrunchAsync(
+            count, steps, timespan(scaled(STEP_PAUSE)), progress, source.Token
+        )
+        wait_task(task, timeout=limit)
+        return int(task.Result)
 
 
 # </delegates>

@@ -14,6 +14,7 @@ mappings the child writes into). So:
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from typing import Any
 import psutil
 
 from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
-from parity.common.timing import scaled
+from parity.common.process_group import join_or_kill
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 EXPECTED = 499_999_500_000
 HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as hung
@@ -32,7 +34,11 @@ HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as 
 
 # <fork-warning>
 def fork_warnings() -> list[str]:
-    """Forks (the child exits at once, touching no .NET) and returns the warnings raised."""
+    """Forks (the child exits at once, touching no .NET) and returns the bridge's warnings.
+
+    It forks this very process: call it only in a sacrificial interpreter (main() does)."""
+    if sys.platform == "win32":
+        raise NotImplementedError("no fork on Windows")
     examples()  # the CLR is loaded from here on
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -64,7 +70,7 @@ def _child_plinq_sum(results: Any) -> None:
     results.put(int(examples().Plinq.Sum.ParallelRange(1_000_000)))
 
 
-def spawned_child_sum(timeout: float = 60) -> int:
+def spawned_child_sum(timeout: float = LONG_TIMEOUT) -> int:
     ctx = child_context()  # 'spawn'
     results = ctx.Queue()
     child = ctx.Process(target=_child_plinq_sum, args=(results,))
@@ -72,10 +78,7 @@ def spawned_child_sum(timeout: float = 60) -> int:
     try:
         return int(results.get(timeout=timeout))
     finally:
-        child.join(timeout=timeout)
-        if child.is_alive():
-            child.kill()
-            child.join(timeout=5)
+        join_or_kill(child, timeout)
 
 
 # </spawn>
@@ -105,6 +108,16 @@ def forked_child_outcome(limit: float | None = None) -> tuple[str, int]:
     return outcome.removeprefix("outcome: "), process.returncode
 
 
+def fork_warnings_in_a_fresh_interpreter() -> list[str]:
+    """fork_warnings() run in a child interpreter: the concept never forks its own CLR."""
+    code = "from parity.bridge import fork_safety as f; print(f.fork_warnings())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
+    )
+    found = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return [str(x) for x in found]
+
+
 def _kill_orphan(pid: int) -> None:
     try:
         orphan = psutil.Process(pid)
@@ -125,10 +138,10 @@ def main() -> None:
         outcome, code = forked_child_outcome()
         parent = "exited normally" if code == 0 else f"died (exit code {code})"
         print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
-        for message in fork_warnings():
+        for message in fork_warnings_in_a_fresh_interpreter():
             print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
         print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
-        print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=120)}")
+        print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=LONG_TIMEOUT)}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parity.bridge._net import bridge_types, timespan
-from parity.common.timing import scaled
+from parity.bridge._runtime import load
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 BUSY = 1.0  # article-scale seconds of .NET work
 
@@ -54,7 +55,7 @@ def observe(call: Callable[[], object]) -> Observation:
         end, cpu1 = time.perf_counter(), time.process_time()
     finally:
         stop.set()
-        worker.join(timeout=10)
+        worker.join(timeout=SHORT_TIMEOUT)
     inside = [s for s in stamps if start < s < end]
     around = [s for s in stamps if s <= end] + [end]
     pauses = [b - a for a, b in itertools.pairwise(around) if b > start]
@@ -87,6 +88,33 @@ def parallel_speedup(seconds: float) -> float:
     one = cores_used(lambda: bridge_types().Gil.Spin(timespan(seconds)))
     every = cores_used(lambda: busy_all_cores(seconds))
     return every / one if one > 0 else 0.0
+
+
+def partitions_meeting(parties: int) -> int:
+    """A PLINQ query of `parties` items, one partition each, whose body (a Python callable)
+    waits at a Barrier that opens only when every partition is inside it at once: it completes
+    only if PLINQ runs them at the same time. Returns how many threads ran them.
+
+    Each call takes the GIL back, but Barrier.wait releases it while it waits."""
+    load()
+    from System import Func, Int32
+    from System.Linq import ParallelEnumerable, ParallelExecutionMode
+
+    together = threading.Barrier(parties, timeout=SHORT_TIMEOUT)
+    threads: set[int] = set()
+
+    def body(item: int) -> int:
+        threads.add(threading.get_ident())
+        together.wait()
+        return item
+
+    query = ParallelEnumerable.Range(0, parties)
+    query = ParallelEnumerable.WithDegreeOfParallelism[Int32](query, parties)
+    query = ParallelEnumerable.WithExecutionMode[Int32](query, ParallelExecutionMode.ForceParallelism)
+    query = ParallelEnumerable.Select[Int32, Int32](query, Func[Int32, Int32](body))
+    if sorted(ParallelEnumerable.ToArray[Int32](query)) != list(range(parties)):
+        raise AssertionError("PLINQ lost or repeated an item")
+    return len(threads)
 
 
 # </gil>

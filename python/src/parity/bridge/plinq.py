@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from parity.bridge._net import bridge_types, median_seconds
+from parity.bridge._net import bridge_types
 from parity.bridge._runtime import load
+from parity.common.measure import median_seconds
 
 SIZE = 100_000
 BENCH_SIZE = 1_000_000

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from parity.common.timing import SHORT_TIMEOUT
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -116,7 +118,7 @@ def serve(handler: Handler) -> Iterator[LoopbackServer]:
         yield server
 
 
-async def fetch(url: str, timeout: float = 30.0) -> str:
+async def fetch(url: str, timeout: float = SHORT_TIMEOUT) -> str:
     """GET `url` over HTTP/1.1 and return the body; raises HttpError on a non-2xx status."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80

@@ -11,14 +11,22 @@ import multiprocessing
 import os
 import sys
 from multiprocessing.context import DefaultContext, SpawnContext
-from typing import TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 START_METHOD_VARIABLE = "PARITY_START_METHOD"
 
 # What get_context() can return: every concrete context has Process, Pool, Queue, Pipe...
+# Pipe() gives a Connection on POSIX and a PipeConnection (a named pipe) on Windows.
 if sys.platform == "win32":
+    from multiprocessing.connection import PipeConnection
+
     Context: TypeAlias = DefaultContext | SpawnContext
+    Connection: TypeAlias = "PipeConnection[Any, Any]"
 else:
+    from multiprocessing.connection import Connection as _PosixConnection
+
+    Connection: TypeAlias = "_PosixConnection[Any, Any]"  # a string: not subscriptable at run time
+
     from multiprocessing.context import ForkContext, ForkServerContext
 
     Context: TypeAlias = DefaultContext | SpawnContext | ForkContext | ForkServerContext

@@ -24,9 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from parity.common.timing import SHORT_TIMEOUT
+
 URL_VARIABLE = "PARITY_REDIS_URL"
 PASSWORD_VARIABLE = "PARITY_REDIS_PASSWORD"
-START_TIMEOUT = 10.0
 INSTALL_HINT = (
     "redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu), "
     "`brew install redis` (macOS), or set PARITY_REDIS_URL=redis://:PASSWORD@HOST:PORT "
@@ -117,7 +118,7 @@ class PrivateRedis:
         assert self.process.stdin is not None
         self.process.stdin.write(config.encode())
         self.process.stdin.close()
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + SHORT_TIMEOUT
         while not _ping(self.port, self.password):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 log = self._log()
@@ -138,10 +139,10 @@ class PrivateRedis:
         if self.process.poll() is None:
             self.process.terminate()  # SIGTERM: redis-server exits at once (no save configured)
             try:
-                self.process.wait(5)
+                self.process.wait(SHORT_TIMEOUT)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(5)
+                self.process.wait(SHORT_TIMEOUT)
         if self.process.stderr is not None:
             self.process.stderr.close()
         shutil.rmtree(self._dir, ignore_errors=True)

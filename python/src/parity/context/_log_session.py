@@ -15,6 +15,8 @@ import multiprocessing
 import sys
 
 from parity.common.mp import context
+from parity.common.process_group import join_or_kill
+from parity.common.timing import SHORT_TIMEOUT
 
 OWN_FORMAT = "[own %(levelname)s/%(processName)s] %(message)s"
 
@@ -45,10 +47,7 @@ def session(how: str, level: int | None, methods: list[str]) -> None:
         else:
             child = context(method).Process(target=work)
         child.start()
-        child.join(30)
-        if child.is_alive():
-            child.kill()
-            child.join(30)
+        join_or_kill(child, SHORT_TIMEOUT)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from parity.common.timing import LONG_TIMEOUT
+
 LINE = re.compile(r"^\[(?:own )?(?P<level>[A-Z]+)/(?P<process>[\w-]+)\] (?P<message>.*)$")
 LIFECYCLE = [
     "child process calling self.run()",
@@ -53,7 +55,7 @@ def run_session(how: str, level: str, methods: list[str]) -> Session:
         [sys.executable, "-m", "parity.context._log_session", how, level, *methods],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=LONG_TIMEOUT,
         check=True,
     )
     records = [

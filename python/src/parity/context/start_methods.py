@@ -22,10 +22,10 @@ import textwrap
 import time
 from dataclasses import dataclass
 
+from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
-
-TIMEOUT = 30.0
-
+from parity.common.process_group import join_or_kill
+from parity.common.timing import SHORT_TIMEOUT
 
 # <child>
 # Set when this module is imported: a forked child inherits the parent's value, a spawned
@@ -49,18 +49,15 @@ def start_once(ctx: Context) -> tuple[tuple[str, bool], float]:
     child = ctx.Process(target=hello, args=(queue,))
     child.start()
     try:
-        answer = queue.get(timeout=TIMEOUT)
+        answer = queue.get(timeout=SHORT_TIMEOUT)
     finally:
-        child.join(TIMEOUT)
-        if child.is_alive():
-            child.kill()
-            child.join(TIMEOUT)
+        join_or_kill(child, SHORT_TIMEOUT)
     return answer, time.perf_counter() - began
 
 
 def median_start(ctx: Context, runs: int = 3) -> float:
     """Median seconds to start, hear from and join a child: one slow outlier does not count."""
-    return statistics.median(start_once(ctx)[1] for _ in range(runs))
+    return median_seconds(lambda: start_once(ctx), runs, warm_up=False)
 
 
 # </start-once>
@@ -82,7 +79,7 @@ def _fresh(code: str) -> str:
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
-        timeout=TIMEOUT,
+        timeout=SHORT_TIMEOUT,
         check=True,
     )
     return done.stdout
@@ -128,6 +125,7 @@ def set_start_method_twice() -> list[str]:
 # and one (the fast one) the default, fork on Linux up to 3.13. The first two do the same work.
 PROGRAM = """
     import multiprocessing as mp
+    from parity.common.timing import SHORT_TIMEOUT
     from parity.context.start_methods import hello
 
     if __name__ == "__main__":
@@ -135,8 +133,8 @@ PROGRAM = """
         q = ctx.Queue()
         p = ctx.Process(target=hello, args=(q,))
         p.start()
-        print(q.get(timeout=30))
-        p.join(30)
+        print(q.get(timeout=SHORT_TIMEOUT))
+        p.join(SHORT_TIMEOUT)
 """
 ARTICLE_SETUPS = {
     "set_start_method('spawn')": "mp.set_start_method('spawn'); ctx = mp",

@@ -25,10 +25,10 @@ from typing import Any
 
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all
+from parity.common.timing import SHORT_TIMEOUT
 
 AUTHKEY_VARIABLE = "PARITY_AUTHKEY"
 LOOPBACK = "127.0.0.1"
-TIMEOUT = 30.0
 QUESTION = "[Zhang] Ming, is the boss away on business tomorrow?"
 ANSWER = "[Ming] He is, so no overtime for us for a few days (>_<)"
 
@@ -98,12 +98,12 @@ def connect(address: tuple[str, int], key: bytes) -> Any:
 def zhang(address: tuple[str, int], key: bytes, results: Any) -> None:
     client = connect(address, key)
     client.get_zhang_queue().put(QUESTION)  # leave a message in my own queue
-    results.put(("zhang", client.get_ming_queue().get(timeout=TIMEOUT)))  # wait for Ming's
+    results.put(("zhang", client.get_ming_queue().get(timeout=SHORT_TIMEOUT)))  # wait for Ming's
 
 
 def ming(address: tuple[str, int], key: bytes, results: Any) -> None:
     client = connect(address, key)
-    results.put(("ming", client.get_zhang_queue().get(timeout=TIMEOUT)))  # Zhang's question
+    results.put(("ming", client.get_zhang_queue().get(timeout=SHORT_TIMEOUT)))  # Zhang's question
     client.get_ming_queue().put(ANSWER)
 
 
@@ -128,9 +128,9 @@ def exchange(ctx: Context, key: bytes) -> Exchange:
         for c in clients:
             c.start()
         try:
-            received = dict(results.get(timeout=TIMEOUT) for _ in clients)
+            received = dict(results.get(timeout=SHORT_TIMEOUT) for _ in clients)
         finally:
-            join_all(clients, TIMEOUT)
+            join_all(clients, SHORT_TIMEOUT)
         return Exchange(received, address(server), server_pid)
     finally:
         server.shutdown()  # stops the server process and joins it

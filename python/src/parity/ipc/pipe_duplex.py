@@ -13,10 +13,10 @@ import os
 import socket
 import stat
 import sys
-from multiprocessing.connection import Connection
 
-from parity.common.mp import Context, context
-from parity.ipc._support import join_or_kill, recv
+from parity.common.mp import Connection, Context, context
+from parity.common.process_group import join_or_kill
+from parity.ipc._support import recv
 
 REQUEST = "[child] Dad, tell me when Mum gets home."
 REPLY = "[parent] Homework first, or we are both in trouble."

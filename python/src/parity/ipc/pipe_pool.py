@@ -12,12 +12,12 @@ terminated to free the stuck worker.
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult, Pool
 
-from parity.common.mp import Context, context
-from parity.common.timing import scaled
-from parity.ipc._support import PATIENCE, close_pool, recv
+from parity.common.mp import Connection, Context, context
+from parity.common.process_group import close_pool
+from parity.common.timing import SHORT_TIMEOUT, scaled
+from parity.ipc._support import recv
 
 INVITE = "[Ming] Zhang, I am meeting a girl today; come along? I will wait 24 h for your answer."
 DECLINE = "[Zhang] No way: what if she falls for my good looks instead?"
@@ -43,8 +43,8 @@ def answerer(conn: Connection, timeout: float) -> str:
 # <pool>
 def start(pool: Pool, end1: Connection, end2: Connection) -> tuple[AsyncResult[str], AsyncResult[str]]:
     """Hand one end of the pipe to each task; both are only queued until a worker is free."""
-    first = pool.apply_async(asker, (end1, PATIENCE))
-    second = pool.apply_async(answerer, (end2, PATIENCE))
+    first = pool.apply_async(asker, (end1, SHORT_TIMEOUT))
+    second = pool.apply_async(answerer, (end2, SHORT_TIMEOUT))
     return first, second
 
 
@@ -79,7 +79,7 @@ def worker_is_daemon() -> bool:
 
 def main() -> None:
     ctx = context()
-    heard_by_asker, heard_by_answerer = converse(ctx, workers=2, timeout=PATIENCE)
+    heard_by_asker, heard_by_answerer = converse(ctx, workers=2, timeout=SHORT_TIMEOUT)
     print(heard_by_answerer)
     print(heard_by_asker)
     wait = scaled(2)

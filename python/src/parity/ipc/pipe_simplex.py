@@ -10,11 +10,10 @@ see end-of-file, so a child that dies without sending leaves recv() blocked for 
 
 from __future__ import annotations
 
-from multiprocessing.connection import Connection
-
-from parity.common.mp import Context, context
+from parity.common.mp import Connection, Context, context
+from parity.common.process_group import join_or_kill
 from parity.common.timing import scaled
-from parity.ipc._support import join_or_kill, recv
+from parity.ipc._support import recv
 
 MESSAGE = "[child] Dad, we are done for: Mum is at the door."
 

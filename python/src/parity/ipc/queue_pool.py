@@ -24,8 +24,8 @@ from multiprocessing.queues import Queue
 from typing import Any
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-from parity.ipc._support import PATIENCE, close_pool
+from parity.common.process_group import close_pool
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 QUESTION = "[Xiao Ming] Skewers tonight?"
 ANSWER = "[Xiao Zhang] Can't, I have a date."
@@ -96,7 +96,7 @@ def answer_global(wait: float) -> str | None:
 def _run_pair(pool: Any, first: tuple[Any, ...], second: tuple[Any, ...]) -> Heard:
     a = pool.apply_async(first[0], first[1:])
     b = pool.apply_async(second[0], second[1:])
-    return a.get(PATIENCE), b.get(PATIENCE)
+    return a.get(SHORT_TIMEOUT), b.get(SHORT_TIMEOUT)
 
 
 # <plain>
@@ -107,11 +107,11 @@ def with_plain_queue(ctx: Context) -> list[BaseException]:
     pool = ctx.Pool(2)
     try:
         results = [
-            pool.apply_async(ask, (to_friend, from_friend, PATIENCE), error_callback=errors.append),
-            pool.apply_async(answer, (to_friend, from_friend, PATIENCE), error_callback=errors.append),
+            pool.apply_async(ask, (to_friend, from_friend, SHORT_TIMEOUT), error_callback=errors.append),
+            pool.apply_async(answer, (to_friend, from_friend, SHORT_TIMEOUT), error_callback=errors.append),
         ]
         for result in results:
-            result.wait(PATIENCE)
+            result.wait(SHORT_TIMEOUT)
         close_pool(pool)
     finally:
         pool.terminate()
@@ -122,7 +122,7 @@ def with_plain_queue(ctx: Context) -> list[BaseException]:
 
 
 # <fixes>
-def with_manager(ctx: Context, wait: float = PATIENCE) -> Heard:
+def with_manager(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 1: Manager().Queue() proxies pickle fine as task arguments."""
     with ctx.Manager() as manager:
         to_friend, from_friend = manager.Queue(), manager.Queue()
@@ -137,7 +137,7 @@ def with_manager(ctx: Context, wait: float = PATIENCE) -> Heard:
     return heard
 
 
-def with_initializer(ctx: Context, wait: float = PATIENCE) -> Heard:
+def with_initializer(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 2: hand plain Queues to every worker when it starts, through the initializer."""
     to_friend, from_friend = ctx.Queue(), ctx.Queue()
     pool = ctx.Pool(2, initializer=adopt, initargs=(to_friend, from_friend))
@@ -149,7 +149,7 @@ def with_initializer(ctx: Context, wait: float = PATIENCE) -> Heard:
     return heard
 
 
-def with_module_global(ctx: Context, wait: float = PATIENCE) -> Heard:
+def with_module_global(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 3, fork only: the workers inherit the global the parent made before the pool."""
     module_queues()  # make it now, so a forked worker is born with it
     pool = ctx.Pool(2)

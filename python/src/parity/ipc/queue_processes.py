@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.queues import Queue
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-from parity.ipc._support import PATIENCE, join_or_kill
+from parity.common.process_group import join_or_kill
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 QUESTION = "[talker] Ming, skewers tonight?"
 ANSWER = "[friend] Can't, I have a date."
@@ -52,7 +52,7 @@ def article_talker(shared: Queue[str], report: Queue[Report]) -> None:
     shared.put(QUESTION)
     delays = [scaled(d) for d in article_delays()]
     attempt = retry_until(lambda: not shared.empty(), delays, time.sleep)
-    heard = shared.get(timeout=PATIENCE) if attempt is not None else None
+    heard = shared.get(timeout=SHORT_TIMEOUT) if attempt is not None else None
     report.put(("talker", heard))  # heard is the talker's own QUESTION when it is alone
 
 
@@ -96,7 +96,7 @@ def friend(to_friend: Queue[str], from_friend: Queue[str], report: Queue[Report]
 
 
 def _collect(report: Queue[Report], count: int) -> dict[str, object]:
-    return dict(report.get(timeout=PATIENCE) for _ in range(count))
+    return dict(report.get(timeout=SHORT_TIMEOUT) for _ in range(count))
 
 
 # <parent>
@@ -118,7 +118,7 @@ def lone_talker(ctx: Context, wait: float) -> dict[str, object]:
     return heard
 
 
-def converse(ctx: Context, wait: float = PATIENCE) -> tuple[dict[str, object], float]:
+def converse(ctx: Context, wait: float = SHORT_TIMEOUT) -> tuple[dict[str, object], float]:
     """The fix: one queue per direction. Returns what each heard and the seconds it took."""
     to_friend: Queue[str] = ctx.Queue()
     from_friend: Queue[str] = ctx.Queue()

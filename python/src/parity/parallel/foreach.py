@@ -12,54 +12,25 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 60.0
-
-
-# <meter>
-class ConcurrencyMeter:
-    """Counts how many bodies are inside at once, and the most ever seen."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._current = 0
-        self.max = 0
-
-    def enter(self) -> None:
-        with self._lock:
-            self._current += 1
-            self.max = max(self.max, self._current)
-
-    def exit(self) -> None:
-        with self._lock:
-            self._current -= 1
-
-    def measure(self, body: Callable[[], object]) -> None:
-        self.enter()
-        try:
-            body()
-        finally:
-            self.exit()
-
-
-# </meter>
+from parity.common.peak import PeakMeter
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 
 # <degree>
+def _timed_body(meter: PeakMeter, seconds: float) -> None:
+    with meter.inside():  # counts the bodies running now, and the most ever (parity.common.peak)
+        time.sleep(seconds)
+
+
 def threads_max(items: int, body_seconds: float, max_workers: int | None = None) -> int:
     """ThreadPoolExecutor.map over blocking bodies; None = the default max_workers."""
-    meter = ConcurrencyMeter()
+    meter = PeakMeter()
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        list(
-            pool.map(lambda _: meter.measure(lambda: time.sleep(body_seconds)), range(items), timeout=TIMEOUT)
-        )
+        list(pool.map(lambda _: _timed_body(meter, body_seconds), range(items), timeout=LONG_TIMEOUT))
     return meter.max
 
 
@@ -82,24 +53,21 @@ def max_overlap(intervals: list[tuple[float, float]]) -> int:
 def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: int = 2) -> int:
     """ProcessPoolExecutor: each body records when it ran; count the most that overlapped."""
     with ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx) as pool:
-        intervals = list(pool.map(_interval, [body_seconds] * items, timeout=TIMEOUT))
+        intervals = list(pool.map(_interval, [body_seconds] * items, timeout=LONG_TIMEOUT))
     return max_overlap(intervals)
 
 
 async def async_max(items: int, body_seconds: float, limit: int) -> int:
     """asyncio: a Semaphore lets `limit` coroutines into the body at once."""
-    meter = ConcurrencyMeter()
+    meter = PeakMeter()
     gate = asyncio.Semaphore(limit)
 
     async def body(_: int) -> None:
         async with gate:
-            meter.enter()
-            try:
+            with meter.inside():
                 await asyncio.sleep(body_seconds)
-            finally:
-                meter.exit()
 
-    async with asyncio.timeout(TIMEOUT):
+    async with asyncio.timeout(LONG_TIMEOUT):
         await asyncio.gather(*(body(i) for i in range(items)))
     return meter.max
 

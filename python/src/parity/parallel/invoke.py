@@ -18,9 +18,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from typing import Any
 
-from parity.common.timing import scaled
-
-TIMEOUT = 60.0
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 
 # <invoke>
@@ -30,12 +28,12 @@ def invoke(*functions: Callable[[], object], cancel: threading.Event | None = No
         raise CancelledError("cancelled before any function started")
     with ThreadPoolExecutor(max_workers=len(functions)) as pool:
         futures = [pool.submit(f) for f in functions]
-        return [f.result(timeout=TIMEOUT) for f in futures]
+        return [f.result(timeout=LONG_TIMEOUT) for f in futures]
 
 
 async def gather(*work: Callable[[], Awaitable[object]]) -> list[object]:
     """The async counterpart (Task.WhenAll): start every coroutine, await them all."""
-    return list(await asyncio.wait_for(asyncio.gather(*(w() for w in work)), TIMEOUT))
+    return list(await asyncio.wait_for(asyncio.gather(*(w() for w in work)), LONG_TIMEOUT))
 
 
 # </invoke>
@@ -47,7 +45,7 @@ def invoke_discarding(*work: Callable[[], Awaitable[object]]) -> list[Any]:
     with ThreadPoolExecutor(max_workers=len(work)) as pool:
         futures = [pool.submit(w) for w in work]
         # Each "result" is an un-run coroutine object; dropping it warns "never awaited".
-        return [type(f.result(timeout=TIMEOUT)).__name__ for f in futures]
+        return [type(f.result(timeout=LONG_TIMEOUT)).__name__ for f in futures]
 
 
 # </trap>

@@ -15,8 +15,7 @@ import operator
 from collections.abc import Callable, Sequence
 
 from parity.common.mp import Context, context
-
-TIMEOUT = 60.0
+from parity.common.timing import LONG_TIMEOUT
 
 
 def numbers(count: int) -> list[int]:
@@ -42,14 +41,14 @@ def fold_seed_per_chunk(ctx: Context, values: Sequence[int], seed: int, parts: i
     """Pitfall: every worker starts from the seed, so it is counted once per chunk."""
     with ctx.Pool(2) as pool:
         work = [(chunk, seed) for chunk in chunks(values, parts)]
-        return sum(pool.map_async(_fold_chunk, work).get(timeout=TIMEOUT))
+        return sum(pool.map_async(_fold_chunk, work).get(timeout=LONG_TIMEOUT))
 
 
 def fold_map_reduce(ctx: Context, values: Sequence[int], seed: int, parts: int) -> int:
     """Correct: workers start from the identity, the seed is applied once when combining."""
     with ctx.Pool(2) as pool:
         work = [(chunk, 0) for chunk in chunks(values, parts)]
-        partials = pool.map_async(_fold_chunk, work).get(timeout=TIMEOUT)
+        partials = pool.map_async(_fold_chunk, work).get(timeout=LONG_TIMEOUT)
     return functools.reduce(operator.add, partials, seed)
 
 

@@ -21,9 +21,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # Set in each worker by _init: where to announce a start, and what to wait for.
 _started: Any = None
@@ -61,7 +59,7 @@ def terminate_pool(ctx: Context, jobs: int = 10, workers: int = 2, job_seconds: 
             pool.apply_async(_job, (n, scaled(job_seconds))) for n in range(jobs)
         ]
         for _ in range(workers):
-            started.get(timeout=TIMEOUT)  # every worker is busy now
+            started.get(timeout=SHORT_TIMEOUT)  # every worker is busy now
         pool.terminate()  # SIGTERM to the workers: running jobs die mid-way
     finally:
         pool.terminate()
@@ -82,16 +80,16 @@ def shutdown_executor(ctx: Context, jobs: int = 10, workers: int = 2, job_second
     futures: list[Future[int]] = [executor.submit(_job, n, scaled(job_seconds)) for n in range(jobs)]
     try:
         for _ in range(workers):
-            started.get(timeout=TIMEOUT)
+            started.get(timeout=SHORT_TIMEOUT)
         executor.shutdown(wait=False, cancel_futures=True)
         # The executor's manager thread cancels the queued futures a moment later. Wait for the
         # last one through a done-callback: concurrent.futures.wait() would not wake up, it only
         # counts a future cancelled this way as done once the executor "notifies" it, which never happens.
         last_cancelled = threading.Event()
         futures[-1].add_done_callback(lambda _: last_cancelled.set())
-        last_cancelled.wait(TIMEOUT)
+        last_cancelled.wait(SHORT_TIMEOUT)
         release.set()  # now let the running jobs finish
-        completed = [f.result(timeout=TIMEOUT) for f in futures if not f.cancelled()]
+        completed = [f.result(timeout=SHORT_TIMEOUT) for f in futures if not f.cancelled()]
     finally:
         release.set()
         executor.shutdown(wait=True, cancel_futures=True)

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from multiprocessing.pool import IMapIterator
 
 from parity.common.mp import Context, context
+from parity.common.timing import SHORT_TIMEOUT
 
 # The article's list (it has no 6).
 ARTICLE_LIST = (1, 2, 3, 4, 5, 7, 8, 9)
-TIMEOUT = 30.0  # seconds any single result may take before we give up
 
 
 # <select>
@@ -29,7 +29,7 @@ def sequential(values: Iterable[int]) -> list[int]:
 
 def _drain(results: IMapIterator[int], count: int) -> list[int]:
     # next(timeout) rather than list(): a stuck worker raises TimeoutError instead of hanging.
-    return [results.next(timeout=TIMEOUT) for _ in range(count)]
+    return [results.next(timeout=SHORT_TIMEOUT) for _ in range(count)]
 
 
 def unordered(ctx: Context, values: Iterable[int], workers: int = 2) -> list[int]:

@@ -11,14 +11,13 @@ several runs. Timing the whole program (`time python -m ...`) would mostly measu
 
 from __future__ import annotations
 
-import statistics
 import threading
-import time
-from collections.abc import Callable
 from multiprocessing.pool import Pool
 from typing import Any
 
+from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 COUNT = 1_000_000
 EXPECTED = COUNT * (COUNT - 1) // 2  # 499_999_500_000
@@ -47,7 +46,7 @@ def parallel(ctx: Context, count: int = COUNT, workers: int = 2) -> int:
 
 def parallel_in(pool: Pool, count: int = COUNT, workers: int = 2) -> int:
     # map_async + get(timeout): a blocking wait that cannot hang forever.
-    return sum(pool.map_async(_range_sum, chunks(count, workers)).get(timeout=60))
+    return sum(pool.map_async(_range_sum, chunks(count, workers)).get(timeout=LONG_TIMEOUT))
 
 
 # </sum>
@@ -64,7 +63,7 @@ def _init_barrier(barrier: Any) -> None:
 
 def _wait_for_the_other(_: int) -> bool:
     try:
-        _barrier.wait(timeout=10)
+        _barrier.wait(timeout=SHORT_TIMEOUT)
     except threading.BrokenBarrierError:
         return False
     return True
@@ -73,27 +72,10 @@ def _wait_for_the_other(_: int) -> bool:
 def long_items_overlap(ctx: Context) -> bool:
     """Two long items that wait for each other: both pass only if they run at the same time."""
     with ctx.Pool(2, initializer=_init_barrier, initargs=(ctx.Barrier(2),)) as pool:
-        return all(pool.map_async(_wait_for_the_other, [0, 1], chunksize=1).get(timeout=30))
+        return all(pool.map_async(_wait_for_the_other, [0, 1], chunksize=1).get(timeout=SHORT_TIMEOUT))
 
 
 # </long-items>
-
-
-# <timing>
-def median_seconds(func: Callable[[], object], runs: int = 5) -> float:
-    """One warm-up call, then the median wall time of `runs` calls."""
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
-    func()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-# </timing>
 
 
 # <run>

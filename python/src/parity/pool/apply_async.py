@@ -16,33 +16,27 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from multiprocessing.sharedctypes import Synchronized
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
+from parity.common.peak import PeakMeter
+from parity.common.process_group import close_pool
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
-TIMEOUT = 30.0
-
-_running: Synchronized[int]
-_peak: Synchronized[int]
+_meter: PeakMeter
 
 
-def _share_counters(running: Synchronized[int], peak: Synchronized[int]) -> None:
+def _share_meter(meter: PeakMeter) -> None:
     """Pool initializer: runs once in each worker, before any task."""
-    global _running, _peak
-    _running, _peak = running, peak
+    global _meter
+    _meter = meter
 
 
 # <task>
 def task(name: int, seconds: float) -> tuple[int, int]:
     """One unit of work: say who runs it, sleep, return (name, worker pid)."""
-    with _running.get_lock():
-        _running.value += 1
-        _peak.value = max(_peak.value, _running.value)
-    print(f"[task {name}] pid={os.getpid()} ppid={os.getppid()}", flush=True)
-    time.sleep(seconds)
-    with _running.get_lock():
-        _running.value -= 1
+    with _meter.inside():  # counts the tasks running at once, across the workers
+        print(f"[task {name}] pid={os.getpid()} ppid={os.getppid()}", flush=True)
+        time.sleep(seconds)
     return name, os.getpid()
 
 
@@ -57,19 +51,25 @@ class PoolRun:
 
 
 # <pool>
-def run_tasks(ctx: Context, processes: int = 5, tasks: int = 10, seconds: float | None = None) -> PoolRun:
-    running, peak = ctx.Value("i", 0), ctx.Value("i", 0)
+def run_tasks(
+    ctx: Context,
+    processes: int = 5,
+    tasks: int = 10,
+    seconds: float | None = None,
+    join_timeout: float = SHORT_TIMEOUT,
+) -> PoolRun:
+    meter = PeakMeter(ctx)  # shared memory: every worker counts into it
     started = time.monotonic()
-    pool = ctx.Pool(processes, initializer=_share_counters, initargs=(running, peak))
+    pool = ctx.Pool(processes, initializer=_share_meter, initargs=(meter,))
     try:
         duration = scaled(1) if seconds is None else seconds
         pending = [pool.apply_async(task, (i, duration)) for i in range(tasks)]
         pool.close()  # no more tasks: required before join()
-        results = [p.get(timeout=TIMEOUT) for p in pending]  # a timeout, because join() has none
-        pool.join()  # the workers exit once the queue is drained
+        results = [p.get(timeout=SHORT_TIMEOUT) for p in pending]  # a timeout, because join() has none
+        close_pool(pool, join_timeout)  # join() with a limit: Pool.join() has none
     finally:
         pool.terminate()  # a no-op after a clean join; stops the workers if anything failed
-    return PoolRun(results, peak.value, time.monotonic() - started)
+    return PoolRun(results, meter.max, time.monotonic() - started)
 
 
 # </pool>

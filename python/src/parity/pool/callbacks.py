@@ -15,9 +15,8 @@ import time
 from collections.abc import Callable
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.process_group import close_pool
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <tasks>
@@ -41,8 +40,11 @@ def run_with_callbacks(
     on_result: Callable[[int], None],
     on_error: Callable[[BaseException], None],
     processes: int | None = None,
+    timeout: float = SHORT_TIMEOUT,
 ) -> None:
-    """Tasks 0-2 succeed after 1 s, tasks 3-4 fail at once; the callbacks see them as they finish."""
+    """Tasks 0-2 succeed after 1 s, tasks 3-4 fail at once; the callbacks see them as they finish.
+
+    TimeoutError if they have not all finished within `timeout` seconds."""
     pool = ctx.Pool(processes)  # None: one worker per CPU, as in the article
     try:
         pending = []
@@ -52,9 +54,13 @@ def run_with_callbacks(
             else:
                 pending.append(pool.apply_async(succeed, (name, scaled(1)), callback=on_result))
         pool.close()
+        deadline = time.monotonic() + timeout
         for result in pending:
-            result.wait(TIMEOUT)  # wait() never raises; the callbacks have the outcome
-        pool.join()
+            result.wait(max(0.0, deadline - time.monotonic()))  # never raises: the callbacks have it
+        unfinished = sum(not result.ready() for result in pending)
+        if unfinished:
+            raise TimeoutError(f"{unfinished} of {len(pending)} tasks did not finish within {timeout:g} s")
+        close_pool(pool, timeout)  # join() with a limit: Pool.join() has none
     finally:
         pool.terminate()
 

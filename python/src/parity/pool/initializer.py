@@ -19,9 +19,8 @@ import time
 from multiprocessing.queues import Queue
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
-TIMEOUT = 30.0
 QUESTION = "[Ming] Zhang, skewers tonight?"
 ANSWER = "[Zhang] Can't, I have a date."
 
@@ -39,12 +38,12 @@ def init(to_zhang: Queue[str], to_ming: Queue[str]) -> None:
 def ming() -> str:
     print(f"[Ming]  pid={os.getpid()} ppid={os.getppid()}", flush=True)
     _to_zhang.put(QUESTION)
-    return _to_ming.get(timeout=TIMEOUT)  # waits for Zhang's answer, never for our own question
+    return _to_ming.get(timeout=SHORT_TIMEOUT)  # waits for Zhang's answer, never for our own question
 
 
 def zhang() -> str:
     print(f"[Zhang] pid={os.getpid()} ppid={os.getppid()}", flush=True)
-    question = _to_zhang.get(timeout=TIMEOUT)
+    question = _to_zhang.get(timeout=SHORT_TIMEOUT)
     time.sleep(scaled(4))  # the article's network delay
     _to_ming.put(ANSWER)
     return question
@@ -56,7 +55,7 @@ def converse(ctx: Context) -> tuple[str, str]:
     with ctx.Pool(2, initializer=init, initargs=(to_zhang, to_ming)) as pool:
         asked = pool.apply_async(ming)
         answered = pool.apply_async(zhang)
-        return answered.get(timeout=TIMEOUT), asked.get(timeout=TIMEOUT)
+        return answered.get(timeout=SHORT_TIMEOUT), asked.get(timeout=SHORT_TIMEOUT)
 
 
 # </initializer>
@@ -76,7 +75,7 @@ def ming_polling() -> str:
     _shared.put(QUESTION)
     for attempt in range(3):
         if not _shared.empty():
-            return _shared.get(timeout=TIMEOUT)  # may well be our own question
+            return _shared.get(timeout=SHORT_TIMEOUT)  # may well be our own question
         time.sleep(scaled((attempt + 1) * 2))  # 2, 4, 6 s (not "1, 4, 6" as the comment says)
     return "(no answer)"
 
@@ -93,9 +92,9 @@ def converse_on_one_queue(ctx: Context, processes: int) -> tuple[str, str]:
     with ctx.Pool(processes, initializer=init_single, initargs=(shared,)) as pool:
         asked = pool.apply_async(ming_polling)
         answered = pool.apply_async(zhang_blocking)
-        heard = asked.get(timeout=TIMEOUT)
+        heard = asked.get(timeout=SHORT_TIMEOUT)
         try:
-            return heard, answered.get(timeout=TIMEOUT)
+            return heard, answered.get(timeout=SHORT_TIMEOUT)
         except queue.Empty:
             return heard, "queue.Empty: nobody asked"
 

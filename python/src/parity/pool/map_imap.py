@@ -12,8 +12,7 @@ not collected inside the block are lost, and the workers are killed mid-task.
 from __future__ import annotations
 
 from parity.common.mp import Context, context
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT
 
 
 def square(x: int) -> int:
@@ -24,14 +23,14 @@ def square(x: int) -> int:
 def map_and_imap(ctx: Context) -> dict[str, object]:
     """The article's sequence: apply_async, map, imap (skip the first), imap_unordered."""
     with ctx.Pool(processes=4) as pool:
-        single = pool.apply_async(square, (10,)).get(timeout=TIMEOUT)
-        as_list = pool.map_async(square, range(10)).get(timeout=TIMEOUT)  # map() itself has no timeout
+        single = pool.apply_async(square, (10,)).get(timeout=SHORT_TIMEOUT)
+        as_list = pool.map_async(square, range(10)).get(timeout=SHORT_TIMEOUT)  # map() itself has no timeout
         iterator = pool.imap(square, range(10))
         iterator_type = type(iterator).__name__
-        first = iterator.next(timeout=TIMEOUT)
-        rest = [iterator.next(timeout=TIMEOUT) for _ in range(9)]
+        first = iterator.next(timeout=SHORT_TIMEOUT)
+        rest = [iterator.next(timeout=SHORT_TIMEOUT) for _ in range(9)]
         unordered = pool.imap_unordered(square, range(10))
-        finished = [unordered.next(timeout=TIMEOUT) for _ in range(10)]
+        finished = [unordered.next(timeout=SHORT_TIMEOUT) for _ in range(10)]
     return {
         "apply_async": single,
         "map": as_list,

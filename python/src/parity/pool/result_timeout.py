@@ -16,9 +16,7 @@ import multiprocessing
 import time
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 def square(x: int, seconds: float) -> int:
@@ -38,7 +36,7 @@ def get_with_timeout(ctx: Context) -> list[str]:
         except multiprocessing.TimeoutError as exc:  # not the builtin TimeoutError
             events.append(f"timed out after 0.5 s: {type(exc).__module__}.TimeoutError({str(exc)!r})")
         events.append(f"the task kept running: ready={result.ready()}")
-        events.append(f"value {result.get(timeout=TIMEOUT)} after all")
+        events.append(f"value {result.get(timeout=SHORT_TIMEOUT)} after all")
     return events
 
 

@@ -15,8 +15,7 @@ import subprocess
 import sys
 
 from parity.common.mp import Context, context
-
-TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT
 
 
 # <assert>
@@ -30,7 +29,7 @@ def divide(a: float, b: float) -> float:
 
 def join_unstarted(ctx: Context) -> None:
     """multiprocessing's own assert: join() a process that was never started."""
-    ctx.Process(target=print).join(TIMEOUT)
+    ctx.Process(target=print).join(SHORT_TIMEOUT)
 
 
 def outcome(call: str) -> str:
@@ -51,7 +50,11 @@ def outcome_in_child(call: str, optimize: bool) -> str:
     flags = ["-O"] if optimize else []
     code = f"import importlib; print(importlib.import_module('parity.process.assert').outcome({call!r}))"
     child = subprocess.run(
-        [sys.executable, *flags, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, check=True
+        [sys.executable, *flags, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=SHORT_TIMEOUT,
+        check=True,
     )
     return child.stdout.strip()
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 
 from parity.common.mp import Context, context
-
-JOIN_TIMEOUT = 30.0
+from parity.common.timing import SHORT_TIMEOUT
 
 
 # <child>
@@ -29,11 +28,11 @@ def run_child(ctx: Context, name: str) -> tuple[int, int | None]:
     """Start `report(name)` in a child, wait for it; returns (child pid, exit code)."""
     child = ctx.Process(target=report, args=(name,))  # args is a tuple: note the comma
     child.start()
-    child.join(JOIN_TIMEOUT)
+    child.join(SHORT_TIMEOUT)
     if child.is_alive():  # join() returned because of the timeout, not because the child ended
         child.kill()
         child.join()
-        raise TimeoutError(f"child {child.pid} did not finish within {JOIN_TIMEOUT} s")
+        raise TimeoutError(f"child {child.pid} did not finish within {SHORT_TIMEOUT} s")
     assert child.pid is not None
     return child.pid, child.exitcode
 

@@ -16,9 +16,7 @@ import time
 from multiprocessing.process import BaseProcess
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
-
-TIMEOUT = 30.0  # no child of this concept outlives this, even if everything else fails
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 def state(child: BaseProcess) -> str:
@@ -47,14 +45,14 @@ def walk_through(ctx: Context, say: bool = True) -> list[tuple[str, str, int | N
 
     # The child only sleeps: a child terminated while blocked on a shared Event, Lock or Queue
     # can leave it broken (Event.set() in the parent would then wait for it forever).
-    child = ctx.Process(target=time.sleep, args=(TIMEOUT,), name="sleeper")
+    child = ctx.Process(target=time.sleep, args=(SHORT_TIMEOUT,), name="sleeper")
     note("created", child)
     child.start()
     note("started", child)
     child.join(timeout=scaled(0.5))  # returns after 0.5 s: the child is still waiting
     note("join(0.5) returned", child)
     child.terminate()  # SIGTERM on POSIX, TerminateProcess on Windows
-    child.join(TIMEOUT)
+    child.join(SHORT_TIMEOUT)
     note("terminated and joined", child)
     child.close()  # releases the sentinel and pipes; the object is unusable afterwards
     if say:
@@ -68,7 +66,7 @@ def walk_through(ctx: Context, say: bool = True) -> list[tuple[str, str, int | N
 # <daemon>
 def leave_a_daemon_running(ctx: Context) -> int:
     """Start a daemon child and return its pid without joining it: the interpreter's exit ends it."""
-    child = ctx.Process(target=time.sleep, args=(TIMEOUT,), name="daemon", daemon=True)
+    child = ctx.Process(target=time.sleep, args=(SHORT_TIMEOUT,), name="daemon", daemon=True)
     child.start()
     assert child.pid is not None
     return child.pid

@@ -20,8 +20,8 @@ from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 
 from parity.common.mp import Context, context
-
-TIMEOUT = 30.0
+from parity.common.process_group import join_or_kill
+from parity.common.timing import SHORT_TIMEOUT
 
 Report = tuple[str, str, int, int]  # (process name, greeting, pid, ppid), made in the child
 
@@ -75,12 +75,9 @@ def greet(ctx: Context, greeting: str) -> tuple[Greeter, Report]:
     child = greeter(ctx, greeting, reports)
     child.start()  # runs child.run() in the new process
     try:
-        report = reports.get(timeout=TIMEOUT)
+        report = reports.get(timeout=SHORT_TIMEOUT)
     finally:
-        child.join(TIMEOUT)
-        if child.is_alive():
-            child.kill()
-            child.join(TIMEOUT)
+        join_or_kill(child, SHORT_TIMEOUT)
     return child, report
 
 

@@ -32,10 +32,10 @@ import psutil
 from distributed import Client, Event, LocalCluster, Queue, as_completed, wait
 
 from parity.common.mp import Context, context
-from parity.common.timing import scaled
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 SCHEDULER_VARIABLE = "PARITY_DASK_SCHEDULER"
-TIMEOUT = 60.0
+TIMEOUT = LONG_TIMEOUT
 
 
 def square(x: int) -> int:
@@ -48,7 +48,7 @@ def cluster_client(workers: int = 2) -> Iterator[Client]:
     """A client for PARITY_DASK_SCHEDULER if set, else for a LocalCluster of worker processes."""
     address = os.environ.get(SCHEDULER_VARIABLE)
     if address:
-        with Client(address, timeout=10) as client:
+        with Client(address, timeout=SHORT_TIMEOUT) as client:
             yield client
         return
     with (
@@ -60,7 +60,7 @@ def cluster_client(workers: int = 2) -> Iterator[Client]:
             dashboard_address=None,
             silence_logs=logging.CRITICAL,  # a killed worker is the point here, not news
         ) as cluster,
-        Client(cluster, timeout=30) as client,
+        Client(cluster, timeout=SHORT_TIMEOUT) as client,
     ):
         yield client
 

@@ -41,7 +41,7 @@ import redis
 from parity import dotnet
 from parity.common.redis_server import PASSWORD_VARIABLE, RedisMissing, redact, redis_url
 from parity.common.skip import skip
-from parity.common.timing import scaled
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 LANGUAGE = "python"
 NAMESPACE = "parity"
@@ -450,7 +450,7 @@ class WorkerProcess:
             )
         return match
 
-    def stop(self, timeout: float = 10.0) -> int:
+    def stop(self, timeout: float = SHORT_TIMEOUT) -> int:
         """SIGTERM (a clean stop), then kill if it does not exit in time; returns the exit code."""
         if self.process.poll() is None:
             self.process.terminate()
@@ -458,7 +458,7 @@ class WorkerProcess:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(5)
+                self.process.wait(SHORT_TIMEOUT)
         return self.process.returncode
 
 
@@ -515,17 +515,17 @@ def mixed_run(url: str, count: int, task_ms: int, claim_idle_ms: int, keys: Keys
     try:
         victim = start_worker("python", url, *idle, "--stall-on", "1")
         workers.append(victim)
-        victim_name = victim.wait_for("worker ", 30).split()[1]
+        victim_name = victim.wait_for("worker ", SHORT_TIMEOUT).split()[1]
         run = new_run_id()
         put_tasks(r, run, count, task_ms, keys=keys)
-        held = victim.wait_for("holding ", 30).split()[1]  # the task it holds, mid-task
+        held = victim.wait_for("holding ", SHORT_TIMEOUT).split()[1]  # the task it holds, mid-task
         victim.process.kill()  # no goodbye, no XACK: as if the machine lost power
-        victim.process.wait(10)
+        victim.process.wait(SHORT_TIMEOUT)
         rescuers = [start_worker(language, url, *idle) for language in languages]
         workers += rescuers
         for w in rescuers:
-            w.wait_for("worker ", 30)
-        report = collect(r, run, count, keys=keys, timeout=60)
+            w.wait_for("worker ", SHORT_TIMEOUT)
+        report = collect(r, run, count, keys=keys, timeout=LONG_TIMEOUT)
         seq = int(held.split("/")[1])
         rescuer = report.results[seq].worker if seq in report.results else "nobody"
         return MixedRun(report, held, victim_name, rescuer, languages)
@@ -547,13 +547,13 @@ def dead_letter_run(url: str, keys: Keys, claim_idle_ms: int) -> tuple[Report, l
     try:
         run = new_run_id()
         put_tasks(r, run, 2, 0, keys=keys, fail=[1])
-        report = collect(r, run, 2, keys=keys, timeout=30)
+        report = collect(r, run, 2, keys=keys, timeout=SHORT_TIMEOUT)
         entries: Any = r.xrange(keys.dead)
         dead = [fields for _id, fields in entries]
         return report, dead
     finally:
         stop.set()
-        thread.join(10)
+        thread.join(SHORT_TIMEOUT)
         r.close()
 
 

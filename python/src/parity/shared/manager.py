@@ -25,8 +25,8 @@ from typing import Any
 
 from parity.common.mp import Context, context
 from parity.common.process_group import run_all
+from parity.common.timing import SHORT_TIMEOUT
 
-TIMEOUT = 30.0
 PROCESSES = 5
 ITERATIONS = 100  # the article's: 5 processes x 100 increments
 START_YEAR = 2000
@@ -66,22 +66,22 @@ def as_the_article(s: Setup) -> tuple[tuple[dict[Any, Any], list[Any]], dict[Any
     d, items = s.manager.dict(), s.manager.list(range(10))
     writing = s.pool.apply_async(write, (d, items))
     reading = s.pool.apply_async(read, (d, items))  # may well run before the writer
-    writing.get(TIMEOUT)
-    return reading.get(TIMEOUT), d.copy(), items[:]
+    writing.get(SHORT_TIMEOUT)
+    return reading.get(SHORT_TIMEOUT), d.copy(), items[:]
 
 
 def in_order(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
     """The article's output, guaranteed: wait for the writer before submitting the reader."""
     d, items = s.manager.dict(), s.manager.list(range(10))
-    s.pool.apply_async(write, (d, items)).get(TIMEOUT)
-    return s.pool.apply_async(read, (d, items)).get(TIMEOUT)
+    s.pool.apply_async(write, (d, items)).get(SHORT_TIMEOUT)
+    return s.pool.apply_async(read, (d, items)).get(SHORT_TIMEOUT)
 
 
 # </pool-tasks>
 
 
 def _write_after(d: Proxy, items: Proxy, reader_done: Proxy) -> None:
-    if not reader_done.wait(TIMEOUT):
+    if not reader_done.wait(SHORT_TIMEOUT):
         raise TimeoutError("the reader never finished")
     write(d, items)
 
@@ -97,8 +97,8 @@ def reader_first(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
     """Force the order the article's listing allows too: the reader runs before the writer."""
     d, items, reader_done = s.manager.dict(), s.manager.list(range(10)), s.manager.Event()
     writing = s.pool.apply_async(_write_after, (d, items, reader_done))  # the pool has 2 workers
-    seen = s.pool.apply_async(_read_then_signal, (d, items, reader_done)).get(TIMEOUT)
-    writing.get(TIMEOUT)
+    seen = s.pool.apply_async(_read_then_signal, (d, items, reader_done)).get(SHORT_TIMEOUT)
+    writing.get(SHORT_TIMEOUT)
     return seen
 
 
@@ -119,11 +119,11 @@ def years(s: Setup, lock: str, runner: str = "process", iterations: int = ITERAT
     chosen = {"none": lambda: None, "multiprocessing": s.ctx.Lock, "manager": s.manager.Lock}[lock]()
     args = (d, chosen, iterations)
     if runner == "process":
-        run_all([s.ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)], TIMEOUT)
+        run_all([s.ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)], SHORT_TIMEOUT)
     else:
         tasks = [s.pool.apply_async(add_years, args) for _ in range(PROCESSES)]
         for task in tasks:
-            task.get(TIMEOUT)  # a Lock that cannot be pickled for a task raises here
+            task.get(SHORT_TIMEOUT)  # a Lock that cannot be pickled for a task raises here
     return int(d["year"])
 
 

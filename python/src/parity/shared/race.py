@@ -18,16 +18,15 @@ from multiprocessing.synchronize import Barrier, Event
 
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all, run_all
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 PROCESSES = 5
 ITERATIONS = 1000  # the article's numbers: 5 x 1000 = 5000
-JOIN_TIMEOUT = 60.0
-LOCK_TIMEOUT = 10.0
 
 
 def _line_up(barrier: Barrier | None) -> None:
     if barrier is not None:
-        barrier.wait(JOIN_TIMEOUT)  # every child starts its loop at the same moment
+        barrier.wait(LONG_TIMEOUT)  # every child starts its loop at the same moment
 
 
 # <unlocked>
@@ -52,7 +51,7 @@ def add_acquire_release(value: Synchronized[int], iterations: int, barrier: Barr
     """The article's "acquire() then release()" form, with a timeout and a finally."""
     _line_up(barrier)
     for _ in range(iterations):
-        if not value.acquire(True, LOCK_TIMEOUT):  # block, at most LOCK_TIMEOUT s
+        if not value.acquire(True, SHORT_TIMEOUT):  # block, at most SHORT_TIMEOUT s
             raise TimeoutError("the Value's lock was not free within the timeout")
         try:
             value.value += 1
@@ -78,7 +77,7 @@ def count(
     value = ctx.Value("i", 0)
     barrier = ctx.Barrier(processes) if start_together else None
     children = [ctx.Process(target=ADDERS[how], args=(value, iterations, barrier)) for _ in range(processes)]
-    run_all(children, JOIN_TIMEOUT)
+    run_all(children, LONG_TIMEOUT)
     if any(c.exitcode != 0 for c in children):
         raise RuntimeError(f"a child failed: exit codes {[c.exitcode for c in children]}")
     return int(value.value)
@@ -91,7 +90,7 @@ def count_one_after_another(ctx: Context, processes: int = PROCESSES, iterations
     """Unlocked again, but each child runs alone (started after the previous one ended): no loss."""
     value = ctx.Value("i", 0)
     for _ in range(processes):
-        run_all([ctx.Process(target=add_unlocked, args=(value, iterations, None))], JOIN_TIMEOUT)
+        run_all([ctx.Process(target=add_unlocked, args=(value, iterations, None))], LONG_TIMEOUT)
     return int(value.value)
 
 
@@ -101,12 +100,12 @@ def _read_pause_write(value: Synchronized[int], locked: bool, events: tuple[Even
     trying, have_read, go_on = events
     lock = value.get_lock()
     trying.set()
-    if locked and not lock.acquire(timeout=LOCK_TIMEOUT):
+    if locked and not lock.acquire(timeout=SHORT_TIMEOUT):
         raise TimeoutError("lock not acquired")
     try:
         seen = value.value  # the read half
         have_read.set()
-        if pause and not go_on.wait(JOIN_TIMEOUT):
+        if pause and not go_on.wait(LONG_TIMEOUT):
             raise TimeoutError("never told to go on")
         value.value = seen + 1  # the write half
     finally:
@@ -124,16 +123,16 @@ def lost_update_step_by_step(ctx: Context, locked: bool, blocked_for: float = 0.
     b_read_during_pause = False
     try:
         a.start()
-        if not a_events[1].wait(JOIN_TIMEOUT):
+        if not a_events[1].wait(LONG_TIMEOUT):
             raise TimeoutError("A never read")
         b.start()
-        if not b_events[0].wait(JOIN_TIMEOUT):
+        if not b_events[0].wait(LONG_TIMEOUT):
             raise TimeoutError("B never started")
         # Unlocked, B reads the same 0 (and writes 1) while A pauses; locked, B waits for A.
-        b_read_during_pause = b_events[1].wait(JOIN_TIMEOUT if not locked else blocked_for)
+        b_read_during_pause = b_events[1].wait(LONG_TIMEOUT if not locked else blocked_for)
     finally:
         a_events[2].set()  # A may go on: it writes what it read, plus one
-        join_all([p for p in (a, b) if p.pid is not None], JOIN_TIMEOUT)
+        join_all([p for p in (a, b) if p.pid is not None], LONG_TIMEOUT)
     return int(value.value), b_read_during_pause
 
 

@@ -19,10 +19,9 @@ from typing import Any
 
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all, run_all
+from parity.common.timing import SHORT_TIMEOUT
 
 ArrayLike = Any  # a SynchronizedArray or a Manager's ArrayProxy: both index and slice
-
-JOIN_TIMEOUT = 30.0
 
 
 # <children>
@@ -52,14 +51,14 @@ def share(ctx: Context) -> tuple[float, list[int]]:
     value = ctx.Value("d", 3.14)  # 'd': C double
     array = ctx.Array("i", range(10))  # 'i': C int, initialised from any iterable of ints
     children = [ctx.Process(target=set_slot, args=(f"child {n + 1}", value, array, n)) for n in range(2)]
-    run_all(children, JOIN_TIMEOUT)
+    run_all(children, SHORT_TIMEOUT)
     return value.value, array[:]
 
 
 def plain_list_in_child(ctx: Context) -> list[int]:
     """Hand a plain list to a child that appends to it; returns the parent's list afterwards."""
     items = [1, 2, 3]
-    run_all([ctx.Process(target=append_to_copy, args=(items,))], JOIN_TIMEOUT)
+    run_all([ctx.Process(target=append_to_copy, args=(items,))], SHORT_TIMEOUT)
     return items
 
 
@@ -92,14 +91,14 @@ def manager_array_snapshots(ctx: Context, writers: int = 3, size: int = 256, rou
         for c in children:
             c.start()
         try:
-            deadline = time.monotonic() + JOIN_TIMEOUT
+            deadline = time.monotonic() + SHORT_TIMEOUT
             while True:  # at least one snapshot, and one more after the last writer ended
                 writing = any(c.is_alive() for c in children)
                 mixes.add(len(set(array[:])))
                 if not writing or time.monotonic() > deadline:
                     break
         finally:
-            join_all(children, JOIN_TIMEOUT)
+            join_all(children, SHORT_TIMEOUT)
     return mixes
 
 

@@ -15,12 +15,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # -i: interactive even though stdin is a pipe (prompts go to stderr); -q: no banner;
 # -u: unbuffered, so what the child printed is not lost in its buffer when we kill it.
 REPL = [sys.executable, "-i", "-q", "-u"]
-COLLECT_TIMEOUT = 30.0
 STALL_LIMIT_FLOOR = 1.0  # seconds; a fresh interpreter needs tens of ms to start, more under load
 
 
@@ -49,7 +48,7 @@ def converse(source: str, timeout: float) -> Conversation:
         except subprocess.TimeoutExpired:  # not TimeoutError: see article_style below
             alive = child.poll() is None  # communicate gave up, the child did not
             child.kill()
-            out, err = child.communicate(timeout=COLLECT_TIMEOUT)  # collect output, reap
+            out, err = child.communicate(timeout=SHORT_TIMEOUT)  # collect output, reap
             return Conversation(out, err, True, alive, child.returncode)
 
 
@@ -63,7 +62,7 @@ def article_style(child: subprocess.Popen[str], source: str, timeout: float) -> 
         return child.communicate(source, timeout=timeout)
     except TimeoutError:  # TimeoutExpired is a SubprocessError: this clause never runs
         child.kill()
-        return child.communicate(timeout=COLLECT_TIMEOUT)
+        return child.communicate(timeout=SHORT_TIMEOUT)
 
 
 # </article-style>
@@ -80,7 +79,7 @@ def stall_limit() -> float:
 
 
 def main() -> None:
-    talk = converse(HELLO, timeout=30)
+    talk = converse(HELLO, timeout=SHORT_TIMEOUT)
     print(f"stdout={talk.stdout!r} prompts on stderr={talk.stderr.count('>>>')}")
 
     stuck = converse(STUCK, timeout=stall_limit())
@@ -93,7 +92,7 @@ def main() -> None:
         except subprocess.TimeoutExpired as error:
             print(f"`except TimeoutError` did not catch {type(error).__name__}; cleaning up here")
             child.kill()
-            child.communicate(timeout=COLLECT_TIMEOUT)
+            child.communicate(timeout=SHORT_TIMEOUT)
 
 
 # </main>

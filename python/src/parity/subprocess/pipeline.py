@@ -15,7 +15,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 PROCESS_TABLE = ["PID  COMMAND", "101  bash", "102  python3 -m http.server", "103  bash -l", "104  sshd"]
 
@@ -64,7 +64,7 @@ def run_pipeline(
     consumer: list[str],
     *,
     close_parent_copy: bool = True,
-    timeout: float = 30.0,
+    timeout: float = SHORT_TIMEOUT,
     producer_grace: float = 30.0,
 ) -> PipelineResult:
     """Run `producer | consumer`; return the consumer's output and how the producer ended."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # Children: small Python programs, so no shell tool is needed on any platform.
 GREET = "import os, sys; print('hello from', os.getpid()); print('a warning', file=sys.stderr)"
@@ -30,7 +30,7 @@ def python(code: str) -> list[str]:
 # <run>
 def run_captured(code: str) -> subprocess.CompletedProcess[str]:
     """Run a child, wait for it, and keep its stdout and stderr as text."""
-    return subprocess.run(python(code), capture_output=True, text=True, timeout=30, check=False)
+    return subprocess.run(python(code), capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=False)
 
 
 # </run>
@@ -39,7 +39,7 @@ def run_captured(code: str) -> subprocess.CompletedProcess[str]:
 # <check>
 def run_checked(code: str) -> subprocess.CompletedProcess[str]:
     """Like run_captured, but a non-zero exit code raises CalledProcessError."""
-    return subprocess.run(python(code), capture_output=True, text=True, timeout=30, check=True)
+    return subprocess.run(python(code), capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=True)
 
 
 # </check>

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <report>
@@ -64,7 +64,7 @@ async def download_in_thread_with_display(
 
     result = await asyncio.to_thread(download_pages_blocking, pages, per_page, report)
     queue.put_nowait(None)  # no more reports: the display ends after the last one
-    await asyncio.wait_for(display_task, timeout=10)
+    await asyncio.wait_for(display_task, timeout=SHORT_TIMEOUT)
     return result, shown
 
 

@@ -20,7 +20,7 @@ import concurrent.futures
 import gc
 from typing import Any
 
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <library>
@@ -65,7 +65,7 @@ async def block_the_loop(delay: float, patience: float) -> tuple[str, str]:
     except concurrent.futures.TimeoutError:  # the builtin TimeoutError since 3.11
         blocked = "TimeoutError (deadlock)"
     # Back on the loop: now it can run the coroutine, and awaiting is the fix.
-    later = await asyncio.wait_for(asyncio.wrap_future(future), timeout=10)
+    later = await asyncio.wait_for(asyncio.wrap_future(future), timeout=SHORT_TIMEOUT)
     return blocked, later
 
 

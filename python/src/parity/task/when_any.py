@@ -15,7 +15,7 @@ from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
 from parity.common.http import HttpError, Reply, fetch, serve
-from parity.common.timing import scaled
+from parity.common.timing import SHORT_TIMEOUT, scaled
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ async def first_success(jobs: Iterable[Coroutine[Any, Any, T]]) -> tuple[T, list
         for task in pending:
             task.cancel()
         # Wait for the cancellations to land, so no request outlives this call.
-        await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout=10)
+        await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout=SHORT_TIMEOUT)
 
 
 async def first_answer(urls: list[str]) -> tuple[str, list[asyncio.Task[str]]]:
@@ -92,7 +92,7 @@ def main() -> None:
             first, tasks = await first_completed_only(urls)
             running = [t for t in tasks if not t.done()]
             print(f"article style: first done is {_outcome(first)}; {len(running)} request(s) still run")
-            await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), timeout=10)
+            await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), timeout=SHORT_TIMEOUT)
             print(f"  ...and finish anyway, unused: {[_outcome(t) for t in running]}")
 
         asyncio.run(article_style())

@@ -1,0 +1,66 @@
+using Parity.Examples.Infrastructure;
+using Parity.Examples.Processes;
+
+namespace Parity.Examples.Tests;
+
+public sealed class InfrastructureTests
+{
+    [Fact]
+    public void Median_OddAndEvenCounts_TakesTheMiddleRun()
+    {
+        static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+        Assert.Equal(Ms(5), Timing.Median([Ms(9), Ms(1), Ms(5)]));
+        Assert.Equal(Ms(5), Timing.Median([Ms(9), Ms(1), Ms(5), Ms(2)])); // the upper middle one
+        Assert.Throws<ArgumentException>(() => Timing.Median([]));
+    }
+
+    [Fact]
+    public async Task ConcurrencyMeter_TwoBodiesHeldInsideTogether_CountsTwo()
+    {
+        var meter = new ConcurrencyMeter();
+        using var bothInside = new CountdownEvent(2);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task Body()
+        {
+            bothInside.Signal();
+            await release.Task;
+        }
+        var first = meter.MeasureAsync(Body);
+        var second = meter.MeasureAsync(Body);
+        Assert.True(bothInside.Wait(Timeouts.Short));
+        release.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(Timeouts.Short);
+        meter.Measure(() => { }); // alone now: the peak stays 2
+        Assert.Equal(2, meter.Max);
+    }
+
+    [Fact]
+    public void ConceptContext_AnyWriter_IsSynchronizedOnce()
+    {
+        using var output = new StringWriter();
+        var ctx = new ConceptContext(output);
+        Assert.NotSame(output, ctx.Out);
+        Assert.Same(ctx.Out, TextWriter.Synchronized(ctx.Out)); // already synchronized: not wrapped again
+        Parallel.For(0, 1000, i => ctx.Out.WriteLine($"line {i}"));
+        Assert.Equal(1000, output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Distinct().Count());
+    }
+
+    [Fact]
+    public void Timeouts_Unscaled_AreThirtyAndSixtySeconds()
+    {
+        // Whoever runs the tests may stretch them (PARITY_TIMEOUT_SCALE); the ratio stays.
+        Assert.Equal(TimeSpan.FromSeconds(30) * Timeouts.Scale, Timeouts.Short);
+        Assert.Equal(Timeouts.Short * 2, Timeouts.Long);
+        Assert.True(Timeouts.Scale > 0);
+    }
+
+    [Fact]
+    public async Task ChildProcess_NoExitWithinTheLimit_IsKilledAndReaped()
+    {
+        using var sleeper = Lifecycle.CreateSleeper(Timeouts.Short.TotalSeconds);
+        await using var child = ChildProcess.Start(sleeper);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => child.WaitAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        Assert.Contains($"the child for process.lifecycle (pid {sleeper.Id}) did not exit within", error.Message, StringComparison.Ordinal);
+        Assert.True(sleeper.HasExited); // killed and reaped before the exception
+    }
+}
