@@ -20,6 +20,7 @@ from parity import dotnet
 from parity.catalog import ROOT
 from parity.common.redis_server import PASSWORD_VARIABLE, URL_VARIABLE, redact, with_password
 from parity.common.skip import SKIP_EXIT
+from parity.common.timing import SHORT_TIMEOUT
 from parity.scale import task_queue as tq
 from parity.scale.task_queue import Keys, Report, Task, Worker
 
@@ -206,31 +207,38 @@ def _dotnet_cli(command: str) -> tuple[str, ...]:
     return (dotnet.dotnet_exe(), str(dotnet.CLI_DLL), command)
 
 
+def _submit_to_workers(
+    submitter: str,
+    submit_url: str,
+    worker_url: str,
+    keys: Keys,
+    languages: tuple[str, ...],
+    *args: str,
+    claim_idle_ms: int = tq.CLAIM_IDLE_MS,
+) -> tuple[subprocess.CompletedProcess[str], list[tq.WorkerProcess], list[int]]:
+    """Start one worker per language, run submit with `args`, stop the workers (SIGTERM).
+    A short claim_idle_ms retries a failing task fast, but may also claim a slow live one."""
+    idle = ("--claim-idle-ms", str(claim_idle_ms))
+    workers = [tq.start_worker(lang, worker_url, "--namespace", keys.ns, *idle) for lang in languages]
+    try:
+        for w in workers:
+            w.wait_for("worker ", SHORT_TIMEOUT)
+        submit = PY_SUBMIT if submitter == "python" else _dotnet_cli("submit")
+        done = _cli(*submit, "--redis", submit_url, "--namespace", keys.ns, "--timeout", "30", *args)
+    finally:
+        codes = [w.stop() for w in workers]
+    return done, workers, codes
+
+
 @pytest.mark.parametrize("submitter", ["python", "dotnet"])
 def test_submit_with_workers_of_both_languages_prints_one_line_and_exits_0(
     redis_url: str, keys: Keys, submitter: str
 ) -> None:
     _dotnet_or_skip()
-    workers = [tq.start_worker(lang, redis_url, "--namespace", keys.ns) for lang in ("python", "dotnet")]
-    try:
-        for w in workers:
-            w.wait_for("worker ", 30)
-        submit = PY_SUBMIT if submitter == "python" else _dotnet_cli("submit")
-        done = _cli(
-            *submit,
-            "--redis",
-            redis_url,
-            "--namespace",
-            keys.ns,
-            "--count",
-            "10",
-            "--task-ms",
-            "20",
-            "--timeout",
-            "30",
-        )
-    finally:
-        codes = [w.stop() for w in workers]
+    both = ("python", "dotnet")
+    done, workers, codes = _submit_to_workers(
+        submitter, redis_url, redis_url, keys, both, "--count", "10", "--task-ms", "20"
+    )
     assert done.returncode == 0, done.stderr
     [line] = done.stdout.splitlines()
     assert line.startswith("tasks=10 results=10 missing=0 duplicates=0 dead=0 by-language: ")
@@ -246,27 +254,20 @@ def test_submit_exits_1_when_a_task_ends_in_the_dead_letter_stream(
 ) -> None:
     if submitter == "dotnet":
         _dotnet_or_skip()
-    worker = tq.start_worker("python", redis_url, "--namespace", keys.ns, "--claim-idle-ms", "50")
-    try:
-        worker.wait_for("worker ", 30)
-        submit = PY_SUBMIT if submitter == "python" else _dotnet_cli("submit")
-        done = _cli(
-            *submit,
-            "--redis",
-            redis_url,
-            "--namespace",
-            keys.ns,
-            "--count",
-            "3",
-            "--task-ms",
-            "0",
-            "--fail",
-            "1",
-            "--timeout",
-            "30",
-        )
-    finally:
-        worker.stop()
+    done, _workers, _codes = _submit_to_workers(
+        submitter,
+        redis_url,
+        redis_url,
+        keys,
+        ("python",),
+        "--count",
+        "3",
+        "--task-ms",
+        "0",
+        "--fail",
+        "1",
+        claim_idle_ms=50,
+    )
     assert done.returncode == 1
     assert done.stdout.startswith("tasks=3 results=2 missing=1 duplicates=0 dead=1 by-language: python=2 ")
 
@@ -308,7 +309,7 @@ def test_a_wrong_password_is_one_line_and_no_traceback(redis_url: str, language:
 def test_a_worker_stopped_with_ctrl_c_exits_cleanly(redis_url: str, keys: Keys) -> None:
     worker = tq.start_worker("python", redis_url, "--namespace", keys.ns)
     try:
-        worker.wait_for("worker ", 30)
+        worker.wait_for("worker ", SHORT_TIMEOUT)
         worker.process.send_signal(signal.SIGINT)
         assert worker.process.wait(10) == 130
     finally:
@@ -380,34 +381,24 @@ def test_acl_users_with_only_their_own_commands_run_the_queue(
     port = urlsplit(redis_url).port
     with pytest.raises(redis.exceptions.NoPermissionError):  # the worker may not touch other keys
         tq.connect(f"redis://worker:w-pass@127.0.0.1:{port}/0").get("other")
-    worker = tq.start_worker(
-        worker_language,
-        f"redis://worker:w-pass@127.0.0.1:{port}/0",
-        "--namespace",
-        keys.ns,
-        "--claim-idle-ms",
-        "50",
-    )
+    worker_url = f"redis://worker:w-pass@127.0.0.1:{port}/0"
+    submit_url = f"redis://submitter:s-pass@127.0.0.1:{port}/0"
     try:
-        worker.wait_for("worker ", 30)
-        submit = PY_SUBMIT if submit_language == "python" else _dotnet_cli("submit")
-        done = _cli(
-            *submit,
-            "--redis",
-            f"redis://submitter:s-pass@127.0.0.1:{port}/0",
-            "--namespace",
-            keys.ns,
+        done, _workers, _codes = _submit_to_workers(
+            submit_language,
+            submit_url,
+            worker_url,
+            keys,
+            (worker_language,),
             "--count",
             "4",
             "--task-ms",
             "0",
             "--fail",
             "1",
-            "--timeout",
-            "30",
+            claim_idle_ms=50,
         )
     finally:
-        worker.stop()
         admin.close()
     assert done.stdout.startswith(
         f"tasks=4 results=3 missing=1 duplicates=0 dead=1 by-language: {worker_language}=3"
