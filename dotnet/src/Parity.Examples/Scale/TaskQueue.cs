@@ -610,8 +610,10 @@ public static partial class TaskQueue
             {
                 ctx.Out.WriteLine("no Python with the parity package found (set PARITY_PYTHON): .NET workers only");
             }
-            ctx.Out.WriteLine($"killed {mixed.KilledWorker} while it held task {mixed.Killed}");
-            ctx.Out.WriteLine($"task {mixed.Killed} was claimed and finished by a {mixed.RescuedBy.Split('-')[0]} worker");
+            var seq = mixed.Killed.Split('/')[1];
+            ctx.Out.WriteLine($"killed {mixed.KilledWorker} while it held task {seq}");
+            var rescued = mixed.RescuedBy != mixed.KilledWorker && mixed.RescuedBy != "nobody" ? "another worker" : "nobody";
+            ctx.Out.WriteLine($"task {seq} was claimed after the idle time and finished by {rescued}");
             ctx.Out.WriteLine($"submit: {mixed.Report.Line()}");
             ctx.Out.WriteLine($"every task exactly once: {mixed.Report.Ok}");
             var (report, dead) = await DeadLetterRunAsync(address, new Keys($"parity-dl-{NewRunId()}"), idle, ctx.CancellationToken).ConfigureAwait(false);

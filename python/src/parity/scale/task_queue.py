@@ -568,10 +568,12 @@ def main() -> None:
             keys = Keys(f"{NAMESPACE}-{new_run_id()}")  # fresh keys: never touch a real deployment's
             mixed = mixed_run(url, 12, max(1, int(scaled(1.0) * 1000)), idle, keys)
             print(f"workers: {', '.join(mixed.languages)} (plus one python worker killed on purpose)")
-            print(f"killed {mixed.killed_worker} while it held task {mixed.killed}")
-            print(
-                f"task {mixed.killed} was claimed and finished by a {mixed.rescued_by.split('-')[0]} worker"
+            seq = mixed.killed.split("/")[1]
+            print(f"killed {mixed.killed_worker} while it held task {seq}")
+            rescued = (
+                "another worker" if mixed.rescued_by not in (mixed.killed_worker, "nobody") else "nobody"
             )
+            print(f"task {seq} was claimed after the idle time and finished by {rescued}")
             print(f"submit: {mixed.report.line()}")
             print(f"every task exactly once: {mixed.report.ok}")
             report, dead = dead_letter_run(url, Keys(f"{NAMESPACE}-dl-{new_run_id()}"), idle)
