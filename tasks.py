@@ -13,14 +13,16 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from invoke import Context, Exit, task
+from invoke import Context, Exit, Task, task
 
-from parity import catalog, docs, dotnet, runner
+from parity import catalog, docs, dotnet, runner, summary
+from parity.common.entry import INTERRUPTED_EXIT, environment_problem
 
 ROOT = Path(__file__).resolve().parent
 PYTHON_DIR = ROOT / "python"
@@ -56,6 +58,63 @@ def _scale(value: str | float | None, default: float) -> float:
     return scale
 
 
+class _Task(Task):  # type: ignore[type-arg]
+    """A task whose short flags are chosen (`short={"jobs": "j"}`), not the first free letter of
+    each option's name (which gave `-j` to --json and `-o` to --jobs)."""
+
+    def __init__(self, *args: Any, short: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, auto_shortflags=False, **kwargs)
+        self.short = short or {}
+
+    def arg_opts(self, name: str, default: str, taken_names: set[str]) -> dict[str, Any]:
+        opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
+        if name in self.short:
+            opts["names"].append(self.short[name])
+        return opts
+
+
+def _jobs(value: str | None) -> int:
+    if value is None:
+        return 2 * (os.cpu_count() or 1)
+    if not value.isdigit() or int(value) < 1:
+        raise _fail(f"bad --jobs {value!r}; expected a whole number of runs at a time, 1 or more")
+    return int(value)
+
+
+def _select(only: str) -> list[catalog.Concept]:
+    """The catalog's concepts (in its order) whose id starts with one of the comma-separated prefixes."""
+    concepts = catalog.load().concepts
+    prefixes = [x.strip() for x in only.split(",") if x.strip()] or [""]
+    unmatched = [x for x in prefixes if not any(c.id.startswith(x) for c in concepts)]
+    if unmatched:  # bad input is refused before anything is built
+        names = ", ".join(repr(x) for x in unmatched)
+        raise _fail(f"no concept id starts with {names}; `invoke list` shows them")
+    return [c for c in concepts if any(c.id.startswith(x) for x in prefixes)]
+
+
+def _report_path(json: str | None) -> Path | None:
+    """The --json file, checked before anything runs: its folder exists and can be written."""
+    if json is None:
+        return None
+    path = Path(json)
+    folder = path.parent.resolve()
+    if not json.strip() or path.is_dir():
+        raise _fail(f"bad --json {json!r}: expected a file name, not a folder")
+    if not folder.is_dir():
+        raise _fail(f"bad --json {json!r}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise _fail(f"bad --json {json!r}: cannot write there")
+    return path
+
+
+def _check_environment() -> None:
+    """PARITY_START_METHOD checked once, before anything is built (PARITY_TIME_SCALE is not
+    read here: the runs get --time-scale's value instead)."""
+    problem = environment_problem(time_scale=False)
+    if problem is not None:
+        raise _fail(problem)
+
+
 def _concept(concept_id: str) -> catalog.Concept:
     try:
         return catalog.load().get(concept_id)
@@ -63,15 +122,44 @@ def _concept(concept_id: str) -> catalog.Concept:
         raise _fail(str(exc)) from None
 
 
-def _ensure_built(needed: bool = True) -> None:
+def _ensure_built(needed: bool = True) -> float:
+    """Build .NET if stale, showing each project as it is built; returns the seconds it took."""
     if not needed:
-        return
+        return 0.0
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    started = time.perf_counter()
     try:
-        if dotnet.is_stale():
-            print("building .NET (stale)...", file=sys.stderr, flush=True)
-            dotnet.build()
+        if not dotnet.is_stale():
+            return 0.0
+        pending = dotnet.projects()
+        total = len(pending)
+        console = Console(stderr=True)
+
+        def describe() -> str:  # MSBuild says when a project is done: the rest are in progress
+            return (
+                f"building .NET, {total - len(pending)} of {total} built: {', '.join(pending) or 'finishing'}"
+            )
+
+        with Progress(
+            SpinnerColumn(), TimeElapsedColumn(), TextColumn("{task.description}"), console=console
+        ) as progress:
+            step = progress.add_task(describe(), total=total)
+
+            def built(name: str) -> None:
+                if name in pending:
+                    pending.remove(name)
+                progress.update(step, advance=1, description=describe())
+                if not console.is_terminal:  # no live bar in a log: one line per project
+                    console.print(f"built {name} ({time.perf_counter() - started:.1f} s)", highlight=False)
+
+            dotnet.build(on_project=built)
     except (dotnet.DotnetMissing, RuntimeError) as exc:
         raise _fail(str(exc), code=1) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted (Ctrl-C) during the .NET build", code=INTERRUPTED_EXIT) from None
+    return time.perf_counter() - started
 
 
 @task(help={"force": "build even when nothing changed"})
@@ -84,23 +172,33 @@ def build(c: Context, force: bool = False) -> None:
     print("built" if ran else "up to date: nothing to build")
 
 
-@task(name="list")
-def list_(c: Context) -> None:
-    """List every concept, one per line, the id first."""
+@task(name="list", help={"chapters": "group the concepts under their chapters' titles"})
+def list_(c: Context, chapters: bool = False) -> None:
+    """List every concept in catalog order, one per line, the id first."""
     cat = catalog.load()
     width = max(len(x.id) for x in cat.concepts)
-    for concept in cat.concepts:
+
+    def line(concept: catalog.Concept) -> str:
         sides = "+".join(lang for lang in ("python", "dotnet") if concept.has(lang))
-        print(f"{concept.id:<{width}}  {concept.chapter:<11} {sides:<13} {concept.title}")
+        return f"{concept.id:<{width}}  {concept.chapter:<11} {sides:<13} {concept.title}"
+
+    if not chapters:
+        print("\n".join(line(x) for x in cat.concepts))
+        return
+    for chapter in cat.chapters:
+        print(f"\n{chapter.title} ({chapter.id}, comparisons/{chapter.id}.md)")
+        print("\n".join(f"  {line(x)}" for x in cat.in_chapter(chapter.id)))
 
 
 @task(
+    klass=_Task,
+    short={"lang": "l"},
     help={
         "id": "the concept id, e.g. pool.callbacks (`invoke list` shows them)",
         "lang": "py, dotnet or both (default)",
         "via": ".NET side through the CLI (default) or in-process through the bridge",
         "time_scale": "multiply the article's durations (default 1: as written)",
-    }
+    },
 )
 def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: str = "1") -> None:
     """Run one concept in both languages and show the outputs side by side."""
@@ -109,39 +207,69 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
     if not languages:
         raise _fail(f"{id} has no {lang} implementation")
     chosen_via, scale = _via(via), _scale(time_scale, 1.0)
+    _check_environment()
     _ensure_built("dotnet" in languages)
-    results = runner.run_many(
-        [(concept, x) for x in languages], via=chosen_via, time_scale=scale, workers=len(languages)
-    )
+    try:
+        results = runner.run_many(
+            [(concept, x) for x in languages], via=chosen_via, time_scale=scale, workers=len(languages)
+        )
+    except runner.Interrupted as stop:
+        ran = sorted([*stop.finished, *stop.stopped], key=lambda r: languages.index(r.language))
+        _show_side_by_side(concept, ran, chosen_via, stopped=stop.stopped)
+        raise _fail("interrupted (Ctrl-C)", code=INTERRUPTED_EXIT) from None
     _show_side_by_side(concept, results, chosen_via)
     if not all(r.ok for r in results):
         raise Exit(code=1)
 
 
-def _show_side_by_side(concept: catalog.Concept, results: list[runner.Result], via: str) -> None:
+SIDE_BY_SIDE_MIN_WIDTH = 140  # below this, two columns would wrap most lines: stack them
+
+
+def _show_side_by_side(
+    concept: catalog.Concept, results: list[runner.Result], via: str, stopped: Sequence[runner.Result] = ()
+) -> None:
+    """Two columns on a wide terminal; stacked on a narrow one, and plain text into a file or pipe."""
     from rich.console import Console
+    from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    def heading(r: runner.Result) -> str:
+        label = "Python" if r.language == "python" else f".NET ({via})"
+        if r in stopped:
+            return f"{label}: stopped by Ctrl-C after {r.seconds:.2f} s"
+        return f"{label}: {r.status if r.ok else 'FAILED'} in {r.seconds:.2f} s"
+
+    console = Console()
+    if not console.is_terminal:
+        print(f"{concept.id}: {concept.title}")
+        for r in results:
+            print(f"\n== {heading(r)}\n{r.output.rstrip()}")
+        return
+    if console.width < SIDE_BY_SIDE_MIN_WIDTH or len(results) < 2:
+        console.print(Rule(f"{concept.id}: {concept.title}"))
+        for r in results:
+            console.print(Rule(heading(r), align="left", style="dim"))
+            console.print(Text(r.output.rstrip()))
+        return
     table = Table(title=f"{concept.id}: {concept.title}", show_lines=False, expand=True)
     for r in results:
-        label = "Python" if r.language == "python" else f".NET ({via})"
-        mark = r.status if r.ok else "FAILED"
-        table.add_column(f"{label}: {mark} in {r.seconds:.2f} s", overflow="fold")
+        table.add_column(heading(r), overflow="fold")
     table.add_row(*(Text(r.output.rstrip()) for r in results))
     console.print(table)
 
 
 @task(
     name="run-all",
+    klass=_Task,
+    short={"jobs": "j", "only": "o", "lang": "l"},
     help={
         "json": "also write the JSON report (format in README.md) to this file",
         "via": ".NET side through the CLI (default) or the bridge",
         "time_scale": f"multiply the article's durations (default {runner.RUN_ALL_TIME_SCALE})",
-        "jobs": "runs at a time (default: 2 per core)",
+        "jobs": "runs at a time, 1 or more (default: 2 per core)",
         "lang": "py, dotnet or both (default)",
-        "only": "run only the concepts whose id starts with this (a chapter, e.g. `pool`, or an id)",
+        "only": "only the concepts whose id starts with one of these, comma-separated (`pool,task.when-all`)",
     },
 )
 def run_all(
@@ -149,23 +277,39 @@ def run_all(
     json: str | None = None,
     via: str = "cli",
     time_scale: str | None = None,
-    jobs: int = 0,
+    jobs: str | None = None,
     lang: str = "both",
     only: str = "",
 ) -> None:
     """Run every concept in both languages, with progress and one summary table."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
+    # Every option is checked before anything is built or run.
     chosen_via, scale, languages = _via(via), _scale(time_scale, runner.RUN_ALL_TIME_SCALE), _languages(lang)
-    concepts = [x for x in catalog.load().concepts if x.id.startswith(only)]
-    if not concepts:  # bad input is refused before anything is built
-        raise _fail(f"no concept id starts with {only!r}; `invoke list` shows them")
+    workers, report_path, concepts = _jobs(jobs), _report_path(json), _select(only)
+    _check_environment()
     pairs = [(x, y) for x in concepts for y in languages if x.has(y)]
-    started_at, started = datetime.now(UTC), time.perf_counter()
-    _ensure_built(any(y == "dotnet" for _, y in pairs))
-    console = Console(stderr=False, width=None if sys.stdout.isatty() else 110)
+    outcome = summary.Outcome(
+        concepts=concepts,
+        languages=languages,
+        results=[],
+        via=chosen_via,
+        time_scale=scale,
+        started=datetime.now(UTC),
+        build_seconds=0.0,
+        run_seconds=0.0,
+        only=[x.strip() for x in only.split(",") if x.strip()],
+    )
+    outcome.build_seconds = _ensure_built(any(y == "dotnet" for _, y in pairs))
+    console = Console(width=None if sys.stdout.isatty() else 110)
+
+    def finished(r: runner.Result) -> None:
+        progress.advance(bar)
+        if not console.is_terminal:  # a log gets one line per run (the bar is drawn only at the end)
+            console.print(f"{r.status:<8} {r.id} ({r.language}) {r.seconds:.2f} s", highlight=False)
+
+    started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -174,46 +318,33 @@ def run_all(
         console=console,
         transient=False,
     ) as progress:
-        bar = progress.add_task(f"run-all (time scale {scale:g}, .NET via {chosen_via})", total=len(pairs))
-        results = runner.run_many(
-            pairs,
-            via=chosen_via,
-            time_scale=scale,
-            workers=jobs or 2 * (os.cpu_count() or 1),
-            on_result=lambda r: progress.advance(bar),
+        bar = progress.add_task(
+            f"run-all ({summary.describe(scale, chosen_via, languages)})", total=len(pairs)
         )
-    total = time.perf_counter() - started
-    by_key = {(r.id, r.language): r for r in results}
-    table = Table(title=f"{len(concepts)} concepts in {total:.1f} s")
-    for header in ("concept", "Python", "s", ".NET", "s"):
-        table.add_column(header, justify="right" if header == "s" else "left")
-    for concept in concepts:
-        cells = [concept.id]
-        for language in runner.LANGUAGES:
-            r = by_key.get((concept.id, language))
-            if r is None:
-                cells += ["—", ""]
-            else:
-                mark = {"ok": "[green]ok[/]", "skipped": "[yellow]skipped[/]"}.get(r.status, "[red]FAILED[/]")
-                cells += [mark, f"{r.seconds:.2f}"]
-        table.add_row(*cells)
-    console.print(table)
-    failed = [r for r in results if not r.ok]
-    for r in failed:
+        try:
+            outcome.results = runner.run_many(
+                pairs, via=chosen_via, time_scale=scale, workers=workers, on_result=finished
+            )
+        except runner.Interrupted as stop:
+            outcome.results, outcome.interrupted = stop.finished, True
+            outcome.stopped = [(r.id, r.language) for r in stop.stopped]
+    outcome.run_seconds = time.perf_counter() - started
+    console.print(outcome.table())
+    console.print(outcome.footer(), highlight=False)
+    for r in outcome.failed:
         console.print(f"[red]{r.id} ({r.language}) failed:[/]")
         console.print(r.output.rstrip()[-2000:], markup=False, highlight=False)
-    if json:
-        report = {
-            "time_scale": scale,
-            "via": chosen_via,
-            "started": started_at.isoformat(timespec="seconds"),
-            "seconds": round(total, 3),
-            "ok": not failed,
-            "results": [r.to_json() for r in results],
-        }
-        Path(json).write_text(jsonlib.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if failed:
-        raise Exit(f"parity: {len(failed)} of {len(results)} runs failed", code=1)
+    if report_path is not None:
+        text = jsonlib.dumps(outcome.report(), indent=2, ensure_ascii=False) + "\n"
+        try:
+            report_path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"could not write {report_path}: {exc.strerror}", code=1) from None
+    if outcome.interrupted:
+        done = summary.plural(len(outcome.results), "run")
+        raise _fail(f"interrupted (Ctrl-C): {done} of {len(pairs)} finished", code=INTERRUPTED_EXIT)
+    if outcome.failed:
+        raise Exit(f"parity: {len(outcome.failed)} of {len(outcome.results)} runs failed", code=1)
 
 
 def _junit_counts(path: Path) -> tuple[int, int, int]:
@@ -338,15 +469,13 @@ def lint_(c: Context) -> None:
     name="docs",
     help={
         "samples": "rerun the concepts (time scale 0.1) and record their output first",
-        "only": "with --samples: only the concepts whose id starts with this (a chapter or an id)",
+        "only": "with --samples: only the concepts whose id starts with one of these (comma-separated)",
     },
 )
 def docs_(c: Context, samples: bool = False, only: str = "") -> None:
     """Regenerate the comparison pages (and README's chapter index) from the catalog."""
     if samples:
-        concepts = [x for x in catalog.load().concepts if x.id.startswith(only)]
-        if not concepts:
-            raise _fail(f"no concept id starts with {only!r}; `invoke list` shows them")
+        concepts = _select(only)
         _ensure_built()
         pairs = [(x, y) for x in concepts for y in runner.LANGUAGES if x.has(y)]
         docs.SAMPLES.mkdir(parents=True, exist_ok=True)

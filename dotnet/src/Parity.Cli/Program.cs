@@ -1,8 +1,8 @@
 using System.Globalization;
 using Parity.Examples.Infrastructure;
 
-// The console host for every .NET concept:
-//   list                         one id per line
+// The console host for every .NET concept (Usage() below is what --help prints):
+//   list                         every .NET concept id, one per line, sorted
 //   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
 //   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
 //   worker|submit [--help] ...   the scale.task-queue worker and master (Scale/TaskQueueCommands.cs)
@@ -23,6 +23,7 @@ try
 {
     return args switch
     {
+        ["--help" or "-h" or "help"] => Help(),
         ["list"] => List(),
         ["run", var id, .. var rest] => await RunAsync(id, ParseScale(rest), cts.Token),
         ["child", var id, .. var rest] => await ChildAsync(id, rest, cts.Token),
@@ -42,6 +43,11 @@ static int List()
     foreach (var id in ConceptRegistry.Ids)
     {
         Console.WriteLine(id);
+    }
+    if (!Console.IsOutputRedirected)
+    {
+        // Said to a person only: a script reading stdout gets the ids alone.
+        Console.Error.WriteLine("(.NET concepts only, sorted by id; `invoke list` shows every concept in catalog order)");
     }
     return 0;
 }
@@ -101,6 +107,24 @@ static double ParseScale(string[] rest) => rest switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("parity: usage: Parity.Cli list | run ID [--time-scale X]");
+    Console.Error.WriteLine("parity: usage: Parity.Cli list | run ID [--time-scale X] | --help");
     return 2;
+}
+
+static int Help()
+{
+    Console.WriteLine("""
+        usage: Parity.Cli list | run ID [--time-scale X] | --help
+
+          list                     every .NET concept id, one per line, sorted by id (.NET only:
+                                   `invoke list` shows every concept, both languages, in catalog order)
+          run ID [--time-scale X]  run one concept; X multiplies the article's durations
+                                   (default: PARITY_TIME_SCALE, else 1)
+          worker --redis URL ...   a scale.task-queue worker (worker --help shows its options)
+          submit --redis URL ...   the scale.task-queue master (submit --help shows its options)
+          -h, --help               this text
+
+        exit codes: 0 ok, 1 the concept failed, 2 bad input, 77 skipped, 130 Ctrl-C
+        """);
+    return 0;
 }

@@ -33,6 +33,19 @@ public sealed class CliTests
     }
 
     [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public async Task Help_PrintsUsageOnStdout_ExitCode0(string flag)
+    {
+        var (code, output, error) = await CliAsync(flag);
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: Parity.Cli list | run ID", output, StringComparison.Ordinal);
+        Assert.Contains("`invoke list` shows every concept", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
+    }
+
+    [Theory]
     [InlineData(new[] { "run", "plinq.su" }, "parity: unknown concept 'plinq.su'; did you mean: plinq.sum")]
     [InlineData(new[] { "run", "plinq.sum", "--time-scale", "-1" }, "parity: bad options '--time-scale -1'")]
     [InlineData(new[] { "frobnicate" }, "parity: usage:")]

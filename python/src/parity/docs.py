@@ -12,7 +12,7 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from parity.catalog import ROOT, Catalog, Chapter, Concept, load
+from parity.catalog import DOTNET_SRC, ROOT, Catalog, Chapter, Concept, load
 
 COMPARISONS = ROOT / "comparisons"
 SAMPLES = COMPARISONS / "samples"
@@ -104,7 +104,7 @@ def _side(concept: Concept, language: str) -> tuple[str, str]:
         path, reason, lang = concept.dotnet_path, concept.dotnet_none_reason, "csharp"
         label = "C#"
     if path is None:
-        body = f"**No {label} implementation.** {reason}"
+        body = f"**No {label} implementation.** {link_sources(reason)}"
         if concept.nearest:
             body += f"\n\nNearest: {concept.nearest}"
         return label, body
@@ -123,9 +123,35 @@ def _table(left: tuple[str, str], right: tuple[str, str]) -> str:
     )
 
 
+_CS_SOURCE = re.compile(r"\b[\w/]+\.cs\b")
+
+
+def _source_link(match: re.Match[str]) -> str:
+    path = DOTNET_SRC / match.group(0)
+    return (
+        f"[`{match.group(0)}`](../{path.relative_to(ROOT).as_posix()})" if path.is_file() else match.group(0)
+    )
+
+
+def link_sources(text: str) -> str:
+    """A C# file the catalog names (`Bridge/Gil.cs`, under Parity.Examples) becomes a link to it."""
+    return _CS_SOURCE.sub(_source_link, text)
+
+
 def _output_cell(concept: Concept, language: str) -> str:
     if not concept.has(language):
-        return "_(none)_"
+        label, reason = (
+            (".NET", concept.dotnet_none_reason)
+            if language == "dotnet"
+            else ("Python", concept.python_none_reason)
+        )
+        files = [_source_link(m) for m in _CS_SOURCE.finditer(reason) if (DOTNET_SRC / m.group(0)).is_file()]
+        if not files:
+            return f"_No {label} program of its own: the listing above says why._"
+        return (
+            f"_No {label} program of its own: its .NET side is {', '.join(files)}, called in-process "
+            "from the Python program, so what it does shows in the Python output._"
+        )
     sample = _sample(concept, language)
     if sample is None:
         return "_(no sample recorded yet: run `invoke docs --samples`)_"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from parity.catalog import ROOT
@@ -52,17 +55,51 @@ def is_stale() -> bool:
     return any(p.stat().st_mtime > built for p in sources())
 
 
-def build(force: bool = False, quiet: bool = True) -> bool:
-    """Build the solution when stale (or forced); returns True if a build ran."""
+def projects() -> list[str]:
+    """The names of the solution's projects (Parity.Cli, ...), in the order it lists them."""
+    root = ET.parse(SOLUTION).getroot()
+    return [Path(p.get("Path", "")).stem for p in root.iter("Project")]
+
+
+# MSBuild at minimal verbosity prints one line per project built: "  Parity.Cli -> /path/Parity.Cli.dll"
+_PROJECT_BUILT = re.compile(r"^\s*([\w.]+) -> \S")
+
+
+def build(force: bool = False, quiet: bool = True, on_project: Callable[[str], None] | None = None) -> bool:
+    """Build the solution when stale (or forced); returns True if a build ran.
+
+    quiet: capture MSBuild's output (shown only if the build fails). on_project: called with each
+    project's name as it finishes building (quiet builds only), to show progress."""
     if not force and not is_stale():
         return False
     command = [dotnet_exe(), "build", str(SOLUTION), "-nologo"]
-    if quiet:
+    if quiet and on_project is not None:
+        command += ["-v", "m", "-clp:NoSummary"]
+    elif quiet:
         command += ["-v", "q", "-clp:NoSummary;ErrorsOnly"]
-    result = subprocess.run(command, check=False, capture_output=quiet, text=True)
-    if result.returncode != 0:
-        detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
-        raise RuntimeError(f"dotnet build failed:\n{detail.strip()}")
+    if quiet and on_project is not None:
+        returncode, detail = _build_streaming(command, on_project)
+    else:
+        result = subprocess.run(command, check=False, capture_output=quiet, text=True)
+        returncode, detail = result.returncode, (result.stdout or "") + (result.stderr or "")
+    if returncode != 0:
+        raise RuntimeError(f"dotnet build failed:\n{detail.strip() if quiet else ''}".rstrip())
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.touch()
     return True
+
+
+def _build_streaming(command: list[str], on_project: Callable[[str], None]) -> tuple[int, str]:
+    """Run the build reading its output as it comes; (exit code, the error lines or all output)."""
+    lines: list[str] = []
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            built = _PROJECT_BUILT.match(line)
+            if built:
+                on_project(built.group(1))
+    errors = [x for x in lines if ": error " in x]
+    return proc.returncode, "".join(dict.fromkeys(errors) or lines)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -37,6 +39,7 @@ LEFTOVER_GRACE = 1.0  # seconds anything left of a run gets to exit before it is
 # multiprocessing's own helpers end by themselves once the run's pipe to them closes, but on a
 # loaded machine that can take longer than LEFTOVER_GRACE: they get SHORT_TIMEOUT instead.
 _SELF_ENDING_HELPERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+INTERRUPT_GRACE = 2.0  # seconds a run gets to stop by itself after Ctrl-C, before it is killed
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,52 @@ def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[bool, list[psuti
             return True, tree
 
 
+class Interrupted(Exception):
+    """Ctrl-C during run_many: the runs that had finished, and the ones it stopped part-way
+    (their output up to the stop)."""
+
+    def __init__(self, finished: list[Result], stopped: list[Result]) -> None:
+        super().__init__(f"interrupted: {len(finished)} run(s) finished, {len(stopped)} stopped")
+        self.finished = finished
+        self.stopped = stopped
+
+
+class _Live:
+    """The runs of one batch that are in progress, so that Ctrl-C can reach each of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._procs: set[subprocess.Popen[str]] = set()
+        self.stopping = threading.Event()
+
+    def add(self, proc: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._procs.add(proc)
+        if self.stopping.is_set():  # started just as Ctrl-C came: stop it too
+            self._signal(proc, kill=False)
+
+    def discard(self, proc: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._procs.discard(proc)
+
+    def signal_all(self, kill: bool) -> None:
+        with self._lock:
+            procs = list(self._procs)
+        for proc in procs:
+            self._signal(proc, kill)
+
+    @staticmethod
+    def _signal(proc: subprocess.Popen[str], kill: bool) -> None:
+        """Ctrl-C for a run in a session of its own: SIGINT to its group (CTRL_BREAK on Windows)."""
+        with contextlib.suppress(OSError):
+            if kill:
+                proc.kill()  # what is left of its group is swept by run() afterwards
+            elif sys.platform == "win32":
+                proc.send_signal(signal.CTRL_BREAK_EVENT)
+            else:
+                os.killpg(proc.pid, signal.SIGINT)
+
+
 def run(
     concept: Concept,
     language: Language,
@@ -157,6 +206,7 @@ def run(
     via: Via = "cli",
     time_scale: float = 1.0,
     timeout: float = LONG_TIMEOUT,
+    _live: _Live | None = None,
 ) -> Result:
     """Run one side of one concept and collect its output; never raises for a failing concept."""
     env = {
@@ -187,6 +237,8 @@ def run(
         )  # type: ignore[call-overload]
     except (OSError, dotnet.DotnetMissing) as exc:
         return Result(concept.id, language, "failed", 0.0, f"could not start: {exc}")
+    if _live is not None:
+        _live.add(proc)
     # Read the pipes in threads and wait for the process itself, not for EOF: a leftover
     # grandchild holding the pipes open must not keep the run waiting.
     streams: dict[str, list[str]] = {"out": [], "err": []}
@@ -202,6 +254,8 @@ def run(
         proc.kill()
         proc.wait()
     killed = _kill_leftovers(proc, tree)
+    if _live is not None:
+        _live.discard(proc)
     for reader in readers:
         reader.join(timeout=5)
     stdout, stderr = "".join(streams["out"]), "".join(streams["err"])
@@ -225,14 +279,42 @@ def run_many(
     workers: int,
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """Run many (concept, language) pairs, `workers` at a time; results keep the input order."""
+    """Run many (concept, language) pairs, `workers` at a time; results keep the input order.
+
+    Ctrl-C (KeyboardInterrupt in the calling thread) starts nothing more, passes the Ctrl-C on to
+    each run in progress, kills what has not stopped after INTERRUPT_GRACE, and raises
+    Interrupted with what had finished: no process of the batch outlives the call."""
     pairs = list(jobs)
+    live = _Live()
+    stopped: list[Result] = []
 
     def one(pair: tuple[Concept, Language]) -> Result:
-        result = run(pair[0], pair[1], via=via, time_scale=time_scale)
-        if on_result is not None:
+        result = run(pair[0], pair[1], via=via, time_scale=time_scale, _live=live)
+        if live.stopping.is_set():
+            stopped.append(result)
+        elif on_result is not None:
             on_result(result)
         return result
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(one, pairs))
+        futures = [pool.submit(one, pair) for pair in pairs]
+        try:
+            # Wait in slices: a blocking wait on a lock would not see Ctrl-C on Windows.
+            while wait_futures(futures, timeout=0.25).not_done:
+                pass
+        except KeyboardInterrupt:
+            _stop(live, futures)
+            ran = [f.result() for f in futures if f.done() and not f.cancelled()]
+            raise Interrupted([r for r in ran if r not in stopped], stopped) from None
+        return [f.result() for f in futures]
+
+
+def _stop(live: _Live, futures: list[Future[Result]]) -> None:
+    live.stopping.set()
+    for future in futures:
+        future.cancel()  # the ones not started yet
+    running = [f for f in futures if not f.cancelled()]
+    live.signal_all(kill=False)
+    if wait_futures(running, timeout=INTERRUPT_GRACE).not_done:
+        live.signal_all(kill=True)
+        wait_futures(running, timeout=LEFTOVER_GRACE + 5)

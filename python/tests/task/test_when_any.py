@@ -107,4 +107,11 @@ def test_main_cancels_losers_and_shows_the_article_style(run_module) -> None:  #
     # Which mirror is fastest is timing (5 ms apart here); the gated tests above pin the semantics down.
     assert re.search(r"first answer: 'mirror \d'", result.stdout)
     assert "...and finish anyway, unused" in result.stdout
+    # Outcomes are listed as the .NET side lists them, not as a Python list of strings.
+    listed = [line for line in result.stdout.splitlines() if "all requests: [" in line or "unused: [" in line]
+    assert len(listed) == 2
+    for line in listed:
+        assert re.search(r"\[.*'mirror \d'.*\]$", line), line
+        assert '"' not in line  # an answer is quoted once: 'mirror 1', never "'mirror 1'"
+        assert "'cancelled'" not in line  # and an outcome is not quoted at all
     assert "Traceback" not in result.stderr

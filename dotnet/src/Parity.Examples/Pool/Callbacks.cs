@@ -17,15 +17,19 @@ public static class Callbacks
     // <tasks>
     public static async Task<int> SucceedAsync(int name, TimeSpan delay, TextWriter log, CancellationToken cancellationToken)
     {
-        log.WriteLine($"[task {name}] thread={Environment.CurrentManagedThreadId}");
+        // An async method runs on its caller's thread up to its first await, so tasks 0-2 all
+        // start on the thread that started them (no worker picks them up, unlike Pool); after
+        // the delay each resumes on whichever thread-pool thread completed its timer.
+        log.WriteLine($"[task {name}] starts on thread {Environment.CurrentManagedThreadId}");
         await Task.Delay(delay, cancellationToken);
+        log.WriteLine($"[task {name}] resumes on thread {Environment.CurrentManagedThreadId}");
         return name;
     }
 
     public static async Task<int> FailAsync(int name, TextWriter log)
     {
         await Task.Yield(); // finish asynchronously, like a task on another worker
-        log.WriteLine($"[task {name}] thread={Environment.CurrentManagedThreadId}");
+        log.WriteLine($"[task {name}] runs on thread {Environment.CurrentManagedThreadId}");
         throw new InvalidOperationException($"task {name} failed");
     }
     // </tasks>

@@ -8,7 +8,9 @@ CLR is in a process, that process must not fork: a fork warns (ForkAfterLoadWarn
 
     from parity import bridge
     print(bridge.run_concept("plinq.sum"))           # a .NET concept, output captured
+    bridge.concept_ids()                             # the ids run_concept() accepts
     Sum = bridge.examples().Plinq.Sum                # any .NET type, called directly
+    dir(bridge.examples().Plinq)                     # what a namespace holds
 
 The public modules of this package are the bridge chapter's concepts (bridge.plinq,
 bridge.delegates, ...); `python -m parity.bridge run ID` runs a .NET concept in-process.
@@ -17,8 +19,11 @@ bridge.delegates, ...); `python -m parity.bridge run ID` runs a .NET concept in-
 from parity.bridge._runtime import (
     BridgeError,
     ForkAfterLoadWarning,
+    Namespace,
+    UnknownConceptError,
     build_dir,
     child_context,
+    concept_ids,
     examples,
     is_loaded,
     load,
@@ -28,8 +33,11 @@ from parity.bridge._runtime import (
 __all__ = [
     "BridgeError",
     "ForkAfterLoadWarning",
+    "Namespace",
+    "UnknownConceptError",
     "build_dir",
     "child_context",
+    "concept_ids",
     "examples",
     "is_loaded",
     "load",

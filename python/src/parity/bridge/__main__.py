@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from parity.bridge._runtime import BridgeError, is_loaded, run_concept
+from parity.bridge._runtime import BridgeError, UnknownConceptError, is_loaded, run_concept
 from parity.common.skip import SKIP_EXIT
 
 
@@ -24,15 +24,15 @@ def main(argv: list[str]) -> int:  # noqa: PLR0911 - one return per documented e
     except KeyboardInterrupt:
         print(f"parity: {argv[1]} cancelled", file=sys.stderr)
         return 130
+    except UnknownConceptError as exc:
+        print(f"parity: {exc.reason}", file=sys.stderr)
+        return 2
     except (BridgeError, ValueError) as exc:  # cannot start, or a bad PARITY_TIME_SCALE
         print(f"parity: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a .NET exception arrives as a Python one of the same class name
         kind = type(exc).__name__
         message = getattr(exc, "Message", str(exc))
-        if kind == "UnknownConceptException":
-            print(f"parity: {message}", file=sys.stderr)
-            return 2
         if kind == "ConceptSkippedException":
             print(f"skipped: {message}", file=sys.stderr)
             return SKIP_EXIT

@@ -7,6 +7,7 @@ is not the version the build asks for, or pythonnet itself failed (its message, 
 
 from __future__ import annotations
 
+import difflib
 import json
 import multiprocessing
 import os
@@ -36,6 +37,21 @@ _referenced = False  # Parity.Examples is loaded into it
 
 class BridgeError(RuntimeError):
     """The bridge cannot start; the message says what to run."""
+
+
+class UnknownConceptError(KeyError):
+    """run_concept() was given an id no .NET concept has (a KeyError: a failed lookup by key).
+
+    `reason` is the line a command prints; str() adds how to list the ids from Python."""
+
+    __module__ = "parity.bridge"  # where a REPL user meets it: the traceback names it so
+
+    def __init__(self, reason: str, listing: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.listing = reason, listing
+
+    def __str__(self) -> str:  # KeyError's own str() would print the message in quotes
+        return f"{self.reason} {self.listing}" if self.listing else self.reason
 
 
 class ForkAfterLoadWarning(RuntimeWarning):
@@ -186,11 +202,85 @@ def load() -> types.ModuleType:
 
 
 def examples() -> Any:
-    """The Parity.Examples namespace as a Python module (Plinq, Tasks, Infrastructure, ...)."""
+    """The Parity.Examples namespace (Plinq, Tasks, Infrastructure, ...): `dir()` lists what it
+    holds, and a wrong name suggests close ones. Types are pythonnet's own, called directly."""
     load()
     import Parity.Examples
 
-    return Parity.Examples
+    return Namespace("Parity.Examples", Parity.Examples)
+
+
+class Namespace:
+    """A .NET namespace that a REPL can explore: pythonnet's own namespace objects are lazy, so
+    `dir()` on them is empty and a typo is a bare AttributeError."""
+
+    def __init__(self, name: str, module: Any) -> None:
+        self._name, self._module = name, module
+
+    def _members(self) -> tuple[list[str], list[str]]:
+        """(sub-namespaces, types) directly under this namespace, from the assembly itself."""
+        import clr
+        from Parity.Examples.Infrastructure import ConceptRegistry
+
+        children: set[str] = set()
+        types: set[str] = set()
+        for t in clr.GetClrType(ConceptRegistry).Assembly.GetExportedTypes():
+            space = str(t.Namespace or "")
+            if space == self._name and not t.IsNested:
+                types.add(str(t.Name).split("`")[0])
+            elif space.startswith(self._name + "."):
+                children.add(space[len(self._name) + 1 :].split(".", maxsplit=1)[0])
+        return sorted(children), sorted(types)
+
+    def __dir__(self) -> list[str]:
+        children, types = self._members()
+        return children + types
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        children, types = self._members()
+        if name in children:
+            return Namespace(f"{self._name}.{name}", getattr(self._module, name))
+        if name in types:
+            return getattr(self._module, name)
+        close = difflib.get_close_matches(name, children + types, n=3, cutoff=0.5)
+        hint = f"did you mean: {', '.join(close)}? " if close else ""
+        raise AttributeError(f"{self._name} has no {name!r}; {hint}dir() lists what it has")
+
+    def __repr__(self) -> str:
+        return f"<.NET namespace {self._name}: {', '.join(self.__dir__())}>"
+
+
+def concept_ids() -> list[str]:
+    """Every id run_concept() accepts (the .NET concepts), in the catalog's order."""
+    from parity.catalog import load as load_catalog
+
+    ids = {str(x) for x in examples().Infrastructure.ConceptRegistry.Ids}
+    ordered = [c.id for c in load_catalog().concepts if c.id in ids]
+    return ordered + sorted(ids - set(ordered))
+
+
+def _check_concept(concept_id: str) -> None:
+    """One line for an id run_concept() cannot run: a Python-only concept, or a typo."""
+    from parity.catalog import UnknownConcept
+    from parity.catalog import load as load_catalog
+
+    registry = examples().Infrastructure.ConceptRegistry
+    if concept_id in {str(x) for x in registry.Ids}:
+        return
+    try:
+        concept = load_catalog().get(concept_id)
+    except UnknownConcept:
+        close = [str(x) for x in registry.Closest(concept_id, 3)]
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        raise UnknownConceptError(
+            f"unknown concept {concept_id!r}{hint}", "(bridge.concept_ids() lists the .NET concepts)"
+        ) from None
+    raise UnknownConceptError(
+        f"{concept_id} has no .NET concept to run, only a Python one (`python -m {concept.module}`): "
+        f"{concept.dotnet_none_reason}"
+    )
 
 
 @contextmanager
@@ -258,10 +348,12 @@ def run_concept(concept_id: str, time_scale: float | None = None) -> str:
     """Run one .NET concept inside this process and return what it wrote.
 
     Ctrl-C cancels the concept's token (as the CLI's first Ctrl-C does), waits for it to stop,
-    and raises KeyboardInterrupt; a second Ctrl-C stops waiting."""
+    and raises KeyboardInterrupt; a second Ctrl-C stops waiting. An id with no .NET concept
+    raises UnknownConceptError (a KeyError); `concept_ids()` lists the ones there are."""
     from parity.common.timing import time_scale as current_scale
 
     scale = current_scale() if time_scale is None else time_scale
+    _check_concept(concept_id)
     with deferred_interrupt() as pressed:
         infra = examples().Infrastructure
         with cancelled_on_exit() as source:

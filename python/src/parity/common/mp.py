@@ -31,6 +31,14 @@ else:
 
     Context: TypeAlias = DefaultContext | SpawnContext | ForkContext | ForkServerContext
 
+# What ctx.Pipe() returns: a Connection on POSIX, a PipeConnection (a named pipe) on Windows.
+if sys.platform == "win32":
+    from multiprocessing.connection import PipeConnection as PipeEnd
+else:
+    from multiprocessing.connection import Connection as PipeEnd
+
+__all__ = ["START_METHOD_VARIABLE", "Context", "PipeEnd", "context"]
+
 
 def context(method: str | None = None) -> Context:
     """The context for `method`, else for PARITY_START_METHOD, else the platform default."""

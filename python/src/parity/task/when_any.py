@@ -75,6 +75,11 @@ def _outcome(task: asyncio.Task[str]) -> str:
     return repr(error) if error else repr(task.result())
 
 
+def _listed(tasks: list[asyncio.Task[str]]) -> str:
+    """[cancelled, HttpError 503, 'mirror 1']: each outcome as written, as the .NET side prints it."""
+    return f"[{', '.join(_outcome(t) for t in tasks)}]"
+
+
 # <run>
 def main() -> None:
     paths = ["/mirror/4", "/broken/0", "/mirror/1", "/mirror/6"]
@@ -85,15 +90,14 @@ def main() -> None:
         answer, tasks = asyncio.run(first_answer(urls))
         elapsed = time.perf_counter() - started
         print(f"first answer: '{answer}' after {elapsed:.2f} s (the broken mirror did not win)")
-        outcomes = [_outcome(t) for t in tasks]
-        print(f"  all requests: {outcomes}")
+        print(f"  all requests: {_listed(tasks)}")
 
         async def article_style() -> None:
             first, tasks = await first_completed_only(urls)
             running = [t for t in tasks if not t.done()]
             print(f"article style: first done is {_outcome(first)}; {len(running)} request(s) still run")
             await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), timeout=SHORT_TIMEOUT)
-            print(f"  ...and finish anyway, unused: {[_outcome(t) for t in running]}")
+            print(f"  ...and finish anyway, unused: {_listed(running)}")
 
         asyncio.run(article_style())
 

@@ -1,0 +1,90 @@
+"""What every program of ours does at start: check the environment, and answer Ctrl-C in one line.
+
+`python -m parity.<anything>` (each concept, `python -m parity.bridge`) imports the `parity`
+package first, and `parity/__init__.py` calls `start_program()` then, so no concept module repeats
+it. Bad PARITY_TIME_SCALE or PARITY_START_METHOD: one line on stderr, exit 2, before any code runs.
+Ctrl-C: the program stops as Python always does (KeyboardInterrupt unwinds every `finally` and
+`with`, pools are terminated), then prints one line instead of a traceback, and ends by SIGINT as
+Python does for an unhandled KeyboardInterrupt (a shell shows exit status 130).
+
+The terminal sends SIGINT to the whole process group, so multiprocessing children get it too.
+Left alone each would print "Process X: Traceback ... KeyboardInterrupt"; instead a child stops
+quietly (SystemExit 130 unwinds it the same way) and leaves the report to its parent. Forked
+children get that handler from a fork hook; spawn and forkserver children are fresh interpreters
+that import `parity` while unpickling their target, and `child_started()` installs it then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import types
+
+INTERRUPTED_EXIT = 130  # 128 + SIGINT: what a shell reports for a program Ctrl-C stopped
+BAD_ENVIRONMENT_EXIT = 2
+
+
+def environment_problem(time_scale: bool = True) -> str | None:
+    """One line describing what is wrong with PARITY_TIME_SCALE / PARITY_START_METHOD, or None.
+    time_scale=False: a runner that sets PARITY_TIME_SCALE itself checks only the start method."""
+    from parity.common import timing
+    from parity.common.mp import START_METHOD_VARIABLE, context
+
+    try:
+        if time_scale:
+            timing.time_scale()
+    except ValueError as exc:
+        return str(exc)
+    try:
+        context()
+    except ValueError as exc:
+        return f"{START_METHOD_VARIABLE}: {exc}"
+    return None
+
+
+def check_environment() -> None:
+    """Exit 2 with one line on stderr when the environment is unusable."""
+    problem = environment_problem()
+    if problem is not None:
+        print(f"parity: {problem}", file=sys.stderr, flush=True)
+        raise SystemExit(BAD_ENVIRONMENT_EXIT)
+
+
+def _stop_quietly(_signum: int, _frame: types.FrameType | None) -> None:
+    raise SystemExit(INTERRUPTED_EXIT)
+
+
+def stop_on_interrupt() -> None:
+    """In a child process: Ctrl-C ends it without a traceback; its parent reports. (Also an
+    initializer for a process that would otherwise ignore Ctrl-C, like a manager's server.)"""
+    with contextlib.suppress(ValueError):  # not the main thread: keep Python's default
+        signal.signal(signal.SIGINT, _stop_quietly)
+
+
+def _report_interrupt(
+    kind: type[BaseException], value: BaseException, traceback: types.TracebackType | None
+) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        main = sys.modules.get("__main__")
+        spec = getattr(main, "__spec__", None)
+        name = getattr(spec, "name", None) or "program"
+        print(f"parity: {name.removesuffix('.__main__')} interrupted (Ctrl-C)", file=sys.stderr, flush=True)
+        return
+    sys.__excepthook__(kind, value, traceback)
+
+
+def start_program() -> None:
+    """`python -m parity.<module>` is starting: check the environment, prepare for Ctrl-C."""
+    check_environment()
+    sys.excepthook = _report_interrupt
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=stop_on_interrupt)
+
+
+def child_started() -> None:
+    """Called on import of `parity`: in a spawn or forkserver child being prepared, go quiet."""
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and getattr(mp.current_process(), "_inheriting", False):
+        stop_on_interrupt()

@@ -1,0 +1,1 @@
+"""When things fail: killed workers, crashing children, timeouts, orphans, recycling, shutdown."""

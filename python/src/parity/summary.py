@@ -1,0 +1,169 @@
+"""What `invoke run` and `invoke run-all` print and write: the table, the totals, the JSON report.
+
+Kept apart from tasks.py so the shapes can be tested without running anything. The report's
+fields are documented in README.md ("The run-all JSON report"); SCHEMA changes when they do.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import platform
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from parity import dotnet, runner
+from parity.catalog import Concept
+from parity.common.mp import START_METHOD_VARIABLE
+
+SCHEMA = 2
+LABELS: dict[runner.Language, str] = {"python": "Python", "dotnet": ".NET"}
+# What a cell says when a run has no result, and the legend line that explains it.
+NO_IMPLEMENTATION = "—"
+NOT_RUN = "not run"
+STOPPED = "stopped"
+LEGEND = {
+    NO_IMPLEMENTATION: "no implementation in that language (the concept's page says why)",
+    NOT_RUN: "never started (Ctrl-C came first)",
+    STOPPED: "stopped part-way by Ctrl-C",
+}
+_MARKUP = {
+    "ok": "[green]ok[/]",
+    "skipped": "[yellow]skipped[/]",
+    "failed": "[red]FAILED[/]",
+    STOPPED: f"[yellow]{STOPPED}[/]",
+}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def totals(results: Iterable[runner.Result], not_run: int = 0) -> str:
+    """'80 ok, 2 failed, 0 skipped' (and how many never finished, after Ctrl-C)."""
+    statuses = [r.status for r in results]
+    line = ", ".join(f"{statuses.count(s)} {s}" for s in ("ok", "failed", "skipped"))
+    return f"{line}, {not_run} not finished" if not_run else line
+
+
+def start_method() -> tuple[str, bool]:
+    """(the start method Python concepts use, whether PARITY_START_METHOD chose it)."""
+    chosen = os.environ.get(START_METHOD_VARIABLE) or None
+    return chosen or multiprocessing.get_start_method(allow_none=False), chosen is not None
+
+
+def dotnet_version() -> str | None:
+    """The .NET SDK's version (`dotnet --version`), None when there is no SDK."""
+    try:
+        done = subprocess.run(
+            [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (dotnet.DotnetMissing, OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def describe(time_scale: float, via: runner.Via, languages: Sequence[runner.Language]) -> str:
+    """The settings a reader needs to compare two runs, for the progress bar and the title."""
+    parts = [f"time scale {time_scale:g}"]
+    if "dotnet" in languages:
+        parts.append(f".NET via {via}")
+    method, chosen = start_method()
+    if chosen and "python" in languages:
+        parts.append(f"start method {method}")
+    return ", ".join(parts)
+
+
+@dataclass
+class Outcome:
+    """Everything one run-all produced, finished or interrupted."""
+
+    concepts: list[Concept]
+    languages: tuple[runner.Language, ...]
+    results: list[runner.Result]
+    via: runner.Via
+    time_scale: float
+    started: datetime
+    build_seconds: float
+    run_seconds: float
+    interrupted: bool = False
+    stopped: list[tuple[str, runner.Language]] = field(default_factory=list)
+    only: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[runner.Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def planned(self) -> list[tuple[str, runner.Language]]:
+        return [(c.id, x) for c in self.concepts for x in self.languages if c.has(x)]
+
+    def cell(self, concept: Concept, language: runner.Language) -> tuple[str, str]:
+        """(a status or a LEGEND mark, seconds) for one table cell."""
+        if not concept.has(language):
+            return NO_IMPLEMENTATION, ""
+        for r in self.results:
+            if (r.id, r.language) == (concept.id, language):
+                return r.status, f"{r.seconds:.2f}"
+        return (STOPPED if (concept.id, language) in self.stopped else NOT_RUN), ""
+
+    def table(self) -> object:
+        """The summary table (a rich Table); `footer()` explains the marks it uses."""
+        from rich.table import Table
+
+        title = (
+            f"{plural(len(self.concepts), 'concept')}: {describe(self.time_scale, self.via, self.languages)}"
+        )
+        table = Table(title=title)
+        table.add_column("concept")
+        for language in self.languages:
+            table.add_column(LABELS[language])
+            table.add_column("s", justify="right")
+        for concept in self.concepts:
+            cells = [concept.id]
+            for language in self.languages:
+                mark, seconds = self.cell(concept, language)
+                cells += [_MARKUP.get(mark, mark), seconds]
+            table.add_row(*cells)
+        return table
+
+    def footer(self) -> str:
+        """A legend line for each mark the table uses that is not a status; the totals line,
+        then where the time went."""
+        used = {self.cell(c, x)[0] for c in self.concepts for x in self.languages}
+        legend = [f"{mark:>8}  {meaning}" for mark, meaning in LEGEND.items() if mark in used]
+        not_finished = len(self.planned()) - len(self.results)
+        timing = f"build {self.build_seconds:.1f} s, runs {self.run_seconds:.1f} s"
+        return "\n".join([*legend, f"{totals(self.results, not_finished)} ({timing})"])
+
+    def report(self) -> dict[str, object]:
+        """The JSON report (README.md, "The run-all JSON report")."""
+        method, chosen = start_method()
+        return {
+            "schema": SCHEMA,
+            "started": self.started.isoformat(timespec="seconds"),
+            "ok": not self.failed and not self.interrupted,
+            "interrupted": self.interrupted,
+            "time_scale": self.time_scale,
+            "via": self.via,
+            "languages": list(self.languages),
+            "only": self.only,
+            "environment": {
+                "start_method": method,
+                "start_method_from_environment": chosen,
+                "python": platform.python_version(),
+                "dotnet": dotnet_version() if "dotnet" in self.languages else None,
+                "os": platform.platform(),
+                "cores": os.cpu_count(),
+            },
+            "build_seconds": round(self.build_seconds, 3),
+            "run_seconds": round(self.run_seconds, 3),
+            "seconds": round(self.build_seconds + self.run_seconds, 3),
+            "counts": {
+                **{s: sum(r.status == s for r in self.results) for s in ("ok", "failed", "skipped")},
+                "not_finished": len(self.planned()) - len(self.results),
+            },
+            "results": [r.to_json() for r in self.results],
+            "stopped": [{"id": i, "language": x} for i, x in self.stopped],
+        }

@@ -1,0 +1,56 @@
+import subprocess
+import sys
+
+import pytest
+
+from parity.common.mp import Context
+from parity.fault import orphans
+
+from ..conftest import RunConcept
+
+
+def test_a_killed_programs_daemon_child_keeps_running(mp_context: Context) -> None:
+    out = orphans.kill_the_parent("plain", mp_context.get_start_method())
+    assert out.survived
+    assert out.new_parent != out.program  # adopted: by init, or under forkserver still the fork server
+
+
+def test_a_child_watching_the_parents_pipe_exits_when_the_parent_is_killed(mp_context: Context) -> None:
+    out = orphans.kill_the_parent("watch", mp_context.get_start_method())
+    assert not out.survived
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
+def test_pdeathsig_kills_the_child_with_its_parent(mp_context: Context) -> None:
+    if mp_context.get_start_method() == "forkserver":
+        pytest.skip("under forkserver the signal never comes: see the test below, which shows why")
+    out = orphans.kill_the_parent("pdeathsig", mp_context.get_start_method())
+    assert not out.survived
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
+def test_pdeathsig_under_forkserver_never_fires_because_the_child_keeps_the_fork_server_alive() -> None:
+    out = orphans.kill_the_parent("pdeathsig", "forkserver", patience=2.0)
+    assert out.survived
+    # Its parent is the fork server, still running after the program died: the child holds the
+    # write end of the pipe whose end of file would stop it.
+    assert "multiprocessing.forkserver" in out.new_parent_command
+
+
+def test_main_shows_each_mode(run_module: RunConcept) -> None:
+    result = run_module("parity.fault.orphans")
+    assert result.returncode == 0, result.stderr
+    assert "plain: parent killed; daemon child" in result.stdout
+    assert "watch: parent killed; child" in result.stdout
+
+
+def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "parity.fault.orphans", "--middle", "bogus"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr == "usage: python -m parity.fault.orphans [--middle plain|watch|pdeathsig]\n"

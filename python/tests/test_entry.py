@@ -1,0 +1,73 @@
+"""Every `python -m parity.<module>` program, as a user meets it: a bad environment is one line
+and exit 2 before anything runs, and Ctrl-C is one line with no traceback from any process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pytest
+
+from parity import catalog
+from parity.common.entry import BAD_ENVIRONMENT_EXIT
+from tests._sessions import as_terminal, ctrl_c, left_in_session
+
+PROGRAMS = [c.module for c in catalog.load().concepts if c.module] + ["parity.bridge"]
+
+
+@pytest.mark.parametrize("module", PROGRAMS)
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PARITY_TIME_SCALE", "abc", "parity: PARITY_TIME_SCALE must be a positive number, got 'abc'"),
+        ("PARITY_TIME_SCALE", "-1", "parity: PARITY_TIME_SCALE must be a positive number, got '-1'"),
+        (
+            "PARITY_START_METHOD",
+            "bogus",
+            "parity: PARITY_START_METHOD: start method 'bogus' is not",
+        ),
+    ],
+)
+def test_every_program_refuses_a_bad_environment_in_one_line(
+    run_module: object, module: str, variable: str, value: str, message: str
+) -> None:
+    result = run_module(module, env={variable: value}, args=())  # type: ignore[operator]
+    assert result.returncode == BAD_ENVIRONMENT_EXIT
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(message)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("module", "marker"),
+    [
+        ("parity.pool.callbacks", "[task 1]"),  # pool workers busy in a task
+        ("parity.process.basic", ""),  # Process children, joined
+        ("parity.distributed.manager_queues", ""),  # a manager's server process
+        ("parity.task.retry_backoff", ""),  # asyncio, a server thread
+    ],
+)
+@pytest.mark.parametrize("start_method", ["fork", "forkserver", "spawn"])
+def test_ctrl_c_ends_a_concept_with_one_line_and_no_process_left(
+    module: str, marker: str, start_method: str
+) -> None:
+    if os.name != "posix":
+        pytest.skip("Ctrl-C is sent here as SIGINT to a process group; Windows' CTRL_C_EVENT differs")
+    env = {
+        **os.environ,
+        "PARITY_START_METHOD": start_method,
+        "PARITY_TIME_SCALE": "50",  # every wait is long: Ctrl-C lands while the concept works
+        "PYTHONUNBUFFERED": "1",
+    }
+    with as_terminal([sys.executable, "-m", module], env=env) as proc:
+        assert proc.stdout is not None
+        seen = [proc.stdout.readline()]  # the first line: the concept is under way
+        while marker not in seen[-1] and seen[-1]:
+            seen.append(proc.stdout.readline())
+        assert marker in seen[-1], seen
+        _, err = ctrl_c(proc)
+    # Python ends an unhandled KeyboardInterrupt by SIGINT itself: a shell shows exit status 130.
+    assert proc.returncode == -signal.SIGINT
+    assert err.strip() == f"parity: {module} interrupted (Ctrl-C)"
+    assert left_in_session(proc.pid) == []
