@@ -59,6 +59,7 @@ class Chapter:
     part: str
     summary: str
     claims_from: str = "the article"
+    intro: str = ""  # Markdown shown under the concept list (a chapter's own tables and notes), as written
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,14 @@ def _implementation(raw: dict[str, object], key: str, cid: str) -> tuple[str | N
 
 def parse(data: dict[str, object]) -> Catalog:
     chapters = tuple(
-        Chapter(c["id"], c["title"], c["part"], c.get("summary", ""), c.get("claims_from", "the article"))
+        Chapter(
+            c["id"],
+            c["title"],
+            c["part"],
+            c.get("summary", ""),
+            c.get("claims_from", "the article"),
+            c.get("intro", "").strip(),
+        )
         for c in data.get("chapter", [])  # type: ignore[attr-defined]
     )
     for chapter in chapters:

@@ -245,6 +245,8 @@ def chapter_page(catalog: Catalog, chapter: Chapter) -> str:
         "",
     ]
     out += [f"- [`{c.id}`](#{anchor(c.id)}): {prose(c.title)}" for c in concepts]
+    if chapter.intro:  # Markdown of the chapter's own, used as written
+        out += ["", chapter.intro]
     out.append("")
     out += [concept_section(c) for c in concepts]
     return "\n".join(out).rstrip() + "\n"
