@@ -3,13 +3,14 @@ evidence must be a test that exists."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from parity import catalog
-from parity.catalog import ROOT, Catalog
+from parity import catalog, docs
+from parity.catalog import ROOT, Catalog, CatalogError, load_listings
 
 CONCEPT_ATTRIBUTE = re.compile(r'\[Concept\("(?P<id>[^"]+)"\)\]')
 
@@ -80,14 +81,8 @@ def test_a_concept_without_an_implementation_says_why(cat: Catalog) -> None:
 
 
 def _test_exists(reference: str) -> bool:
-    path, _, name = reference.partition("::")
-    file = ROOT / path
-    if not file.is_file() or not name:
-        return False
-    text = file.read_text(encoding="utf-8")
-    if file.suffix == ".py":
-        return re.search(rf"^(async )?def {re.escape(name)}\(", text, re.MULTILINE) is not None
-    return re.search(rf"\b(public )?(async )?\S+ {re.escape(name)}\(", text) is not None
+    # The same lookup the pages use to link the test's line.
+    return docs.evidence_line(reference) is not None
 
 
 def test_every_claim_names_evidence_that_exists(cat: Catalog) -> None:
@@ -165,3 +160,64 @@ def test_catalog_refuses_a_concept_filed_under_another_chapter(tmp_path: Path) -
     folder = _write_catalog(tmp_path / "c", ["x"], {"x": CHAPTER_X + concept})
     with pytest.raises(catalog.CatalogError, match=r"listed in x\.toml, says chapter 'z'"):
         catalog.load.__wrapped__(folder)
+
+
+def _reference() -> Path | None:
+    """The article, beside the clone (CI's ../shared/reference/) or where PARITY_REFERENCE says."""
+    folder = Path(os.environ.get("PARITY_REFERENCE", ROOT.parent / "shared" / "reference"))
+    path = folder / docs.REFERENCE_NAME if folder.is_dir() else folder
+    return path if path.is_file() else None
+
+
+def _fenced_blocks(text: str) -> dict[str, str]:
+    """Every fenced block of the article: 'first-last' (fence lines, 1-based) -> the fence's info."""
+    blocks, opened = {}, None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("```"):
+            if opened is None:
+                opened = (number, line.strip()[3:].strip())
+            else:
+                blocks[f"{opened[0]}-{number}"] = opened[1]
+                opened = None
+    return blocks
+
+
+# What each fence's info string allows: the article fences some output as py, and one program bare.
+_KINDS_FOR_FENCE = {"py": {"python", "output"}, "csharp": {"csharp"}, "": {"python", "csharp", "output"}}
+
+
+def test_every_fenced_block_of_the_article_is_mapped() -> None:
+    reference = _reference()
+    if reference is None:
+        pytest.skip(
+            "the reference article is not beside this clone (../shared/reference/) nor in PARITY_REFERENCE"
+        )
+    blocks = _fenced_blocks(reference.read_text(encoding="utf-8"))
+    mapped = {x.lines: x.kind for x in load_listings()}
+    assert sorted(set(blocks) - set(mapped)) == []  # a listing nobody mapped
+    assert sorted(set(mapped) - set(blocks)) == []  # a range that is no block of the article
+    wrong_kind = [lines for lines, kind in mapped.items() if kind not in _KINDS_FOR_FENCE[blocks[lines]]]
+    assert wrong_kind == []
+
+
+def test_every_listing_names_a_concept_and_a_region_of_its_source(cat: Catalog) -> None:
+    listings = load_listings()
+    assert len({x.lines for x in listings}) == len(listings)
+    for listing in listings:
+        concept = cat.get(listing.concept)
+        if listing.kind == "output":
+            continue
+        path = concept.python_path if listing.kind == "python" else concept.dotnet_path
+        assert path is not None, f"{listing.lines}: {concept.id} has no {listing.kind} source"
+        assert docs.region_line(path, listing.region), (
+            f"{listing.lines}: no region {listing.region} in {path.name}"
+        )
+
+
+def test_a_listing_must_name_a_region_unless_it_is_output(tmp_path: Path) -> None:
+    path = tmp_path / "listings.toml"
+    path.write_text(
+        '[[listing]]\nlines = "1-3"\nkind = "python"\nconcept = "process.basic"\n', encoding="utf-8"
+    )
+    with pytest.raises(CatalogError, match="code names a region"):
+        load_listings(path)

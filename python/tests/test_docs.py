@@ -63,3 +63,46 @@ def test_catalog_prose_cannot_turn_into_links_or_break_tables() -> None:
     assert docs.prose("Array[Int64](xs)") == "Array\\[Int64\\](xs)"
     assert docs.prose("a | b", in_table=True) == "a \\| b"
     assert docs.prose("`xs[0]` and ys[0]") == "`xs[0]` and ys\\[0\\]"
+
+
+# What the generator emits as HTML on purpose: the side-by-side tables, the concept anchors, the
+# file links in the table headers and its own comments. Any other tag in a page is prose that a
+# Markdown renderer would swallow (Span<long>, IProgress<T>).
+_DELIBERATE_HTML = re.compile(
+    r'<!--.*?-->|</?(?:table|tr|th|code)>|<td valign="top">|</td>|<a (?:id|href)="[^"]*">|</a>',
+    re.DOTALL,
+)
+
+
+def _html_in(page: str) -> list[str]:
+    from markdown_it import MarkdownIt
+
+    found = []
+    for token in MarkdownIt("commonmark").enable("table").parse(page):
+        for t in [token, *(token.children or [])]:
+            if t.type in ("html_inline", "html_block"):
+                found += re.findall(r"<[^>\n]*>", _DELIBERATE_HTML.sub("", t.content))
+    return found
+
+
+def test_rendered_pages_lose_no_prose_to_html() -> None:
+    lost = {
+        path.name: tags
+        for path, text in docs.render().items()
+        if path.suffix == ".md" and (tags := _html_in(text))
+    }
+    assert not lost
+
+
+def test_a_generic_type_in_prose_stays_text_when_rendered() -> None:
+    assert _html_in("Offer long[] not Span<long>.") == ["<long>"]
+    assert _html_in(docs.prose("Offer long[] not Span<long>, but `Span<T>` in code.")) == []
+
+
+def test_evidence_links_point_at_the_line_of_the_test() -> None:
+    reference = "python/tests/test_docs.py::test_evidence_links_point_at_the_line_of_the_test"
+    line = docs.evidence_line(reference)
+    assert line is not None
+    lines = (docs.ROOT / "python/tests/test_docs.py").read_text(encoding="utf-8").splitlines()
+    assert lines[line - 1].startswith("def test_evidence_links_point_at_the_line_of_the_test(")
+    assert f"test_docs.py#L{line})" in docs._evidence(reference)

@@ -5,6 +5,7 @@ using Parity.Examples.Infrastructure;
 //   list                         every .NET concept id, one per line, sorted
 //   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
 //   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
+//   worker|submit [--help] ...   the scale.task-queue worker and master (Scale/TaskQueueCommands.cs)
 // Bad input gets one line on stderr and exit code 2; a failing concept exits 1, a skipped one 77.
 
 using var cts = new CancellationTokenSource();
@@ -26,6 +27,8 @@ try
         ["list"] => List(),
         ["run", var id, .. var rest] => await RunAsync(id, ParseScale(rest), cts.Token),
         ["child", var id, .. var rest] => await ChildAsync(id, rest, cts.Token),
+        ["worker", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.WorkerAsync(rest, Console.Out, cts.Token),
+        ["submit", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.SubmitAsync(rest, Console.Out, cts.Token),
         _ => Usage(),
     };
 }
@@ -117,6 +120,8 @@ static int Help()
                                    `invoke list` shows every concept, both languages, in catalog order)
           run ID [--time-scale X]  run one concept; X multiplies the article's durations
                                    (default: PARITY_TIME_SCALE, else 1)
+          worker --redis URL ...   a scale.task-queue worker (worker --help shows its options)
+          submit --redis URL ...   the scale.task-queue master (submit --help shows its options)
           -h, --help               this text
 
         exit codes: 0 ok, 1 the concept failed, 2 bad input, 77 skipped, 130 Ctrl-C

@@ -17,14 +17,22 @@ public sealed class EveryConceptTests
 {
     public static TheoryData<string> Ids => [.. ConceptRegistry.Ids];
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Ids))]
     public async Task Run_AtTestTimeScale_CompletesAndLeavesNoChildRunning(string id)
     {
         // Children that were there before (conhost.exe hosts this process's console on Windows) are not the concept's.
         var before = await LivingChildrenAsync();
         var ctx = Ctx.Create(out var output);
-        await ConceptRegistry.Get(id).RunAsync(ctx).WaitAsync(Timeouts.Long);
+        try
+        {
+            await ConceptRegistry.Get(id).RunAsync(ctx).WaitAsync(Timeouts.Long);
+        }
+        catch (ConceptSkippedException ex)
+        {
+            // A server program is missing here: skipped, except in CI, which installs it.
+            Scale.RedisForTest.SkipOrFail(true, ex.Message);
+        }
         Assert.NotEmpty(output.ToString());
 
         // A killed child may take a moment to be reaped: look again in slices, within Timeouts.Short.

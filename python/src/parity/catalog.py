@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 CATALOG = ROOT / "comparisons" / "catalog"
 PYTHON_SRC = ROOT / "python" / "src"
 DOTNET_SRC = ROOT / "dotnet" / "src" / "Parity.Examples"
-# What each verdict means: comparisons/catalog/README.md. "version-dependent" is the old, wider
-# word, kept only until every claim says which of version, platform or timing it depends on.
+# What each verdict means: comparisons/catalog/README.md.
 VERDICTS = (
     "holds",
     "wrong",
@@ -24,9 +23,12 @@ VERDICTS = (
     "depends-on-platform",
     "not-guaranteed",
     "opinion",
-    "version-dependent",
 )
 PARTS = ("python", "dotnet", "beyond")
+LISTINGS = CATALOG / "listings.toml"
+LISTING_KINDS = ("python", "csharp", "output")
+# Files in the catalog folder that are not chapters.
+NOT_CHAPTERS = {"chapters", "listings"}
 
 
 class CatalogError(ValueError):
@@ -46,6 +48,8 @@ class Claim:
     verdict: str
     evidence: tuple[str, ...]
     note: str = ""
+    decided_on: str = ""  # for a claim about other platforms: which platform's run decided it
+    source: str = "the article"  # whose claim it is: the claim's `source`, else its chapter's claims_from
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Chapter:
     part: str
     summary: str
     claims_from: str = "the article"
+    intro: str = ""  # Markdown shown under the concept list (a chapter's own tables and notes), as written
 
 
 @dataclass(frozen=True)
@@ -128,13 +133,21 @@ def _implementation(raw: dict[str, object], key: str, cid: str) -> tuple[str | N
 
 def parse(data: dict[str, object]) -> Catalog:
     chapters = tuple(
-        Chapter(c["id"], c["title"], c["part"], c.get("summary", ""), c.get("claims_from", "the article"))
+        Chapter(
+            c["id"],
+            c["title"],
+            c["part"],
+            c.get("summary", ""),
+            c.get("claims_from", "the article"),
+            c.get("intro", "").strip(),
+        )
         for c in data.get("chapter", [])  # type: ignore[attr-defined]
     )
     for chapter in chapters:
         if chapter.part not in PARTS:
             raise CatalogError(f"chapter {chapter.id}: part {chapter.part!r} is not one of {PARTS}")
     chapter_ids = {c.id for c in chapters}
+    claims_from = {c.id: c.claims_from for c in chapters}
     concepts: list[Concept] = []
     seen: set[str] = set()
     for raw in data.get("concept", []):  # type: ignore[attr-defined]
@@ -153,7 +166,16 @@ def parse(data: dict[str, object]) -> Catalog:
             evidence = c.get("evidence", [])
             if not evidence:
                 raise CatalogError(f"{cid}: the claim {c['text'][:40]!r}... names no test")
-            claims.append(Claim(c["text"], c["verdict"], tuple(evidence), c.get("note", "")))
+            claims.append(
+                Claim(
+                    c["text"],
+                    c["verdict"],
+                    tuple(evidence),
+                    c.get("note", ""),
+                    c.get("decided_on", ""),
+                    c.get("source", claims_from[raw["chapter"]]),
+                )
+            )
         concepts.append(
             Concept(
                 id=cid,
@@ -183,7 +205,7 @@ def load(folder: Path = CATALOG) -> Catalog:
     order = _read(folder / "chapters.toml").get("order", [])
     if not isinstance(order, list) or not order:
         raise CatalogError(f"{folder / 'chapters.toml'}: `order` must list the chapter ids")
-    on_disk = {p.stem for p in folder.glob("*.toml")} - {"chapters"}
+    on_disk = {p.stem for p in folder.glob("*.toml")} - NOT_CHAPTERS
     if unlisted := on_disk - set(order):
         raise CatalogError(f"chapters.toml does not list {', '.join(sorted(unlisted))}")
     if missing := set(order) - on_disk:
@@ -201,3 +223,34 @@ def load(folder: Path = CATALOG) -> Catalog:
         chapters.append(header)
         concepts += data.get("concept", [])  # type: ignore[arg-type]
     return parse({"chapter": chapters, "concept": concepts})
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One fenced block of the reference article and the concept (and region) that shows it."""
+
+    first: int
+    last: int
+    kind: str
+    concept: str
+    region: str = ""
+
+    @property
+    def lines(self) -> str:
+        return f"{self.first}-{self.last}"
+
+
+def load_listings(path: Path = LISTINGS) -> tuple[Listing, ...]:
+    """The article's listings in article order (comparisons/catalog/listings.toml)."""
+    listings = []
+    for raw in _read(path).get("listing", []):  # type: ignore[attr-defined]
+        first, _, last = str(raw["lines"]).partition("-")
+        if not (first.isdigit() and last.isdigit()) or int(first) >= int(last):
+            raise CatalogError(f"listing {raw['lines']!r}: lines must be 'first-last'")
+        if raw["kind"] not in LISTING_KINDS:
+            raise CatalogError(f"listing {raw['lines']}: kind {raw['kind']!r} is not one of {LISTING_KINDS}")
+        region = raw.get("region", "")
+        if (raw["kind"] == "output") == bool(region):
+            raise CatalogError(f"listing {raw['lines']}: code names a region, output none")
+        listings.append(Listing(int(first), int(last), raw["kind"], raw["concept"], region))
+    return tuple(sorted(listings, key=lambda x: x.first))

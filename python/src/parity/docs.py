@@ -12,7 +12,7 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from parity.catalog import DOTNET_SRC, ROOT, Catalog, Chapter, Concept, load
+from parity.catalog import DOTNET_SRC, ROOT, Catalog, Chapter, Concept, Listing, load, load_listings
 
 COMPARISONS = ROOT / "comparisons"
 SAMPLES = COMPARISONS / "samples"
@@ -28,7 +28,6 @@ VERDICT_BADGE = {
     "depends-on-platform": "⚠️ depends on platform",
     "not-guaranteed": "⚠️ not guaranteed (timing)",
     "opinion": "💬 opinion",
-    "version-dependent": "⚠️ version-dependent",
 }
 PART_TITLES = {
     "python": "Part of the article: Python multiprocessing",
@@ -104,9 +103,9 @@ def _side(concept: Concept, language: str) -> tuple[str, str]:
         path, reason, lang = concept.dotnet_path, concept.dotnet_none_reason, "csharp"
         label = "C#"
     if path is None:
-        body = f"**No {label} implementation.** {link_sources(reason)}"
+        body = f"**No {label} implementation.** {link_sources(prose(reason))}"
         if concept.nearest:
-            body += f"\n\nNearest: {concept.nearest}"
+            body += f"\n\nNearest: {prose(concept.nearest)}"
         return label, body
     rel = path.relative_to(ROOT).as_posix()
     return f'{label}: <a href="../{rel}"><code>{path.name}</code></a>', _fence(lang, listing(path))
@@ -160,25 +159,44 @@ def _output_cell(concept: Concept, language: str) -> str:
 
 def prose(text: str, in_table: bool = False) -> str:
     """Catalog prose as Markdown: outside `code spans`, brackets are escaped (Array[Int64](xs)
-    is code, not a link); inside a table cell, pipes are escaped everywhere."""
+    is code, not a link) and so is `<` (Span<long> would be an HTML tag and vanish); inside a
+    table cell, pipes are escaped everywhere."""
     parts = text.split("`")
     for i in range(0, len(parts), 2):  # even parts lie outside code spans
-        parts[i] = parts[i].replace("[", "\\[").replace("]", "\\]")
+        parts[i] = parts[i].replace("[", "\\[").replace("]", "\\]").replace("<", "\\<")
     text = "`".join(parts)
     return text.replace("|", "\\|") if in_table else text
 
 
+_PY_TEST = r"^\s*(?:async )?def {name}\("
+_CS_TEST = r"\b(?:public )?(?:async )?\S+ {name}\("
+
+
+def evidence_line(reference: str) -> int | None:
+    """The line where the test `path::name` is defined (1-based), or None if it is not found."""
+    path, _, name = reference.partition("::")
+    file = ROOT / path
+    if not file.is_file() or not name:
+        return None
+    pattern = (_PY_TEST if file.suffix == ".py" else _CS_TEST).format(name=re.escape(name))
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        if re.search(pattern, line):
+            return number
+    return None
+
+
 def _evidence(reference: str) -> str:
     path, _, name = reference.partition("::")
-    return f"[`{name}`](../{path})"
+    line = evidence_line(reference)
+    return f"[`{name}`](../{path}{f'#L{line}' if line else ''})"
 
 
-def concept_section(concept: Concept, claims_from: str = "the article") -> str:
+def concept_section(concept: Concept) -> str:
     out = [
         f'<a id="{anchor(concept.id)}"></a>',
-        f"## `{concept.id}`: {concept.title}",
+        f"## `{concept.id}`: {prose(concept.title)}",
         "",
-        f"Article section: {concept.section}. Run it: `invoke run {concept.id}`.",
+        f"Article section: {prose(concept.section)}. Run it: `invoke run {concept.id}`.",
         "",
         _table(_side(concept, "python"), _side(concept, "dotnet")),
         "",
@@ -191,16 +209,20 @@ def concept_section(concept: Concept, claims_from: str = "the article") -> str:
         out += ["**What a porter must know**", ""]
         out += [f"- {prose(d)}" for d in concept.differences]
         out.append("")
-    if concept.claims:
+    # One table per source, in the order the claims first name it (a chapter past the article
+    # checks the article's claims and its own).
+    for source in dict.fromkeys(claim.source for claim in concept.claims):
         out += [
-            f"**Claims of {claims_from}, checked**",
+            f"**Claims of {source}, checked**",
             "",
             "| claim | verdict | why | evidence |",
             "|---|---|---|---|",
         ]
-        for claim in concept.claims:
-            evidence = "<br>".join(_evidence(e) for e in claim.evidence)
+        for claim in (x for x in concept.claims if x.source == source):
+            evidence = " · ".join(_evidence(e) for e in claim.evidence)
             note = prose(claim.note, in_table=True) or "—"
+            if claim.decided_on:
+                note += f" _Decided by the run on: {prose(claim.decided_on, in_table=True)}._"
             out.append(
                 f"| {prose(claim.text, in_table=True)} | {VERDICT_BADGE[claim.verdict]} "
                 f"| {note} | {evidence} |"
@@ -215,16 +237,18 @@ def chapter_page(catalog: Catalog, chapter: Chapter) -> str:
     out = [
         GENERATED,
         "",
-        f"# {chapter.title}",
+        f"# {prose(chapter.title)}",
         "",
-        f"{chapter.summary}",
+        f"{prose(chapter.summary)}",
         "",
         f"{part}. [All chapters](README.md)",
         "",
     ]
-    out += [f"- [`{c.id}`](#{anchor(c.id)}): {c.title}" for c in concepts]
+    out += [f"- [`{c.id}`](#{anchor(c.id)}): {prose(c.title)}" for c in concepts]
+    if chapter.intro:  # Markdown of the chapter's own, used as written
+        out += ["", chapter.intro]
     out.append("")
-    out += [concept_section(c, chapter.claims_from) for c in concepts]
+    out += [concept_section(c) for c in concepts]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -253,7 +277,9 @@ def index_page(catalog: Catalog) -> str:
             )
     out += [
         "",
-        "[Errata](errata.md): every checked claim that is wrong or depends on the version.",
+        "[Errata](errata.md): every checked claim that does not simply hold (wrong, depends, opinion).",
+        "",
+        "[Coverage](coverage.md): every listing of the article mapped to its concept; claims per concept.",
         "",
     ]
     return "\n".join(out)
@@ -265,19 +291,20 @@ def errata_page(catalog: Catalog) -> str:
         "",
         "# Errata",
         "",
-        "The claims that do not hold as written, or hold only on some versions or platforms: "
-        "the article's first, then those of the project's own design notes. Each links to its "
+        "The claims that do not hold as written; that hold only on some versions or platforms, "
+        "or only by timing; and the opinions, with the facts that bear on them: the article's "
+        "first, then those the project's design notes and later chapters check. Each links to its "
         "concept and to the tests that decide it.",
         "",
     ]
-    source = {ch.id: ch.claims_from for ch in catalog.chapters}
-    sections = [(f, v) for f in dict.fromkeys(source.values()) for v in ERRATA_VERDICTS]
+    sources = dict.fromkeys(claim.source for c in catalog.concepts for claim in c.claims)
+    sections = [(f, v) for f in sources for v in ERRATA_VERDICTS]
     for claims_from, verdict in sections:
         rows = [
             (c, claim)
             for c in catalog.concepts
             for claim in c.claims
-            if claim.verdict == verdict and source[c.chapter] == claims_from
+            if claim.verdict == verdict and claim.source == claims_from
         ]
         if not rows:  # a verdict nobody earned gets no empty section
             continue
@@ -287,8 +314,83 @@ def errata_page(catalog: Catalog) -> str:
             out.append(f"- **{link}**: {prose(claim.text)}")
             if claim.note:
                 out.append(f"  {prose(claim.note)}")
+            if claim.decided_on:
+                out.append(f"  _Decided by the run on: {prose(claim.decided_on)}._")
             out.append(f"  Evidence: {', '.join(_evidence(e) for e in claim.evidence)}")
         out.append("")
+    return "\n".join(out)
+
+
+REFERENCE_NAME = "000_f5c03b6fc198ee43.txt"
+LISTING_KIND_TITLES = {"python": "Python", "csharp": "C#", "output": "output"}
+
+
+def region_line(path: Path, name: str) -> int | None:
+    """The line of the marker that opens region `name` in a source file, or None."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _REGION.match(line)
+        if match and match.groups() == ("", name):
+            return number
+    return None
+
+
+def _listing_code(catalog: Catalog, listing: Listing) -> str:
+    if listing.kind == "output":
+        return "its recorded output"
+    concept = catalog.get(listing.concept)
+    path = concept.python_path if listing.kind == "python" else concept.dotnet_path
+    if path is None:
+        return f"`{listing.region}`"
+    line = region_line(path, listing.region)
+    rel = path.relative_to(ROOT).as_posix()
+    return f"[`{listing.region}`](../{rel}{f'#L{line}' if line else ''}) in `{path.name}`"
+
+
+def coverage_page(catalog: Catalog, listings: tuple[Listing, ...]) -> str:
+    kinds = Counter(x.kind for x in listings)
+    claims = [claim for c in catalog.concepts for claim in c.claims]
+    verdicts = [v for v in VERDICT_BADGE if any(claim.verdict == v for claim in claims)]
+    out = [
+        GENERATED,
+        "",
+        "# Coverage: the article's listings and claims",
+        "",
+        f"Every fenced block of the reference article (`{REFERENCE_NAME}`, not in this repository) "
+        "by its line range, opening fence to closing fence, and the concept that shows it: for code, "
+        "the region of our source that does; for output, the concept whose output stands beside it. "
+        "A test fails when the article has a block this list does not map.",
+        "",
+        f"**Listings mapped: {len(listings)}** ({kinds['python']} Python, {kinds['csharp']} C#, "
+        f"{kinds['output']} output). **Claims with a verdict: {len(claims)}** "
+        f"({_verdict_counts(list(catalog.concepts))}).",
+        "",
+        "## Listings",
+        "",
+        "| lines | kind | concept | shown by |",
+        "|---|---|---|---|",
+    ]
+    for listing in listings:
+        concept = catalog.get(listing.concept)
+        link = f"[`{concept.id}`]({concept.chapter}.md#{anchor(concept.id)})"
+        kind = LISTING_KIND_TITLES[listing.kind]
+        out.append(f"| {listing.lines} | {kind} | {link} | {_listing_code(catalog, listing)} |")
+    out += [
+        "",
+        "## Claims per concept",
+        "",
+        "| concept | listings | claims | " + " | ".join(verdicts) + " |",
+        "|---|---|---|" + "---|" * len(verdicts),
+    ]
+    mapped = Counter(x.concept for x in listings)
+    for concept in catalog.concepts:
+        counts = Counter(claim.verdict for claim in concept.claims)
+        link = f"[`{concept.id}`]({concept.chapter}.md#{anchor(concept.id)})"
+        cells = " | ".join(str(counts[v]) for v in verdicts)
+        out.append(f"| {link} | {mapped[concept.id]} | {len(concept.claims)} | {cells} |")
+    totals = Counter(claim.verdict for claim in claims)
+    cells = " | ".join(f"**{totals[v]}**" for v in verdicts)
+    out.append(f"| **total** | **{len(listings)}** | **{len(claims)}** | {cells} |")
+    out.append("")
     return "\n".join(out)
 
 
@@ -309,6 +411,7 @@ def render(catalog: Catalog | None = None) -> dict[Path, str]:
     pages: dict[Path, str] = {
         COMPARISONS / "README.md": index_page(catalog),
         COMPARISONS / "errata.md": errata_page(catalog),
+        COMPARISONS / "coverage.md": coverage_page(catalog, load_listings()),
     }
     for chapter in catalog.chapters:
         if catalog.in_chapter(chapter.id):

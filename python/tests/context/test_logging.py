@@ -92,3 +92,32 @@ def test_main_prints_the_lifecycle(run_module: RunConcept) -> None:
     assert result.returncode == 0, result.stderr
     assert "[INFO/Process-1] child process calling self.run()" in result.stdout
     assert "[INFO/MainProcess] process shutting down" in result.stdout
+
+
+def test_the_levels_rise_from_debug_to_critical() -> None:
+    levels = [logging.DEBUG, logging.INFO, logging.WARN, logging.ERROR, logging.CRITICAL]
+    assert levels == sorted(levels)
+    assert len(set(levels)) == 5
+
+
+def test_info_warning_and_error_do_not_go_through_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    logger = logging.getLogger("parity.test.levels")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    through_log: list[str] = []
+    monkeypatch.setattr(logger, "log", lambda *args, **kwargs: through_log.append("log"))
+    logger.info("info")
+    logger.warning("warning")
+    logger.error("error")
+    assert through_log == []  # each calls the private _log directly
+    logger.log(logging.INFO, "general")
+    assert through_log == ["log"]
+
+
+def test_closing_a_stream_handler_leaves_its_stream_open() -> None:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.close()  # sys.stderr and sys.stdout must outlive any handler writing to them
+    assert not stream.closed

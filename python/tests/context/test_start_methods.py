@@ -86,3 +86,11 @@ def test_main_measures_every_method(run_module: RunConcept) -> None:
     for method in START_METHODS:
         assert f"  {method} " in result.stdout
     assert "second call, same method: RuntimeError: context has already been set" in result.stdout
+
+
+def test_fork_and_forkserver_exist_only_on_posix_spawn_everywhere() -> None:
+    methods = multiprocessing.get_all_start_methods()
+    assert "spawn" in methods
+    assert ("fork" in methods) == (sys.platform != "win32")
+    # forkserver needs file descriptors passed over Unix sockets: POSIX only.
+    assert ("forkserver" in methods) == (sys.platform != "win32")

@@ -124,3 +124,25 @@ def test_put_hands_the_object_to_a_feeder_thread(mp_context: Context) -> None:
     finally:
         q.close()
         q.join_thread()
+
+
+def test_get_with_a_timeout_and_get_nowait_raise_empty(mp_context: Context) -> None:
+    q = mp_context.Queue()
+    with pytest.raises(queue.Empty):
+        q.get(timeout=0.05)  # waits that long, then gives up
+    with pytest.raises(queue.Empty):
+        q.get_nowait()  # get(False): gives up at once
+    q.close()
+    q.join_thread()
+
+
+def test_the_write_lock_exists_except_on_windows(mp_context: Context) -> None:
+    q = mp_context.Queue()
+    # Windows writes to its pipe with overlapped I/O and needs no lock; POSIX puts take one.
+    if sys.platform == "win32":
+        assert q._wlock is None  # type: ignore[attr-defined]
+    else:
+        assert isinstance(q._wlock, synchronize.Lock)  # type: ignore[attr-defined]
+    assert isinstance(q._rlock, synchronize.Lock)  # type: ignore[attr-defined]
+    q.close()
+    q.join_thread()

@@ -61,3 +61,10 @@ def test_main_shows_the_trap_and_the_fix(run_module: RunConcept) -> None:
     assert f"talker first: the talker heard {qp.QUESTION!r}" in result.stdout
     assert "the friend heard None" in result.stdout
     assert f"two queues: the talker heard {qp.ANSWER!r}" in result.stdout
+
+
+def test_os_getgid_exists_except_on_windows() -> None:
+    import os
+    import sys
+
+    assert hasattr(os, "getgid") == (sys.platform != "win32")

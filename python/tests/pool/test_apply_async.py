@@ -1,4 +1,5 @@
 import multiprocessing
+import multiprocessing.pool
 import multiprocessing.util
 import os
 import pickle
@@ -195,3 +196,35 @@ def test_run_module_prints_ten_tasks(run_module: RunConcept, mp_context: apply_a
     assert result.returncode == 0, result.stderr
     assert sorted(int(n) for n in re.findall(r"\[task (\d+)\]", result.stdout)) == list(range(10))
     assert result.stdout.rstrip().endswith("over")
+
+
+def test_apply_async_on_a_closed_pool_raises_pool_not_running(mp_context: apply_async.Context) -> None:
+    pool = mp_context.Pool(1)
+    pool.close()
+    try:
+        with pytest.raises(ValueError, match="Pool not running"):
+            pool.apply_async(pow, (2, 3))
+    finally:
+        pool.join()
+
+
+def _pid_and_name(_: int) -> tuple[int, str]:
+    return os.getpid(), multiprocessing.current_process().name
+
+
+def test_maxtasksperchild_replaces_each_worker_after_its_tasks(mp_context: apply_async.Context) -> None:
+    # One worker, one task each: the pool tops itself up after every exit, so three tasks meet
+    # three different workers, and the pool is back at its size after each.
+    with mp_context.Pool(1, maxtasksperchild=1) as pool:
+        seen = [pool.apply_async(_pid_and_name, (n,)).get(SHORT_TIMEOUT) for n in range(3)]
+    assert len({pid for pid, _ in seen}) == 3
+
+
+def test_workers_are_named_pool_worker_after_the_context_they_come_from() -> None:
+    prefix = {"fork": "ForkPoolWorker", "spawn": "SpawnPoolWorker", "forkserver": "ForkServerPoolWorker"}
+    for name in multiprocessing.get_all_start_methods():
+        # context= picks the start method of the workers; their name is the Process name with
+        # "Process" replaced by "PoolWorker".
+        with multiprocessing.pool.Pool(1, context=multiprocessing.get_context(name)) as pool:
+            _, worker = pool.apply_async(_pid_and_name, (0,)).get(SHORT_TIMEOUT)
+        assert re.fullmatch(rf"{prefix[name]}-\d+", worker), (name, worker)

@@ -108,3 +108,14 @@ def test_tasks_that_outlast_the_timeout_raise_instead_of_hanging(
         callbacks.run_with_callbacks(mp_context, lambda _: None, lambda _: None, processes=5, timeout=0.5)
     # The three sleepers surely did not; the two failing tasks may not have run yet either.
     assert int(str(caught.value).split()[0]) >= 3
+
+
+def _returns_nothing() -> None:
+    pass
+
+
+def test_a_task_without_a_return_value_hands_none_to_the_callback(mp_context: callbacks.Context) -> None:
+    got: queue.Queue[object] = queue.Queue()
+    with mp_context.Pool(1) as pool:
+        pool.apply_async(_returns_nothing, callback=got.put).get(timeout=SHORT_TIMEOUT)
+        assert got.get(timeout=SHORT_TIMEOUT) is None

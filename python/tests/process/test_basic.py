@@ -53,3 +53,30 @@ def test_join_reaps_the_child(mp_context: basic.Context) -> None:
     assert exitcode == 0
     # Reaped means gone from the process table, not a zombie waiting for wait().
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+
+
+def test_process_is_a_class_and_process_a_module() -> None:
+    import inspect
+    import multiprocessing
+    import multiprocessing.process
+
+    assert inspect.isclass(multiprocessing.Process)
+    assert inspect.ismodule(multiprocessing.process)  # lower case: the module, not the class
+
+
+def test_a_one_element_tuple_needs_its_comma() -> None:
+    one = "x"
+    assert not isinstance((one), tuple)  # parentheses alone make no tuple
+    assert isinstance((one,), tuple)  # the comma does
+    assert len((one,)) == 1
+
+
+def test_the_constructor_takes_the_parameters_the_article_lists() -> None:
+    import inspect
+    import multiprocessing
+
+    parameters = inspect.signature(multiprocessing.Process.__init__).parameters
+    assert list(parameters) == ["self", "group", "target", "name", "args", "kwargs", "daemon"]
+    assert parameters["daemon"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["args"].default == ()
+    assert parameters["kwargs"].default == {}

@@ -3,7 +3,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 
 import psutil
@@ -166,3 +169,74 @@ def test_a_daemon_survives_a_parent_that_dies_abruptly() -> None:
             assert orphan.ppid() != parent.pid  # re-parented: nobody will end it for us
         finally:
             orphan.kill()
+
+
+def test_process_is_built_on_base_process_and_waits_in_popen() -> None:
+    import importlib
+    import multiprocessing
+    import multiprocessing.process
+
+    assert issubclass(multiprocessing.Process, multiprocessing.process.BaseProcess)
+    if sys.platform != "win32":
+        popen_fork = importlib.import_module("multiprocessing.popen_fork")
+        assert callable(popen_fork.Popen.wait)
+        assert callable(popen_fork.Popen.poll)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("multiprocessing.forking")  # the pre-3.4 home of that code
+
+
+@contextmanager
+def _waiting_child(ctx: lifecycle.Context) -> Iterator[BaseProcess]:
+    """A started child that waits on an event until the block ends; then it exits and is joined."""
+    stop = ctx.Event()
+    child = ctx.Process(target=stop.wait, args=(SHORT_TIMEOUT,))
+    child.start()
+    try:
+        yield child
+    finally:
+        stop.set()
+        child.join(SHORT_TIMEOUT)
+
+
+@POSIX_ONLY
+def test_wnohang_returns_at_once_while_the_child_runs(mp_context: lifecycle.Context) -> None:
+    import os
+
+    with _waiting_child(mp_context) as child:
+        assert child.pid is not None
+        if mp_context.get_start_method() != "forkserver":  # a forkserver child is not ours to wait for
+            assert os.waitpid(child.pid, os.WNOHANG) == (0, 0)  # running: no status, no blocking
+    assert child.exitcode == 0
+
+
+@POSIX_ONLY
+def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle.Context) -> None:
+    with _waiting_child(mp_context) as child:
+        assert child.pid is not None
+        proc = psutil.Process(child.pid)
+        deadline = time.monotonic() + SHORT_TIMEOUT
+        # Starting up it runs; once in stop.wait() it is blocked, which Linux calls sleeping.
+        while proc.status() != psutil.STATUS_SLEEPING and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.status() == psutil.STATUS_SLEEPING
+
+
+def test_join_drops_the_child_from_the_active_children(mp_context: lifecycle.Context) -> None:
+    import multiprocessing
+
+    with _waiting_child(mp_context) as child:
+        assert child in multiprocessing.active_children()
+    assert child.exitcode == 0
+    assert child not in multiprocessing.active_children()
+
+
+@POSIX_ONLY
+def test_waitpid_on_a_child_already_reaped_fails_with_echild() -> None:
+    import errno
+    import os
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=SHORT_TIMEOUT)  # reaped: the pid is no longer our child
+    with pytest.raises(ChildProcessError) as raised:
+        os.waitpid(child.pid, 0)
+    assert raised.value.errno == errno.ECHILD == 10

@@ -94,3 +94,15 @@ def test_module_runs(run_module: RunConcept) -> None:
     assert f"[in order] reader saw {FINAL_DICT} {REVERSED}" in result.stdout
     assert "[reader first] reader saw {} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in result.stdout
     assert f"year with manager.Lock(), Pool tasks: {IDEAL_YEAR}" in result.stdout
+
+
+def test_unlocked_year_loses_an_update_step_by_step(s: manager.Setup) -> None:
+    added, b_read_during_pause = manager.lost_year_step_by_step(s, locked=False)
+    assert b_read_during_pause  # B read the year A had read and not yet written back ...
+    assert added == 1  # ... so two += 1 added one year: each proxy call is whole, += is two calls
+
+
+def test_a_lock_around_the_year_keeps_both_updates(s: manager.Setup) -> None:
+    added, b_read_during_pause = manager.lost_year_step_by_step(s, locked=True)
+    assert not b_read_during_pause  # B waited for A's lock
+    assert added == 2

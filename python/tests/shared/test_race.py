@@ -65,3 +65,10 @@ def test_lock_false_gives_the_raw_ctypes_object(mp_context: race.Context) -> Non
     raw = mp_context.Value("i", 0, lock=False)
     assert type(raw).__name__ == "c_int"  # no wrapper, no get_lock(): synchronise it yourself
     assert not hasattr(raw, "get_lock")
+
+
+def test_a_lock_without_acquire_is_refused() -> None:
+    with pytest.raises(AttributeError, match="has no method 'acquire'"):
+        multiprocessing.Value("i", 0, lock=object())  # type: ignore[arg-type]
+    with pytest.raises(AttributeError, match="has no method 'acquire'"):
+        multiprocessing.Array("i", 3, lock=object())  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 import ctypes
 import re
+import threading
 from ast import literal_eval
 from multiprocessing.managers import ArrayProxy, ValueProxy  # type: ignore[attr-defined]
 from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
@@ -82,3 +83,57 @@ def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: value_
 def test_manager_array_whole_writes_are_never_seen_half_done(mp_context: value_array.Context) -> None:
     # If the server did not run each proxied call in one piece, some snapshot would mix marks.
     assert value_array.manager_array_snapshots(mp_context) == {1}
+
+
+def test_when_child_1_writes_first_child_2_sees_its_write(mp_context: value_array.Context) -> None:
+    one, two = value_array.share_in_order(mp_context, first=1)
+    assert one == list(range(10))
+    assert two == [10, *range(1, 10)]  # the article's output
+
+
+def test_when_child_2_writes_first_child_1_sees_its_write(mp_context: value_array.Context) -> None:
+    one, two = value_array.share_in_order(mp_context, first=2)
+    assert two == list(range(10))
+    assert one == [0, 10, *range(2, 10)]  # the other order, just as possible
+
+
+def test_a_single_write_waits_for_the_values_lock(mp_context: value_array.Context) -> None:
+    value = mp_context.Value("i", 0)
+    started, written = threading.Event(), threading.Event()
+
+    def write() -> None:
+        started.set()
+        value.value = 5  # takes the Value's lock for the one write
+        written.set()
+
+    with value.get_lock():
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert started.wait(SHORT_TIMEOUT)
+        assert not written.wait(0.2)  # an unlocked write would be done in microseconds
+        assert value.get_obj().value == 0
+    assert written.wait(SHORT_TIMEOUT)
+    writer.join(SHORT_TIMEOUT)
+    assert value.value == 5
+
+
+def test_the_typecodes_map_to_the_ctypes_of_the_article_table() -> None:
+    from multiprocessing import sharedctypes
+
+    table = {
+        "c": ctypes.c_char,
+        "u": ctypes.c_wchar,
+        "b": ctypes.c_byte,
+        "B": ctypes.c_ubyte,
+        "h": ctypes.c_short,
+        "H": ctypes.c_ushort,
+        "i": ctypes.c_int,
+        "I": ctypes.c_uint,
+        "l": ctypes.c_long,
+        "L": ctypes.c_ulong,
+        "q": ctypes.c_longlong,
+        "Q": ctypes.c_ulonglong,
+        "f": ctypes.c_float,
+        "d": ctypes.c_double,
+    }
+    assert sharedctypes.typecode_to_type == table

@@ -50,3 +50,16 @@ def test_main_shows_the_three_cases(run_module: RunConcept) -> None:
     assert "stdout='hello\\n4\\n'" in result.stdout
     assert "timed out=True, still running then=True" in result.stdout
     assert "`except TimeoutError` did not catch TimeoutExpired" in result.stdout
+
+
+def test_communicate_sends_the_input_and_closes_stdin() -> None:
+    # The child reads to end of file: it ends only because communicate() closed its stdin.
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; print(len(sys.stdin.read()))"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    out, _ = child.communicate("abc", timeout=SHORT_TIMEOUT)
+    assert out.strip() == "3"
+    assert child.returncode == 0

@@ -120,3 +120,91 @@ def test_main_runs_every_part(run_module: RunConcept) -> None:
     assert "returncode=0" in result.stdout
     assert "CalledProcessError: exit status 3, stderr='bad input'" in result.stdout
     assert "TimeoutExpired after" in result.stdout
+
+
+def test_run_refuses_input_together_with_stdin() -> None:
+    with pytest.raises(ValueError, match="stdin and input arguments may not both be used"):
+        subprocess.run(
+            run.python("pass"), check=False, input=b"x", stdin=subprocess.PIPE, timeout=SHORT_TIMEOUT
+        )
+
+
+def test_run_refuses_capture_output_together_with_stdout_or_stderr() -> None:
+    for stream in ("stdout", "stderr"):
+        with pytest.raises(ValueError, match="may not be used with capture_output"):
+            subprocess.run(
+                run.python("pass"),
+                check=False,
+                capture_output=True,
+                timeout=SHORT_TIMEOUT,
+                **{stream: subprocess.PIPE},
+            )
+
+
+def test_leaving_a_popen_with_block_waits_for_the_child() -> None:
+    with subprocess.Popen(run.python("import time; time.sleep(0.2); raise SystemExit(5)")) as child:
+        pass  # __exit__ closes the pipes and waits: no wait() of our own
+    assert child.returncode == 5
+
+
+def test_check_returncode_raises_only_for_a_non_zero_exit() -> None:
+    ok = subprocess.run(run.python("pass"), check=False, timeout=SHORT_TIMEOUT)
+    ok.check_returncode()  # zero: nothing happens
+    failed = subprocess.run(
+        run.python("raise SystemExit(2)"), check=False, capture_output=True, timeout=SHORT_TIMEOUT
+    )
+    with pytest.raises(subprocess.CalledProcessError) as raised:
+        failed.check_returncode()
+    assert raised.value.returncode == 2
+
+
+def test_completed_process_repr_shows_only_the_captured_streams() -> None:
+    plain = subprocess.run(run.python("pass"), check=False, timeout=SHORT_TIMEOUT)
+    captured = subprocess.run(
+        run.python("print('hi')"), check=False, capture_output=True, text=True, timeout=SHORT_TIMEOUT
+    )
+    assert "stdout" not in repr(plain)
+    assert repr(plain).startswith("CompletedProcess(args=")
+    assert "stdout='hi\\n'" in repr(captured).replace("\\r", "")
+    assert "stderr=''" in repr(captured)
+
+
+def test_getoutput_and_getstatusoutput_run_the_command_in_the_shell() -> None:
+    # `;`/`&` and `exit` are shell syntax: a plain exec of the first word would not understand them.
+    command = "echo hi& exit 3" if sys.platform == "win32" else "echo hi; exit 3"
+    assert subprocess.getstatusoutput(command) == (3, "hi")
+    assert subprocess.getoutput(command) == "hi"
+
+
+def test_stderr_to_stdout_merges_and_devnull_discards() -> None:
+    both = run.python("import sys; print('out', flush=True); print('err', file=sys.stderr, flush=True)")
+    merged = subprocess.run(
+        both, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=SHORT_TIMEOUT
+    )
+    assert merged.stdout.split() == ["out", "err"]
+    assert merged.stderr is None
+    dropped = subprocess.run(
+        both, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=SHORT_TIMEOUT
+    )
+    assert dropped.stdout is None
+    assert dropped.stderr.strip() == "err"
+    assert subprocess.DEVNULL != subprocess.PIPE != subprocess.STDOUT  # three distinct markers
+
+
+def test_any_other_error_while_communicating_kills_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[subprocess.Popen[bytes]] = []
+
+    class Recorded(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    # An int is no input: communicate() raises TypeError, and run() kills the child before
+    # re-raising. Without the kill, closing stdin would let this child end normally, with 0.
+    with pytest.raises(TypeError):
+        subprocess.run(
+            run.python("import sys; sys.stdin.read()"), input=12345, timeout=SHORT_TIMEOUT, check=False
+        )  # type: ignore[call-overload]
+    killed = 1 if sys.platform == "win32" else -9  # TerminateProcess(1) / SIGKILL
+    assert made[0].returncode == killed

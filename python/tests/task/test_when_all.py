@@ -98,3 +98,34 @@ def test_main_prints_pages_in_input_order(capsys) -> None:  # type: ignore[no-un
     assert "gather raised HttpError" in out
     assert "gather(return_exceptions=True): ['HttpError 500', 'HttpError 404', \"'200 after 6'\"]" in out
     assert "TaskGroup raised ['HttpError" in out
+
+
+def test_every_download_is_in_flight_before_any_answers_and_the_batch_ends_with_the_last() -> None:
+    paths = ["/slowest", "/fast", "/middle"]
+    # The three requests and the test meet here: downloads made one after another never would.
+    in_flight = threading.Barrier(len(paths) + 1)
+    answer = {path: threading.Event() for path in paths}
+
+    def handler(path: str, _n: int) -> Reply:
+        in_flight.wait(timeout=SHORT_TIMEOUT)
+        answer[path].wait(timeout=SHORT_TIMEOUT)
+        return Reply(200, path)
+
+    async def scenario(urls: list[str]) -> tuple[bool, list[str]]:
+        batch = asyncio.create_task(when_all.download_all(urls))
+        await asyncio.to_thread(in_flight.wait, SHORT_TIMEOUT)  # all three under way, none answered
+        answer["/fast"].set()
+        answer["/middle"].set()
+        await asyncio.sleep(0)
+        waiting_for_the_slowest = not batch.done()
+        answer["/slowest"].set()
+        return waiting_for_the_slowest, await asyncio.wait_for(batch, timeout=SHORT_TIMEOUT)
+
+    with serve(handler) as server:
+        try:
+            waiting, pages = asyncio.run(scenario([server.url(p) for p in paths]))
+        finally:
+            for event in answer.values():
+                event.set()
+    assert waiting
+    assert pages == paths

@@ -99,12 +99,86 @@ public static class ForEach
     }
     // </unbounded>
 
+    // <probe>
+    /// <summary>What a thread-pool work item queued while a loop runs went through.</summary>
+    /// <param name="Latency">from queueing the work item to its start</param>
+    /// <param name="BodiesAtStart">loop bodies in flight when it started</param>
+    /// <param name="ReleasedByProbe">the blocked bodies were still waiting for it (not timed out)</param>
+    public readonly record struct Probe(TimeSpan Latency, int BodiesAtStart, bool ReleasedByProbe);
+
+    /// <summary>
+    /// Runs <paramref name="items"/> bodies that block until a probe has run, with PLINQ (default
+    /// degree) or Parallel.ForEach (default options); once the loop's first body is in, queues the
+    /// probe to the thread pool and times how long it waits to start. <paramref name="cap"/> bounds
+    /// every wait; the token stops the loop and its bodies.
+    /// </summary>
+    public static Probe ProbeWhileLooping(bool plinq, int items, TimeSpan cap, CancellationToken token = default)
+    {
+        // Not disposed: a late probe or body may still touch them after a time-out.
+        var firstBodyIn = new ManualResetEventSlim();
+        var probeRan = new ManualResetEventSlim();
+        var current = 0;
+        var timedOut = 0;
+        void Body(int _)
+        {
+            Interlocked.Increment(ref current);
+            firstBodyIn.Set();
+            if (!probeRan.Wait(cap, token))
+            {
+                Interlocked.Increment(ref timedOut);
+            }
+            Interlocked.Decrement(ref current);
+        }
+        // The loop runs on a thread of its own, as a caller outside the pool would.
+        var loop = Task.Factory.StartNew(
+            () =>
+            {
+                if (plinq)
+                {
+                    Enumerable.Range(0, items).AsParallel().WithCancellation(token).ForAll(Body);
+                }
+                else
+                {
+                    Parallel.ForEach(Enumerable.Range(0, items), new ParallelOptions { CancellationToken = token }, Body);
+                }
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!firstBodyIn.Wait(cap, token))
+        {
+            throw new TimeoutException("the loop never started a body");
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var latency = TimeSpan.Zero;
+        var bodies = 0;
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            latency = clock.Elapsed;
+            bodies = Volatile.Read(ref current);
+            probeRan.Set();
+        }, null);
+        if (!loop.Wait(cap * 2, token))
+        {
+            throw new TimeoutException("the loop did not end");
+        }
+        return new Probe(latency, bodies, ReleasedByProbe: Volatile.Read(ref timedOut) == 0);
+    }
+    // </probe>
+
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
         var body = ctx.Seconds(0.5);
         var token = ctx.CancellationToken; // every loop stops at the host's cancel, bodies included
         const int Items = 8;
+        // A measurement, not a test: how long a work item queued to the pool waits while each loop
+        // runs. First, while the pool still has only its minimum threads: the lines below grow it.
+        double MedianMs(bool plinq) =>
+            Enumerable.Range(0, 3).Select(_ => ProbeWhileLooping(plinq, items: 64, Timeouts.Short, token).Latency.TotalMilliseconds).Order().ElementAt(1);
+        var underPlinq = MedianMs(plinq: true);
+        var underParallel = MedianMs(plinq: false);
+        ctx.Out.WriteLine("a work item queued to the thread pool while 64 blocked bodies wait for it starts after (median of 3):");
+        ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{underPlinq.ToString("0.0", CultureInfo.InvariantCulture)} ms");
+        ctx.Out.WriteLine($"  {"Parallel.ForEach, default:",-40}{underParallel.ToString("0.0", CultureInfo.InvariantCulture)} ms");
         ctx.Out.WriteLine($"{Environment.ProcessorCount} cores; {Items} blocking bodies of {body.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s each; most bodies seen at once:");
         ctx.Out.WriteLine($"  {"PLINQ, default degree:",-40}{PlinqMax(Items, body, token: token)}");
         ctx.Out.WriteLine($"  {"PLINQ, WithDegreeOfParallelism(2):",-40}{PlinqMax(Items, body, degree: 2, token: token)}");

@@ -15,8 +15,24 @@ public static class Aggregate
 {
     public static long[] Numbers(int count) => [.. Enumerable.Range(1, count).Select(i => (long)i)];
 
+    // <article-form>
+    /// <summary>
+    /// The article's literal call, in our names: an int seed (0) over a List of longs. It does not
+    /// compile: the accumulator type is fixed from the seed as int before the lambda is read, and
+    /// sum + item is a long (CS0266, CS1662). A test compiles this text with Roslyn.
+    /// </summary>
+    public const string ArticleForm = """
+        static long SumAll(List<long> list) =>
+            list.AsParallel().Aggregate(seed: 0, func: (sum, item) => sum + item);
+        """;
+
+    /// <summary>The fix: a long seed (0L), so the accumulator is a long.</summary>
+    public static long SumAll(List<long> list) =>
+        list.AsParallel().Aggregate(seed: 0L, func: (sum, item) => sum + item);
+    // </article-form>
+
     // <aggregate>
-    /// <summary>The article's form: seed + func. Sequential semantics: the seed counts once.</summary>
+    /// <summary>Seed + func with a long seed. Sequential semantics: the seed counts once.</summary>
     public static long SeedAndFunc(long[] values, long seed) =>
         values.AsParallel().Aggregate(seed, (total, x) => total + x);
 
@@ -100,6 +116,7 @@ public static class Aggregate
         const long Seed = 1;
         const int Partitions = 4;
         ctx.Out.WriteLine($"sum of 1..{values.Length}:                  {sum}");
+        ctx.Out.WriteLine($"Aggregate(seed: 0L, func) over a List<long>: {SumAll([.. values])}");
         ctx.Out.WriteLine($"Aggregate(seed 1, func):            {SeedAndFunc(values, Seed)} (seed counted once)");
         ctx.Out.WriteLine($"Aggregate(seed 1, update, combine): {SeedPerPartition(values, Seed, Partitions)} (seed counted once per partition)");
         ctx.Out.WriteLine($"Aggregate(seedFactory 0, ..., +1):  {SeedFactory(values, Seed, Partitions)}");

@@ -124,6 +124,22 @@ public static class Manager
     }
     // </year>
 
+    // <year-step-by-step>
+    /// <summary>
+    /// concurrent["year"] += 1 split in its get and its set, on two threads: A gets and pauses,
+    /// B gets and sets, A sets. Returns the years added (1 or 2) and whether B got during A's pause.
+    /// </summary>
+    public static (int Added, bool OtherReadDuringPause) YearStepByStep(bool locked)
+    {
+        var years = new ConcurrentDictionary<string, int> { ["year"] = StartYear };
+        var bReadDuringPause = Race.Interleave(
+            () => years["year"], // one thread-safe call ...
+            value => years["year"] = value, // ... and another: nothing holds them together
+            locked ? new Lock() : null);
+        return (years["year"] - StartYear, bReadDuringPause);
+    }
+    // </year-step-by-step>
+
     private static void Repeat(int times, Action action)
     {
         for (var i = 0; i < times; i++)
@@ -146,5 +162,7 @@ public static class Manager
         {
             ctx.Out.WriteLine($"{how}: {Years(how)}");
         }
+        ctx.Out.WriteLine($"get, pause, set (two threads): {YearStepByStep(locked: false).Added} of 2 years added");
+        ctx.Out.WriteLine($"the same holding a lock:       {YearStepByStep(locked: true).Added} of 2 years added");
     }
 }

@@ -83,6 +83,21 @@ public static class Race
     public static (int Total, bool OtherReadDuringPause) LostUpdateStepByStep(bool locked, TimeSpan? blockedFor = null)
     {
         var counter = new Counter();
+        var bReadDuringPause = Interleave(
+            () => Volatile.Read(ref counter.Value), // the read half of counter++
+            value => Volatile.Write(ref counter.Value, value), // the write half
+            locked ? counter.Gate : null,
+            blockedFor);
+        return (Volatile.Read(ref counter.Value), bReadDuringPause);
+    }
+
+    /// <summary>
+    /// Runs read-then-write-plus-one on two threads: A reads and pauses, B tries; then A writes.
+    /// With a <paramref name="gate"/>, each holds it across its read and write. Returns whether
+    /// B read during A's pause.
+    /// </summary>
+    public static bool Interleave(Func<int> read, Action<int> write, Lock? gate, TimeSpan? blockedFor = null)
+    {
         // Not disposed: after a time-out a thread may still use them (they hold no kernel handle
         // unless WaitHandle is asked for).
         var aRead = new ManualResetEventSlim();
@@ -94,26 +109,23 @@ public static class Race
         void ReadPauseWrite(ManualResetEventSlim? trying, ManualResetEventSlim haveRead, bool pause)
         {
             trying?.Set();
-            if (locked && !counter.Gate.TryEnter(limit))
+            if (gate is not null && !gate.TryEnter(limit))
             {
                 throw new TimeoutException("lock not acquired");
             }
             try
             {
-                var seen = Volatile.Read(ref counter.Value); // the read half of counter++
+                var seen = read();
                 haveRead.Set();
                 if (pause && !goOn.Wait(limit))
                 {
                     throw new TimeoutException("never told to go on");
                 }
-                Volatile.Write(ref counter.Value, seen + 1); // the write half
+                write(seen + 1);
             }
             finally
             {
-                if (locked)
-                {
-                    counter.Gate.Exit();
-                }
+                gate?.Exit();
             }
         }
 
@@ -133,17 +145,15 @@ public static class Race
             {
                 throw new TimeoutException("B never started");
             }
-            // Unlocked, B reads the same 0 while A pauses; locked, B waits for A's lock.
-            bReadDuringPause = bRead.Wait(locked ? blockedFor ?? TimeSpan.FromMilliseconds(200) : limit);
+            // Unlocked, B reads the same value while A pauses; locked, B waits for A's lock.
+            bReadDuringPause = bRead.Wait(gate is not null ? blockedFor ?? TimeSpan.FromMilliseconds(200) : limit);
         }
         finally
         {
             goOn.Set(); // A may go on: it writes what it read, plus one
             finished = a.Join(limit) & (b.ThreadState == ThreadState.Unstarted || b.Join(limit));
         }
-        return finished
-            ? (Volatile.Read(ref counter.Value), bReadDuringPause)
-            : throw new TimeoutException("a thread did not finish");
+        return finished ? bReadDuringPause : throw new TimeoutException("a thread did not finish");
     }
     // </step-by-step>
 

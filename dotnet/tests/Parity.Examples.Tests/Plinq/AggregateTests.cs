@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Parity.Examples.Plinq;
 
 namespace Parity.Examples.Tests.Plinq;
@@ -66,5 +68,45 @@ public sealed class AggregateTests
         Assert.Contains($"Aggregate(seed 1, func):            {Total + 1} (seed counted once)", text, StringComparison.Ordinal);
         Assert.Contains($"Aggregate(seedFactory 0, ..., +1):  {Total + 1}", text, StringComparison.Ordinal);
         Assert.Contains($"Aggregate(seed 1, update, combine): {Total + 4} ", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The error ids Roslyn reports for a method placed in a class with the usual usings.</summary>
+    private static string[] CompileErrors(string method)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            static class Snippet
+            {
+            {{method}}
+            }
+            """;
+        // The running framework's own assemblies are enough to compile against.
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create(
+            "ArticleSnippet",
+            [CSharpSyntaxTree.ParseText(source)],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        return [.. compilation.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => d.Id)
+            .Distinct()
+            .Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public void ArticleForm_IntSeedOverListOfLong_DoesNotCompile()
+    {
+        Assert.Equal(["CS0266", "CS1662"], CompileErrors(Aggregate.ArticleForm));
+    }
+
+    [Fact]
+    public void ArticleForm_LongSeed_CompilesAndSums()
+    {
+        Assert.Empty(CompileErrors(Aggregate.ArticleForm.Replace("seed: 0,", "seed: 0L,", StringComparison.Ordinal)));
+        Assert.Equal(Total, Aggregate.SumAll([.. Values]));
     }
 }

@@ -67,4 +67,20 @@ public sealed class ManagerTests
         Assert.Contains("[reader first] reader saw {} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]", text, StringComparison.Ordinal);
         Assert.Contains("ConcurrentAddOrUpdate: 2500", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void YearStepByStep_GetPauseSetWithoutLock_AddsOneYearOfTwo()
+    {
+        var (added, otherReadDuringPause) = Manager.YearStepByStep(locked: false);
+        Assert.True(otherReadDuringPause); // B got the year A had got and not yet set ...
+        Assert.Equal(1, added); // ... so two += 1 added one year
+    }
+
+    [Fact]
+    public void YearStepByStep_LockAroundGetAndSet_AddsBothYears()
+    {
+        var (added, otherReadDuringPause) = Manager.YearStepByStep(locked: true);
+        Assert.False(otherReadDuringPause);
+        Assert.Equal(2, added);
+    }
 }

@@ -80,4 +80,74 @@ public sealed class WhenAllTests
         await WhenAll.RunAsync(ctx);
         Assert.Contains("pages (input order): page 3, page 1, page 2", output.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>Answers each path only when the test says so; counts the requests in flight.</summary>
+    private sealed class GatedHandler(int expected) : HttpMessageHandler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<string>> _replies = new();
+        private int _started;
+
+        public TaskCompletionSource AllStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Answer(string path) => Reply(path).TrySetResult(path);
+
+        private TaskCompletionSource<string> Reply(string path) =>
+            _replies.GetOrAdd(path, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var reply = Reply(request.RequestUri!.AbsolutePath);
+            if (Interlocked.Increment(ref _started) == expected)
+            {
+                AllStarted.TrySetResult();
+            }
+            var body = await reply.Task.WaitAsync(Timeouts.Short, cancellationToken);
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body) };
+        }
+    }
+
+    [Fact]
+    public async Task DownloadAll_NoReplyYet_AllRequestsInFlightAndBatchEndsWithTheLast()
+    {
+        string[] paths = ["/slowest", "/fast", "/middle"];
+        using var gate = new GatedHandler(paths.Length);
+        using var client = new HttpClient(gate);
+        var batch = WhenAll.DownloadAllAsync(client, paths.Select(p => new Uri("http://127.0.0.1" + p)), CancellationToken.None);
+
+        // Every download is under way before any has an answer: one after another, the second
+        // would never start (the first waits for an answer that comes only after all started).
+        await gate.AllStarted.Task.WaitAsync(Timeouts.Short);
+        gate.Answer("/fast");
+        gate.Answer("/middle");
+        Assert.False(batch.IsCompleted); // the slowest is still out: the batch waits for it
+        gate.Answer("/slowest");
+        Assert.Equal(paths, await batch.WaitAsync(Timeouts.Short));
+    }
+
+    [Fact]
+    public async Task PendingDelays_AThousandAwaited_HoldNoThreadEach()
+    {
+        using var cts = new CancellationTokenSource();
+        async Task<bool> WaitAsync()
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cts.Token);
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
+                return true;
+            }
+        }
+        var waits = Enumerable.Range(0, 1000).Select(_ => WaitAsync()).ToArray();
+        Assert.DoesNotContain(waits, w => w.IsCompleted);
+        // A thousand waits in progress, and far fewer threads than that: an await holds none.
+        using (var self = System.Diagnostics.Process.GetCurrentProcess())
+        {
+            Assert.True(self.Threads.Count < 500, $"{self.Threads.Count} threads");
+        }
+        await cts.CancelAsync();
+        Assert.All(await Task.WhenAll(waits).WaitAsync(Timeouts.Short), Assert.True);
+    }
 }

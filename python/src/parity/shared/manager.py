@@ -21,11 +21,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 from multiprocessing.pool import Pool
+from multiprocessing.synchronize import Event, Lock
 from typing import Any
 
 from parity.common.mp import Context, context
 from parity.common.process_group import run_all
 from parity.common.timing import SHORT_TIMEOUT
+from parity.shared.race import interleave
 
 PROCESSES = 5
 ITERATIONS = 100  # the article's: 5 processes x 100 increments
@@ -130,6 +132,35 @@ def years(s: Setup, lock: str, runner: str = "process", iterations: int = ITERAT
 # </year>
 
 
+# <year-step-by-step>
+def _year_read_pause_write(d: Proxy, lock: Lock | None, events: tuple[Event, ...], pause: bool) -> None:
+    """`d["year"] += 1` split in its two proxy calls, with a pause between them."""
+    trying, have_read, go_on = events
+    trying.set()
+    if lock is not None and not lock.acquire(timeout=SHORT_TIMEOUT):
+        raise TimeoutError("lock not acquired")
+    try:
+        seen = d["year"]  # __getitem__: one call to the server
+        have_read.set()
+        if pause and not go_on.wait(SHORT_TIMEOUT):
+            raise TimeoutError("never told to go on")
+        d["year"] = seen + 1  # __setitem__: a second call
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def lost_year_step_by_step(s: Setup, locked: bool, blocked_for: float = 0.2) -> tuple[int, bool]:
+    """A reads the year and pauses; B adds one; A writes. Returns (years added, B read during the pause)."""
+    d = s.manager.dict({"year": START_YEAR})
+    lock = s.ctx.Lock() if locked else None
+    b_read = interleave(s.ctx, _year_read_pause_write, (d, lock), locked, blocked_for)
+    return int(d["year"]) - START_YEAR, b_read
+
+
+# </year-step-by-step>
+
+
 def seconds_per_read(s: Setup, reads: int = 2000) -> tuple[float, float]:
     """(shared-memory Value, Manager Value): the average time of one read of .value."""
 
@@ -158,6 +189,10 @@ def demo(s: Setup) -> None:
     ideal = START_YEAR + PROCESSES * ITERATIONS
     print(f"year, {PROCESSES} processes x {ITERATIONS} += 1, ideal {ideal}")
     print(f"year without a lock: {years(s, 'none')}")
+    print(
+        f"read, pause, write (two processes): {lost_year_step_by_step(s, locked=False)[0]} of 2 years added"
+    )
+    print(f"the same holding a lock:            {lost_year_step_by_step(s, locked=True)[0]} of 2 years added")
     print(f"year with a multiprocessing.Lock, Process children: {years(s, 'multiprocessing')}")
     print(f"year with manager.Lock(), Pool tasks: {years(s, 'manager', 'pool')}")
     try:

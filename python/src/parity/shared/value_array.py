@@ -14,7 +14,9 @@ from __future__ import annotations
 import array as arraymodule
 import sys
 import time
+from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
+from multiprocessing.synchronize import Event
 from typing import Any
 
 from parity.common.mp import Context, context
@@ -65,6 +67,46 @@ def plain_list_in_child(ctx: Context) -> list[int]:
 # </parent>
 
 
+# <ordered>
+def _set_slot_in_turn(
+    array: SynchronizedArray[int], slot: int, after: Event | None, done: Event, seen: Queue[list[int]]
+) -> None:
+    """Runs in a child: wait for the other child's write (if told to), note the array, write."""
+    if after is not None and not after.wait(SHORT_TIMEOUT):
+        raise TimeoutError("the other child never wrote")
+    seen.put(array[:])
+    array[slot] = 10
+    done.set()
+
+
+def share_in_order(ctx: Context, first: int) -> tuple[list[int], list[int]]:
+    """Both children start at once, but child `first` (1 or 2) writes before the other reads.
+
+    Returns what child 1 and child 2 saw before writing. The article's output is first=1;
+    nothing in the listing forces it, so the scheduler may just as well pick first=2.
+    """
+    array = ctx.Array("i", range(10))
+    wrote = (ctx.Event(), ctx.Event())
+    seen: list[Queue[list[int]]] = [ctx.Queue(), ctx.Queue()]
+    children = [
+        ctx.Process(
+            target=_set_slot_in_turn,
+            args=(array, n, None if n + 1 == first else wrote[first - 1], wrote[n], seen[n]),
+        )
+        for n in range(2)
+    ]
+    for c in children:
+        c.start()
+    try:
+        saw = (seen[0].get(timeout=SHORT_TIMEOUT), seen[1].get(timeout=SHORT_TIMEOUT))
+    finally:
+        join_all(children, SHORT_TIMEOUT)
+    return saw
+
+
+# </ordered>
+
+
 def element_types(ctx: Context) -> tuple[type, type, type, type]:
     """The wrapper types and the ctypes types behind 'd' and 'i'."""
     value, array = ctx.Value("d", 0.0), ctx.Array("i", 1)
@@ -111,6 +153,9 @@ def main() -> None:
     print(f"Value is a {wrapper_v.__qualname__}, Array is a {wrapper_a.__qualname__}")
     value, array = share(ctx)
     print(f"[parent] value={value} array={array}")
+    for first in (1, 2):
+        one, two = share_in_order(ctx, first)
+        print(f"[child {first} writes first] child 1 saw {one}, child 2 saw {two}")
     print(f"[parent] plain list after the child appended to it: {plain_list_in_child(ctx)}")
     print(f"[parent] Manager Array snapshots held {manager_array_snapshots(ctx)} distinct values")
 

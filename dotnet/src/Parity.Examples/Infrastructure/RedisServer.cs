@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+
+namespace Parity.Examples.Infrastructure;
+
+/// <summary>
+/// A redis:// or rediss:// URL: what the worker and submit commands take with --redis, the same
+/// form redis-py reads. The password comes from the URL or from PARITY_REDIS_PASSWORD, never from code.
+/// </summary>
+public sealed record RedisAddress(string Host, int Port, string? User, string? Password, int Database, bool Tls)
+{
+    public const string UrlVariable = "PARITY_REDIS_URL";
+    public const string PasswordVariable = "PARITY_REDIS_PASSWORD";
+
+    public static RedisAddress Parse(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss") || uri.Host.Length == 0)
+        {
+            throw new FormatException("not a redis:// or rediss:// URL with a host");
+        }
+        string? user = null, password = null;
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        }
+        password ??= Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnv ? fromEnv : null;
+        var path = uri.AbsolutePath.Trim('/');
+        var database = path.Length == 0 ? 0 : int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db)
+            ? db
+            : throw new FormatException($"bad database number '{path}' in the URL");
+        var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+        return new RedisAddress(uri.Host, port, string.IsNullOrEmpty(user) ? null : user, password, database, uri.Scheme == "rediss");
+    }
+
+    public ConfigurationOptions Options() => new()
+    {
+        EndPoints = { { Host, Port } },
+        User = User,
+        Password = Password,
+        DefaultDatabase = Database,
+        Ssl = Tls,
+        AbortOnConnectFail = true,
+        ConnectTimeout = 5000,
+        ConnectRetry = 1,
+    };
+
+    /// <summary>The URL with the password shown as ***: safe to print.</summary>
+    public string Redacted() => Url(Password is null ? null : "***");
+
+    /// <summary>The URL without the password, for a child's command line (the password goes in its environment).</summary>
+    public string WithoutPassword() => Url(null);
+
+    private string Url(string? password)
+    {
+        var user = User is null ? string.Empty : Uri.EscapeDataString(User);
+        var credentials = password is null ? (user.Length > 0 ? $"{user}@" : string.Empty) : $"{user}:{password}@";
+        return $"{(Tls ? "rediss" : "redis")}://{credentials}{Host}:{Port}/{Database}";
+    }
+
+    public override string ToString() => Redacted();
+}
+
+/// <summary>
+/// A private redis-server child: 127.0.0.1, a port the OS had free, a generated password, a
+/// temporary directory, no persistence. The configuration (password included) goes in on stdin,
+/// so it never shows in the process list. Dispose stops it and removes the directory.
+/// </summary>
+public sealed class PrivateRedisServer : IAsyncDisposable
+{
+    public const string InstallHint =
+        "redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu), `brew install redis` (macOS), " +
+        "or set PARITY_REDIS_URL=redis://:PASSWORD@HOST:PORT to use a running server";
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private PrivateRedisServer(Process process, string directory, int port, string password)
+    {
+        _process = process;
+        _directory = directory;
+        Address = new RedisAddress("127.0.0.1", port, null, password, 0, false);
+    }
+
+    public RedisAddress Address { get; }
+
+    /// <summary>True when CI=true on a platform where CI installs redis-server: a missing server is then a broken setup, not a skip.</summary>
+    public static bool Required =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase) && !OperatingSystem.IsWindows();
+
+    public static string? Executable()
+    {
+        var name = OperatingSystem.IsWindows() ? "redis-server.exe" : "redis-server";
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>PARITY_REDIS_URL if set (no server to stop), else a private server.</summary>
+    public static async Task<(RedisAddress Address, PrivateRedisServer? Server)> UrlOrPrivateAsync(CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable(RedisAddress.UrlVariable) is { Length: > 0 } url)
+        {
+            return (RedisAddress.Parse(url), null);
+        }
+        var server = await StartAsync(cancellationToken).ConfigureAwait(false);
+        return (server.Address, server);
+    }
+
+    /// <summary>Starts one; <see cref="ConceptSkippedException"/> when redis-server is not installed.</summary>
+    public static async Task<PrivateRedisServer> StartAsync(CancellationToken cancellationToken)
+    {
+        var executable = Executable() ?? throw new ConceptSkippedException(InstallHint);
+        var port = FreePort();
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(18));
+        var directory = Directory.CreateTempSubdirectory("parity-redis-").FullName;
+        var info = new ProcessStartInfo(executable, "-")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        var server = new PrivateRedisServer(process, directory, port, password);
+        try
+        {
+            process.StandardOutput.ReadToEndAsync(CancellationToken.None).Ignore();
+            process.StandardError.ReadToEndAsync(CancellationToken.None).Ignore();
+            await process.StandardInput.WriteAsync(string.Join('\n',
+                "bind 127.0.0.1", $"port {port}", $"requirepass {password}", $"dir {directory}",
+                "save \"\"", "appendonly no", "protected-mode yes", $"logfile {Path.Combine(directory, "redis.log")}", string.Empty)).ConfigureAwait(false);
+            process.StandardInput.Close();
+            await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.Short;
+        while (true)
+        {
+            try
+            {
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(Address.Options()).ConfigureAwait(false);
+                await connection.GetDatabase().PingAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(); // no data to keep: nothing is saved
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short).ConfigureAwait(false);
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on Windows: the OS cleans temp later.
+        }
+    }
+}
+
+internal static class TaskExtensions
+{
+    /// <summary>Let a task run to completion without awaiting it (a pipe drain).</summary>
+    public static void Ignore(this Task task) => task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+}

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Parity.Examples.Infrastructure;
+using Parity.Examples.Scale;
+using StackExchange.Redis;
+
+namespace Parity.Examples.Tests.Scale;
+
+public sealed class TaskQueueTests
+{
+    private static readonly JsonElement Vectors = LoadVectors();
+
+    private static JsonElement LoadVectors()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "comparisons", "scale", "messages.json");
+            if (File.Exists(path))
+            {
+                return JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
+            }
+        }
+        throw new FileNotFoundException("comparisons/scale/messages.json not found above the test assembly");
+    }
+
+    private static TaskQueue.Keys FreshKeys() => new($"test-{Guid.NewGuid():N}");
+
+    [Fact]
+    public void TaskVectors_DecodeThenEncode_GiveTheCanonicalBytes()
+    {
+        foreach (var v in Vectors.GetProperty("tasks").EnumerateArray())
+        {
+            var f = v.GetProperty("fields");
+            var task = TaskQueue.DecodeTask(v.GetProperty("json").GetString()!);
+            Assert.Equal(new TaskQueue.TaskMessage(f.GetProperty("run").GetString()!, f.GetProperty("seq").GetInt32(),
+                f.GetProperty("n").GetInt64(), f.GetProperty("ms").GetInt32(), f.GetProperty("fail").GetBoolean()), task);
+            var canonical = v.TryGetProperty("canonical", out var c) ? c : v.GetProperty("json");
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(canonical.GetString()!), System.Text.Encoding.UTF8.GetBytes(TaskQueue.Encode(task)));
+        }
+    }
+
+    [Fact]
+    public void ResultVectors_DecodeThenEncode_GiveTheSameBytes()
+    {
+        foreach (var v in Vectors.GetProperty("results").EnumerateArray())
+        {
+            var f = v.GetProperty("fields");
+            var result = TaskQueue.DecodeResult(v.GetProperty("json").GetString()!);
+            Assert.Equal(new TaskQueue.ResultMessage(f.GetProperty("run").GetString()!, f.GetProperty("seq").GetInt32(),
+                f.GetProperty("n").GetInt64(), f.GetProperty("square").GetInt64(), f.GetProperty("worker").GetString()!,
+                f.GetProperty("lang").GetString()!), result);
+            Assert.Equal(v.GetProperty("json").GetString(), TaskQueue.Encode(result));
+        }
+    }
+
+    [Fact]
+    public void InvalidVectors_Decode_ThrowFormatException()
+    {
+        foreach (var v in Vectors.GetProperty("invalid_tasks").EnumerateArray())
+        {
+            var ex = Record.Exception(() => TaskQueue.DecodeTask(v.GetProperty("json").GetString()!));
+            Assert.True(ex is FormatException, $"{v.GetProperty("name")}: {ex?.GetType().Name ?? "accepted"}");
+        }
+        foreach (var v in Vectors.GetProperty("invalid_results").EnumerateArray())
+        {
+            var ex = Record.Exception(() => TaskQueue.DecodeResult(v.GetProperty("json").GetString()!));
+            Assert.True(ex is FormatException, $"{v.GetProperty("name")}: {ex?.GetType().Name ?? "accepted"}");
+        }
+    }
+
+    [Fact]
+    public void ReportVectors_ReportLine_IsTheSameLineAsPython()
+    {
+        foreach (var v in Vectors.GetProperty("reports").EnumerateArray())
+        {
+            var finished = v.GetProperty("finished").EnumerateArray().Select(p => (p[0].GetString()!, p[1].GetString()!));
+            var line = TaskQueue.ReportLine(v.GetProperty("tasks").GetInt32(), finished, v.GetProperty("duplicates").GetInt64(), v.GetProperty("dead").GetInt64());
+            Assert.Equal(v.GetProperty("line").GetString(), line);
+        }
+    }
+
+    [SkippableFact]
+    public async Task MixedRun_WorkerKilledMidTask_EveryTaskHasExactlyOneResult()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var python = TaskQueue.FindPython();
+
+        var mixed = await TaskQueue.MixedRunAsync(redis.Address, 12, 50, 300, FreshKeys(), python, CancellationToken.None);
+
+        Assert.True(mixed.Report.Ok, mixed.Report.Line());
+        Assert.Equal(Enumerable.Range(0, 12), mixed.Report.Results.Keys.Order());
+        var seq = int.Parse(mixed.Killed.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(mixed.KilledWorker, mixed.Report.Results[seq].Worker);
+        Assert.DoesNotContain(mixed.KilledWorker, mixed.Report.Results.Values.Select(r => r.Worker));
+        Assert.Equal(python is null ? ["dotnet"] : ["dotnet", "python"], mixed.Languages);
+    }
+
+    [SkippableFact]
+    public async Task Record_SameTaskFinishedTwice_CountsOnce()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "twice", 1, 0);
+        var first = new TaskQueue.Worker(redis.Db, keys, "dotnet-a", say: _ => { });
+        var second = new TaskQueue.Worker(redis.Db, keys, "dotnet-b", say: _ => { });
+        var entry = Assert.Single(await redis.Db.StreamReadGroupAsync(keys.Tasks, keys.Group, "dotnet-a", StreamPosition.NewMessages, 1));
+        var task = new TaskQueue.TaskMessage("twice", 0, 0, 0);
+
+        await first.RecordAsync(entry.Id!, task);
+        await second.RecordAsync(entry.Id!, task); // the same task, finished again by a worker that claimed it
+
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "twice", 1, TimeSpan.FromSeconds(5));
+        Assert.Equal("dotnet-a", report.Results[0].Worker); // the first result stands
+        Assert.Equal((1, 1L, true), (report.Results.Count, report.Duplicates, report.Ok));
+    }
+
+    [SkippableFact]
+    public async Task FailingTask_AfterMaxDeliveries_IsDeadLettered()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "poison", 1, 0, new HashSet<int> { 0 });
+        var lines = new List<string>();
+        var worker = new TaskQueue.Worker(redis.Db, keys, "dotnet-w", claimIdleMs: 0, say: lines.Add);
+
+        for (var i = 0; i <= TaskQueue.MaxDeliveries; i++)
+        {
+            Assert.True(await worker.StepAsync(CancellationToken.None));
+        }
+
+        Assert.Equal("dead-lettered poison/0 after 4 deliveries: too many deliveries", lines[^1]);
+        Assert.Equal(TaskQueue.MaxDeliveries, lines.Count(l => l.StartsWith("failed poison/0", StringComparison.Ordinal)));
+        var dead = Assert.Single(await redis.Db.StreamRangeAsync(keys.Dead));
+        Assert.Equal(TaskQueue.Encode(new TaskQueue.TaskMessage("poison", 0, 0, 0, true)), dead["task"].ToString());
+        Assert.Equal("4", dead["deliveries"].ToString());
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Tasks));
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "poison", 1, TimeSpan.FromSeconds(5));
+        Assert.Equal((1L, 1, false), (report.Dead, report.Missing, report.Ok));
+    }
+
+    [SkippableFact]
+    public async Task PutTasks_StreamHoldsTheBacklog_WaitsThenTimesOut()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
+            TaskQueue.PutTasksAsync(redis.Db, keys, "full", 10, 0, backlog: 3, timeout: TimeSpan.FromMilliseconds(200)));
+
+        Assert.StartsWith("the stream stayed full (3 tasks)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await redis.Db.StreamLengthAsync(keys.Tasks));
+    }
+
+    [SkippableFact]
+    public async Task PrivateServer_NoPassword_IsRefused()
+    {
+        RedisForTest.SkipOrFail(Environment.GetEnvironmentVariable(RedisAddress.UrlVariable) is { Length: > 0 }, "PARITY_REDIS_URL names an outside server");
+        await using var redis = await RedisForTest.StartAsync();
+
+        Assert.Equal("127.0.0.1", redis.Address.Host);
+        var options = (redis.Address with { Password = null }).Options();
+        var ex = await Assert.ThrowsAsync<RedisConnectionException>(() => ConnectionMultiplexer.ConnectAsync(options));
+        Assert.Contains("NOAUTH", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RedisAddress_Parse_ReadsTheUrlAndNeverPrintsThePassword()
+    {
+        var address = RedisAddress.Parse("rediss://alice:p%40ss@db.example:6380/2");
+
+        Assert.Equal(new RedisAddress("db.example", 6380, "alice", "p@ss", 2, true), address);
+        Assert.Equal("rediss://alice:***@db.example:6380/2", address.Redacted());
+        Assert.Equal("rediss://alice@db.example:6380/2", address.WithoutPassword());
+        Assert.Throws<FormatException>(() => RedisAddress.Parse("http://127.0.0.1:1"));
+    }
+
+    [Fact]
+    public void JsonEncoders_OutsidePlainAscii_WriteDifferentBytesThanPython()
+    {
+        // Python's json.dumps gives "a+b<c\u00e9" (test_task_queue.py): escaping rules differ,
+        // which is why the format allows only [A-Za-z0-9._:-] in names.
+        Assert.Equal("\"a\\u002Bb\\u003Cc\\u00E9\"", JsonSerializer.Serialize("a+b<c\u00e9"));
+        Assert.Throws<FormatException>(() => TaskQueue.DecodeTask(TaskQueue.Encode(new TaskQueue.TaskMessage("a+b", 0, 0, 0))));
+    }
+
+    [Fact]
+    public void StackExchangeRedis_StreamReadGroup_HasNoBlockingWait()
+    {
+        // One multiplexed connection serves every caller, so no command may block it: XREADGROUP
+        // is sent without BLOCK and an idle worker polls (TaskQueue.Poll). redis-py passes block=.
+        var parameters = typeof(IDatabaseAsync).GetMethods()
+            .Where(m => m.Name == nameof(IDatabaseAsync.StreamReadGroupAsync))
+            .SelectMany(m => m.GetParameters()).Select(p => p.Name!).Distinct().ToList();
+        Assert.Contains("consumerName", parameters);
+        Assert.DoesNotContain(parameters, p => p.Contains("block", StringComparison.OrdinalIgnoreCase) || p.Contains("timeout", StringComparison.OrdinalIgnoreCase));
+    }
+}

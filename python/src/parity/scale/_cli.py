@@ -1,0 +1,66 @@
+"""What the worker and submit commands share: --redis and its fallbacks, one-line errors, signals."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from typing import NoReturn
+
+from parity.common.redis_server import URL_VARIABLE, with_password
+
+_program = ["parity"]  # the running command's name, for error lines
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line on stderr (exit 2), not usage plus a line."""
+
+    def __init__(self, prog: str, description: str) -> None:
+        super().__init__(prog=prog, description=description)
+        _program[0] = prog
+
+    def error(self, message: str) -> NoReturn:
+        fail(f"{message} (--help shows the options)")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    print(f"{_program[0]}: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(code)
+
+
+def add_connection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        default=os.environ.get(URL_VARIABLE),
+        help=f"redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss:// for TLS (default: ${URL_VARIABLE}); "
+        "without a password in the URL, PARITY_REDIS_PASSWORD is used",
+    )
+    parser.add_argument("--namespace", default="parity", help="prefix of every key (default: parity)")
+
+
+def url(args: argparse.Namespace) -> str:
+    if not args.redis:
+        fail(f"no server: give --redis URL or set {URL_VARIABLE}")
+    try:
+        return with_password(args.redis)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def stop_on_sigterm() -> threading.Event:
+    """An event set by SIGTERM (and SIGBREAK on Windows); Ctrl-C arrives as KeyboardInterrupt."""
+    stop = threading.Event()
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+    return stop
+
+
+def interrupt_on_sigterm() -> None:
+    """SIGTERM raises KeyboardInterrupt, so it ends a blocking wait the way Ctrl-C does."""
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.default_int_handler)

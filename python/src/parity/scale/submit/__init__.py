@@ -1,0 +1,1 @@
+"""`python -m parity.scale.submit`: the task-queue master (see parity.scale.task_queue)."""

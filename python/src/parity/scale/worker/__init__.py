@@ -1,0 +1,1 @@
+"""`python -m parity.scale.worker`: a task-queue worker (see parity.scale.task_queue)."""
