@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from parity import catalog, docs
+from parity.bench import report
 from parity.catalog import ROOT, Catalog, CatalogError, load_listings
 
 CONCEPT_ATTRIBUTE = re.compile(r'\[Concept\("(?P<id>[^"]+)"\)\]')
@@ -81,6 +82,9 @@ def test_a_concept_without_an_implementation_says_why(cat: Catalog) -> None:
 
 
 def _test_exists(reference: str) -> bool:
+    if (anchor := catalog.benchmark_anchor(reference)) is not None:
+        page = ROOT / catalog.BENCHMARKS_PAGE
+        return page.is_file() and anchor in report.anchors(page.read_text(encoding="utf-8"))
     # The same lookup the pages use to link the test's line.
     return docs.evidence_line(reference) is not None
 
@@ -94,6 +98,13 @@ def test_every_claim_names_evidence_that_exists(cat: Catalog) -> None:
         if not _test_exists(ref)
     ]
     assert not missing
+
+
+def test_benchmark_evidence_must_name_a_heading_of_the_benchmarks_page() -> None:
+    assert _test_exists("comparisons/benchmarks.md#plinq-sum")
+    assert not _test_exists("comparisons/benchmarks.md#no-such-row")
+    assert not _test_exists("comparisons/benchmarks.md#")
+    assert not _test_exists("comparisons/other.md#plinq-sum")
 
 
 def test_ids_are_slugs_of_their_chapter(cat: Catalog) -> None:

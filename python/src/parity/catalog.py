@@ -131,6 +131,16 @@ def _implementation(raw: dict[str, object], key: str, cid: str) -> tuple[str | N
     raise CatalogError(f"{cid}: {key} must be a path or 'none'")
 
 
+BENCHMARKS_PAGE = "comparisons/benchmarks.md"
+
+
+def benchmark_anchor(reference: str) -> str | None:
+    """The anchor of evidence that cites a benchmark row (`comparisons/benchmarks.md#plinq-sum`),
+    or None for a test reference. Speed is decided by ratios measured in one `invoke bench` run."""
+    page, sep, anchor = reference.partition("#")
+    return anchor if sep and page == BENCHMARKS_PAGE and anchor else None
+
+
 def parse(data: dict[str, object]) -> Catalog:
     chapters = tuple(
         Chapter(

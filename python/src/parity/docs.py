@@ -12,7 +12,17 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from parity.catalog import DOTNET_SRC, ROOT, Catalog, Chapter, Concept, Listing, load, load_listings
+from parity.catalog import (
+    DOTNET_SRC,
+    ROOT,
+    Catalog,
+    Chapter,
+    Concept,
+    Listing,
+    benchmark_anchor,
+    load,
+    load_listings,
+)
 
 COMPARISONS = ROOT / "comparisons"
 SAMPLES = COMPARISONS / "samples"
@@ -186,6 +196,8 @@ def evidence_line(reference: str) -> int | None:
 
 
 def _evidence(reference: str) -> str:
+    if anchor := benchmark_anchor(reference):
+        return f"[benchmarks: `{anchor}`](benchmarks.md#{anchor})"
     path, _, name = reference.partition("::")
     line = evidence_line(reference)
     return f"[`{name}`](../{path}{f'#L{line}' if line else ''})"
@@ -280,6 +292,9 @@ def index_page(catalog: Catalog) -> str:
         "[Errata](errata.md): every checked claim that does not simply hold (wrong, depends, opinion).",
         "",
         "[Coverage](coverage.md): every listing of the article mapped to its concept; claims per concept.",
+        "",
+        "[Benchmarks](benchmarks.md): the same workloads in both languages, measured in one run"
+        " (`invoke bench`); the speed claims cite its rows.",
         "",
     ]
     return "\n".join(out)

@@ -43,6 +43,8 @@ def load(path: Path = RESULTS) -> Results:
 
 
 def duration(seconds: float) -> str:
+    if seconds <= 0:
+        return "0 (below the timer)"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
         if seconds >= scale:
             return f"{seconds / scale:.3g} {unit}"
@@ -50,13 +52,15 @@ def duration(seconds: float) -> str:
 
 
 def rate(per_second: float, unit: str) -> str:
-    for prefix, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+    for prefix, scale in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3)):
         if per_second >= scale:
             return f"{per_second / scale:.3g} {prefix}{unit}/s"
     return f"{per_second:.3g} {unit}/s"
 
 
 def times(ratio: float) -> str:
+    if ratio <= 0:
+        return "~0x"
     if ratio >= 100:
         return f"{ratio:,.0f}x"
     return f"{ratio:.2g}x" if ratio < 0.1 else f"{ratio:.3g}x"
@@ -153,14 +157,18 @@ class Target:
 
 
 def _load_note(r: Rows) -> str:
-    """A fact that bears on a missed target: how busy the machine was when the run started."""
-    load = r.results["machine"].get("load_average_start")
-    if not load or load[0] <= r.cores:
+    """A fact that bears on a missed target: how busy the machine was around the run."""
+    machine = r.results["machine"]
+    load, end = machine.get("load_average_start"), machine.get("load_average_end")
+    if not load:
         return ""
-    return (
-        f" This run started at load average {load[0]:g} on {r.cores} cores: more runnable threads"
-        " than cores, so no worker had a core to itself."
-    )
+    if load[0] > r.cores:
+        return (
+            f" This run started at load average {load[0]:g} on {r.cores} cores: more runnable threads"
+            " than cores, so no worker had a core to itself."
+        )
+    ended = f", {end[0]:g} at its end" if end else ""
+    return f" Load average {load[0]:g} at the start of this run{ended}, on {r.cores} cores."
 
 
 def _spread_note(r: Rows, a: str, b: str) -> str:
@@ -188,8 +196,13 @@ def targets(r: Rows) -> list[Target]:
                 met,
                 "Independent elements and a few large chunks per worker: little to split or merge."
                 if met
-                else "The ideal assumes every worker has a whole core to itself; a Pool also pays for"
-                " pickling each chunk's result." + _load_note(r),
+                else "The ideal assumes every worker has a whole core to itself for the whole run."
+                + _load_note(r)
+                + " Missed: "
+                + ", ".join(f"{name} at {f:.2f}" for name, f in fractions if f < 0.95)
+                + ". A short run (a few ms for .NET, against hundreds for Python) loses more of its"
+                " time to one interruption on either core: a plausible cause on a shared machine,"
+                " not a proven one.",
             )
         )
     if "py:bridge.parallel-range" in r and "net:bridge.ParallelRange" in r:
@@ -675,7 +688,8 @@ def render(results: Results) -> str:
         "# Benchmarks",
         "",
         "The same workloads in Python (pyperf) and .NET (BenchmarkDotNet), measured in one run of"
-        " `invoke bench` (about 15 minutes; `invoke bench --quick` gives rough numbers in under two)."
+        " `invoke bench` (the full run stays under 15 minutes on 2 cores; `invoke bench --quick` gives"
+        " rough numbers in under two, in a temporary folder)."
         " Claims about speed in the catalog cite the rows below.",
         "",
         *_machine(results),
