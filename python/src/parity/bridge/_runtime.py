@@ -163,42 +163,53 @@ def child_context(method: str | None = None) -> Any:
 
 def load() -> types.ModuleType:
     """Start CoreCLR once per process and reference Parity.Examples; returns the `clr` module."""
-    global _clr, _referenced
     with _lock:
         if _clr is not None and _referenced:
             return _clr
-        folder = build_dir()
-        if _clr is None:
-            config = _check_prerequisites(folder)
-            # <load>
-            try:
-                import pythonnet
+        # A Ctrl-C landing while pythonnet initialises makes its start-up fail with a
+        # NullReferenceException from deep inside (seen here): defer it to after the load.
+        with deferred_interrupt() as pressed:
+            clr = _load_locked()
+        if pressed.is_set():
+            raise KeyboardInterrupt
+        return clr
 
-                # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
-                pythonnet.load("coreclr", runtime_config=str(config))
-                import clr
-            except Exception as exc:  # pythonnet raises several types; the user needs one sentence
-                raise BridgeError(
-                    f"could not start CoreCLR with {config} ({_one_line(exc)}): "
-                    "check `dotnet --list-runtimes` and rebuild with `invoke build`"
-                ) from exc
-            # </load>
-            # The runtime is in the process now, whatever happens next: the fork guard holds.
-            _clr = clr
-            if hasattr(os, "register_at_fork"):
-                os.register_at_fork(before=_warn_fork_after_load)
-        # Reference by name from a folder on sys.path: what pythonnet resolves reliably.
-        if str(folder) not in sys.path:
-            sys.path.append(str(folder))
+
+def _load_locked() -> types.ModuleType:
+    """load()'s steps, under its lock."""
+    global _clr, _referenced
+    folder = build_dir()
+    if _clr is None:
+        config = _check_prerequisites(folder)
+        # <load>
         try:
-            _clr.AddReference(ASSEMBLY)
-        except Exception as exc:  # a .NET FileNotFoundException, BadImageFormatException, ...
+            import pythonnet
+
+            # Never pythonnet's default (Mono off Windows, .NET Framework on Windows).
+            pythonnet.load("coreclr", runtime_config=str(config))
+            import clr
+        except Exception as exc:  # pythonnet raises several types; the user needs one sentence
             raise BridgeError(
-                f"CoreCLR started but could not load {ASSEMBLY} from {folder} ({_one_line(exc)}): "
-                "rebuild with `invoke build`"
+                f"could not start CoreCLR with {config} ({_one_line(exc)}): "
+                "check `dotnet --list-runtimes` and rebuild with `invoke build`"
             ) from exc
-        _referenced = True
-        return _clr
+        # </load>
+        # The runtime is in the process now, whatever happens next: the fork guard holds.
+        _clr = clr
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(before=_warn_fork_after_load)
+    # Reference by name from a folder on sys.path: what pythonnet resolves reliably.
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))
+    try:
+        _clr.AddReference(ASSEMBLY)
+    except Exception as exc:  # a .NET FileNotFoundException, BadImageFormatException, ...
+        raise BridgeError(
+            f"CoreCLR started but could not load {ASSEMBLY} from {folder} ({_one_line(exc)}): "
+            "rebuild with `invoke build`"
+        ) from exc
+    _referenced = True
+    return _clr
 
 
 def examples() -> Any:
