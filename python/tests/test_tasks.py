@@ -271,3 +271,21 @@ def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failur
     assert (code, built) == (1, ["Parity.Examples"])
     assert detail == "/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]\n"  # once
     assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet.projects())
+
+
+def test_a_helper_that_ends_while_the_runner_looks_is_neither_waited_for_nor_killed() -> None:
+    if os.name != "posix":
+        pytest.skip("zombies (ended, not yet reaped) are a POSIX notion")
+    # The run-ending sweep reads a leftover's status, then its command line: a helper that exits
+    # in between is a zombie by then, which must count as gone, not as an unknown leftover.
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    zombie = psutil.Process(child.pid)
+    deadline = time.monotonic() + SHORT_TIMEOUT
+    while zombie.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert zombie.status() == psutil.STATUS_ZOMBIE
+        assert runner._is_self_ending_helper(zombie)
+        assert runner._alive([zombie]) == []
+    finally:
+        child.wait(timeout=SHORT_TIMEOUT)

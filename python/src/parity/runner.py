@@ -89,6 +89,8 @@ def _leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> list[
 def _is_self_ending_helper(p: psutil.Process) -> bool:
     try:
         return any(name in " ".join(p.cmdline()) for name in _SELF_ENDING_HELPERS)
+    except psutil.NoSuchProcess:  # ZombieProcess included: it ended between two looks
+        return True
     except psutil.Error:
         return False
 
@@ -109,6 +111,7 @@ def _kill_leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> 
             break
         time.sleep(0.02)
         leftovers = _leftovers(proc, tree)
+    leftovers = _alive(leftovers)  # one that ended while we looked is no leftover
     for p in leftovers:
         with contextlib.suppress(psutil.NoSuchProcess):
             p.kill()

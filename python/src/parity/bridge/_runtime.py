@@ -11,7 +11,6 @@ import difflib
 import json
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.catalog import ROOT
+from parity.common.entry import deferred_interrupt
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 ASSEMBLY = "Parity.Examples"
@@ -292,25 +292,6 @@ def _check_concept(concept_id: str) -> None:
         f"{concept_id} has no .NET concept to run, only a Python one (`python -m {concept.module}`): "
         f"{concept.dotnet_none_reason}"
     )
-
-
-@contextmanager
-def deferred_interrupt() -> Iterator[threading.Event]:
-    """While inside, Ctrl-C (SIGINT) only sets the returned event.
-
-    Python raises KeyboardInterrupt wherever the main thread next runs bytecode, and that can
-    be inside pythonnet while it binds a call's arguments: pythonnet then fails to wrap the
-    exception and the process aborts (SIGABRT, seen here). So a wait loop defers the interrupt,
-    checks the event between .NET calls and raises KeyboardInterrupt itself, in plain Python."""
-    pressed = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield pressed  # signal handlers belong to the main thread; nothing to defer here
-        return
-    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: pressed.set())
-    try:
-        yield pressed
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def wait_task(

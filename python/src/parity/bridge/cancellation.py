@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import cancelled_on_exit, deferred_interrupt, load, wait_task
+from parity.bridge._runtime import cancelled_on_exit, load, wait_task
+from parity.common.entry import deferred_interrupt
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 STEP = 0.1  # article-scale seconds per step of the .NET work

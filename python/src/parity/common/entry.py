@@ -20,7 +20,10 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 INTERRUPTED_EXIT = 130  # 128 + SIGINT: what a shell reports for a program Ctrl-C stopped
 BAD_ENVIRONMENT_EXIT = 2
@@ -57,8 +60,7 @@ def _stop_quietly(_signum: int, _frame: types.FrameType | None) -> None:
 
 
 def stop_on_interrupt() -> None:
-    """In a child process: Ctrl-C ends it without a traceback; its parent reports. (Also an
-    initializer for a process that would otherwise ignore Ctrl-C, like a manager's server.)"""
+    """In a child process: Ctrl-C ends it without a traceback; its parent reports."""
     with contextlib.suppress(ValueError):  # not the main thread: keep Python's default
         signal.signal(signal.SIGINT, _stop_quietly)
 
@@ -88,3 +90,22 @@ def child_started() -> None:
     mp = sys.modules.get("multiprocessing")
     if mp is not None and getattr(mp.current_process(), "_inheriting", False):
         stop_on_interrupt()
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[threading.Event]:
+    """While inside, Ctrl-C (SIGINT) only sets the returned event; the caller checks it and
+    raises KeyboardInterrupt itself at a point where unwinding is safe.
+
+    Python raises KeyboardInterrupt wherever the main thread next runs bytecode. Inside
+    pythonnet binding a call's arguments that aborts the process (SIGABRT, seen here); inside
+    BaseManager.start() it leaves a server no finalizer will stop yet."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed  # signal handlers belong to the main thread; nothing to defer here
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
