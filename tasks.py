@@ -9,6 +9,7 @@ from __future__ import annotations
 import json as jsonlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -400,6 +401,10 @@ def _under_load(count: int) -> Iterator[None]:
 )
 def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: int = 0) -> None:
     """Run pytest (every start method), the bridge tests, dotnet test and the linters."""
+    # From a background job SIGINT arrives ignored, and every test program would inherit that:
+    # restore Python's handler, so the suites' Ctrl-C tests see what a terminal gives them.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if lint:
         lint_(c)
     with _under_load(under_load):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -39,7 +40,13 @@ _LONG_LIVED = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """pytest-timeout's per-test limit (pyproject.toml) stretches with PARITY_TIMEOUT_SCALE like
-    every other limit, unless --timeout or PYTEST_TIMEOUT says otherwise."""
+    every other limit, unless --timeout or PYTEST_TIMEOUT says otherwise; and Ctrl-C is live."""
+    # Started from a background job (`cmd &` in a script), this process inherits SIGINT ignored,
+    # and so would every program it starts: the tests that press Ctrl-C would find it ignored.
+    # A terminal's program starts with SIGINT at its default, so give ours Python's own handler
+    # (a handled signal is reset to the default across exec).
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if config.getoption("timeout", None) is None and not os.environ.get("PYTEST_TIMEOUT"):
         config.option.timeout = float(config.getini("timeout")) * timeout_scale()
 
