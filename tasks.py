@@ -498,6 +498,29 @@ def docs_(c: Context, samples: bool = False, only: str = "") -> None:
 
 @task(
     help={
+        "out": "write the site under this folder (default: site/)",
+        "source_url": "link sources here, e.g. a GitHub blob URL at a commit (default: "
+        "$PARITY_SOURCE_URL, else the files of this checkout)",
+    }
+)
+def site(c: Context, out: str = "", source_url: str | None = None) -> None:
+    """Build the study site (static HTML, no CDN) under site/ from the catalog and the sources."""
+    from parity import site as site_builder
+
+    started = time.perf_counter()
+    try:
+        sizes = site_builder.build(Path(out) if out else site_builder.DEFAULT_OUT, source_url)
+    except site_builder.SiteError as exc:
+        raise _fail(str(exc), code=1) from None
+    where = Path(out) if out else site_builder.DEFAULT_OUT
+    print(
+        f"site: {len(sizes)} files, {sum(sizes.values()) / 1e6:.1f} MB in {where} "
+        f"({time.perf_counter() - started:.1f} s); open {where / 'index.html'}"
+    )
+
+
+@task(
+    help={
         "quick": "rough numbers in under two minutes, in a temporary folder (the committed results stay)",
         "out": "write the page, its plots and results.json under this folder instead",
     }

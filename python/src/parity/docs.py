@@ -77,6 +77,22 @@ def regions(text: str, where: str = "") -> dict[str, str]:
     return {name: textwrap.dedent("\n".join(lines)).strip("\n") for name, lines in found.items()}
 
 
+def region_spans(text: str) -> dict[str, tuple[int, int]]:
+    """The lines (1-based, markers left out) each well-formed region of a source text covers."""
+    spans: dict[str, tuple[int, int]] = {}
+    opened: tuple[str, int] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if (match := _REGION.match(line)) is None:
+            continue
+        closing, name = match.groups()
+        if not closing:
+            opened = (name, number + 1)
+        elif opened is not None and opened[0] == name:
+            spans[name] = (opened[1], number - 1)
+            opened = None
+    return spans
+
+
 def listing(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     parts = regions(text, str(path.relative_to(ROOT)))
