@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from parity.catalog import (
@@ -120,32 +121,85 @@ def _fence(language: str, code: str) -> str:
     return f"{fence}{language}\n{code}\n{fence}"
 
 
-def _side(concept: Concept, language: str) -> tuple[str, str]:
-    """(header, code cell) for one language of a concept."""
-    if language == "python":
-        path, reason, lang = concept.python_path, concept.python_none_reason, "python"
-        label = "Python"
-    else:
-        path, reason, lang = concept.dotnet_path, concept.dotnet_none_reason, "csharp"
-        label = "C#"
-    if path is None:
-        body = f"**No {label} implementation.** {link_sources(prose(reason))}"
-        if concept.nearest:
-            body += f"\n\nNearest: {prose(concept.nearest)}"
-        return label, body
-    rel = path.relative_to(ROOT).as_posix()
-    return f'{label}: <a href="../{rel}"><code>{path.name}</code></a>', _fence(lang, listing(path))
+# GitHub shows Markdown in a 1012-px column; its code is 85% of 16 px in a monospace font, about
+# 8.2 px a character. Two listings side by side cost the cells' and the blocks' padding (about
+# 120 px): together they fit when their longest lines add up to at most this many characters.
+PAIR_FIT_CHARS = 104
+FOLD_LINES = 60  # a longer listing is folded in <details>, so the page's outline stays in view
 
 
-def _table(left: tuple[str, str], right: tuple[str, str]) -> str:
-    return "\n".join(
-        [
+def width(code: str) -> int:
+    """The longest line of a listing, in characters (tabs as four)."""
+    return max((len(line.expandtabs(4)) for line in code.splitlines()), default=0)
+
+
+def fits_side_by_side(left: str, right: str) -> bool:
+    return width(left) + width(right) <= PAIR_FIT_CHARS
+
+
+@dataclass(frozen=True)
+class Block:
+    """One listing on a page: its label (`Python`), the fence's language and its text."""
+
+    label: str
+    language: str
+    code: str
+
+    def markdown(self, summary: str) -> str:
+        fence = _fence(self.language, self.code)
+        lines = len(self.code.splitlines())
+        if lines <= FOLD_LINES:
+            return fence
+        return f"<details><summary>{summary} ({lines} lines)</summary>\n\n{fence}\n\n</details>"
+
+
+def _pair(title: str, left: Block | None, right: Block | None) -> list[str]:
+    """Two listings side by side where both fit in GitHub's column, else one above the other
+    (Python, then C#); `title` (a region's name, or "") goes above them."""
+    out = [title, ""] if title else []
+    name = f" {title}" if title else ""
+    if left and right and fits_side_by_side(left.code, right.code):
+        out += [
             "<table>",
-            f"<tr><th>{left[0]}</th><th>{right[0]}</th></tr>",
-            f"<tr>\n{_cell(left[1])}\n{_cell(right[1])}\n</tr>",
+            f"<tr><th>{left.label}</th><th>{right.label}</th></tr>",
+            f"<tr>\n{_cell(left.markdown(left.label + name))}\n"
+            f"{_cell(right.markdown(right.label + name))}\n</tr>",
             "</table>",
+            "",
         ]
-    )
+        return out
+    for block in (left, right):
+        if block is not None:
+            out += [f"{block.label}:", "", block.markdown(block.label + name), ""]
+    return out
+
+
+def _code_sections(concept: Concept) -> list[str]:
+    """The sources of a concept, region by region, paired by name in Python's order."""
+    heads = []
+    files: dict[str, dict[str, str]] = {}
+    for language, label in (("python", "Python"), ("dotnet", "C#")):
+        path = concept.python_path if language == "python" else concept.dotnet_path
+        reason = concept.python_none_reason if language == "python" else concept.dotnet_none_reason
+        if path is None:
+            head = f"**No {label} implementation.** {link_sources(prose(reason))}"
+            if concept.nearest:
+                head += f" Nearest: {prose(concept.nearest)}"
+            heads.append(head)
+            files[language] = {}
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        heads.append(f"{label}: [`{path.name}`](../{rel})")
+        text = path.read_text(encoding="utf-8")
+        files[language] = regions(text, rel) or {"": text.strip("\n")}
+    out = ["### Code", "", " · ".join(heads), ""]
+    python, dotnet = files["python"], files["dotnet"]
+    names = list(python) + [n for n in dotnet if n not in python]
+    for name in names:
+        left = Block("Python", "python", python[name]) if name in python else None
+        right = Block("C#", "csharp", dotnet[name]) if name in dotnet else None
+        out += _pair(f"**`{name}`**" if name else "", left, right)
+    return out
 
 
 _CS_SOURCE = re.compile(r"\b[\w/]+\.cs\b")
@@ -163,7 +217,8 @@ def link_sources(text: str) -> str:
     return _CS_SOURCE.sub(_source_link, text)
 
 
-def _output_cell(concept: Concept, language: str) -> str:
+def _output(concept: Concept, language: str) -> str | Block:
+    """The recorded output of one side, or a sentence saying why there is none."""
     if not concept.has(language):
         label, reason = (
             (".NET", concept.dotnet_none_reason)
@@ -172,7 +227,7 @@ def _output_cell(concept: Concept, language: str) -> str:
         )
         files = [_source_link(m) for m in _CS_SOURCE.finditer(reason) if (DOTNET_SRC / m.group(0)).is_file()]
         if not files:
-            return f"_No {label} program of its own: the listing above says why._"
+            return f"_No {label} program of its own: the code below says why._"
         return (
             f"_No {label} program of its own: its .NET side is {', '.join(files)}, called in-process "
             "from the Python program, so what it does shows in the Python output._"
@@ -180,7 +235,20 @@ def _output_cell(concept: Concept, language: str) -> str:
     sample = _sample(concept, language)
     if sample is None:
         return "_(no sample recorded yet: run `invoke docs --samples`)_"
-    return _fence("text", sample)
+    return Block("Python" if language == "python" else ".NET", "text", sample)
+
+
+def _outputs(concept: Concept) -> list[str]:
+    out = ["### Output", "", f"{SAMPLE_SCALE_NOTE[0].upper()}{SAMPLE_SCALE_NOTE[1:]}.", ""]
+    python, dotnet = _output(concept, "python"), _output(concept, "dotnet")
+    if isinstance(python, Block) and isinstance(dotnet, Block):
+        return out + _pair("", python, dotnet)
+    for label, side in (("Python", python), (".NET", dotnet)):
+        if isinstance(side, Block):
+            out += _pair("", side, None) if label == "Python" else _pair("", None, side)
+        else:
+            out += [f"{label}: {side}", ""]
+    return out
 
 
 def prose(text: str, in_table: bool = False) -> str:
@@ -226,22 +294,18 @@ def concept_section(concept: Concept) -> str:
         "",
         f"Article section: {prose(concept.section)}. Run it: `invoke run {concept.id}`.",
         "",
-        _table(_side(concept, "python"), _side(concept, "dotnet")),
-        "",
-        f"**Output** ({SAMPLE_SCALE_NOTE})",
-        "",
-        _table(("Python", _output_cell(concept, "python")), (".NET", _output_cell(concept, "dotnet"))),
-        "",
+        *_outputs(concept),
+        *_code_sections(concept),
     ]
     if concept.differences:
-        out += ["**What a porter must know**", ""]
+        out += ["### What a porter must know", ""]
         out += [f"- {prose(d)}" for d in concept.differences]
         out.append("")
     # One table per source, in the order the claims first name it (a chapter past the article
     # checks the article's claims and its own).
     for source in dict.fromkeys(claim.source for claim in concept.claims):
         out += [
-            f"**Claims of {source}, checked**",
+            f"### Claims of {source}, checked",
             "",
             "| claim | verdict | why | evidence |",
             "|---|---|---|---|",

@@ -146,7 +146,12 @@ class Highlighter:
         lexer = self.lexers[language]
         out: list[str] = []
         self.formatter.format(lexer.get_tokens(code), _Sink(out))
-        return Markup("".join(out))
+        html = "".join(out)
+        # Pygments ends the last line with a newline the listing does not have: the copy button
+        # copies the text of the block, so it must be the listing exactly.
+        if html.endswith("\n") and not code.endswith("\n"):
+            html = html[:-1]
+        return Markup(html)
 
     def names(self, code: str, language: str) -> set[str]:
         """The identifiers a listing uses (`WhenAll`, `apply_async`): what search can find it by."""

@@ -120,7 +120,12 @@
     for (var i = 0; i < terms.length; i++) {
       var t = terms[i];
       var best = 0;
-      if (entry.id.toLowerCase().indexOf(t) >= 0) { best = 8; }
+      // The id matches with or without its punctuation: WhenAll finds task.when-all first.
+      var flat = t.replace(/[^a-z0-9]/g, "");
+      if (entry.id.toLowerCase().indexOf(t) >= 0 ||
+          (flat && entry.id.replace(/[^a-z0-9]/gi, "").toLowerCase().indexOf(flat) >= 0)) {
+        best = 8;
+      }
       if (entry.title.toLowerCase().indexOf(t) >= 0) { best = Math.max(best, 5); }
       var names = entry.names.filter(function (n) { return n.toLowerCase().indexOf(t) >= 0; });
       if (names.length) {
