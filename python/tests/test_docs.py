@@ -65,11 +65,12 @@ def test_catalog_prose_cannot_turn_into_links_or_break_tables() -> None:
     assert docs.prose("`xs[0]` and ys[0]") == "`xs[0]` and ys\\[0\\]"
 
 
-# What the generator emits as HTML on purpose: the side-by-side tables, the concept anchors, the
-# file links in the table headers and its own comments. Any other tag in a page is prose that a
+# What the generator emits as HTML on purpose: the side-by-side tables, the folded listings, the
+# concept anchors, the file links and its own comments. Any other tag in a page is prose that a
 # Markdown renderer would swallow (Span<long>, IProgress<T>).
 _DELIBERATE_HTML = re.compile(
-    r'<!--.*?-->|</?(?:table|tr|th|code)>|<td valign="top">|</td>|<a (?:id|href)="[^"]*">|</a>',
+    r'<!--.*?-->|</?(?:table|tr|th|code|details|summary)>|<td valign="top">|</td>'
+    r'|<a (?:id|href)="[^"]*">|</a>',
     re.DOTALL,
 )
 

@@ -132,9 +132,7 @@ def test_the_arrow_keys_go_to_the_next_and_previous_concept(site: dict[str, Any]
 
 
 def test_axe_finds_nothing_serious_in_light_or_dark(site: dict[str, Any]) -> None:
-    serious = {
-        page: [v for v in found if v["impact"] in SERIOUS] for page, found in site["axe"].items()
-    }
+    serious = {page: [v for v in found if v["impact"] in SERIOUS] for page, found in site["axe"].items()}
     assert any(page.startswith("dark ") for page in serious)
     assert {page: found for page, found in serious.items() if found} == {}
 

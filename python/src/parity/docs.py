@@ -153,11 +153,11 @@ class Block:
         return f"<details><summary>{summary} ({lines} lines)</summary>\n\n{fence}\n\n</details>"
 
 
-def _pair(title: str, left: Block | None, right: Block | None) -> list[str]:
+def _pair(region: str, left: Block | None, right: Block | None) -> list[str]:
     """Two listings side by side where both fit in GitHub's column, else one above the other
-    (Python, then C#); `title` (a region's name, or "") goes above them."""
-    out = [title, ""] if title else []
-    name = f" {title}" if title else ""
+    (Python, then C#); the region's name (or "") goes above them."""
+    out = [f"**`{region}`**", ""] if region else []
+    name = f" <code>{region}</code>" if region else ""
     if left and right and fits_side_by_side(left.code, right.code):
         out += [
             "<table>",
@@ -198,7 +198,7 @@ def _code_sections(concept: Concept) -> list[str]:
     for name in names:
         left = Block("Python", "python", python[name]) if name in python else None
         right = Block("C#", "csharp", dotnet[name]) if name in dotnet else None
-        out += _pair(f"**`{name}`**" if name else "", left, right)
+        out += _pair(name, left, right)
     return out
 
 
@@ -253,11 +253,13 @@ def _outputs(concept: Concept) -> list[str]:
 
 def prose(text: str, in_table: bool = False) -> str:
     """Catalog prose as Markdown: outside `code spans`, brackets are escaped (Array[Int64](xs)
-    is code, not a link) and so is `<` (Span<long> would be an HTML tag and vanish); inside a
+    is code, not a link), so is `<` (Span<long> would be an HTML tag and vanish) and so is `_`
+    (__init__ would turn bold); inside a
     table cell, pipes are escaped everywhere."""
     parts = text.split("`")
     for i in range(0, len(parts), 2):  # even parts lie outside code spans
         parts[i] = parts[i].replace("[", "\\[").replace("]", "\\]").replace("<", "\\<")
+        parts[i] = parts[i].replace("_", "\\_")  # __init__ is a name, not bold "init"
     text = "`".join(parts)
     return text.replace("|", "\\|") if in_table else text
 
