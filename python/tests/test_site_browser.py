@@ -94,6 +94,12 @@ def test_at_390_px_the_listings_stack_python_first(site: dict[str, Any]) -> None
     assert csharp["right"] <= pair["viewport"]
 
 
+def test_printed_the_listings_stack_and_the_controls_go(site: dict[str, Any]) -> None:
+    pair = site["pair_print"]
+    assert pair["csharp"]["top"] >= pair["python"]["bottom"]
+    assert site["print_hidden"] == []
+
+
 def test_focusing_or_hovering_a_python_region_marks_its_csharp_pair_only(site: dict[str, Any]) -> None:
     assert site["marks_before"] == {"row": False, "others": 0}
     assert site["marks_focus"] == {"row": True, "others": 0}

@@ -103,8 +103,16 @@ async function siteChecks() {
       await page.screenshot({ path: join(shots, `site-${width}-${scheme}-code.png`) });
     }
   }
-  await page.emulateMedia({ colorScheme: "light" });
+  await page.emulateMedia({ colorScheme: "light", media: "print" });
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(concept);
+  out.pair_print = await pair();
+  out.print_hidden = await page.evaluate(() =>
+    [".site-top", ".prevnext", "button.copy"].filter((s) => {
+      const el = document.querySelector(s);
+      return el && getComputedStyle(el).display !== "none";
+    }));
+  await page.emulateMedia({ media: "screen" });
   await page.goto(base + "index.html");
   await page.screenshot({ path: join(shots, "site-1280-index.png") });
 

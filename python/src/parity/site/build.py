@@ -338,7 +338,7 @@ class Builder:
             commands=self.run_commands(concept),
             prev=prev,
             next=nxt,
-            sample_note=docs.SAMPLE_SCALE_NOTE.replace("`", ""),
+            sample_note=self.prose(docs.SAMPLE_SCALE_NOTE[0].upper() + docs.SAMPLE_SCALE_NOTE[1:]),
         )
 
     def chapter_page(self, chapter: Chapter) -> str:
