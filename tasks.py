@@ -570,6 +570,8 @@ def clean(c: Context) -> None:
     for path in [
         dotnet.ARTIFACTS,
         REPORTS,
+        ROOT / "site",  # `invoke site`
+        ROOT / ".screenshots",  # the browser tests'
         *ROOT.rglob("__pycache__"),
         *ROOT.rglob(".pytest_cache"),
         *ROOT.rglob(".mypy_cache"),

@@ -174,6 +174,18 @@ def _pair(region: str, left: Block | None, right: Block | None) -> list[str]:
     return out
 
 
+def pair_names(python: list[str], dotnet: list[str]) -> list[str]:
+    """Region names in the order a page shows them, paired by name in Python's order; a C#
+    region with no Python pair comes right after the C# region before it, so that both files
+    still read top to bottom."""
+    order: list[str] = []
+    for name in python:
+        if name in dotnet:  # first the C#-only regions that stand before this pair in C#
+            order += [n for n in dotnet[: dotnet.index(name)] if n not in python and n not in order]
+        order.append(name)
+    return order + [n for n in dotnet if n not in python and n not in order]
+
+
 def _code_sections(concept: Concept) -> list[str]:
     """The sources of a concept, region by region, paired by name in Python's order."""
     heads = []
@@ -194,8 +206,7 @@ def _code_sections(concept: Concept) -> list[str]:
         files[language] = regions(text, rel) or {"": text.strip("\n")}
     out = ["### Code", "", " · ".join(heads), ""]
     python, dotnet = files["python"], files["dotnet"]
-    names = list(python) + [n for n in dotnet if n not in python]
-    for name in names:
+    for name in pair_names(list(python), list(dotnet)):
         left = Block("Python", "python", python[name]) if name in python else None
         right = Block("C#", "csharp", dotnet[name]) if name in dotnet else None
         out += _pair(name, left, right)

@@ -192,29 +192,10 @@ def _regions(concept: Concept, language: str, links: Links) -> list[Region]:
 
 
 def pair_rows(python: list[Region], dotnet: list[Region]) -> list[Row]:
-    """Regions paired by name, in Python's order; a C# region with no Python pair comes right
-    after the row of the C# region before it, so both files still read top to bottom."""
-    by_name = {r.name: r for r in dotnet}
-    py_names = {r.name for r in python}
-    rows: list[Row] = []
-    placed: set[str] = set()
-    dotnet_names = [r.name for r in dotnet]
-
-    def flush_before(name: str | None) -> None:
-        stop = dotnet_names.index(name) if name is not None else len(dotnet_names)
-        for other in dotnet_names[:stop]:
-            if other not in placed and other not in py_names:
-                rows.append(Row(other, None, by_name[other]))
-                placed.add(other)
-
-    for region in python:
-        pair = by_name.get(region.name)
-        if pair is not None:
-            flush_before(region.name)
-            placed.add(region.name)
-        rows.append(Row(region.name, region, pair))
-    flush_before(None)
-    return rows
+    """Regions paired by name in rows, in the order the Markdown pages show them too."""
+    left, right = {r.name: r for r in python}, {r.name: r for r in dotnet}
+    names = docs.pair_names(list(left), list(right))
+    return [Row(name, left.get(name), right.get(name)) for name in names]
 
 
 @dataclass(frozen=True)
