@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import IO
 
 MINIMUM_PYTHON = (3, 11)
 MINIMUM_DOTNET = 10
@@ -244,11 +245,27 @@ def install(venv: Venv, data: bytes, digest: str, reason: str) -> None:
 
 
 def run_pip(command: list[str]) -> int:
+    """pip, its messages held back until it ends: shown when it fails or warns, dropped when
+    Ctrl-C stopped it (its "Operation cancelled by user" would only repeat dev.py's line)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as messages:
+        code = _pip(command, messages)
+        messages.seek(0)
+        said = messages.read()
+    if said:
+        sys.stderr.flush()
+        sys.stderr.buffer.write(said)
+        sys.stderr.flush()
+    return code
+
+
+def _pip(command: list[str], messages: IO[bytes]) -> int:
     """pip, stopped with everything it started (a build backend) when Ctrl-C stops dev.py."""
     import subprocess
 
     if sys.platform == "win32":  # the console sends Ctrl-C to pip as well: wait, then kill
-        pip = subprocess.Popen(command, cwd=ROOT)
+        pip = subprocess.Popen(command, cwd=ROOT, stderr=messages)
         try:
             return pip.wait()
         except KeyboardInterrupt:
@@ -263,7 +280,7 @@ def run_pip(command: list[str]) -> int:
 
         # A process group of its own: Ctrl-C reaches dev.py alone, which then stops pip's whole
         # group and waits for it, so nothing of the install outlives dev.py's last line.
-        pip = subprocess.Popen(command, cwd=ROOT, process_group=0)
+        pip = subprocess.Popen(command, cwd=ROOT, stderr=messages, process_group=0)
         try:
             return pip.wait()
         except KeyboardInterrupt:

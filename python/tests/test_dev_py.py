@@ -206,7 +206,8 @@ def test_ctrl_c_during_the_install_is_repaired_by_the_next_call(
     assert _stamp(fresh_copy).startswith("installing ")  # never "installed" after a cut install
     assert left_in_session(proc.pid) == []  # pip and its build hook stopped with dev.py
 
-    (blocker / "block").unlink()  # the same requirements; only the marker says to install again
+    # requirements.txt as the cut install saw it: only the stamp's "installing" says to redo it.
+    (blocker / "block").unlink()
     repaired = _dev(fresh_copy, "--list")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert _steps(repaired) == [_installing(fresh_copy, "the last install did not finish")]
