@@ -68,23 +68,44 @@ def python_problem(version: tuple[int, ...]) -> str | None:
     )
 
 
-def dotnet_problem() -> str | None:
-    """One line when the .NET 10 SDK is missing or older, or None. Runs `dotnet --version` in
-    dotnet/, so that the SDK its global.json asks for is the one checked."""
-    import shutil
-    import subprocess
+DOTNET_FIX = "install the .NET 10 SDK from https://dotnet.microsoft.com/download"
 
-    fix = "install the .NET 10 SDK from https://dotnet.microsoft.com/download"
+
+def find_dotnet() -> str | None:
+    """`dotnet` on PATH, else in DOTNET_ROOT (where a user install puts it), else None."""
+    import shutil
+
     exe = shutil.which("dotnet")
     if exe is None:
         root = os.environ.get("DOTNET_ROOT", "")
         candidate = os.path.join(root, "dotnet.exe" if WINDOWS else "dotnet") if root else ""
-        if not candidate or not os.path.isfile(candidate):
-            return f"the .NET SDK is missing (no `dotnet` on PATH): {fix}"
-        exe = candidate
+        exe = candidate if candidate and os.path.isfile(candidate) else None
+    return exe
+
+
+def dotnet_fingerprint(exe: str) -> str:
+    """What `dotnet --version` depends on: which dotnet, the SDKs installed beside it, and
+    dotnet/global.json. While it is what a passed check recorded, the check (a tenth of a
+    second) is not run again."""
+    real = os.path.realpath(exe)
+    changed = []
+    sdks = os.path.join(os.path.dirname(real), "sdk")
+    for path in (sdks, os.path.join(ROOT, "dotnet", "global.json")):
+        try:
+            changed.append(str(os.stat(path).st_mtime_ns))
+        except OSError:
+            changed.append("-")
+    return " ".join([real, *changed])
+
+
+def dotnet_problem(exe: str) -> str | None:
+    """One line when the .NET SDK is older than 10 or refuses to run, or None. Runs
+    `dotnet --version` in dotnet/, so that the SDK its global.json asks for is the one checked."""
+    import subprocess
+
     try:
         done = subprocess.run(
-            [str(exe), "--version"],
+            [exe, "--version"],
             cwd=os.path.join(ROOT, "dotnet"),
             capture_output=True,
             text=True,
@@ -92,13 +113,13 @@ def dotnet_problem() -> str | None:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"`dotnet --version` did not answer ({exc}): {fix}"
+        return f"`dotnet --version` did not answer ({exc}): {DOTNET_FIX}"
     version = done.stdout.strip()
     major = version.split(".", 1)[0]
     if done.returncode != 0 or not major.isdigit():
-        return f"`dotnet --version` failed (no .NET SDK that dotnet/global.json accepts): {fix}"
+        return f"`dotnet --version` failed (no SDK that dotnet/global.json accepts): {DOTNET_FIX}"
     if int(major) < MINIMUM_DOTNET:
-        return f"the .NET SDK is {version}, older than {MINIMUM_DOTNET}: {fix}"
+        return f"the .NET SDK is {version}, older than {MINIMUM_DOTNET}: {DOTNET_FIX}"
     return None
 
 
@@ -138,19 +159,28 @@ class Venv:
         relative = os.path.relpath(self.path) if _same_drive(self.path) else self.path
         return self.path if relative.startswith("..") else relative
 
-    def read_stamp(self) -> str:
-        try:
-            with open(self.stamp, encoding="utf-8") as f:
-                return f.read().strip()
-        except OSError:
-            return ""
+    def recorded(self, key: str) -> str:
+        """The stamp's line for `key` ("install" or "dotnet"), without the key; "" if none."""
+        for line in self._stamp_lines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return value
+        return ""
 
-    def write_stamp(self, text: str) -> None:
-        # Written then renamed: an interrupted write never leaves half a stamp.
+    def record(self, key: str, value: str) -> None:
+        lines = [line for line in self._stamp_lines() if line.partition(" ")[0] != key]
+        # Written whole, then renamed over the stamp: an interrupted write leaves the old one.
         partial = self.stamp + ".partial"
         with open(partial, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+            f.write("".join(f"{line}\n" for line in [*lines, f"{key} {value}"]))
         os.replace(partial, self.stamp)
+
+    def _stamp_lines(self) -> list[str]:
+        try:
+            with open(self.stamp, encoding="utf-8") as f:
+                return [line.strip() for line in f if line.strip()]
+        except OSError:
+            return []
 
     def installed_stamp(self, digest: str) -> str:
         """What the stamp says after a complete install: the requirements' hash, and which venv
@@ -184,7 +214,7 @@ def count_packages(data: bytes) -> int:
 
 def install_reason(venv: Venv, digest: str) -> str | None:
     """Why requirements.txt must be installed (again), or None when the last install stands."""
-    stamp = venv.read_stamp()
+    stamp = venv.recorded("install")
     if stamp.startswith("installing"):
         return "the last install did not finish"
     if not os.path.isfile(venv.invoke) or not os.path.isfile(venv.config):
@@ -204,7 +234,7 @@ def create(venv: Venv) -> None:
         raise SetupError(problem)
     version = ".".join(str(part) for part in sys.version_info[:3])
     say(f"creating {venv.shown()} (Python {version})")
-    venv.write_stamp("creating")  # an interrupted creation is started over, never trusted
+    venv.record("install", "creating")  # an interrupted creation is started over, never trusted
     import subprocess
     import venv as venvlib
 
@@ -223,7 +253,7 @@ def install(venv: Venv, data: bytes, digest: str, reason: str) -> None:
     say(f"installing {count_packages(data)} packages from requirements.txt ({reason}{source})")
     # Marked before pip starts and replaced only after it succeeds: an interrupted install can
     # never look complete, so the next call installs again.
-    venv.write_stamp(f"installing {digest}")
+    venv.record("install", f"installing {digest}")
     command = [
         venv.python,
         "-m",
@@ -241,7 +271,7 @@ def install(venv: Venv, data: bytes, digest: str, reason: str) -> None:
             f"pip could not install requirements.txt (exit {code}): fix what pip says above, "
             "then run dev.py again"
         )
-    venv.write_stamp(venv.installed_stamp(digest))
+    venv.record("install", venv.installed_stamp(digest))
 
 
 def run_pip(command: list[str]) -> int:
@@ -304,11 +334,17 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 def set_up(venv: Venv) -> None:
     """Everything that must be true before invoke runs; quiet when it already is."""
-    problem = dotnet_problem()
-    if problem is not None:
-        raise SetupError(problem)
+    exe = find_dotnet()
+    if exe is None:
+        raise SetupError(f"the .NET SDK is missing (no `dotnet` on PATH): {DOTNET_FIX}")
+    fingerprint = dotnet_fingerprint(exe)
+    if venv.recorded("dotnet") != fingerprint:
+        problem = dotnet_problem(exe)
+        if problem is not None:
+            raise SetupError(problem)
+        venv.record("dotnet", fingerprint)
     data, digest = requirements()
-    if not os.path.isfile(venv.python) or venv.read_stamp() == "creating":
+    if not os.path.isfile(venv.python) or venv.recorded("install") == "creating":
         create(venv)
         install(venv, data, digest, "new venv")
         return

@@ -87,8 +87,11 @@ def _steps(result: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.startswith("dev.py: ")]
 
 
-def _stamp(repo: Path) -> str:
-    return (repo / ".venv.stamp").read_text(encoding="utf-8")
+def _install_state(repo: Path) -> str:
+    """The stamp's record of the last install: creating, installing or installed."""
+    lines = (repo / ".venv.stamp").read_text(encoding="utf-8").splitlines()
+    [state] = [line.removeprefix("install ") for line in lines if line.startswith("install ")]
+    return state
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +131,7 @@ def test_the_first_call_sets_everything_up_and_the_second_installs_nothing(
     assert creating.startswith("dev.py: creating .venv (Python ")
     assert installing == _installing(fresh_copy, "new venv")
     assert "process.basic" in first_call.stdout
-    assert _stamp(fresh_copy).startswith("installed ")
+    assert _install_state(fresh_copy).startswith("installed ")
 
     second = _dev(fresh_copy, "run-all", "--only", "process.basic")
     assert second.returncode == 0, second.stdout + second.stderr
@@ -203,7 +206,7 @@ def test_ctrl_c_during_the_install_is_repaired_by_the_next_call(
     assert err.splitlines() == [
         "dev.py: interrupted (Ctrl-C) before the set-up finished: the next call completes it"
     ]
-    assert _stamp(fresh_copy).startswith("installing ")  # never "installed" after a cut install
+    assert _install_state(fresh_copy).startswith("installing ")  # a cut install never looks done
     assert left_in_session(proc.pid) == []  # pip and its build hook stopped with dev.py
 
     # requirements.txt as the cut install saw it: only the stamp's "installing" says to redo it.
@@ -274,3 +277,14 @@ def test_a_python_without_venv_support_is_named_with_its_fix(
     problem = dev.venv_problem()
     assert problem is not None
     assert ("python.org" if sys.platform == "win32" else "sudo apt install python3-venv") in problem
+
+
+def test_parity_venv_names_another_venv_with_its_stamp_beside_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    dev = _load_dev()
+    monkeypatch.delenv("PARITY_VENV", raising=False)
+    assert dev.Venv.chosen().path == str(ROOT / ".venv")
+    monkeypatch.setenv("PARITY_VENV", str(tmp_path / "ci"))
+    venv = dev.Venv.chosen()
+    assert (venv.path, venv.stamp) == (str(tmp_path / "ci"), str(tmp_path / "ci.stamp"))
