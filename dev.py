@@ -7,10 +7,12 @@
 dev.py makes a virtual environment (.venv, or the folder PARITY_VENV names) when there is none,
 installs requirements.txt into it when the venv is new, the requirements changed since the last
 install, or the last install did not finish, then runs `invoke` from that venv with the rest of
-the command line. A stamp beside the venv (.venv.stamp) holds the requirements' hash, written
-only once pip has succeeded. pip's own settings (PIP_NO_INDEX, PIP_FIND_LINKS, ...) apply.
+the command line. A stamp beside the venv (.venv.stamp) records the requirements' hash once pip
+has succeeded (and "installing" before it starts), and the last .NET SDK check that passed.
+pip's own settings (PIP_NO_INDEX, PIP_FIND_LINKS, ...) apply.
 
-Standard library only, and runs on an old Python far enough to say that it is too old.
+Standard library only; it parses on Python 3.7 and later, so an old Python gets one line saying
+so instead of a SyntaxError.
 """
 
 from __future__ import annotations
