@@ -172,6 +172,7 @@ class Venv:
     def record(self, key: str, value: str) -> None:
         lines = [line for line in self._stamp_lines() if line.partition(" ")[0] != key]
         # Written whole, then renamed over the stamp: an interrupted write leaves the old one.
+        os.makedirs(os.path.dirname(self.stamp), exist_ok=True)
         partial = self.stamp + ".partial"
         with open(partial, "w", encoding="utf-8") as f:
             f.write("".join(f"{line}\n" for line in [*lines, f"{key} {value}"]))
@@ -392,6 +393,9 @@ def main(argv: list[str]) -> int:
         set_up(venv)
     except SetupError as exc:
         print(f"dev.py: {exc}", file=sys.stderr, flush=True)
+        return SETUP_FAILED
+    except OSError as exc:  # a folder it cannot write, a file that is missing
+        print(f"dev.py: cannot set up {venv.shown()}: {exc}", file=sys.stderr, flush=True)
         return SETUP_FAILED
     except KeyboardInterrupt:
         print(

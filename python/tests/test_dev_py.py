@@ -231,6 +231,15 @@ def test_no_dotnet_on_path_is_one_line_and_exit_2(fresh_copy: Path, tmp_path: Pa
     assert (fresh_copy / ".venv").exists() == had_venv  # refused before anything was made
 
 
+def test_a_venv_it_cannot_make_is_one_line_and_exit_2(fresh_copy: Path, tmp_path: Path) -> None:
+    blocking = tmp_path / "a-file"
+    blocking.write_text("not a folder", encoding="utf-8")
+    result = _dev(fresh_copy, "--list", env=_environment(PARITY_VENV=str(blocking / "venv")))
+    assert (result.returncode, result.stdout) == (2, "")
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"dev.py: cannot set up {blocking / 'venv'}: ")
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in dotnet is a shell script")
 def test_an_older_dotnet_sdk_is_refused(fresh_copy: Path, tmp_path: Path) -> None:
     fake = tmp_path / "dotnet"
