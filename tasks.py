@@ -458,8 +458,8 @@ def lint_(c: Context) -> None:
     """ruff, mypy for Linux and Windows, dotnet format, and a Release build (warnings are errors)."""
     py = sys.executable
     with c.cd(str(PYTHON_DIR)):
-        c.run(f'"{py}" -m ruff check src tests ../tasks.py', pty=False)
-        c.run(f'"{py}" -m ruff format --check src tests ../tasks.py', pty=False)
+        c.run(f'"{py}" -m ruff check src tests ../tasks.py ../dev.py', pty=False)
+        c.run(f'"{py}" -m ruff format --check src tests ../tasks.py ../dev.py', pty=False)
         # Both platforms from any one: what only Windows has (or lacks) fails here too.
         c.run(f'"{py}" -m mypy --platform linux', pty=False)
         c.run(f'"{py}" -m mypy --platform win32', pty=False)
