@@ -5,6 +5,14 @@ namespace Parity.Examples.Tests;
 
 public sealed class InfrastructureTests
 {
+    [Fault.LinuxFact("/proc/self/stat, the independent answer, is Linux only")]
+    public void ParentProcessId_OnUnix_IsGetppidWhichAgreesWithProcStat()
+    {
+        // Id() asks libc's getppid() on every Unix, the call macOS relies on; /proc says the same.
+        Assert.NotNull(ParentProcess.Id());
+        Assert.Equal(ParentProcess.Of(Environment.ProcessId), ParentProcess.Id());
+    }
+
     [Fact]
     public void Median_OddAndEvenCounts_TakesTheMiddleRun()
     {

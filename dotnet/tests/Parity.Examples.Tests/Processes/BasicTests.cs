@@ -18,10 +18,7 @@ public sealed partial class BasicTests
         Assert.True(match.Success, child.Output);
         Assert.Equal("tested", match.Groups["name"].Value);
         Assert.Equal(child.Pid, int.Parse(match.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        if (!OperatingSystem.IsMacOS())
-        {
-            Assert.Equal(Environment.ProcessId, int.Parse(match.Groups["ppid"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        }
+        Assert.Equal(Environment.ProcessId, int.Parse(match.Groups["ppid"].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(0, child.ExitCode);
     }
 
