@@ -70,15 +70,32 @@ def test_debug_adds_the_atexit_finalizer_lines() -> None:
     assert {r.level for r in session.records} == {"INFO", "DEBUG"}
 
 
+# get_all_start_methods() lists the default first from 3.14: Linux 3.11 to 3.13 gives fork, spawn,
+# forkserver; macOS spawn, fork, forkserver; Linux 3.14 forkserver, fork, spawn. Children are
+# numbered in the order they start, so the names follow the order: every order runs here.
+ORDERS = [("fork", "spawn", "forkserver"), ("spawn", "fork", "forkserver"), ("forkserver", "fork", "spawn")]
+
+
+def _named(methods: tuple[str, ...]) -> dict[str, str]:
+    """The name each method's child gets when the children start in this order."""
+    return {method: f"{CHILD_NAMES[method]}-{n}" for n, method in enumerate(methods, start=1)}
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork: Windows has only spawn")
-def test_a_handler_added_by_hand_reaches_only_forked_children() -> None:
-    session = run_session("own_handler", "INFO", list(START_METHODS))
-    assert session.messages("ForkProcess-1") == LIFECYCLE
-    for prefix in ("SpawnProcess", "ForkServerProcess"):
-        assert not [r for r in session.records if r.process.startswith(prefix)]
-    # The children still ran: only their log lines were lost.
-    assert "work done in SpawnProcess-2" in session.stdout
+@pytest.mark.parametrize("order", ORDERS, ids="-".join)
+def test_a_handler_added_by_hand_reaches_only_forked_children(order: tuple[str, ...]) -> None:
+    session = run_session("own_handler", "INFO", list(order))
+    names = _named(order)
+    assert session.messages(names["fork"]) == LIFECYCLE
+    for method in ("spawn", "forkserver"):
+        assert not [r for r in session.records if r.process.startswith(CHILD_NAMES[method])]
+        # The children still ran: only their log lines were lost.
+        assert f"work done in {names[method]}" in session.stdout
     assert session.messages("MainProcess")[-1] == "process shutting down"
+
+
+def test_the_orders_cover_this_platform() -> None:
+    assert tuple(START_METHODS) in [*ORDERS, ("spawn",)]  # ("spawn",): Windows
 
 
 def test_the_format_and_the_level_aliases() -> None:
