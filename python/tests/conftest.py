@@ -68,7 +68,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if MISSING_FOR_BRIDGE:  # pythonnet loads .NET through cffi; the bridge's arrays need numpy
         reason = "the bridge cannot load: " + NO_WHEEL.format(" and ".join(MISSING_FOR_BRIDGE))
         for item in items:
-            if item.get_closest_marker("bridge") is not None or "bridge" in item.nodeid.split("/"):
+            callspec = getattr(item, "callspec", None)
+            through_bridge = callspec is not None and callspec.params.get("via") == "bridge"
+            if item.get_closest_marker("bridge") or "bridge" in item.nodeid.split("/") or through_bridge:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
