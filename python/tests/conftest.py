@@ -70,7 +70,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             callspec = getattr(item, "callspec", None)
             through_bridge = callspec is not None and callspec.params.get("via") == "bridge"
-            if item.get_closest_marker("bridge") or "bridge" in item.nodeid.split("/") or through_bridge:
+            in_bridge = "bridge" in item.nodeid.split("/")
+            if item.get_closest_marker("bridge") or in_bridge or through_bridge:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 

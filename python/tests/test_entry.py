@@ -124,7 +124,10 @@ def test_on_windows_the_runner_stops_a_run_with_ctrl_break_and_it_says_one_line(
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(signal, "CTRL_BREAK_EVENT", signal.SIGUSR1, raising=False)
     with subprocess.Popen(
-        [sys.executable, "-c", _BREAK_CHILD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", _BREAK_CHILD],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     ) as proc:
         assert proc.stdout is not None
         assert proc.stdout.readline() == "ready\n"

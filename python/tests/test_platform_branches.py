@@ -55,7 +55,9 @@ def test_on_windows_there_is_no_process_group_to_sweep(monkeypatch: pytest.Monke
 
 
 @FROM_POSIX
-def test_on_windows_a_hard_kill_is_terminate_and_groups_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_windows_a_hard_kill_is_terminate_and_groups_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     sent: list[tuple[int, int]] = []
     monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append((pid, sig)))
     kill.hard_kill(12345)

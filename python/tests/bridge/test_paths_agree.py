@@ -70,16 +70,20 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=LONG_TIMEOUT, env=env, check=False)
 
 
-def skipped(via_cli: subprocess.CompletedProcess[str], via_bridge: subprocess.CompletedProcess[str]) -> str:
+Done = subprocess.CompletedProcess[str]
+
+
+def skipped(via_cli: Done, via_bridge: Done) -> str:
     """The reason when both sides skipped, "" when neither did; one alone is a disagreement."""
     codes = (via_cli.returncode, via_bridge.returncode)
     if SKIP_EXIT not in codes:
         return ""
-    assert codes == (SKIP_EXIT, SKIP_EXIT), f"only one side skipped: {via_cli.stderr}{via_bridge.stderr}"
+    one = f"only one side skipped: {via_cli.stderr}{via_bridge.stderr}"
+    assert codes == (SKIP_EXIT, SKIP_EXIT), one
     return via_cli.stderr.strip()
 
 
-def _done(code: int, stderr: str = "") -> subprocess.CompletedProcess[str]:
+def _done(code: int, stderr: str = "") -> Done:
     return subprocess.CompletedProcess([], code, "", stderr)
 
 

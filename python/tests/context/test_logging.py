@@ -72,7 +72,11 @@ def test_debug_adds_the_atexit_finalizer_lines() -> None:
 # get_all_start_methods() lists the default first from 3.14: Linux 3.11 to 3.13 gives fork, spawn,
 # forkserver; macOS spawn, fork, forkserver; Linux 3.14 forkserver, fork, spawn. Children are
 # numbered in the order they start, so the names follow the order: every order runs here.
-ORDERS = [("fork", "spawn", "forkserver"), ("spawn", "fork", "forkserver"), ("forkserver", "fork", "spawn")]
+ORDERS = [
+    ("fork", "spawn", "forkserver"),
+    ("spawn", "fork", "forkserver"),
+    ("forkserver", "fork", "spawn"),
+]
 
 
 def _named(methods: tuple[str, ...]) -> dict[str, str]:

@@ -127,7 +127,8 @@ def test_main_prints_the_log_and_the_drain(run_module: RunConcept) -> None:
     assert result.returncode == 0, result.stderr
     counted = _qsize_works()
     left = "0 left" if counted else f"{UNKNOWN} left"
-    assert f"raised Full: {'3 messages' if counted else UNKNOWN + ' messages'}, full()=True" in result.stdout
+    held = "3" if counted else UNKNOWN
+    assert f"raised Full: {held} messages, full()=True" in result.stdout
     assert f"got {{1, 2, 3, 4}}; {left}" in result.stdout
     assert "empty()=True, full()=False" in result.stdout
 

@@ -11,7 +11,7 @@ import pytest
 
 from ..conftest import NO_WHEEL
 
-pytest.importorskip("distributed", reason=NO_WHEEL.format("PyYAML and msgpack, which distributed needs"))
+pytest.importorskip("distributed", reason=NO_WHEEL.format("PyYAML and msgpack for distributed"))
 
 from distributed import Client
 

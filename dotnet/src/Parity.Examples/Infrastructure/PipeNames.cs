@@ -11,10 +11,10 @@ namespace Parity.Examples.Infrastructure;
 /// </summary>
 public static class PipeNames
 {
-    /// <summary>The longest socket path every Unix accepts (macOS: 104 bytes, NUL included).</summary>
+    /// <summary>The longest socket path every Unix accepts (macOS: 104, NUL included).</summary>
     public const int MaxSocketPathBytes = 103;
 
-    /// <summary>Fewer random hex digits than this (64 bits) would be guessable: refuse instead.</summary>
+    /// <summary>Fewer random hex digits (64 bits) would be guessable: refuse instead.</summary>
     public const int MinRandomDigits = 16;
 
     private const int MaxRandomDigits = 32;

@@ -46,7 +46,8 @@ public sealed class PipeDuplexTests
         {
             // .NET puts the pipe in the temp folder as a socket file: a plain AF_UNIX socket can talk to it.
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(PipeNames.SocketPath(name, Path.GetTempPath())));
+            var path = PipeNames.SocketPath(name, Path.GetTempPath());
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
             await accepted.WaitAsync(Timeouts.Short);
             await socket.SendAsync(Encoding.UTF8.GetBytes("hello\n"));
             using var reader = new StreamReader(server, leaveOpen: true);
@@ -85,7 +86,8 @@ public sealed class PipeDuplexTests
     public void PipeName_UnderATooLongTempFolder_IsRefusedWithTheFix()
     {
         var temp = $"/{new string('t', 80)}/";
-        var error = Assert.Throws<InvalidOperationException>(() => PipeNames.Unique("parity", temp));
+        var error = Assert.Throws<InvalidOperationException>(
+            () => PipeNames.Unique("parity", temp));
         Assert.Contains("set TMPDIR to a shorter folder", error.Message, StringComparison.Ordinal);
     }
 
