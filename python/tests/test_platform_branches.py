@@ -66,3 +66,48 @@ def test_on_windows_a_hard_kill_is_terminate_and_groups_are_refused(
     assert sent == [(12345, signal.SIGKILL), (12345, signal.SIGTERM)]
     with pytest.raises(NotImplementedError, match="process groups are POSIX"):
         kill.signal_group(12345)
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_pdeathsig_is_refused_off_linux(monkeypatch: pytest.MonkeyPatch, platform: str) -> None:
+    from parity.fault import orphans
+
+    monkeypatch.setattr(sys, "platform", platform)
+    with pytest.raises(NotImplementedError, match="PR_SET_PDEATHSIG is Linux only"):
+        orphans.die_with_parent()
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_the_fork_demos_refuse_windows_only(monkeypatch: pytest.MonkeyPatch, platform: str) -> None:
+    from parity.bridge import _fork_hazard, fork_safety
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(fork_safety, "examples", lambda: pytest.fail("forked past the guard"))
+    monkeypatch.setattr(_fork_hazard, "examples", lambda: pytest.fail("forked past the guard"))
+    if platform == "win32":
+        with pytest.raises(NotImplementedError, match="no fork on Windows"):
+            fork_safety.fork_warnings()
+        with pytest.raises(SystemExit, match="no fork on Windows"):
+            _fork_hazard.main()
+    else:  # macOS forks: the guard lets it through (to the stand-in, which stops the test)
+        with pytest.raises(pytest.fail.Exception, match="forked past the guard"):
+            fork_safety.fork_warnings()
+
+
+@FROM_POSIX
+def test_a_duplex_end_is_a_named_pipe_on_windows_and_a_socket_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import multiprocessing
+
+    from parity.ipc import pipe_duplex
+
+    here, there = multiprocessing.Pipe()
+    try:
+        assert pipe_duplex.transport(here) == "socket"
+        monkeypatch.setattr(sys, "platform", "win32")
+        # Windows gives a PipeConnection; anything else is named as it is, not taken for a pipe.
+        assert pipe_duplex.transport(here) == "Connection"
+    finally:
+        here.close()
+        there.close()
