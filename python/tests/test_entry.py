@@ -11,6 +11,7 @@ import pytest
 
 from parity import catalog
 from parity.common.entry import BAD_ENVIRONMENT_EXIT
+from parity.common.timing import LONG_TIMEOUT
 from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 PROGRAMS = [c.module for c in catalog.load().concepts if c.module] + ["parity.bridge"]
@@ -71,3 +72,72 @@ def test_ctrl_c_ends_a_concept_with_one_line_and_no_process_left(
     assert proc.returncode == -signal.SIGINT
     assert err.strip() == f"parity: {module} interrupted (Ctrl-C)"
     assert left_in_session(proc.pid) == []
+
+
+# Windows, forced here: Linux has no SIGBREAK nor CTRL_BREAK_EVENT, so SIGUSR1 stands in for both.
+# On Windows itself SIGUSR1 does not exist; there the runner's Ctrl-Break reaches the real handler.
+FORCED_FROM_POSIX = pytest.mark.skipif(
+    sys.platform == "win32", reason="forces Windows' Ctrl-Break from POSIX, with SIGUSR1 standing in"
+)
+_BREAK_CHILD = """
+import signal, sys, time
+from parity.common import entry
+from parity.common.timing import LONG_TIMEOUT
+sys.platform, signal.SIGBREAK = "win32", signal.SIGUSR1
+sys.excepthook = entry._report_interrupt
+entry.break_is_ctrl_c()
+print("ready", flush=True)
+time.sleep(LONG_TIMEOUT)  # until the runner stops it
+"""
+
+
+@FORCED_FROM_POSIX
+def test_on_windows_ctrl_break_is_ctrl_c_in_a_program_a_child_and_a_deferred_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from parity.common import entry
+
+    assert entry.interrupt_signals() == [signal.SIGINT]  # here: SIGINT alone
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(signal, "SIGBREAK", signal.SIGUSR1, raising=False)
+    previous = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGUSR1)}
+    try:
+        assert entry.interrupt_signals() == [signal.SIGINT, signal.SIGUSR1]
+        entry.break_is_ctrl_c()  # a program: KeyboardInterrupt, so its one line is said
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGUSR1)
+        with entry.deferred_interrupt() as pressed:  # a block that must not be cut: a flag
+            signal.raise_signal(signal.SIGUSR1)
+            assert pressed.is_set()
+        assert signal.getsignal(signal.SIGUSR1) is signal.default_int_handler  # given back
+        entry.stop_on_interrupt()  # a child: ends quietly with 130
+        with pytest.raises(SystemExit) as stopped:
+            signal.raise_signal(signal.SIGUSR1)
+        assert stopped.value.code == entry.INTERRUPTED_EXIT
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@FORCED_FROM_POSIX
+def test_on_windows_the_runner_stops_a_run_with_ctrl_break_and_it_says_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+
+    from parity import runner
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(signal, "CTRL_BREAK_EVENT", signal.SIGUSR1, raising=False)
+    with subprocess.Popen(
+        [sys.executable, "-c", _BREAK_CHILD],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n"
+        runner._Live._signal(proc, kill=False)  # what Ctrl-C in run-all does to each run
+        _, err = proc.communicate(timeout=LONG_TIMEOUT)
+    assert err.strip() == "parity: program interrupted (Ctrl-C)"
+    assert proc.returncode == -signal.SIGINT  # POSIX's way to end on KeyboardInterrupt

@@ -5,6 +5,25 @@ namespace Parity.Examples.Tests;
 
 public sealed class InfrastructureTests
 {
+    [Fault.LinuxFact("/proc/self/stat, the independent answer, is Linux only")]
+    public void ParentProcessId_OnUnix_IsGetppidWhichAgreesWithProcStat()
+    {
+        // Id() asks libc's getppid() on every Unix, the call macOS relies on; /proc says the same.
+        Assert.NotNull(ParentProcess.Id());
+        Assert.Equal(ParentProcess.Of(Environment.ProcessId), ParentProcess.Id());
+    }
+
+    [Theory]
+    [InlineData("true", false, true)] // CI on Linux or macOS installed it: missing is broken
+    [InlineData("TRUE", false, true)]
+    [InlineData("true", true, false)] // CI on Windows has no package: the tests skip, saying why
+    [InlineData(null, false, false)] // a laptop: skip with the install hint
+    public void RedisServerRequired_ByCiAndPlatform_OnlyInCiOffWindows(
+        string? ci, bool windows, bool required)
+    {
+        Assert.Equal(required, PrivateRedisServer.RequiredWhere(ci, windows));
+    }
+
     [Fact]
     public void Median_OddAndEvenCounts_TakesTheMiddleRun()
     {

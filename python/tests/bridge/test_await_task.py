@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -10,6 +11,21 @@ from parity.bridge import await_task
 from parity.bridge._net import timespan
 from parity.common.timing import SHORT_TIMEOUT
 from tests.conftest import RunConcept
+
+# What `await x` says when x is not awaitable: 3.11 to 3.13 "object X can't be used in 'await'
+# expression", 3.14 "'X' object can't be awaited".
+NOT_AWAITABLE = r"can't be used in 'await' expression|object can't be awaited"
+
+
+def test_the_not_awaitable_pattern_matches_this_python_and_both_wordings() -> None:
+    async def await_a_plain_object() -> object:
+        return await object()  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match=NOT_AWAITABLE):
+        asyncio.run(await_a_plain_object())
+    assert re.search(NOT_AWAITABLE, "object Task can't be used in 'await' expression")
+    assert re.search(NOT_AWAITABLE, "'Task' object can't be awaited")
+    assert not re.search(NOT_AWAITABLE, "'Task' object is not callable")
 
 
 @pytest.mark.bridge
@@ -20,7 +36,7 @@ def test_a_dotnet_task_is_not_awaitable_by_itself() -> None:
         )
         return await task
 
-    with pytest.raises(TypeError, match="can't be used in 'await' expression"):
+    with pytest.raises(TypeError, match=NOT_AWAITABLE):
         asyncio.run(naive())
 
 

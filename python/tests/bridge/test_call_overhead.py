@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import NO_WHEEL
+
+pytest.importorskip("numpy", reason=NO_WHEEL.format("numpy"))
+
 from parity.bridge import call_overhead
 
 pytestmark = pytest.mark.bridge

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import array
 
-import numpy as np
 import pytest
+
+from ..conftest import NO_WHEEL
+
+pytest.importorskip("numpy", reason=NO_WHEEL.format("numpy"))
+
+import numpy as np
 
 from parity.bridge import plinq
 

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from parity.context import logging as mplogging
-from parity.context.logging import LIFECYCLE, run_session
+from parity.context.logging import LIFECYCLE, lifecycle, run_session
 
 from ..conftest import START_METHODS, RunConcept
 
@@ -64,21 +64,49 @@ def test_without_a_level_the_logger_stays_at_warning_and_shows_no_lifecycle() ->
 def test_debug_adds_the_atexit_finalizer_lines() -> None:
     session = run_session("log_to_stderr", "DEBUG", ["spawn"])
     child = session.messages("SpawnProcess-1")
-    assert child[0] == LIFECYCLE[0]
-    assert child[-1] == LIFECYCLE[-1]
+    assert [m for m in child if m in LIFECYCLE] == LIFECYCLE  # in order, the DEBUG lines between
     assert 'running all "atexit" finalizers with priority >= 0' in child
     assert {r.level for r in session.records} == {"INFO", "DEBUG"}
 
 
+# get_all_start_methods() lists the default first from 3.14: Linux 3.11 to 3.13 gives fork, spawn,
+# forkserver; macOS spawn, fork, forkserver; Linux 3.14 forkserver, fork, spawn. Children are
+# numbered in the order they start, so the names follow the order: every order runs here.
+ORDERS = [
+    ("fork", "spawn", "forkserver"),
+    ("spawn", "fork", "forkserver"),
+    ("forkserver", "fork", "spawn"),
+]
+
+
+def _named(methods: tuple[str, ...]) -> dict[str, str]:
+    """The name each method's child gets when the children start in this order."""
+    return {method: f"{CHILD_NAMES[method]}-{n}" for n, method in enumerate(methods, start=1)}
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork: Windows has only spawn")
-def test_a_handler_added_by_hand_reaches_only_forked_children() -> None:
-    session = run_session("own_handler", "INFO", list(START_METHODS))
-    assert session.messages("ForkProcess-1") == LIFECYCLE
-    for prefix in ("SpawnProcess", "ForkServerProcess"):
-        assert not [r for r in session.records if r.process.startswith(prefix)]
-    # The children still ran: only their log lines were lost.
-    assert "work done in SpawnProcess-2" in session.stdout
+@pytest.mark.parametrize("order", ORDERS, ids="-".join)
+def test_a_handler_added_by_hand_reaches_only_forked_children(order: tuple[str, ...]) -> None:
+    session = run_session("own_handler", "INFO", list(order))
+    names = _named(order)
+    assert session.messages(names["fork"]) == LIFECYCLE
+    for method in ("spawn", "forkserver"):
+        assert not [r for r in session.records if r.process.startswith(CHILD_NAMES[method])]
+        # The children still ran: only their log lines were lost.
+        assert f"work done in {names[method]}" in session.stdout
     assert session.messages("MainProcess")[-1] == "process shutting down"
+
+
+def test_the_orders_cover_this_platform() -> None:
+    assert tuple(START_METHODS) in [*ORDERS, ("spawn",)]  # ("spawn",): Windows
+
+
+def test_from_3_13_the_exit_code_line_comes_before_shutting_down() -> None:
+    # Both orders forced: this interpreter's is the one the sessions above check for real.
+    assert lifecycle((3, 12))[1:] == ["process shutting down", "process exiting with exitcode 0"]
+    assert lifecycle((3, 13))[1:] == ["process exiting with exitcode 0", "process shutting down"]
+    assert lifecycle((3, 14)) == lifecycle((3, 13))
+    assert lifecycle() == LIFECYCLE
 
 
 def test_the_format_and_the_level_aliases() -> None:

@@ -1,8 +1,5 @@
 import asyncio
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from parity.common.mp import Context
 from parity.common.timing import scaled
 from parity.parallel import foreach
@@ -29,16 +26,6 @@ def test_semaphore_caps_coroutines() -> None:
     # Without the gate all 8 would sleep at once; with it, exactly 2 do.
     assert asyncio.run(foreach.async_max(8, BODY, limit=2)) == 2
     assert asyncio.run(foreach.async_max(8, BODY, limit=8)) == 8
-
-
-@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0.001, 10)), max_size=20))
-def test_max_overlap_matches_a_brute_force_count(spans: list[tuple[float, float]]) -> None:
-    intervals = [(start, start + length) for start, length in spans]
-    brute = max(
-        (sum(1 for s, e in intervals if s <= t < e) for t, _ in intervals),
-        default=0,
-    )
-    assert foreach.max_overlap(intervals) == brute
 
 
 def test_main_reports_the_capped_counts(run_module: RunConcept) -> None:

@@ -8,6 +8,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
+
+from ..conftest import NO_WHEEL
+
+pytest.importorskip("distributed", reason=NO_WHEEL.format("PyYAML and msgpack for distributed"))
+
 from distributed import Client
 
 from parity.common.mp import Context

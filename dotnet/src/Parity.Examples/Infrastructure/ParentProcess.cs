@@ -5,22 +5,20 @@ namespace Parity.Examples.Infrastructure;
 
 /// <summary>
 /// The parent's process id, which Python gives as os.getppid() and .NET has no API for.
-/// Linux reads /proc/PID/stat; Windows asks NtQueryInformationProcess; elsewhere we say we don't know.
+/// This process: getppid() from libc on every Unix (Linux, macOS), NtQueryInformationProcess on
+/// Windows. Another process: /proc/PID/stat on Linux, its handle on Windows, unknown elsewhere.
 /// </summary>
 public static partial class ParentProcess
 {
     public static int? Id()
     {
-        if (OperatingSystem.IsLinux())
-        {
-            return FromProcStat(File.ReadAllText("/proc/self/stat"));
-        }
         if (OperatingSystem.IsWindows())
         {
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             return FromHandle(self.Handle);
         }
-        return null;
+        // One path for every Unix, so the Linux run tests what macOS runs.
+        return GetParentPid();
     }
 
     /// <summary>
@@ -91,6 +89,10 @@ public static partial class ParentProcess
         public nint UniqueProcessId;
         public nint InheritedFromUniqueProcessId;
     }
+
+    [DllImport("libc", EntryPoint = "getppid")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int GetParentPid();
 
     [DllImport("ntdll.dll")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]

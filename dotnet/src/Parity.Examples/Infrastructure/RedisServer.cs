@@ -91,7 +91,11 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 
     /// <summary>True when CI=true on a platform where CI installs redis-server: a missing server is then a broken setup, not a skip.</summary>
     public static bool Required =>
-        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase) && !OperatingSystem.IsWindows();
+        RequiredWhere(Environment.GetEnvironmentVariable("CI"), OperatingSystem.IsWindows());
+
+    /// <summary><see cref="Required"/> for a CI variable and a platform (tests force each).</summary>
+    public static bool RequiredWhere(string? ci, bool windows) =>
+        string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase) && !windows;
 
     public static string? Executable()
     {

@@ -30,7 +30,7 @@ public static class PipeDuplex
     // <parent>
     public static async Task<Conversation> ConverseAsync(CancellationToken cancellationToken)
     {
-        var name = $"parity-{Guid.NewGuid():N}"; // unguessable, so no other program joins in
+        var name = PipeNames.Unique("parity"); // unguessable, so no other program joins in
         await using var server = new NamedPipeServerStream(
             name, PipeDirection.InOut, maxNumberOfServerInstances: 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
         await using var child = ChildProcess.Start("ipc.pipe-duplex", [name]);

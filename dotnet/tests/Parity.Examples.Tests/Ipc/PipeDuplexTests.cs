@@ -32,7 +32,7 @@ public sealed class PipeDuplexTests
     [Fact]
     public async Task NamedPipe_OnLinuxAndMacOS_IsAUnixDomainSocket()
     {
-        var name = $"parity-test-{Guid.NewGuid():N}";
+        var name = PipeNames.Unique("parity-test");
         await using var server = new NamedPipeServerStream(
             name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
         var accepted = server.WaitForConnectionAsync();
@@ -46,7 +46,8 @@ public sealed class PipeDuplexTests
         {
             // .NET puts the pipe in the temp folder as a socket file: a plain AF_UNIX socket can talk to it.
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(Path.GetTempPath(), $"CoreFxPipe_{name}")));
+            var path = PipeNames.SocketPath(name, Path.GetTempPath());
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
             await accepted.WaitAsync(Timeouts.Short);
             await socket.SendAsync(Encoding.UTF8.GetBytes("hello\n"));
             using var reader = new StreamReader(server, leaveOpen: true);
@@ -54,6 +55,46 @@ public sealed class PipeDuplexTests
         }
         await accepted.WaitAsync(Timeouts.Short);
         Assert.True(server.IsConnected);
+    }
+
+    // What Path.GetTempPath() gives on a macOS runner: /var/folders/XX/<30 characters>/T/.
+    private const string MacTemp = "/var/folders/dw/mp2rmvjd1gqbq2c3h0d4fx1w0000gn/T/";
+
+    [Theory]
+    [InlineData(MacTemp)]
+    [InlineData("/tmp/")]
+    public void PipeName_UnderAUnixTempFolder_LeavesASocketPathThatFits(string temp)
+    {
+        var name = PipeNames.Unique("parity-test", temp);
+        var path = PipeNames.SocketPath(name, temp);
+
+        Assert.InRange(Encoding.UTF8.GetByteCount(path), 1, PipeNames.MaxSocketPathBytes);
+        Assert.StartsWith("parity-test-", name, StringComparison.Ordinal);
+        Assert.InRange(name.Length - "parity-test-".Length, PipeNames.MinRandomDigits, 32);
+        Assert.NotEqual(name, PipeNames.Unique("parity-test", temp));
+    }
+
+    [Fact]
+    public void PipeName_OnMacOS_WouldNotFitWithAFullGuid()
+    {
+        // The name this test used before: why the random part must shrink there.
+        var path = PipeNames.SocketPath($"parity-test-{Guid.NewGuid():N}", MacTemp);
+        Assert.True(Encoding.UTF8.GetByteCount(path) > PipeNames.MaxSocketPathBytes, path);
+    }
+
+    [Fact]
+    public void PipeName_UnderATooLongTempFolder_IsRefusedWithTheFix()
+    {
+        var temp = $"/{new string('t', 80)}/";
+        var error = Assert.Throws<InvalidOperationException>(
+            () => PipeNames.Unique("parity", temp));
+        Assert.Contains("set TMPDIR to a shorter folder", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PipeName_OnWindows_KeepsTheWholeRandomPart()
+    {
+        Assert.Equal("parity-".Length + 32, PipeNames.Unique("parity", tempPath: null).Length);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Parity.Examples.Infrastructure;
 using Parity.Examples.Processes;
@@ -17,11 +18,9 @@ public sealed partial class BasicTests
         var match = ChildLine().Match(child.Output);
         Assert.True(match.Success, child.Output);
         Assert.Equal("tested", match.Groups["name"].Value);
-        Assert.Equal(child.Pid, int.Parse(match.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        if (!OperatingSystem.IsMacOS())
-        {
-            Assert.Equal(Environment.ProcessId, int.Parse(match.Groups["ppid"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        }
+        Assert.Equal(child.Pid, int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture));
+        var ppid = int.Parse(match.Groups["ppid"].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(Environment.ProcessId, ppid); // getppid() on every Unix, macOS included
         Assert.Equal(0, child.ExitCode);
     }
 

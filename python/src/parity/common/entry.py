@@ -55,6 +55,15 @@ def check_environment() -> None:
         raise SystemExit(BAD_ENVIRONMENT_EXIT)
 
 
+def interrupt_signals() -> list[int]:
+    """The signals that mean Ctrl-C here. Windows adds SIGBREAK: a program started in a process
+    group of its own (as the runner starts each run) ignores CTRL_C_EVENT, so the runner sends
+    CTRL_BREAK_EVENT, which Python sees as SIGBREAK and by default dies of, with no line said."""
+    if sys.platform == "win32":
+        return [signal.SIGINT, signal.SIGBREAK]
+    return [signal.SIGINT]
+
+
 def _stop_quietly(_signum: int, _frame: types.FrameType | None) -> None:
     raise SystemExit(INTERRUPTED_EXIT)
 
@@ -62,7 +71,15 @@ def _stop_quietly(_signum: int, _frame: types.FrameType | None) -> None:
 def stop_on_interrupt() -> None:
     """In a child process: Ctrl-C ends it without a traceback; its parent reports."""
     with contextlib.suppress(ValueError):  # not the main thread: keep Python's default
-        signal.signal(signal.SIGINT, _stop_quietly)
+        for number in interrupt_signals():
+            signal.signal(number, _stop_quietly)
+
+
+def break_is_ctrl_c() -> None:
+    """Windows: Ctrl-Break (SIGBREAK) raises KeyboardInterrupt, as Ctrl-C (SIGINT) does."""
+    for number in interrupt_signals():
+        if number != signal.SIGINT:
+            signal.signal(number, signal.default_int_handler)
 
 
 def _report_interrupt(
@@ -81,6 +98,7 @@ def start_program() -> None:
     """`python -m parity.<module>` is starting: check the environment, prepare for Ctrl-C."""
     check_environment()
     sys.excepthook = _report_interrupt
+    break_is_ctrl_c()
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=stop_on_interrupt)
 
@@ -104,8 +122,10 @@ def deferred_interrupt() -> Iterator[threading.Event]:
     if threading.current_thread() is not threading.main_thread():
         yield pressed  # signal handlers belong to the main thread; nothing to defer here
         return
-    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: pressed.set())
+    numbers = interrupt_signals()
+    previous = [signal.signal(n, lambda _signum, _frame: pressed.set()) for n in numbers]
     try:
         yield pressed
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in zip(numbers, previous, strict=True):
+            signal.signal(number, handler)

@@ -24,11 +24,20 @@ from dataclasses import dataclass
 from parity.common.timing import LONG_TIMEOUT
 
 LINE = re.compile(r"^\[(?:own )?(?P<level>[A-Z]+)/(?P<process>[\w-]+)\] (?P<message>.*)$")
-LIFECYCLE = [
-    "child process calling self.run()",
-    "process shutting down",
-    "process exiting with exitcode 0",
-]
+
+
+def lifecycle(version: tuple[int, int] = sys.version_info[:2]) -> list[str]:
+    """A child's INFO lines in order. From 3.13 its exit handlers run at interpreter exit
+    (atexit), after the exit-code line, so "process shutting down" comes last."""
+    started, down, exiting = (
+        "child process calling self.run()",
+        "process shutting down",
+        "process exiting with exitcode 0",
+    )
+    return [started, exiting, down] if version >= (3, 13) else [started, down, exiting]
+
+
+LIFECYCLE = lifecycle()
 
 
 @dataclass(frozen=True)
