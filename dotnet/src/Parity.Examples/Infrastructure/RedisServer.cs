@@ -48,6 +48,9 @@ public sealed record RedisAddress(string Host, int Port, string? User, string? P
         AbortOnConnectFail = true,
         ConnectTimeout = 5000,
         ConnectRetry = 1,
+        // The queue's roles may not run CONFIG (it would read the admin password), and the client
+        // needs none of it: without this it asks for CONFIG GET on every connect.
+        CommandMap = CommandMap.Create(new HashSet<string> { "CONFIG" }, available: false),
     };
 
     /// <summary>The URL with the password shown as ***: safe to print.</summary>

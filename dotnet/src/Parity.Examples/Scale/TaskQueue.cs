@@ -181,6 +181,22 @@ public static partial class TaskQueue
         public RedisKey DeadInRun(string run) => $"{Ns}:run:{run}:dead";
     }
 
+    // <acl>
+    // On a shared server give each role an ACL user (redis-server 6+) with only its keys and
+    // commands; never CONFIG, whose GET would read the admin password (the same rules as Python's).
+    public const string ConnectAcl = "+@connection +info +role";
+    public const string WorkerAcl = "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd "
+        + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec";
+    public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink";
+
+    /// <summary>The arguments of ACL SETUSER for one role: its own keys, no channels, no other command.</summary>
+    public static object[] AclSetUser(string user, string password, string rules, Keys keys) =>
+    [
+        "SETUSER", user, "on", $">{password}", "resetkeys", $"~{keys.Ns}:*", "resetchannels", "-@all",
+        .. ConnectAcl.Split(' '), .. rules.Split(' '),
+    ];
+    // </acl>
+
     public static async Task EnsureGroupAsync(IDatabase db, Keys keys)
     {
         try

@@ -151,6 +151,43 @@ public sealed class TaskQueueTests
     }
 
     [SkippableFact]
+    public async Task RoleUsers_ConfigAndForeignKeys_AreRefusedByTheServer()
+    {
+        RedisForTest.SkipOrFail(Environment.GetEnvironmentVariable(RedisAddress.UrlVariable) is { Length: > 0 },
+            "PARITY_REDIS_URL names an outside server: creating users there is not ours to do");
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await redis.Db.ExecuteAsync("ACL", TaskQueue.AclSetUser("worker", "w-pass", TaskQueue.WorkerAcl, keys));
+        await redis.Db.ExecuteAsync("ACL", TaskQueue.AclSetUser("submitter", "s-pass", TaskQueue.SubmitterAcl, keys));
+
+        foreach (var (user, password, ownWrite, foreignWrite) in new (string, string, object[], object[])[]
+        {
+            ("worker", "w-pass", ["HSETNX", $"{keys.Ns}:run:r:results", "0", "x"], ["HSETNX", "other:results", "0", "x"]),
+            ("submitter", "s-pass", ["DEL", $"{keys.Ns}:run:r:results"], ["DEL", "other:results"]),
+        })
+        {
+            var role = redis.Address with { User = user, Password = password };
+            // The queue's own options connect without CONFIG (the client is told it is unavailable).
+            await using (await ConnectionMultiplexer.ConnectAsync(role.Options()))
+            {
+            }
+            // A client that does try CONFIG is refused by the server itself.
+            var raw = role.Options();
+            raw.CommandMap = CommandMap.Default;
+            raw.AllowAdmin = true; // else the client itself refuses CONFIG
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(raw);
+            var db = connection.GetDatabase();
+            var config = await Assert.ThrowsAsync<RedisServerException>(() => db.ExecuteAsync("CONFIG", "GET", "requirepass"));
+            Assert.StartsWith("NOPERM", config.Message, StringComparison.Ordinal);
+            // The same command the role has: allowed on its own namespace, refused on another key.
+            await db.ExecuteAsync((string)ownWrite[0], ownWrite[1..]);
+            var foreign = await Assert.ThrowsAsync<RedisServerException>(() => db.ExecuteAsync((string)foreignWrite[0], foreignWrite[1..]));
+            Assert.StartsWith("NOPERM", foreign.Message, StringComparison.Ordinal);
+        }
+        Assert.False(await redis.Db.KeyExistsAsync("other:results"));
+    }
+
+    [SkippableFact]
     public async Task PrivateServer_NoPassword_IsRefused()
     {
         RedisForTest.SkipOrFail(Environment.GetEnvironmentVariable(RedisAddress.UrlVariable) is { Length: > 0 }, "PARITY_REDIS_URL names an outside server");

@@ -183,8 +183,10 @@ class Keys:
 
 # <acl>
 # On a shared server give each role an ACL user (redis-server 6+) with only its keys and commands.
-CONNECT_ACL = "+@connection +info +role +config|get"  # client handshakes; StackExchange.Redis also
-# tries CLUSTER, GET and SUBSCRIBE on connect and copes when they are refused
+# Never CONFIG: `CONFIG GET requirepass` would hand any role the admin password.
+# StackExchange.Redis is told CONFIG is unavailable (RedisAddress.Options); it also tries
+# CLUSTER, GET and SUBSCRIBE on connect and copes when they are refused.
+CONNECT_ACL = "+@connection +info +role"
 WORKER_ACL = (
     "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd +xgroup|create "
     "+hsetnx +hincrby +hset +expire +multi +exec"
