@@ -22,10 +22,10 @@ from typing import Any
 
 from invoke import Context, Exit, Task, task
 
-from parity import catalog, docs, dotnet, runner, summary
+from parity import catalog, docs, dotnet, lesson_lines, runner, summary
 from parity.common.entry import INTERRUPTED_EXIT, environment_problem
+from parity.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent
 PYTHON_DIR = ROOT / "python"
 REPORTS = ROOT / ".reports"
 LANG_ALIASES = {"py": "python", "python": "python", "dotnet": "dotnet", "cs": "dotnet", "both": "both"}
@@ -468,6 +468,12 @@ def lint_(c: Context) -> None:
     # Debug is what `invoke build` makes; Release (BenchmarkDotNet's) must not rot unseen.
     c.run(f'"{exe}" build "{dotnet.SOLUTION}" -c Release -nologo -v quiet', pty=False)
     print("lint: clean")
+
+
+@task
+def lines(c: Context) -> None:
+    """Print how long the lessons are, both languages: files, shown lines, median, p90, max."""
+    print(lesson_lines.report(lesson_lines.lessons()))
 
 
 @task(

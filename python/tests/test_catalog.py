@@ -11,7 +11,8 @@ import pytest
 
 from parity import catalog, docs
 from parity.bench import report
-from parity.catalog import ROOT, Catalog, CatalogError, load_listings
+from parity.catalog import Catalog, CatalogError, load_listings
+from parity.paths import ROOT
 
 CONCEPT_ATTRIBUTE = re.compile(r'\[Concept\("(?P<id>[^"]+)"\)\]')
 

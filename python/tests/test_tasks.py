@@ -14,8 +14,8 @@ import psutil
 import pytest
 
 from parity import catalog, runner
-from parity.catalog import ROOT
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.paths import ROOT
 from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 INVOKE = [sys.executable, "-m", "invoke"]

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from parity.catalog import ROOT
+from parity.paths import ROOT
 
 DOTNET_DIR = ROOT / "dotnet"
 SOLUTION = DOTNET_DIR / "Parity.slnx"

@@ -25,9 +25,10 @@ from typing import Literal
 import psutil
 
 from parity import dotnet
-from parity.catalog import ROOT, Concept
+from parity.catalog import Concept
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.paths import ROOT
 
 Language = Literal["python", "dotnet"]
 Status = Literal["ok", "failed", "skipped"]

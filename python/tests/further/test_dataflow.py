@@ -1,13 +1,11 @@
 import asyncio
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from parity.common.mp import Context
 from parity.further import dataflow
-
-ROOT = Path(__file__).resolve().parents[3]
+from parity.paths import ROOT
 
 
 def test_the_pipeline_runs_every_item_through_a_process_pool(mp_context: Context) -> None:

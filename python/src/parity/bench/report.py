@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[4]
+from parity.paths import ROOT
+
 PAGE = ROOT / "comparisons" / "benchmarks.md"
 FOLDER = ROOT / "comparisons" / "benchmarks"
 RESULTS = FOLDER / "results.json"

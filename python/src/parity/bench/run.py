@@ -24,8 +24,8 @@ from typing import Any
 
 from parity import dotnet
 from parity.bench import plan
+from parity.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[4]
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
 RELEASE_CLI = dotnet.ARTIFACTS / "bin" / "Parity.Cli" / "release"
 RELEASE_BENCH = dotnet.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
