@@ -27,7 +27,7 @@ import psutil
 from parity import dotnet
 from parity.catalog import Concept
 from parity.common.skip import SKIP_EXIT
-from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.common.timing import LONG_TIMEOUT, POLL_INTERVAL, SHORT_TIMEOUT
 from parity.paths import ROOT
 
 Language = Literal["python", "dotnet"]
@@ -261,7 +261,7 @@ def run(
     if _live is not None:
         _live.discard(proc)
     for reader in readers:
-        reader.join(timeout=5)
+        reader.join(timeout=SHORT_TIMEOUT)
     stdout, stderr = "".join(streams["out"]), "".join(streams["err"])
     statuses: dict[int, Status] = {0: "ok", SKIP_EXIT: "skipped"}
     status = statuses.get(proc.returncode, "failed")
@@ -304,7 +304,7 @@ def run_many(
         futures = [pool.submit(one, pair) for pair in pairs]
         try:
             # Wait in slices: a blocking wait on a lock would not see Ctrl-C on Windows.
-            while wait_futures(futures, timeout=0.25).not_done:
+            while wait_futures(futures, timeout=POLL_INTERVAL).not_done:
                 pass
         except KeyboardInterrupt:
             _stop(live, futures)

@@ -17,6 +17,7 @@ from datetime import datetime
 from parity import dotnet, runner
 from parity.catalog import Concept
 from parity.common.mp import START_METHOD_VARIABLE
+from parity.common.timing import SHORT_TIMEOUT
 
 SCHEMA = 2
 LABELS: dict[runner.Language, str] = {"python": "Python", "dotnet": ".NET"}
@@ -58,7 +59,11 @@ def dotnet_version() -> str | None:
     """The .NET SDK's version (`dotnet --version`), None when there is no SDK."""
     try:
         done = subprocess.run(
-            [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=30, check=False
+            [dotnet.dotnet_exe(), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=SHORT_TIMEOUT,
+            check=False,
         )
     except (dotnet.DotnetMissing, OSError, subprocess.TimeoutExpired):
         return None

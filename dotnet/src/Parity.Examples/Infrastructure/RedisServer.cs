@@ -46,7 +46,7 @@ public sealed record RedisAddress(string Host, int Port, string? User, string? P
         DefaultDatabase = Database,
         Ssl = Tls,
         AbortOnConnectFail = true,
-        ConnectTimeout = 5000,
+        ConnectTimeout = (int)Timeouts.Short.TotalMilliseconds,
         ConnectRetry = 1,
     };
 

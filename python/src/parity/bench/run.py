@@ -24,6 +24,7 @@ from typing import Any
 
 from parity import dotnet
 from parity.bench import plan
+from parity.common.timing import SHORT_TIMEOUT
 from parity.paths import ROOT
 
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
@@ -80,7 +81,7 @@ def _cpu_model() -> str:
 
 def machine() -> dict[str, Any]:
     version = subprocess.run(
-        [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=60, check=False
+        [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=False
     )
     return {
         "cpu": _cpu_model(),
@@ -178,10 +179,10 @@ class _Server:
         assert self._process.stdin is not None
         self._process.stdin.close()
         try:
-            self._process.wait(30)
+            self._process.wait(SHORT_TIMEOUT)
         except subprocess.TimeoutExpired:
             self._process.kill()
-            self._process.wait(30)
+            self._process.wait(SHORT_TIMEOUT)
 
 
 def steps() -> list[tuple[str, str]]:

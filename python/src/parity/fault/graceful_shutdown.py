@@ -36,7 +36,7 @@ from types import FrameType
 from parity.common.kill import killed_after, signal_group
 from parity.common.mp import START_METHOD_VARIABLE, context
 from parity.common.skip import skip
-from parity.common.timing import SHORT_TIMEOUT, scaled
+from parity.common.timing import POLL_INTERVAL, SHORT_TIMEOUT, scaled
 
 WORKERS = 2
 DRAINED, CUT_SHORT, INTERRUPTED = 0, 124, 130
@@ -78,7 +78,7 @@ def serve(job_seconds: float, deadline: float) -> int:
     pool = context().Pool(WORKERS, initializer=worker_signals)
     number = 0
     while not stopping.is_set():
-        if not slots.acquire(timeout=0.1):
+        if not slots.acquire(timeout=POLL_INTERVAL):
             continue
         if stopping.is_set():
             break
