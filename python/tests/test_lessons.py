@@ -20,7 +20,6 @@ OVER_LIMIT = {
     "dotnet/src/Parity.Examples/Fault/GracefulShutdown.cs",
     "dotnet/src/Parity.Examples/Fault/Orphans.cs",
     "dotnet/src/Parity.Examples/Further/RateLimiting.cs",
-    "dotnet/src/Parity.Examples/Parallelism/ForEach.cs",
     "dotnet/src/Parity.Examples/Scale/ClusterMap.cs",
     "dotnet/src/Parity.Examples/Scale/TaskQueue.cs",
     "dotnet/src/Parity.Examples/Shared/Manager.cs",

@@ -62,7 +62,7 @@ public sealed class ForEachTests
     [Fact]
     public void ProbeWhileLooping_Plinq_StartsWhileItsBodiesWaitAndHoldsAtMostOnePerCore()
     {
-        var probe = ForEach.ProbeWhileLooping(plinq: true, items: 64, Timeouts.Short);
+        var probe = ThreadPoolProbe.ProbeWhileLooping(plinq: true, items: 64, Timeouts.Short);
         Assert.True(probe.ReleasedByProbe); // the work item ran before any body gave up waiting for it
         Assert.InRange(probe.BodiesAtStart, 1, Environment.ProcessorCount); // PLINQ's degree, no more
     }
@@ -70,7 +70,7 @@ public sealed class ForEachTests
     [Fact]
     public void ProbeWhileLooping_ParallelForEach_StartsWhileItsBodiesWait()
     {
-        var probe = ForEach.ProbeWhileLooping(plinq: false, items: 64, Timeouts.Short);
+        var probe = ThreadPoolProbe.ProbeWhileLooping(plinq: false, items: 64, Timeouts.Short);
         Assert.True(probe.ReleasedByProbe); // not starved: it ran while the loop was still going
         Assert.True(probe.BodiesAtStart >= 1);
     }
