@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,6 @@ OVER_LIMIT = {
     "python/src/parity/scale/cluster_map.py",
     "python/src/parity/scale/task_queue.py",
     "python/src/parity/shared/manager.py",
-    "python/src/parity/shared/race.py",
     "python/src/parity/shared/value_array.py",
 }
 
@@ -186,3 +186,56 @@ def test_no_csharp_source_passes_a_number_as_a_timeout(scale: bool) -> None:
         for line in literal_timeouts_in_csharp(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+# What a lesson may import besides the standard library. Of ours, only parity.common; a bridge
+# lesson also the bridge's private runtime helpers (parity.bridge._*). Other packages only where
+# they are the subject: the .NET runtime (the bridge), psutil (process trees), the cluster clients.
+THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "distributed"}
+
+
+# The scale task queue imports the build module (parity.dotnet); it is rewritten on its own branch.
+_IMPORTS_ELSEWHERE = {"python/src/parity/scale/task_queue.py"}
+
+
+def _imports(source: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.add("." * node.level + (node.module or ""))
+    return found
+
+
+def _allowed(module: str, chapter: str) -> bool:
+    top = module.split(".", maxsplit=1)[0]
+    if module.startswith("parity.common") or (top in sys.stdlib_module_names and top != "parity"):
+        return True
+    if chapter == "bridge" and module.startswith("parity.bridge._"):
+        return True
+    return top in THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    [
+        pytest.param(x, id=_rel(x.path), marks=[_ELSEWHERE] if _rel(x.path) in _IMPORTS_ELSEWHERE else [])
+        for x in LESSONS
+        if x.language == "python"
+    ],
+)
+def test_a_lesson_imports_only_the_standard_library_and_parity_common(
+    lesson: lesson_lines.Lesson,
+) -> None:
+    chapter = lesson.concept.split(".")[0]
+    source = lesson.path.read_text(encoding="utf-8")
+    assert sorted(m for m in _imports(source) if not _allowed(m, chapter)) == []
+
+
+def test_the_import_check_refuses_another_lesson() -> None:
+    assert not _allowed("parity.shared.race", "shared")
+    assert not _allowed("parity.catalog", "pool")
+    assert not _allowed("parity.bridge.plinq", "bridge")
+    assert not _allowed(".sibling", "ipc")
+    assert _allowed("parity.common.mp", "ipc")

@@ -24,10 +24,10 @@ from multiprocessing.pool import Pool
 from multiprocessing.synchronize import Event, Lock
 from typing import Any
 
+from parity.common.interleave import interleave
 from parity.common.mp import Context, context
 from parity.common.process_group import run_all
 from parity.common.timing import SHORT_TIMEOUT
-from parity.shared.race import interleave
 
 PROCESSES = 5
 ITERATIONS = 100  # the article's: 5 processes x 100 increments
