@@ -87,9 +87,7 @@ public sealed class ManagerQueuesTests
     [Fact]
     public async Task Run_PrintsTheExchangeAndTheRefusal()
     {
-        var ctx = Ctx.Create(out var output);
-        await ManagerQueues.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(ManagerQueues.RunAsync);
         Assert.Contains($"zhang received: {ManagerQueues.Answer}", text, StringComparison.Ordinal);
         Assert.Contains("server listened on 127.0.0.1:", text, StringComparison.Ordinal);
         Assert.Contains("AuthenticationException: digest sent was rejected", text, StringComparison.Ordinal);

@@ -52,9 +52,7 @@ public sealed class ForEachTests
     [Fact]
     public async Task RunAsync_Always_ReportsTheBoundedCounts()
     {
-        var ctx = Ctx.Create(out var output);
-        await ForEach.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(ForEach.RunAsync);
         Assert.Contains("all met: True", text, StringComparison.Ordinal);
         Assert.Contains("default ParallelOptions.MaxDegreeOfParallelism: -1", text, StringComparison.Ordinal);
     }
