@@ -133,8 +133,7 @@ def test_no_article_chapter_uses_the_closing_sections_libraries(library: str) ->
     assert using == []
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.dataflow")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.dataflow")
     assert "ExceptionGroup of [\"ValueError('item 3 is bad')\"]" in result.stdout
     assert "[1, 5, 14, 30, 55, 91, 140, 204]" in result.stdout

@@ -97,9 +97,8 @@ def test_a_blocked_put_resumes_as_soon_as_a_slot_frees(mp_context: Context) -> N
         q.join_thread()
 
 
-def test_main_prints_the_log_and_the_drain(run_module: RunConcept) -> None:
-    result = run_module("parity.ipc.queue_bounded")
-    assert result.returncode == 0, result.stderr
+def test_main_prints_the_log_and_the_drain(run_ok: RunConcept) -> None:
+    result = run_ok("parity.ipc.queue_bounded")
     assert "raised Full: 3 messages, full()=True" in result.stdout
     assert "got {1, 2, 3, 4}; 0 left" in result.stdout or sys.platform == "darwin"
     assert "empty()=True, full()=False" in result.stdout

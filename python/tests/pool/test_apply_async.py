@@ -191,9 +191,8 @@ def test_workers_end_with_the_parent(mp_context: apply_async.Context) -> None:
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_run_module_prints_ten_tasks(run_module: RunConcept, mp_context: apply_async.Context) -> None:
-    result = run_module("parity.pool.apply_async", start_method=mp_context.get_start_method())
-    assert result.returncode == 0, result.stderr
+def test_run_module_prints_ten_tasks(run_ok: RunConcept, mp_context: apply_async.Context) -> None:
+    result = run_ok("parity.pool.apply_async", start_method=mp_context.get_start_method())
     assert sorted(int(n) for n in re.findall(r"\[task (\d+)\]", result.stdout)) == list(range(10))
     assert result.stdout.rstrip().endswith("over")
 
