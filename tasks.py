@@ -22,7 +22,7 @@ from typing import Any
 
 from invoke import Context, Exit, Task, task
 
-from parity import catalog, docs, dotnet, lesson_lines, runner, summary
+from parity import catalog, docs, dotnet_build, lesson_lines, runner, summary
 from parity.common.entry import INTERRUPTED_EXIT, environment_problem
 from parity.paths import ROOT
 
@@ -132,9 +132,9 @@ def _ensure_built(needed: bool = True) -> float:
 
     started = time.perf_counter()
     try:
-        if not dotnet.is_stale():
+        if not dotnet_build.is_stale():
             return 0.0
-        pending = dotnet.projects()
+        pending = dotnet_build.projects()
         total = len(pending)
         console = Console(stderr=True)
 
@@ -155,8 +155,8 @@ def _ensure_built(needed: bool = True) -> float:
                 if not console.is_terminal:  # no live bar in a log: one line per project
                     console.print(f"built {name} ({time.perf_counter() - started:.1f} s)", highlight=False)
 
-            dotnet.build(on_project=built)
-    except (dotnet.DotnetMissing, RuntimeError) as exc:
+            dotnet_build.build(on_project=built)
+    except (dotnet_build.DotnetMissing, RuntimeError) as exc:
         raise _fail(str(exc), code=1) from None
     except KeyboardInterrupt:
         raise _fail("interrupted (Ctrl-C) during the .NET build", code=INTERRUPTED_EXIT) from None
@@ -167,8 +167,8 @@ def _ensure_built(needed: bool = True) -> float:
 def build(c: Context, force: bool = False) -> None:
     """Build the .NET solution, skipped when no .NET source changed."""
     try:
-        ran = dotnet.build(force=force, quiet=False)
-    except (dotnet.DotnetMissing, RuntimeError) as exc:
+        ran = dotnet_build.build(force=force, quiet=False)
+    except (dotnet_build.DotnetMissing, RuntimeError) as exc:
         raise _fail(str(exc), code=1) from None
     print("built" if ran else "up to date: nothing to build")
 
@@ -422,7 +422,7 @@ def _test(c: Context, dotnet_tests: bool) -> None:
         steps.append(
             (
                 "dotnet test",
-                f'"{dotnet.dotnet_exe()}" test "{dotnet.SOLUTION}" --no-build -nologo '
+                f'"{dotnet_build.dotnet_exe()}" test "{dotnet_build.SOLUTION}" --no-build -nologo '
                 f'--logger "trx;LogFileName={REPORTS / "dotnet.trx"}" --logger "console;verbosity=minimal"',
             )
         )
@@ -463,10 +463,10 @@ def lint_(c: Context) -> None:
         # Both platforms from any one: what only Windows has (or lacks) fails here too.
         c.run(f'"{py}" -m mypy --platform linux', pty=False)
         c.run(f'"{py}" -m mypy --platform win32', pty=False)
-    exe = dotnet.dotnet_exe()
-    c.run(f'"{exe}" format "{dotnet.SOLUTION}" --verify-no-changes', pty=False)
+    exe = dotnet_build.dotnet_exe()
+    c.run(f'"{exe}" format "{dotnet_build.SOLUTION}" --verify-no-changes', pty=False)
     # Debug is what `invoke build` makes; Release (BenchmarkDotNet's) must not rot unseen.
-    c.run(f'"{exe}" build "{dotnet.SOLUTION}" -c Release -nologo -v quiet', pty=False)
+    c.run(f'"{exe}" build "{dotnet_build.SOLUTION}" -c Release -nologo -v quiet', pty=False)
     print("lint: clean")
 
 
@@ -537,7 +537,7 @@ def bench(c: Context, quick: bool = False, out: str = "") -> None:
 
         try:
             results = bench_run.run(quick, work, on_step)
-        except (bench_run.BenchError, dotnet.DotnetMissing) as exc:
+        except (bench_run.BenchError, dotnet_build.DotnetMissing) as exc:
             raise _fail(str(exc), code=1) from None
         progress.advance(bar)
     written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
@@ -551,7 +551,7 @@ def bench(c: Context, quick: bool = False, out: str = "") -> None:
 def clean(c: Context) -> None:
     """Remove build output, reports and caches."""
     for path in [
-        dotnet.ARTIFACTS,
+        dotnet_build.ARTIFACTS,
         REPORTS,
         *ROOT.rglob("__pycache__"),
         *ROOT.rglob(".pytest_cache"),

@@ -194,7 +194,7 @@ def test_no_csharp_source_passes_a_number_as_a_timeout(scale: bool) -> None:
 THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "distributed"}
 
 
-# The scale task queue imports the build module (parity.dotnet); it is rewritten on its own branch.
+# The scale task queue imports the build module (parity.dotnet_build); it is rewritten on its own branch.
 _IMPORTS_ELSEWHERE = {"python/src/parity/scale/task_queue.py"}
 
 

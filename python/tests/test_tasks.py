@@ -256,7 +256,7 @@ def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path)
 
 
 def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failure() -> None:
-    from parity import dotnet
+    from parity import dotnet_build
 
     # MSBuild's minimal output, as `dotnet build -v m` prints it.
     fake_build = (
@@ -267,10 +267,10 @@ def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failur
         "raise SystemExit(1)"
     )
     built: list[str] = []
-    code, detail = dotnet._build_streaming([sys.executable, "-c", fake_build], built.append)
+    code, detail = dotnet_build._build_streaming([sys.executable, "-c", fake_build], built.append)
     assert (code, built) == (1, ["Parity.Examples"])
     assert detail == "/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]\n"  # once
-    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet.projects())
+    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet_build.projects())
 
 
 def test_a_helper_that_ends_while_the_runner_looks_is_neither_waited_for_nor_killed() -> None:

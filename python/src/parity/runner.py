@@ -24,7 +24,7 @@ from typing import Literal
 
 import psutil
 
-from parity import dotnet
+from parity import dotnet_build
 from parity.catalog import Concept
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import LONG_TIMEOUT, POLL_INTERVAL, SHORT_TIMEOUT
@@ -66,7 +66,7 @@ def command(concept: Concept, language: Language, via: Via) -> list[str]:
         return [sys.executable, "-m", concept.module]
     if via == "bridge":
         return [sys.executable, "-m", "parity.bridge", "run", concept.id]
-    return [dotnet.dotnet_exe(), str(dotnet.CLI_DLL), "run", concept.id]
+    return [dotnet_build.dotnet_exe(), str(dotnet_build.CLI_DLL), "run", concept.id]
 
 
 def _alive(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
@@ -239,7 +239,7 @@ def run(
             stderr=subprocess.PIPE,
             **extra,
         )  # type: ignore[call-overload]
-    except (OSError, dotnet.DotnetMissing) as exc:
+    except (OSError, dotnet_build.DotnetMissing) as exc:
         return Result(concept.id, language, "failed", 0.0, f"could not start: {exc}")
     if _live is not None:
         _live.add(proc)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from parity import dotnet, runner
+from parity import dotnet_build, runner
 from parity.catalog import Concept
 from parity.common.mp import START_METHOD_VARIABLE
 from parity.common.timing import SHORT_TIMEOUT
@@ -59,13 +59,13 @@ def dotnet_version() -> str | None:
     """The .NET SDK's version (`dotnet --version`), None when there is no SDK."""
     try:
         done = subprocess.run(
-            [dotnet.dotnet_exe(), "--version"],
+            [dotnet_build.dotnet_exe(), "--version"],
             capture_output=True,
             text=True,
             timeout=SHORT_TIMEOUT,
             check=False,
         )
-    except (dotnet.DotnetMissing, OSError, subprocess.TimeoutExpired):
+    except (dotnet_build.DotnetMissing, OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
 

@@ -22,14 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parity import dotnet
+from parity import dotnet_build
 from parity.bench import plan
 from parity.common.timing import SHORT_TIMEOUT
 from parity.paths import ROOT
 
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
-RELEASE_CLI = dotnet.ARTIFACTS / "bin" / "Parity.Cli" / "release"
-RELEASE_BENCH = dotnet.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
+RELEASE_CLI = dotnet_build.ARTIFACTS / "bin" / "Parity.Cli" / "release"
+RELEASE_BENCH = dotnet_build.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
 STEP_TIMEOUT = 900.0
 
 Row = dict[str, Any]
@@ -51,7 +51,7 @@ def output_folder(quick: bool, out: str) -> Path:
 
 def build_release() -> None:
     """Release builds of the CLI (which the bridge loads) and of the benchmark project."""
-    exe = dotnet.dotnet_exe()
+    exe = dotnet_build.dotnet_exe()
     for project in (ROOT / "dotnet" / "src" / "Parity.Cli", BENCH_PROJECT):
         done = subprocess.run(
             [exe, "build", str(project), "-c", "Release", "-nologo", "-v", "q"],
@@ -81,7 +81,11 @@ def _cpu_model() -> str:
 
 def machine() -> dict[str, Any]:
     version = subprocess.run(
-        [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=False
+        [dotnet_build.dotnet_exe(), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=SHORT_TIMEOUT,
+        check=False,
     )
     return {
         "cpu": _cpu_model(),
@@ -164,7 +168,7 @@ class _Server:
 
     def __init__(self) -> None:
         self._process = subprocess.Popen(
-            [dotnet.dotnet_exe(), str(RELEASE_BENCH), "serve"],
+            [dotnet_build.dotnet_exe(), str(RELEASE_BENCH), "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -233,7 +237,7 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
                 artifacts = work / f"net-{group}"
                 env = {**os.environ, **settings.dotnet_environment(), "DOTNET_CLI_TELEMETRY_OPTOUT": "1"}
                 _run_logged(
-                    [dotnet.dotnet_exe(), str(RELEASE_BENCH), "bench", group, str(artifacts)],
+                    [dotnet_build.dotnet_exe(), str(RELEASE_BENCH), "bench", group, str(artifacts)],
                     work / f"net-{group}.log",
                     env,
                 )
