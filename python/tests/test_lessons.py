@@ -95,6 +95,10 @@ def _is_number(node: ast.expr) -> bool:
     return isinstance(node, ast.UnaryOp) and _is_number(node.operand)
 
 
+def _is_flag(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
+
+
 def literal_timeouts_in_python(source: str) -> list[int]:
     """Line numbers of calls that pass a number as a timeout."""
     found = []
@@ -106,8 +110,12 @@ def literal_timeouts_in_python(source: str) -> list[int]:
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name in _WAITS and node.args and _is_number(node.args[-1]):
-            found.append(node.lineno)
+        if name == "wait_for":  # asyncio.wait_for(awaitable, timeout)
+            if len(node.args) > 1 and _is_number(node.args[1]):
+                found.append(node.lineno)
+        # Only numbers (and a block flag): get(5), get(True, 5); not a dict's get("k", 0).
+        elif name in _WAITS and node.args and _is_number(node.args[-1]):
+            found.extend([node.lineno] if all(_is_number(a) or _is_flag(a) for a in node.args) else [])
     return found
 
 
@@ -134,6 +142,8 @@ def literal_timeouts_in_csharp(source: str) -> list[int]:
         ("q.get(timeout=SHORT_TIMEOUT)", []),
         ("p.join(LONG_TIMEOUT / 2)", []),
         ("s.recv(200)", []),
+        ("q.get(True, 5)", [1]),
+        ('d.get("tests", 0)', []),
     ],
 )
 def test_the_python_check_sees_a_literal_timeout(source: str, found: list[int]) -> None:
@@ -239,3 +249,7 @@ def test_the_import_check_refuses_another_lesson() -> None:
     assert not _allowed("parity.bridge.plinq", "bridge")
     assert not _allowed(".sibling", "ipc")
     assert _allowed("parity.common.mp", "ipc")
+
+
+def test_tasks_py_is_thin_task_wrappers() -> None:
+    assert lesson_lines.count((ROOT / "tasks.py").read_text(encoding="utf-8")) <= 250

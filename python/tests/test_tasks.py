@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from parity import catalog, runner
+from parity import catalog, cpu_load, runner
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 from parity.paths import ROOT
 from tests._sessions import as_terminal, ctrl_c, left_in_session
@@ -176,15 +176,10 @@ def test_run_waits_for_a_slow_resource_tracker_instead_of_failing(monkeypatch: p
 
 
 def test_under_load_starts_burners_and_stops_them_even_when_the_suite_fails() -> None:
-    sys.path.insert(0, str(ROOT))
-    try:
-        import tasks
-    finally:
-        sys.path.remove(str(ROOT))
     burners: list[psutil.Process] = []
 
     def failing_suite() -> None:
-        with tasks._under_load(2):
+        with cpu_load.under_load(2):
             burners.extend(p for p in psutil.Process().children() if "getppid" in " ".join(p.cmdline()))
             raise RuntimeError("a failing suite")
 

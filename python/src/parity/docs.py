@@ -7,11 +7,13 @@ every region of a file in order; a file without regions is shown whole.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from collections import Counter
 from pathlib import Path
 
+from parity import runner
 from parity.catalog import (
     Catalog,
     Chapter,
@@ -367,7 +369,7 @@ def coverage_page(catalog: Catalog, listings: tuple[Listing, ...]) -> str:
         "",
         "# Coverage: the article's listings and claims",
         "",
-        f"Every fenced block of the reference article (`{REFERENCE_NAME}`, not in this repository) "
+        "Every fenced block of the reference article (not in this repository) "
         "by its line range, opening fence to closing fence, and the concept that shows it: for code, "
         "the region of our source that does; for output, the concept whose output stands beside it. "
         "A test fails when the article has a block this list does not map.",
@@ -417,6 +419,16 @@ def readme_index(catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
+# The figures of the README's measured paragraph that the catalog decides: rewritten on every
+# `invoke docs`, so adding a concept cannot leave them stale.
+_README_FIGURES = re.compile(r"runs the \d+ concepts \(\d+ runs\)")
+
+
+def readme_figures(catalog: Catalog) -> str:
+    runs = sum(c.has(x) for c in catalog.concepts for x in ("python", "dotnet"))
+    return f"runs the {len(catalog.concepts)} concepts ({runs} runs)"
+
+
 def render(catalog: Catalog | None = None) -> dict[Path, str]:
     """Every generated file and its content (README.md with its chapter index refreshed)."""
     catalog = catalog or load()
@@ -430,7 +442,8 @@ def render(catalog: Catalog | None = None) -> dict[Path, str]:
             pages[COMPARISONS / f"{chapter.id}.md"] = chapter_page(catalog, chapter)
     readme = README.read_text(encoding="utf-8")
     start, end = readme.index(_INDEX_START) + len(_INDEX_START), readme.index(_INDEX_END)
-    pages[README] = readme[:start] + "\n" + readme_index(catalog) + "\n" + readme[end:]
+    readme = readme[:start] + "\n" + readme_index(catalog) + "\n" + readme[end:]
+    pages[README] = _README_FIGURES.sub(readme_figures(catalog), readme)
     return pages
 
 
@@ -449,3 +462,20 @@ def write(catalog: Catalog | None = None) -> list[Path]:
         if path in changed:
             path.write_text(text, encoding="utf-8", newline="\n")
     return changed
+
+
+class SampleFailed(RuntimeError):
+    """A concept did not run cleanly, so its output was not recorded."""
+
+
+def record_samples(concepts: list[Concept]) -> None:
+    """Run the concepts at run-all's time scale and record each side's output beside the pages."""
+    pairs = [(x, y) for x in concepts for y in runner.LANGUAGES if x.has(y)]
+    SAMPLES.mkdir(parents=True, exist_ok=True)
+    workers = 2 * (os.cpu_count() or 1)
+    for r in runner.run_many(pairs, time_scale=runner.RUN_ALL_TIME_SCALE, workers=workers):
+        if r.status != "ok":
+            raise SampleFailed(f"{r.id} ({r.language}) {r.status}, output not recorded:\n{r.output}")
+        (SAMPLES / f"{r.id}.{r.language}.txt").write_text(
+            r.output.rstrip() + "\n", encoding="utf-8", newline="\n"
+        )

@@ -289,7 +289,7 @@ def _targets(r: Rows) -> list[str]:
     lines = [
         "## Targets",
         "",
-        "Reference figures are the ones the issue quotes (2 cores, quiet); the measured ones are this run's.",
+        "Reference figures are the targets for 2 cores at rest; the measured ones are this run's.",
         "",
     ]
     body = [[t.name, t.reference, t.figure, "met" if t.met else "**not met**", t.why] for t in targets(r)]

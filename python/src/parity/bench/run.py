@@ -267,3 +267,24 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
         },
         "rows": dict(sorted(rows.items())),
     }
+
+
+def run_showing_progress(quick: bool, work: Path) -> dict[str, Any]:
+    """`run`, with a progress bar naming the group and the harness at work."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        bar = progress.add_task("bench: building (Release)", total=len(steps()))
+        seen: list[str] = []
+
+        def on_step(language: str, group: str) -> None:
+            if seen:
+                progress.advance(bar)
+            seen.append(group)
+            name = "Python (pyperf)" if language == "python" else ".NET (BenchmarkDotNet)"
+            progress.update(bar, description=f"bench{' --quick' if quick else ''}: {group}, {name}")
+
+        results = run(quick, work, on_step)
+        progress.advance(bar)
+    return results

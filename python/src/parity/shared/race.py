@@ -13,8 +13,10 @@ barrier lines them up first, so the race is actually run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Barrier, Event
+from typing import Literal
 
 from parity.common.interleave import interleave
 from parity.common.mp import Context, context
@@ -62,13 +64,18 @@ def add_acquire_release(value: Synchronized[int], iterations: int, barrier: Barr
 
 # </locked>
 
-ADDERS = {"unlocked": add_unlocked, "get_lock": add_with_lock, "acquire": add_acquire_release}
+Adding = Literal["unlocked", "get_lock", "acquire"]
+ADDERS: dict[Adding, Callable[..., None]] = {
+    "unlocked": add_unlocked,
+    "get_lock": add_with_lock,
+    "acquire": add_acquire_release,
+}
 
 
 # <run>
 def count(
     ctx: Context,
-    how: str,
+    how: Adding,
     processes: int = PROCESSES,
     iterations: int = ITERATIONS,
     *,
