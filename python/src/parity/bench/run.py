@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parity import dotnet_build
+from parity import dotnet_build, summary
 from parity.bench import plan
 from parity.common.timing import SHORT_TIMEOUT
 from parity.paths import ROOT
@@ -80,19 +80,12 @@ def _cpu_model() -> str:
 
 
 def machine() -> dict[str, Any]:
-    version = subprocess.run(
-        [dotnet_build.dotnet_exe(), "--version"],
-        capture_output=True,
-        text=True,
-        timeout=SHORT_TIMEOUT,
-        check=False,
-    )
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "dotnet_sdk": version.stdout.strip(),
+        "dotnet_sdk": summary.dotnet_version() or "",
         "load_average_start": load_average(),
     }
 
