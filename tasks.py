@@ -11,13 +11,14 @@ import shutil
 import signal
 import sys
 
-from invoke import Context, Exit, task
+from invoke.context import Context
+from invoke.exceptions import Exit
+from invoke.tasks import task
 
 from parity import catalog, cpu_load, docs, dotnet_build, lesson_lines, runner, summary, test_reports
 from parity import task_options as options
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.paths import PYTHON_DIR, REPORTS, ROOT
-from parity.task_options import fail
 
 
 @task(help={"force": "build even when nothing changed"})
@@ -26,7 +27,7 @@ def build(c: Context, force: bool = False) -> None:
     try:
         ran = dotnet_build.build(force=force, quiet=False)
     except (dotnet_build.DotnetMissing, RuntimeError) as exc:
-        raise fail(str(exc), code=1) from None
+        raise options.fail(str(exc), code=1) from None
     print("built" if ran else "up to date: nothing to build")
 
 
@@ -63,7 +64,7 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
     concept = options.concept(id)
     languages = [x for x in options.languages(lang) if concept.has(x)]
     if not languages:
-        raise fail(f"{id} has no {lang} implementation")
+        raise options.fail(f"{id} has no {lang} implementation")
     chosen_via, scale = options.via(via), options.time_scale(time_scale, 1.0)
     options.check_environment()
     options.ensure_built("dotnet" in languages)
@@ -74,7 +75,7 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
     except runner.Interrupted as stop:
         ran = sorted([*stop.finished, *stop.stopped], key=lambda r: languages.index(r.language))
         summary.show_side_by_side(concept, ran, chosen_via, stopped=stop.stopped)
-        raise fail("interrupted (Ctrl-C)", code=INTERRUPTED_EXIT) from None
+        raise options.fail("interrupted (Ctrl-C)", code=INTERRUPTED_EXIT) from None
     summary.show_side_by_side(concept, results, chosen_via)
     if not all(r.ok for r in results):
         raise Exit(code=1)
@@ -118,10 +119,10 @@ def run_all(
         try:
             report_path.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise fail(f"could not write {report_path}: {exc.strerror}", code=1) from None
+            raise options.fail(f"could not write {report_path}: {exc.strerror}", code=1) from None
     if outcome.interrupted:
         done = summary.plural(len(outcome.results), "run")
-        raise fail(f"interrupted (Ctrl-C): {done} of {len(pairs)} finished", code=INTERRUPTED_EXIT)
+        raise options.fail(f"interrupted (Ctrl-C): {done} of {len(pairs)} finished", code=INTERRUPTED_EXIT)
     if outcome.failed:
         raise Exit(f"parity: {len(outcome.failed)} of {len(outcome.results)} runs failed", code=1)
 
@@ -142,7 +143,7 @@ def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: i
     if lint:
         lint_(c)
     if under_load < 0:
-        raise fail(f"bad --under-load {under_load}; expected 0 or more processes")
+        raise options.fail(f"bad --under-load {under_load}; expected 0 or more processes")
     with cpu_load.under_load(under_load):
         _test(c, dotnet_tests)
 
@@ -203,7 +204,7 @@ def docs_(c: Context, samples: bool = False, only: str = "") -> None:
         try:
             docs.record_samples(concepts)
         except docs.SampleFailed as exc:
-            raise fail(str(exc), code=1) from None
+            raise options.fail(str(exc), code=1) from None
     changed = docs.write()
     print("\n".join(f"wrote {p.relative_to(ROOT)}" for p in changed) or "pages up to date")
 
@@ -224,7 +225,7 @@ def bench(c: Context, quick: bool = False, out: str = "") -> None:
     try:
         results = bench_run.run_showing_progress(quick, work)
     except (bench_run.BenchError, dotnet_build.DotnetMissing) as exc:
-        raise fail(str(exc), code=1) from None
+        raise options.fail(str(exc), code=1) from None
     written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
     for path in written:
         print(f"wrote {path}")
