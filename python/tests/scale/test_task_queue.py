@@ -17,10 +17,10 @@ import pytest
 import redis
 
 from parity import dotnet_build
-from parity.catalog import ROOT
 from parity.common.redis_server import PASSWORD_VARIABLE, URL_VARIABLE, redact, with_password
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import SHORT_TIMEOUT
+from parity.paths import ROOT
 from parity.scale import task_queue as tq
 from parity.scale.task_queue import Keys, Report, Task, Worker
 
