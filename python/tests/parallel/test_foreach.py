@@ -4,6 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parity.common.mp import Context
+from parity.common.peak import max_overlap
 from parity.common.timing import scaled
 from parity.parallel import foreach
 
@@ -38,7 +39,7 @@ def test_max_overlap_matches_a_brute_force_count(spans: list[tuple[float, float]
         (sum(1 for s, e in intervals if s <= t < e) for t, _ in intervals),
         default=0,
     )
-    assert foreach.max_overlap(intervals) == brute
+    assert max_overlap(intervals) == brute
 
 
 def test_main_reports_the_capped_counts(run_ok: RunConcept) -> None:
