@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import psutil
 import pytest
@@ -121,28 +122,42 @@ def no_leaked_children() -> Iterator[None]:
 RunConcept = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def _run_module(
+    module: str,
+    *argv: str,
+    start_method: str | None = None,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    """`python [ARGS] -m MODULE [ARGV]` in a fresh interpreter, as `invoke run` does, within
+    LONG_TIMEOUT; `args` are the interpreter's options (-O), `argv` the program's arguments."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    if start_method:
+        full_env["PARITY_START_METHOD"] = start_method
+    return subprocess.run(
+        [sys.executable, *args, "-m", module, *argv],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        env=full_env,
+        check=False,
+    )
+
+
+def _run_ok(module: str, *argv: str, **options: Any) -> subprocess.CompletedProcess[str]:
+    """Run the module as `run_module` does and assert it exited 0 (its stderr says why not)."""
+    result = _run_module(module, *argv, **options)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 @pytest.fixture
 def run_module() -> RunConcept:
     """Run `python -m MODULE` in a fresh interpreter, as `invoke run` does, with a timeout."""
+    return _run_module
 
-    def run(
-        module: str,
-        *,
-        start_method: str | None = None,
-        timeout: float = LONG_TIMEOUT,
-        env: dict[str, str] | None = None,
-        args: tuple[str, ...] = (),
-    ) -> subprocess.CompletedProcess[str]:
-        full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        if start_method:
-            full_env["PARITY_START_METHOD"] = start_method
-        return subprocess.run(
-            [sys.executable, *args, "-m", module],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=full_env,
-            check=False,
-        )
 
-    return run
+@pytest.fixture
+def run_ok() -> RunConcept:
+    """`run_module`, then assert exit 0: `run_ok("parity.pool.callbacks", "--flag")`."""
+    return _run_ok

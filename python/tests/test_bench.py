@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from parity.bench import plan, report, run, workloads
+from parity.bench import plan, report, rows, run, workloads
 
 TIMEOUT = 60
 
@@ -144,7 +144,7 @@ def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
     assert "| Python | Process, fork | 2 ms | 1 ms to 3 ms | 3 | 20x |" in page
     assert "not available on this OS" in page
     assert {"start-methods", "plinq-sum", "bridge-plinq"} <= report.anchors(page)
-    assert (report.duration(1.5e-7), report.times(1234.0), report.rate(2.5e9, "B")) == (
+    assert (rows.duration(1.5e-7), rows.times(1234.0), rows.rate(2.5e9, "B")) == (
         "150 ns",
         "1,234x",
         "2.5 GB/s",

@@ -13,15 +13,25 @@ from dataclasses import dataclass
 import pytest
 
 from parity import catalog
-from parity.bench import report
-from parity.bench.report import Rows
+from parity.bench import rows as bench_rows
+from parity.bench.rows import Rows
+from parity.bench.thresholds import (
+    BRIDGE_PLINQ_SPEEDUP,
+    DOTNET_VS_PYTHON_CALL,
+    LIST_VS_NUMPY_COPY,
+    MANAGER_VS_SHARED_MEMORY,
+    PARALLEL_SUM_SPEEDUP,
+    SET_VS_CONTEXT_SPAWN,
+    SPAWN_VS_FORK,
+    SPAWN_VS_FORKSERVER,
+)
 
 PAGE = catalog.BENCHMARKS_PAGE
 
 
 @pytest.fixture(scope="module")
 def rows() -> Rows:
-    return Rows(report.load())
+    return Rows(bench_rows.load())
 
 
 def _claim(concept_id: str, text_start: str) -> catalog.Claim:
@@ -53,7 +63,7 @@ CHECKS = [
         "Aggregates such as Sum suit PLINQ",
         "plinq-sum",
         # The claim holds only if AsParallel().Sum() is clearly faster than Sum(), in-process.
-        lambda r: _holds(r.speedup("net:sum.Sequential", "net:sum.Parallel") >= 1.1),
+        lambda r: _holds(r.speedup("net:sum.Sequential", "net:sum.Parallel") >= PARALLEL_SUM_SPEEDUP),
     ),
     Check(
         "plinq.sum",
@@ -69,8 +79,8 @@ CHECKS = [
         "Starting a process with spawn is considerably slower",
         "start-methods",
         lambda r: _holds(
-            r.ratio("py:start.process-spawn", "py:start.process-fork") >= 2
-            and r.ratio("py:start.process-spawn", "py:start.process-forkserver") >= 1.5
+            r.ratio("py:start.process-spawn", "py:start.process-fork") >= SPAWN_VS_FORK
+            and r.ratio("py:start.process-spawn", "py:start.process-forkserver") >= SPAWN_VS_FORKSERVER
         ),
     ),
     Check(
@@ -79,13 +89,13 @@ CHECKS = [
         "the-articles-timings",
         # set_start_method itself would be the cost only if its program were slower than the
         # get_context('spawn') program, which starts the same spawn child.
-        lambda r: _holds(r.ratio("py:article.set-spawn", "py:article.context-spawn") >= 1.25),
+        lambda r: _holds(r.ratio("py:article.set-spawn", "py:article.context-spawn") >= SET_VS_CONTEXT_SPAWN),
     ),
     Check(
         "context.start-methods",
         "get_context('spawn') is much faster",
         "the-articles-timings",
-        lambda r: _holds(r.ratio("py:article.set-spawn", "py:article.context-spawn") >= 1.25),
+        lambda r: _holds(r.ratio("py:article.set-spawn", "py:article.context-spawn") >= SET_VS_CONTEXT_SPAWN),
     ),
     Check(
         "shared.manager",
@@ -93,7 +103,8 @@ CHECKS = [
         "manager-queue-against-shared-memory",
         lambda r: _holds(
             all(
-                r.ratio(f"py:ipc.manager-queue.{size}", f"py:ipc.shared-memory.{size}") >= 2
+                r.ratio(f"py:ipc.manager-queue.{size}", f"py:ipc.shared-memory.{size}")
+                >= MANAGER_VS_SHARED_MEMORY
                 for size in r.settings["ipc_sizes"]
             )
         ),
@@ -102,15 +113,15 @@ CHECKS = [
         "bridge.plinq",
         "Python lists are copied element by element",
         "bridge-data",
-        lambda r: _holds(r.ratio("py:bridge.data-list", "py:bridge.data-numpy-copy") >= 3),
+        lambda r: _holds(r.ratio("py:bridge.data-list", "py:bridge.data-numpy-copy") >= LIST_VS_NUMPY_COPY),
     ),
     Check(
         "bridge.call-overhead",
         "A call from Python into .NET costs more than a Python call",
         "bridge-call-overhead",
         lambda r: _holds(
-            r.ratio("py:bridge.dotnet-call", "py:bridge.python-call") >= 2
-            and r.ratio("py:bridge.data-list", "py:bridge.data-numpy-copy") >= 3
+            r.ratio("py:bridge.dotnet-call", "py:bridge.python-call") >= DOTNET_VS_PYTHON_CALL
+            and r.ratio("py:bridge.data-list", "py:bridge.data-numpy-copy") >= LIST_VS_NUMPY_COPY
         ),
     ),
     Check(
@@ -118,7 +129,9 @@ CHECKS = [
         "So a long PLINQ call uses more than one core",
         "bridge-plinq",
         # More than one core at work shows as a speed-up over the same .NET map on one thread.
-        lambda r: _holds(_map_speedup(r, "py:map.bridge-plinq", "py:map.bridge-sequential") >= 1.3),
+        lambda r: _holds(
+            _map_speedup(r, "py:map.bridge-plinq", "py:map.bridge-sequential") >= BRIDGE_PLINQ_SPEEDUP
+        ),
     ),
 ]
 
@@ -133,14 +146,14 @@ def test_the_catalog_verdict_is_the_one_the_measured_ratios_imply(check: Check, 
 def test_the_notes_about_short_items_and_process_costs_match_the_run(rows: Rows) -> None:
     """Sub-claims the notes rely on: cheap items do not gain from PLINQ, fork is cheap next to spawn."""
     assert f"{PAGE}#plinq-sum" in _claim("plinq.sum", "Parallelism fits work items of medium length").evidence
-    assert rows.speedup("net:sum.Sequential", "net:sum.Parallel") < 1.1
+    assert rows.speedup("net:sum.Sequential", "net:sum.Parallel") < PARALLEL_SUM_SPEEDUP
     assert f"{PAGE}#start-methods" in _claim("shared.manager", "Creating processes is expensive").evidence
-    assert rows.ratio("py:start.process-spawn", "py:start.process-fork") >= 2
+    assert rows.ratio("py:start.process-spawn", "py:start.process-fork") >= SPAWN_VS_FORK
 
 
 def test_a_contradicting_run_would_fail_the_check() -> None:
     """The checks read the numbers: a run where PLINQ's sum is twice as fast implies 'holds'."""
-    results = report.load()
+    results = bench_rows.load()
     rows = dict(results["rows"])
     rows["net:sum.Parallel"] = {
         **rows["net:sum.Sequential"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parity.bench import report, run
+from parity.paths import ROOT
 
 
 def test_the_page_is_what_the_committed_results_render_to() -> None:
@@ -53,7 +54,7 @@ def test_a_quick_run_writes_to_a_fresh_temporary_folder_never_over_the_committed
     try:
         assert quick.is_dir()
         assert not any(quick.iterdir())
-        assert not quick.resolve().is_relative_to(report.ROOT)
+        assert not quick.resolve().is_relative_to(ROOT)
     finally:
         quick.rmdir()
     assert run.output_folder(quick=False, out="") == report.PAGE.parent

@@ -78,7 +78,7 @@ def test_namespaces_can_be_explored_and_suggest_close_names() -> None:
 
 
 def test_the_readme_snippet_prints_when_run_as_a_script(capsys: pytest.CaptureFixture[str]) -> None:
-    from parity.catalog import ROOT
+    from parity.paths import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## The bridge: .NET inside Python", 1)[1]

@@ -22,8 +22,8 @@ from types import ModuleType
 
 import pytest
 
-from parity.catalog import ROOT
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.paths import ROOT
 from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 # What a newcomer types `python3` for: the interpreter behind the venv running these tests.

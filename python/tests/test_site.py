@@ -15,7 +15,8 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 
 from parity import docs
-from parity.catalog import ROOT, load
+from parity.catalog import load
+from parity.paths import ROOT
 from parity.site import SiteError, build
 from parity.site.build import MAX_PAGE_BYTES, Region, pair_rows
 

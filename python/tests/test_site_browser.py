@@ -18,8 +18,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 from parity import docs
-from parity.catalog import ROOT, load
+from parity.catalog import load
 from parity.common.timing import LONG_TIMEOUT
+from parity.paths import ROOT
 from parity.site import build
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"

@@ -13,9 +13,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from parity import catalog, runner
-from parity.catalog import ROOT
+from parity import catalog, cpu_load, runner
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.paths import ROOT
 from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 INVOKE = [sys.executable, "-m", "invoke"]
@@ -176,15 +176,10 @@ def test_run_waits_for_a_slow_resource_tracker_instead_of_failing(monkeypatch: p
 
 
 def test_under_load_starts_burners_and_stops_them_even_when_the_suite_fails() -> None:
-    sys.path.insert(0, str(ROOT))
-    try:
-        import tasks
-    finally:
-        sys.path.remove(str(ROOT))
     burners: list[psutil.Process] = []
 
     def failing_suite() -> None:
-        with tasks._under_load(2):
+        with cpu_load.under_load(2):
             burners.extend(p for p in psutil.Process().children() if "getppid" in " ".join(p.cmdline()))
             raise RuntimeError("a failing suite")
 
@@ -256,7 +251,7 @@ def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path)
 
 
 def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failure() -> None:
-    from parity import dotnet
+    from parity import dotnet_build
 
     # MSBuild's minimal output, as `dotnet build -v m` prints it.
     fake_build = (
@@ -267,10 +262,10 @@ def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failur
         "raise SystemExit(1)"
     )
     built: list[str] = []
-    code, detail = dotnet._build_streaming([sys.executable, "-c", fake_build], built.append)
+    code, detail = dotnet_build._build_streaming([sys.executable, "-c", fake_build], built.append)
     assert (code, built) == (1, ["Parity.Examples"])
     assert detail == "/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]\n"  # once
-    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet.projects())
+    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet_build.projects())
 
 
 def test_a_helper_that_ends_while_the_runner_looks_is_neither_waited_for_nor_killed() -> None:

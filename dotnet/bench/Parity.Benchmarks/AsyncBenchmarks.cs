@@ -8,7 +8,7 @@ public class AsyncBenchmarks
     private HttpClient _client = new();
 
     [GlobalSetup]
-    public void Setup() => _client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+    public void Setup() => _client = new HttpClient { Timeout = Children.Timeout };
 
     [GlobalCleanup]
     public void Cleanup() => _client.Dispose();

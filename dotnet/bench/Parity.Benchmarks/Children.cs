@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Parity.Examples.Infrastructure;
 
 namespace Parity.Benchmarks;
 
 /// <summary>Starting a child program and waiting for it, with a timeout: one helper for every benchmark that does.</summary>
 public static class Children
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Timeout = Timeouts.Long;
 
     public static ProcessStartInfo Info(params string[] arguments)
     {

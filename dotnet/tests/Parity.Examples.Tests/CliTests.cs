@@ -8,18 +8,7 @@ public sealed class CliTests
 {
     private static async Task<(int ExitCode, string Output, string Error)> CliAsync(params string[] args)
     {
-        var info = new ProcessStartInfo(SelfLauncher.DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Parity.Cli.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        await using var cli = ChildProcess.Start(new Process { StartInfo = info });
+        await using var cli = ChildProcess.Start(new Process { StartInfo = SelfLauncher.CliStartInfo(args) });
         var run = await cli.WaitAsync(Timeouts.Long, CancellationToken.None);
         return (run.ExitCode, run.Output, run.Error);
     }

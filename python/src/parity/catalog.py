@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-CATALOG = ROOT / "comparisons" / "catalog"
-PYTHON_SRC = ROOT / "python" / "src"
-DOTNET_SRC = ROOT / "dotnet" / "src" / "Parity.Examples"
+from parity.paths import CATALOG, DOTNET_SRC, PYTHON_SRC
+
 # What each verdict means: comparisons/catalog/README.md.
 VERDICTS = (
     "holds",

@@ -24,10 +24,11 @@ from typing import Literal
 
 import psutil
 
-from parity import dotnet
-from parity.catalog import ROOT, Concept
+from parity import dotnet_build
+from parity.catalog import Concept
 from parity.common.skip import SKIP_EXIT
-from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.common.timing import LONG_TIMEOUT, POLL_INTERVAL, SHORT_TIMEOUT
+from parity.paths import ROOT
 
 Language = Literal["python", "dotnet"]
 Status = Literal["ok", "failed", "skipped"]
@@ -65,7 +66,7 @@ def command(concept: Concept, language: Language, via: Via) -> list[str]:
         return [sys.executable, "-m", concept.module]
     if via == "bridge":
         return [sys.executable, "-m", "parity.bridge", "run", concept.id]
-    return [dotnet.dotnet_exe(), str(dotnet.CLI_DLL), "run", concept.id]
+    return [dotnet_build.dotnet_exe(), str(dotnet_build.CLI_DLL), "run", concept.id]
 
 
 def _alive(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
@@ -238,7 +239,7 @@ def run(
             stderr=subprocess.PIPE,
             **extra,
         )  # type: ignore[call-overload]
-    except (OSError, dotnet.DotnetMissing) as exc:
+    except (OSError, dotnet_build.DotnetMissing) as exc:
         return Result(concept.id, language, "failed", 0.0, f"could not start: {exc}")
     if _live is not None:
         _live.add(proc)
@@ -260,7 +261,7 @@ def run(
     if _live is not None:
         _live.discard(proc)
     for reader in readers:
-        reader.join(timeout=5)
+        reader.join(timeout=SHORT_TIMEOUT)
     stdout, stderr = "".join(streams["out"]), "".join(streams["err"])
     statuses: dict[int, Status] = {0: "ok", SKIP_EXIT: "skipped"}
     status = statuses.get(proc.returncode, "failed")
@@ -303,7 +304,7 @@ def run_many(
         futures = [pool.submit(one, pair) for pair in pairs]
         try:
             # Wait in slices: a blocking wait on a lock would not see Ctrl-C on Windows.
-            while wait_futures(futures, timeout=0.25).not_done:
+            while wait_futures(futures, timeout=POLL_INTERVAL).not_done:
                 pass
         except KeyboardInterrupt:
             _stop(live, futures)

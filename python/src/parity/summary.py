@@ -6,17 +6,22 @@ fields are documented in README.md ("The run-all JSON report"); SCHEMA changes w
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import platform
 import subprocess
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
-from parity import dotnet, runner
+from parity import dotnet_build, runner
 from parity.catalog import Concept
 from parity.common.mp import START_METHOD_VARIABLE
+from parity.common.timing import SHORT_TIMEOUT
 
 SCHEMA = 2
 LABELS: dict[runner.Language, str] = {"python": "Python", "dotnet": ".NET"}
@@ -58,9 +63,13 @@ def dotnet_version() -> str | None:
     """The .NET SDK's version (`dotnet --version`), None when there is no SDK."""
     try:
         done = subprocess.run(
-            [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=30, check=False
+            [dotnet_build.dotnet_exe(), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=SHORT_TIMEOUT,
+            check=False,
         )
-    except (dotnet.DotnetMissing, OSError, subprocess.TimeoutExpired):
+    except (dotnet_build.DotnetMissing, OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
 
@@ -91,6 +100,18 @@ class Outcome:
     interrupted: bool = False
     stopped: list[tuple[str, runner.Language]] = field(default_factory=list)
     only: list[str] = field(default_factory=list)
+
+    @classmethod
+    def starting(
+        cls,
+        concepts: list[Concept],
+        languages: tuple[runner.Language, ...],
+        via: runner.Via,
+        time_scale: float,
+        only: list[str],
+    ) -> Outcome:
+        """A run-all about to start: nothing built, run or recorded yet."""
+        return cls(concepts, languages, [], via, time_scale, datetime.now(UTC), 0.0, 0.0, only=only)
 
     @property
     def failed(self) -> list[runner.Result]:
@@ -167,3 +188,91 @@ class Outcome:
             "results": [r.to_json() for r in self.results],
             "stopped": [{"id": i, "language": x} for i, x in self.stopped],
         }
+
+
+SIDE_BY_SIDE_MIN_WIDTH = 140  # below this, two columns would wrap most lines: stack them
+
+
+def show_side_by_side(
+    concept: Concept, results: list[runner.Result], via: str, stopped: Sequence[runner.Result] = ()
+) -> None:
+    """Two columns on a wide terminal; stacked on a narrow one, and plain text into a file or pipe."""
+    from rich.console import Console
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    def heading(r: runner.Result) -> str:
+        label = "Python" if r.language == "python" else f".NET ({via})"
+        if r in stopped:
+            return f"{label}: stopped by Ctrl-C after {r.seconds:.2f} s"
+        return f"{label}: {r.status if r.ok else 'FAILED'} in {r.seconds:.2f} s"
+
+    console = Console()
+    if not console.is_terminal:
+        print(f"{concept.id}: {concept.title}")
+        for r in results:
+            print(f"\n== {heading(r)}\n{r.output.rstrip()}")
+        return
+    if console.width < SIDE_BY_SIDE_MIN_WIDTH or len(results) < 2:
+        console.print(Rule(f"{concept.id}: {concept.title}"))
+        for r in results:
+            console.print(Rule(heading(r), align="left", style="dim"))
+            console.print(Text(r.output.rstrip()))
+        return
+    table = Table(title=f"{concept.id}: {concept.title}", show_lines=False, expand=True)
+    for r in results:
+        table.add_column(heading(r), overflow="fold")
+    table.add_row(*(Text(r.output.rstrip()) for r in results))
+    console.print(table)
+
+
+def run_and_show(outcome: Outcome, pairs: list[tuple[Concept, runner.Language]], workers: int) -> None:
+    """Run the pairs with a progress bar (a line per run in a log), record the results in the
+    outcome, then print its table, its footer and the output of every failed run."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(width=None if sys.stdout.isatty() else 110)
+
+    def finished(r: runner.Result) -> None:
+        progress.advance(bar)
+        if not console.is_terminal:  # a log gets one line per run (the bar is drawn only at the end)
+            console.print(f"{r.status:<8} {r.id} ({r.language}) {r.seconds:.2f} s", highlight=False)
+
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task(
+            f"run-all ({describe(outcome.time_scale, outcome.via, outcome.languages)})",
+            total=len(pairs),
+        )
+        try:
+            outcome.results = runner.run_many(
+                pairs, via=outcome.via, time_scale=outcome.time_scale, workers=workers, on_result=finished
+            )
+        except runner.Interrupted as stop:
+            outcome.results, outcome.interrupted = stop.finished, True
+            outcome.stopped = [(r.id, r.language) for r in stop.stopped]
+    outcome.run_seconds = time.perf_counter() - started
+    console.print(outcome.table())
+    console.print(outcome.footer(), highlight=False)
+    for r in outcome.failed:
+        console.print(f"[red]{r.id} ({r.language}) failed:[/]")
+        console.print(r.output.rstrip()[-2000:], markup=False, highlight=False)
+
+
+def write_report(outcome: Outcome, path: Path) -> str | None:
+    """Write the JSON report (format in README.md); the one-line error when it cannot be written."""
+    text = json.dumps(outcome.report(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"could not write {path}: {exc.strerror}"
+    return None

@@ -86,9 +86,8 @@ def test_an_already_finished_task_is_awaited_too() -> None:
     assert asyncio.run(await_task.await_dotnet(Task.FromResult[int](5))) == 5
 
 
-def test_the_program_shows_the_loop_ticking_and_every_outcome(run_module: RunConcept) -> None:
-    result = run_module("parity.bridge.await_task")
-    assert result.returncode == 0, result.stderr
+def test_the_program_shows_the_loop_ticking_and_every_outcome(run_ok: RunConcept) -> None:
+    result = run_ok("parity.bridge.await_task")
     assert "awaited SquareLaterAsync(12): 144" in result.stdout
     assert "System.InvalidOperationException: the .NET side gave up" in result.stdout
     assert "cancelled by .NET raises asyncio.CancelledError" in result.stdout

@@ -17,8 +17,7 @@ EXPECTED_LINES = {
 
 
 @pytest.mark.parametrize("module", sorted(EXPECTED_LINES))
-def test_the_program_runs_and_shows_its_point(run_module: RunConcept, module: str) -> None:
-    result = run_module(module)
-    assert result.returncode == 0, result.stderr
+def test_the_program_runs_and_shows_its_point(run_ok: RunConcept, module: str) -> None:
+    result = run_ok(module)
     assert EXPECTED_LINES[module] in result.stdout
     assert "Traceback" not in result.stderr

@@ -137,9 +137,8 @@ def test_add_reference_by_full_path_works_with_pythonnet_3_2_on_dotnet_10() -> N
     assert "CoreCLR" in result.stdout or "coreclr" in result.stdout.lower()
 
 
-def test_the_program_loads_coreclr_not_the_default(run_module: RunConcept) -> None:
-    result = run_module("parity.bridge.startup")
-    assert result.returncode == 0, result.stderr
+def test_the_program_loads_coreclr_not_the_default(run_ok: RunConcept) -> None:
+    result = run_ok("parity.bridge.startup")
     default = "netfx" if sys.platform == "win32" else "mono"
     assert f"pythonnet's default here would be: {default}" in result.stdout
     assert "loaded: CoreCLR, .NET 10." in result.stdout

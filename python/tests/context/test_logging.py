@@ -115,9 +115,8 @@ def test_the_format_and_the_level_aliases() -> None:
     assert multiprocessing.get_logger().name == "multiprocessing"
 
 
-def test_main_prints_the_lifecycle(run_module: RunConcept) -> None:
-    result = run_module("parity.context.logging")
-    assert result.returncode == 0, result.stderr
+def test_main_prints_the_lifecycle(run_ok: RunConcept) -> None:
+    result = run_ok("parity.context.logging")
     assert "[INFO/Process-1] child process calling self.run()" in result.stdout
     assert "[INFO/MainProcess] process shutting down" in result.stdout
 

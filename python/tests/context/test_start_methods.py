@@ -80,9 +80,8 @@ def test_fork_inherits_every_open_descriptor_spawn_and_forkserver_do_not(mp_cont
     assert inherited == (mp_context.get_start_method() == "fork")
 
 
-def test_main_measures_every_method(run_module: RunConcept) -> None:
-    result = run_module("parity.context.start_methods")
-    assert result.returncode == 0, result.stderr
+def test_main_measures_every_method(run_ok: RunConcept) -> None:
+    result = run_ok("parity.context.start_methods")
     for method in START_METHODS:
         assert f"  {method} " in result.stdout
     assert "second call, same method: RuntimeError: context has already been set" in result.stdout

@@ -102,10 +102,9 @@ def test_registering_on_base_manager_adds_the_name_to_every_manager() -> None:
     assert result.stdout.split() == ["True", "True"]
 
 
-def test_module_runs_with_the_key_from_the_environment(run_module: RunConcept) -> None:
+def test_module_runs_with_the_key_from_the_environment(run_ok: RunConcept) -> None:
     secret = secrets.token_hex(16)
-    result = run_module("parity.distributed.manager_queues", env={mq.AUTHKEY_VARIABLE: secret})
-    assert result.returncode == 0, result.stderr
+    result = run_ok("parity.distributed.manager_queues", env={mq.AUTHKEY_VARIABLE: secret})
     assert f"authkey: 32 bytes, from {mq.AUTHKEY_VARIABLE}" in result.stdout
     assert secret not in result.stdout + result.stderr  # the key itself is never printed
     assert f"zhang received: {mq.ANSWER}" in result.stdout

@@ -1,4 +1,3 @@
-import subprocess
 import sys
 
 import pytest
@@ -37,20 +36,13 @@ def test_pdeathsig_under_forkserver_never_fires_because_the_child_keeps_the_fork
     assert "multiprocessing.forkserver" in out.new_parent_command
 
 
-def test_main_shows_each_mode(run_module: RunConcept) -> None:
-    result = run_module("parity.fault.orphans")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_each_mode(run_ok: RunConcept) -> None:
+    result = run_ok("parity.fault.orphans")
     assert "plain: parent killed; daemon child" in result.stdout
     assert "watch: parent killed; child" in result.stdout
 
 
-def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "parity.fault.orphans", "--middle", "bogus"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit(run_module: RunConcept) -> None:
+    result = run_module("parity.fault.orphans", "--middle", "bogus")
     assert result.returncode != 0
     assert result.stderr == "usage: python -m parity.fault.orphans [--middle plain|watch|pdeathsig]\n"

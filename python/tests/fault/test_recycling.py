@@ -64,7 +64,6 @@ def test_executor_max_tasks_per_child_above_one_stalls_on_3_11() -> None:
     assert out.split() == ["2", "2"]  # two tasks ran in the first worker; no worker ever came for the rest
 
 
-def test_main_shows_the_leak_resetting(run_module: RunConcept) -> None:
-    result = run_module("parity.fault.recycling")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_the_leak_resetting(run_ok: RunConcept) -> None:
+    result = run_ok("parity.fault.recycling")
     assert "held after each task: [1, 2, 1, 2, 1, 2]" in result.stdout

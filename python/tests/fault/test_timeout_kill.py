@@ -31,8 +31,7 @@ def test_run_with_a_timeout_returns_but_leaves_the_grandchild_running() -> None:
     assert out.grandchild_alive  # run() did not wait for the pipe the grandchild holds
 
 
-def test_main_shows_all_three(run_module: RunConcept) -> None:
-    result = run_module("parity.fault.timeout_kill")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_all_three(run_ok: RunConcept) -> None:
+    result = run_ok("parity.fault.timeout_kill")
     assert "communicate() still waiting on the pipe after 1 s: True" in result.stdout
     assert "killpg(): child exit -9, grandchild alive=False" in result.stdout

@@ -48,7 +48,6 @@ def test_several_threads_take_every_item_once() -> None:
     assert sorted(every) == list(range(300))
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.channels")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.channels")
     assert result.stdout.count("every item once: True") == 2

@@ -1,13 +1,11 @@
 import asyncio
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from parity.common.mp import Context
 from parity.further import dataflow
-
-ROOT = Path(__file__).resolve().parents[3]
+from parity.paths import ROOT
 
 
 def test_the_pipeline_runs_every_item_through_a_process_pool(mp_context: Context) -> None:
@@ -135,8 +133,7 @@ def test_no_article_chapter_uses_the_closing_sections_libraries(library: str) ->
     assert using == []
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.dataflow")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.dataflow")
     assert "ExceptionGroup of [\"ValueError('item 3 is bad')\"]" in result.stdout
     assert "[1, 5, 14, 30, 55, 91, 140, 204]" in result.stdout

@@ -34,7 +34,6 @@ def test_a_reader_keeps_its_snapshot_while_a_writer_swaps() -> None:
     assert dict(registry.current) == {"a": 1, "b": 2}
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.immutable")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.immutable")
     assert "['first'] (one update lost)" in result.stdout

@@ -85,8 +85,7 @@ def test_a_semaphore_caps_the_requests_the_server_sees_at_once() -> None:
     assert (outcome.ok, outcome.peak_in_flight, peak) == (6, 2, 2)
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.rate_limiting")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.rate_limiting")
     assert "['+', '+', '+', '-']" in result.stdout
     assert "10 GETs: 10 ok, at most 2 in flight" in result.stdout

@@ -73,7 +73,6 @@ def test_reactivex_is_not_installed_and_not_needed() -> None:
     assert importlib.util.find_spec("rx") is None
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.reactive")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.reactive")
     assert "merge, b fails: [1, 10] then error: b failed" in result.stdout

@@ -25,7 +25,6 @@ def test_run_in_executor_keeps_the_loop_free() -> None:
     assert asyncio.run(scheduling.blocked_loop(30, offload=True)) == "the loop ran meanwhile"
 
 
-def test_main_runs(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.further.scheduling")
-    assert result.returncode == 0, result.stderr
+def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.further.scheduling")
     assert "at most 2 at once" in result.stdout

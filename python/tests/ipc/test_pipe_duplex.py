@@ -52,9 +52,8 @@ def test_duplex_ends_are_named_pipes_on_windows(mp_context: Context) -> None:
         b.close()
 
 
-def test_main_prints_the_conversation(run_module: RunConcept) -> None:
-    result = run_module("parity.ipc.pipe_duplex")
-    assert result.returncode == 0, result.stderr
+def test_main_prints_the_conversation(run_ok: RunConcept) -> None:
+    result = run_ok("parity.ipc.pipe_duplex")
     assert pipe_duplex.REQUEST in result.stdout
     assert f"heard: {pipe_duplex.REPLY}" in result.stdout
     assert "child exited with code 0" in result.stdout

@@ -64,9 +64,8 @@ def test_pool_workers_are_daemons(mp_context: Context) -> None:
         assert close_pool(pool)
 
 
-def test_main_shows_the_conversation_and_the_deadlock(run_module: RunConcept) -> None:
-    result = run_module("parity.ipc.pipe_pool")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_the_conversation_and_the_deadlock(run_ok: RunConcept) -> None:
+    result = run_ok("parity.ipc.pipe_pool")
     assert pipe_pool.INVITE in result.stdout
     assert pipe_pool.DECLINE in result.stdout
     assert "with one worker: no answer within" in result.stdout

@@ -55,9 +55,8 @@ def test_two_queues_let_the_processes_converse(mp_context: Context) -> None:
     assert seconds >= scaled(qp.FRIEND_DELAY) - CLOCK_TICK
 
 
-def test_main_shows_the_trap_and_the_fix(run_module: RunConcept) -> None:
-    result = run_module("parity.ipc.queue_processes")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_the_trap_and_the_fix(run_ok: RunConcept) -> None:
+    result = run_ok("parity.ipc.queue_processes")
     assert f"talker first: the talker heard {qp.QUESTION!r}" in result.stdout
     assert "the friend heard None" in result.stdout
     assert f"two queues: the talker heard {qp.ANSWER!r}" in result.stdout

@@ -2,7 +2,7 @@
 
 import pytest
 
-from parity.parallel import foreach
+from parity.common.peak import max_overlap
 
 from ..conftest import NO_WHEEL
 
@@ -19,4 +19,4 @@ def test_max_overlap_matches_a_brute_force_count(spans: list[tuple[float, float]
         (sum(1 for s, e in intervals if s <= t < e) for t, _ in intervals),
         default=0,
     )
-    assert foreach.max_overlap(intervals) == brute
+    assert max_overlap(intervals) == brute

@@ -34,9 +34,8 @@ def test_non_associative_func_differs_once_split() -> None:
     assert aggregate.fold_split(VALUES, parts=7, func=operator.add) == TOTAL
 
 
-def test_main_shows_the_seed_once_and_per_chunk(run_module: RunConcept) -> None:
-    done = run_module("parity.plinq.aggregate")
-    assert done.returncode == 0, done.stderr
+def test_main_shows_the_seed_once_and_per_chunk(run_ok: RunConcept) -> None:
+    done = run_ok("parity.plinq.aggregate")
     assert "reduce(add, values, 1):            5000050001 (seed counted once)" in done.stdout
     assert "pool, every chunk starts at 1:     5000050004 (once per chunk)" in done.stdout
     assert "pool, chunks start at 0, then +1:  5000050001" in done.stdout

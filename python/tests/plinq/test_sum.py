@@ -10,9 +10,8 @@ def test_parallel_equals_sequential_and_closed_form(mp_context: plinq_sum.Contex
     assert plinq_sum.parallel(mp_context) == plinq_sum.EXPECTED
 
 
-def test_main_prints_the_sum_and_the_median_times(run_module: RunConcept) -> None:
-    done = run_module("parity.plinq.sum")
-    assert done.returncode == 0, done.stderr
+def test_main_prints_the_sum_and_the_median_times(run_ok: RunConcept) -> None:
+    done = run_ok("parity.plinq.sum")
     assert "parallel:   499999500000" in done.stdout
     assert re.search(r"sequential \d+\.\d{3} ms, parallel \(pool started\) \d+\.\d{3} ms", done.stdout)
 

@@ -81,9 +81,8 @@ def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_contex
     assert 'raise RuntimeError(f"task {name} failed")' in str(cause)  # the worker's own traceback
 
 
-def test_run_module_reports_every_task(run_module: RunConcept, mp_context: callbacks.Context) -> None:
-    result = run_module("parity.pool.callbacks", start_method=mp_context.get_start_method())
-    assert result.returncode == 0, result.stderr
+def test_run_module_reports_every_task(run_ok: RunConcept, mp_context: callbacks.Context) -> None:
+    result = run_ok("parity.pool.callbacks", start_method=mp_context.get_start_method())
     for name in (0, 1, 2):
         assert f"[callback] task {name} finished" in result.stdout
     for name in (3, 4):

@@ -40,9 +40,8 @@ def test_a_manager_runs_a_server_process_of_its_own(mp_context: initializer.Cont
         assert type(shared).__name__ == "AutoProxy[Queue]"  # every call is a message to that server
 
 
-def test_run_module_holds_both_conversations(run_module: RunConcept) -> None:
-    result = run_module("parity.pool.initializer")
-    assert result.returncode == 0, result.stderr
+def test_run_module_holds_both_conversations(run_ok: RunConcept) -> None:
+    result = run_ok("parity.pool.initializer")
     lines = result.stdout.splitlines()
     assert initializer.QUESTION in lines
     assert initializer.ANSWER in lines

@@ -86,8 +86,7 @@ def test_leaving_the_with_block_terminates_instead_of_joining(mp_context: map_im
     assert not psutil.pid_exists(worker) or psutil.Process(worker).status() == psutil.STATUS_ZOMBIE
 
 
-def test_run_module_prints_the_squares(run_module: RunConcept) -> None:
-    result = run_module("parity.pool.map_imap")
-    assert result.returncode == 0, result.stderr
+def test_run_module_prints_the_squares(run_ok: RunConcept) -> None:
+    result = run_ok("parity.pool.map_imap")
     assert f"map:            {SQUARES}" in result.stdout
     assert "imap type:      IMapIterator" in result.stdout

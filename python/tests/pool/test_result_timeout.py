@@ -67,7 +67,6 @@ def test_the_walk_through_times_out_then_gets_the_value(mp_context: result_timeo
     assert events[3] == "value 100 after all"
 
 
-def test_run_module_prints_the_value_after_the_timeout(run_module: RunConcept) -> None:
-    result = run_module("parity.pool.result_timeout")
-    assert result.returncode == 0, result.stderr
+def test_run_module_prints_the_value_after_the_timeout(run_ok: RunConcept) -> None:
+    result = run_ok("parity.pool.result_timeout")
     assert "value 100 after all" in result.stdout

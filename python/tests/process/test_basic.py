@@ -13,9 +13,8 @@ PID_LINE = re.compile(r"\[(?P<who>parent|child \w+)\] pid=(?P<pid>\d+) ppid=(?P<
 
 
 @pytest.mark.parametrize("method", START_METHODS)
-def test_child_reports_the_parent_as_its_parent(run_module: RunConcept, method: str) -> None:
-    result = run_module("parity.process.basic", start_method=method)
-    assert result.returncode == 0, result.stderr
+def test_child_reports_the_parent_as_its_parent(run_ok: RunConcept, method: str) -> None:
+    result = run_ok("parity.process.basic", start_method=method)
     lines = {m["who"]: (int(m["pid"]), int(m["ppid"])) for m in PID_LINE.finditer(result.stdout)}
     parent_pid, _ = lines["parent"]
     child_pid, child_ppid = lines["child cheerful"]

@@ -41,8 +41,7 @@ def test_forgetting_the_base_init_fails_at_start() -> None:
         child.start()
 
 
-def test_run_module_prints_both_sides(run_module: RunConcept, mp_context: subclass.Context) -> None:
-    result = run_module("parity.process.subclass", start_method=mp_context.get_start_method())
-    assert result.returncode == 0, result.stderr
+def test_run_module_prints_both_sides(run_ok: RunConcept, mp_context: subclass.Context) -> None:
+    result = run_ok("parity.process.subclass", start_method=mp_context.get_start_method())
     assert "greeting='CHEERFUL'" in result.stdout
     assert "exited with code 0; our copy still says 'cheerful'" in result.stdout

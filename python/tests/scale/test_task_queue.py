@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from parity import dotnet
-from parity.catalog import ROOT
+from parity import dotnet_build
 from parity.common.redis_server import PASSWORD_VARIABLE, URL_VARIABLE, redact, with_password
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import SHORT_TIMEOUT
+from parity.paths import ROOT
 from parity.scale import task_queue as tq
 from parity.scale.task_queue import Keys, Report, Task, Worker
 
@@ -69,7 +69,7 @@ def test_report_line_matches_the_vectors(vector: dict[str, Any]) -> None:
 
 def _dotnet_or_skip() -> None:
     if not tq.dotnet_available():
-        skip_or_fail(f"the .NET CLI is not built ({dotnet.CLI_DLL}): run `invoke build`")
+        skip_or_fail(f"the .NET CLI is not built ({dotnet_build.CLI_DLL}): run `invoke build`")
 
 
 def test_a_worker_killed_mid_task_loses_nothing_and_every_result_is_recorded_once(
@@ -204,7 +204,7 @@ PY_WORKER = (sys.executable, "-m", "parity.scale.worker")
 
 
 def _dotnet_cli(command: str) -> tuple[str, ...]:
-    return (dotnet.dotnet_exe(), str(dotnet.CLI_DLL), command)
+    return (dotnet_build.dotnet_exe(), str(dotnet_build.CLI_DLL), command)
 
 
 def _submit_to_workers(
@@ -323,11 +323,11 @@ def test_without_redis_server_the_concept_is_skipped_with_the_install_hint(via: 
         _dotnet_or_skip()
     commands = {
         "python": (sys.executable, "-m", "parity.scale.task_queue"),
-        "dotnet": (dotnet.dotnet_exe(), str(dotnet.CLI_DLL), "run", "scale.task-queue"),
+        "dotnet": (dotnet_build.dotnet_exe(), str(dotnet_build.CLI_DLL), "run", "scale.task-queue"),
         "bridge": (sys.executable, "-m", "parity.bridge", "run", "scale.task-queue"),
     }
     # A PATH with no redis-server on it, and no server named; DOTNET_ROOT so the bridge finds .NET.
-    dotnet_root = os.path.dirname(os.path.realpath(dotnet.dotnet_exe()))
+    dotnet_root = os.path.dirname(os.path.realpath(dotnet_build.dotnet_exe()))
     env = {"PATH": os.path.dirname(sys.executable), "DOTNET_ROOT": dotnet_root, URL_VARIABLE: ""}
     done = _cli(*commands[via], env=env, timeout=120)
     assert done.returncode == SKIP_EXIT, done.stderr

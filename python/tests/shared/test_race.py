@@ -53,9 +53,8 @@ def test_releasing_a_lock_not_acquired_raises() -> None:
         value.release()
 
 
-def test_module_runs_with_the_article_numbers(run_module: RunConcept) -> None:
-    result = run_module("parity.shared.race")
-    assert result.returncode == 0, result.stderr
+def test_module_runs_with_the_article_numbers(run_ok: RunConcept) -> None:
+    result = run_ok("parity.shared.race")
     assert "with value.get_lock():                 5000" in result.stdout
     assert "with acquire() ... release():          5000" in result.stdout
     assert "read, pause, write (two processes):    1 of 2" in result.stdout

@@ -38,9 +38,8 @@ def test_a_plain_list_in_a_child_is_a_copy(mp_context: value_array.Context) -> N
 
 
 @pytest.mark.parametrize("method", START_METHODS)
-def test_what_a_child_sees_of_the_other_depends_on_timing(run_module: RunConcept, method: str) -> None:
-    result = run_module("parity.shared.value_array", start_method=method)
-    assert result.returncode == 0, result.stderr
+def test_what_a_child_sees_of_the_other_depends_on_timing(run_ok: RunConcept, method: str) -> None:
+    result = run_ok("parity.shared.value_array", start_method=method)
     seen = {(m["n"], m["when"]): literal_eval(m["array"]) for m in CHILD_LINE.finditer(result.stdout)}
     assert len(seen) == 4, result.stdout
     rest = list(range(2, 10))

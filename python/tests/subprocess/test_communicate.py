@@ -44,9 +44,8 @@ def test_timeout_expired_is_not_a_timeout_error() -> None:
             child.communicate(timeout=SHORT_TIMEOUT)
 
 
-def test_main_shows_the_three_cases(run_module: RunConcept) -> None:
-    result = run_module("parity.subprocess.communicate")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_the_three_cases(run_ok: RunConcept) -> None:
+    result = run_ok("parity.subprocess.communicate")
     assert "stdout='hello\\n4\\n'" in result.stdout
     assert "timed out=True, still running then=True" in result.stdout
     assert "`except TimeoutError` did not catch TimeoutExpired" in result.stdout

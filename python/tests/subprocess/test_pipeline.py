@@ -33,9 +33,8 @@ def test_keeping_our_copy_leaves_the_producer_blocked_until_killed() -> None:
     assert result.producer_stderr == ""  # it never saw a broken pipe
 
 
-def test_main_shows_grep_head_and_the_stuck_producer(run_module: RunConcept) -> None:
-    result = run_module("parity.subprocess.pipeline")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_grep_head_and_the_stuck_producer(run_ok: RunConcept) -> None:
+    result = run_ok("parity.subprocess.pipeline")
     assert "table | grep bash:\n101  bash\n103  bash -l\n" in result.stdout
     assert "producer ended by itself: True" in result.stdout
     assert "without closing our copy, ended by itself: False" in result.stdout

@@ -23,7 +23,6 @@ def test_to_thread_runs_on_a_worker_and_run_coroutine_threadsafe_comes_back_to_t
     assert steps["run_coroutine_threadsafe from the worker"] == loop_thread
 
 
-def test_main_prints_the_threads(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.task.configure_await")
-    assert result.returncode == 0, result.stderr
+def test_main_prints_the_threads(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.task.configure_await")
     assert result.stdout.count(" thread ") == 5

@@ -36,9 +36,8 @@ def test_reports_from_a_worker_thread_are_shown_on_the_loop_in_order_before_retu
     assert threads == {threading.get_ident()}  # asyncio.run's loop runs on this thread
 
 
-def test_main_shows_every_report(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.task.progress")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_every_report(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.task.progress")
     assert "reports [20, 40, 60, 80, 100]" in result.stdout
     assert result.stdout.count("on the loop thread: True") == 5
     assert "5 reports shown before the call returned" in result.stdout

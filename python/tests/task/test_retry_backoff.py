@@ -97,9 +97,8 @@ def test_cancelled_error_is_not_an_exception() -> None:
     assert issubclass(asyncio.CancelledError, BaseException)
 
 
-def test_main_shows_success_give_up_and_both_cancellations(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.task.retry_backoff")
-    assert result.returncode == 0, result.stderr
+def test_main_shows_success_give_up_and_both_cancellations(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.task.retry_backoff")
     out = result.stdout
     assert "got 'page after 3 requests' after 3 attempts" in out
     assert "gave up after 4 attempts: HttpError 500" in out

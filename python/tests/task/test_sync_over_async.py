@@ -54,9 +54,8 @@ def test_a_coroutine_called_without_await_never_runs() -> None:
     assert ran == []
 
 
-def test_main_shows_every_case(run_module) -> None:  # type: ignore[no-untyped-def]
-    result = run_module("parity.task.sync_over_async", args=("-W", "error::RuntimeWarning"))
-    assert result.returncode == 0, result.stderr
+def test_main_shows_every_case(run_ok) -> None:  # type: ignore[no-untyped-def]
+    result = run_ok("parity.task.sync_over_async", args=("-W", "error::RuntimeWarning"))
     out = result.stdout
     assert "asyncio.run() cannot be called from a running event loop" in out
     assert "This event loop is already running" in out

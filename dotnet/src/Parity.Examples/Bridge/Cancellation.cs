@@ -39,12 +39,15 @@ public static class Cancellation
     public static void Block(TimeSpan duration) => Thread.Sleep(duration);
 
     // <timeout>
+    // A deadline that should not fire, so it is not scaled: the five steps take 0.5 s.
+    private static readonly TimeSpan Roomy = TimeSpan.FromSeconds(10);
+
     public static async Task RunAsync(ConceptContext ctx)
     {
         var step = ctx.Seconds(0.1);
         using (var roomy = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken))
         {
-            roomy.CancelAfter(TimeSpan.FromSeconds(10)); // a timeout that should not fire: not scaled
+            roomy.CancelAfter(Roomy);
             var done = await StepsAsync(5, step, roomy.Token).ConfigureAwait(false);
             ctx.Out.WriteLine($"5 steps, timeout after 10 s: all {done} steps done");
         }

@@ -91,7 +91,8 @@ public static class RateLimiting
     /// <summary>Sends <paramref name="count"/> GETs at once, each one waiting for a lease first.</summary>
     public static async Task<Outcome> GetThroughAsync(RateLimiter limiter, HttpClient client, Uri url, int count, CancellationToken token)
     {
-        var (ok, rejected, inFlight, peak) = (0, 0, 0, 0);
+        var (ok, rejected) = (0, 0);
+        var inFlight = new ConcurrencyMeter();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
@@ -101,21 +102,10 @@ public static class RateLimiting
                 Interlocked.Increment(ref rejected);
                 return;
             }
-            var now = Interlocked.Increment(ref inFlight);
-            InterlockedMax(ref peak, now);
-            await client.GetStringAsync(url, token).ConfigureAwait(false);
-            Interlocked.Decrement(ref inFlight);
+            await inFlight.MeasureAsync(() => client.GetStringAsync(url, token)).ConfigureAwait(false);
             Interlocked.Increment(ref ok);
         })).ConfigureAwait(false);
-        return new Outcome(ok, rejected, peak, watch.Elapsed);
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int seen;
-        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
-        }
+        return new Outcome(ok, rejected, inFlight.Max, watch.Elapsed);
     }
     // </http>
 

@@ -2,31 +2,42 @@ using System.Reflection;
 
 namespace Parity.Examples.Infrastructure;
 
-/// <summary>One .NET concept found by reflection: its id and its entry points.</summary>
-public sealed record ConceptInfo(string Id, Type Type)
+/// <summary>One .NET concept found by reflection: its id and its entry points, bound once when
+/// the registry is built, so a concept without RunAsync fails at start-up, not when it is run.</summary>
+public sealed record ConceptInfo(
+    string Id,
+    Type Type,
+    Func<ConceptContext, Task> Run,
+    Func<ConceptContext, string[], Task<int>>? Child)
 {
-    public Task RunAsync(ConceptContext ctx) =>
-        (Task)Invoke("RunAsync", [typeof(ConceptContext)], [ctx]);
+    public Task RunAsync(ConceptContext ctx) => Run(ctx);
 
-    public bool HasChild => Type.GetMethod("ChildAsync", [typeof(ConceptContext), typeof(string[])]) is not null;
+    public bool HasChild => Child is not null;
 
     public Task<int> ChildAsync(ConceptContext ctx, string[] args) =>
-        (Task<int>)Invoke("ChildAsync", [typeof(ConceptContext), typeof(string[])], [ctx, args]);
+        (Child ?? throw new InvalidOperationException($"{Type.FullName} has no public static ChildAsync."))(
+            ctx, args);
 
-    private object Invoke(string name, Type[] signature, object[] arguments)
+    /// <summary>Binds the type's public static RunAsync (required) and ChildAsync (optional).</summary>
+    public static ConceptInfo Bind(string id, Type type) => new(
+        id,
+        type,
+        Entry<Func<ConceptContext, Task>>(type, "RunAsync")
+            ?? throw new InvalidOperationException(
+                $"{type.FullName} has no public static Task RunAsync(ConceptContext)."),
+        Entry<Func<ConceptContext, string[], Task<int>>>(type, "ChildAsync"));
+
+    private static T? Entry<T>(Type type, string name)
+        where T : Delegate
     {
-        var method = Type.GetMethod(name, BindingFlags.Public | BindingFlags.Static, signature)
-            ?? throw new InvalidOperationException($"{Type.FullName} has no public static {name}.");
-        try
-        {
-            return method.Invoke(null, arguments)!;
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            // Surface the concept's own exception, not reflection's wrapper.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
-        }
+        var signature = typeof(T).GetMethod("Invoke")!;
+        var method = type.GetMethod(
+            name,
+            BindingFlags.Public | BindingFlags.Static,
+            [.. signature.GetParameters().Select(p => p.ParameterType)]);
+        return method is null || method.ReturnType != signature.ReturnType
+            ? null
+            : method.CreateDelegate<T>();
     }
 }
 
@@ -37,7 +48,7 @@ public static class ConceptRegistry
         typeof(ConceptRegistry).Assembly.GetTypes()
             .Select(t => (Type: t, Attr: t.GetCustomAttribute<ConceptAttribute>()))
             .Where(x => x.Attr is not null)
-            .ToDictionary(x => x.Attr!.Id, x => new ConceptInfo(x.Attr!.Id, x.Type), StringComparer.Ordinal));
+            .ToDictionary(x => x.Attr!.Id, x => ConceptInfo.Bind(x.Attr!.Id, x.Type), StringComparer.Ordinal));
 
     public static IReadOnlyCollection<string> Ids => [.. All.Value.Keys.Order(StringComparer.Ordinal)];
 

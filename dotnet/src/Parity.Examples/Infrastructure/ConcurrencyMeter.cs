@@ -8,6 +8,9 @@ public sealed class ConcurrencyMeter
 
     public int Max => Volatile.Read(ref _max);
 
+    /// <summary>How many are inside right now.</summary>
+    public int Current => Volatile.Read(ref _current);
+
     public void Enter()
     {
         var now = Interlocked.Increment(ref _current);

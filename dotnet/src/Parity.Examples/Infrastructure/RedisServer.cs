@@ -38,6 +38,10 @@ public sealed record RedisAddress(string Host, int Port, string? User, string? P
         return new RedisAddress(uri.Host, port, string.IsNullOrEmpty(user) ? null : user, password, database, uri.Scheme == "rediss");
     }
 
+    // One connection attempt, not a limit: a caller that waits for a server retries until
+    // Timeouts.Short (see WaitUntilReadyAsync), so no attempt may use up the whole wait.
+    private static readonly TimeSpan ConnectAttempt = TimeSpan.FromSeconds(5);
+
     public ConfigurationOptions Options() => new()
     {
         EndPoints = { { Host, Port } },
@@ -46,7 +50,7 @@ public sealed record RedisAddress(string Host, int Port, string? User, string? P
         DefaultDatabase = Database,
         Ssl = Tls,
         AbortOnConnectFail = true,
-        ConnectTimeout = 5000,
+        ConnectTimeout = (int)ConnectAttempt.TotalMilliseconds,
         ConnectRetry = 1,
         // The queue's roles may not run CONFIG (it would read the admin password), and the client
         // needs none of it: without this it asks for CONFIG GET on every connect.

@@ -27,12 +27,20 @@ public static class SelfLauncher
         return await child.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    public static ProcessStartInfo StartInfo(string conceptId, params string[] args)
+    /// <summary><c>dotnet Parity.Cli.dll child ID ARGS</c>: one entry point of a concept.</summary>
+    public static ProcessStartInfo StartInfo(string conceptId, params string[] args) =>
+        CliStartInfo(["child", conceptId, .. args]);
+
+    /// <summary><c>dotnet Parity.Cli.dll ARGS</c>, both pipes redirected: the one way every
+    /// concept, test and tool starts a copy of the CLI.</summary>
+    public static ProcessStartInfo CliStartInfo(params string[] args)
     {
-        var cliDll = Path.Combine(Path.GetDirectoryName(typeof(SelfLauncher).Assembly.Location)!, "Parity.Cli.dll");
+        var folder = Path.GetDirectoryName(typeof(SelfLauncher).Assembly.Location)!;
+        var cliDll = Path.Combine(folder, "Parity.Cli.dll");
         if (!File.Exists(cliDll))
         {
-            throw new FileNotFoundException("Parity.Cli.dll is not beside Parity.Examples.dll; build the solution first.", cliDll);
+            throw new FileNotFoundException(
+                "Parity.Cli.dll is not beside Parity.Examples.dll; build the solution first.", cliDll);
         }
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -41,8 +49,6 @@ public static class SelfLauncher
             RedirectStandardError = true,
         };
         info.ArgumentList.Add(cliDll);
-        info.ArgumentList.Add("child");
-        info.ArgumentList.Add(conceptId);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

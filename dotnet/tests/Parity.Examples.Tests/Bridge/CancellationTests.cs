@@ -9,9 +9,8 @@ public sealed class CancellationTests
     [Fact]
     public async Task RunAsync_AtTestScale_FinishesTheShortWorkAndCancelsTheLongOne()
     {
-        var ctx = Ctx.Create(out var output);
-        await Cancellation.RunAsync(ctx).WaitAsync(Timeouts.Short);
-        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var output = await Ctx.RunAsync(Cancellation.RunAsync).WaitAsync(Timeouts.Short);
+        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["5 steps, timeout after 10 s: all 5 steps done", "100 steps, CancelAfter 0.5 s: cancelled"], lines);
     }
 

@@ -73,8 +73,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task RunAsync_WritesTheLifecycleToCtxOut()
     {
-        var ctx = Ctx.Create(out var output);
-        await Logging.RunAsync(ctx);
-        Assert.Contains("[Information/Process-1] child process calling Run()", output.ToString(), StringComparison.Ordinal);
+        var text = await Ctx.RunAsync(Logging.RunAsync);
+        Assert.Contains("[Information/Process-1] child process calling Run()", text, StringComparison.Ordinal);
     }
 }

@@ -16,9 +16,7 @@ public sealed class StartMethodsTests
     [Fact]
     public async Task RunAsync_ReportsEveryUnit()
     {
-        var ctx = Ctx.Create(out var output);
-        await StartMethods.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(StartMethods.RunAsync);
         Assert.Contains("process (a fresh runtime, like spawn)", text, StringComparison.Ordinal);
         Assert.Contains("  thread", text, StringComparison.Ordinal);
         Assert.Contains("task (thread pool)", text, StringComparison.Ordinal);

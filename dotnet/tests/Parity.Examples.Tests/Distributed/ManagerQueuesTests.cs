@@ -23,7 +23,7 @@ public sealed class ManagerQueuesTests
     [Fact]
     public async Task Server_Started_ListensOnLoopbackOnAPortTheOsPicked()
     {
-        await using var server = new ManagerQueues.QueueServer(RandomNumberGenerator.GetBytes(32));
+        await using var server = new QueueServer(RandomNumberGenerator.GetBytes(32), ManagerQueues.Queues);
 
         Assert.Equal(IPAddress.Loopback, server.EndPoint.Address);
         Assert.NotEqual(0, server.EndPoint.Port);
@@ -33,14 +33,14 @@ public sealed class ManagerQueuesTests
     public async Task Connect_WrongKey_IsRefusedAndTheRightKeyStillWorks()
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        await using var server = new ManagerQueues.QueueServer(key);
+        await using var server = new QueueServer(key, ManagerQueues.Queues);
 
         var refused = await Assert.ThrowsAsync<AuthenticationException>(
-            () => ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, RandomNumberGenerator.GetBytes(32)));
+            () => QueueClient.ConnectAsync(server.EndPoint, RandomNumberGenerator.GetBytes(32)));
         Assert.Equal("digest sent was rejected", refused.Message);
         Assert.Equal(1, server.Refused);
 
-        using var client = await ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, key);
+        using var client = await QueueClient.ConnectAsync(server.EndPoint, key);
         await client.PutAsync("zhang", "still open");
         Assert.Equal("still open", await client.GetAsync("zhang", Timeouts.Short));
     }
@@ -55,8 +55,8 @@ public sealed class ManagerQueuesTests
     public async Task Get_EmptyQueue_TimesOut()
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        await using var server = new ManagerQueues.QueueServer(key);
-        using var client = await ManagerQueues.QueueClient.ConnectAsync(server.EndPoint, key);
+        await using var server = new QueueServer(key, ManagerQueues.Queues);
+        using var client = await QueueClient.ConnectAsync(server.EndPoint, key);
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("ming", EmptyQueueWait));
     }
@@ -64,7 +64,7 @@ public sealed class ManagerQueuesTests
     [Fact]
     public async Task Server_Disposed_RefusesNewConnections()
     {
-        var server = new ManagerQueues.QueueServer(RandomNumberGenerator.GetBytes(32));
+        var server = new QueueServer(RandomNumberGenerator.GetBytes(32), ManagerQueues.Queues);
         var endPoint = server.EndPoint;
         await server.DisposeAsync();
 
@@ -87,9 +87,7 @@ public sealed class ManagerQueuesTests
     [Fact]
     public async Task Run_PrintsTheExchangeAndTheRefusal()
     {
-        var ctx = Ctx.Create(out var output);
-        await ManagerQueues.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(ManagerQueues.RunAsync);
         Assert.Contains($"zhang received: {ManagerQueues.Answer}", text, StringComparison.Ordinal);
         Assert.Contains("server listened on 127.0.0.1:", text, StringComparison.Ordinal);
         Assert.Contains("AuthenticationException: digest sent was rejected", text, StringComparison.Ordinal);

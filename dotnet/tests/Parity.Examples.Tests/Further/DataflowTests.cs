@@ -48,24 +48,21 @@ public sealed class DataflowTests
     public async Task Transform_MaxDegreeOfParallelismTwo_OthersWaitInTheInputQueue()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (inFlight, peak) = (0, 0);
+        var inFlight = new ConcurrencyMeter();
         var (head, tail) = Dataflow.Build(async n =>
         {
-            var now = Interlocked.Increment(ref inFlight);
-            InterlockedMax(ref peak, now);
-            await gate.Task; // holds no thread: an uncapped block would start all six
-            Interlocked.Decrement(ref inFlight);
+            await inFlight.MeasureAsync(() => gate.Task); // holds no thread: uncapped, all six start
             return n;
         }, _ => { }, parallelism: 2, capacity: 10);
         for (var i = 0; i < 6; i++)
         {
             Assert.True(head.Post(i));
         }
-        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref inFlight) == 2 && head.InputCount == 4, Timeouts.Short));
+        Assert.True(SpinWait.SpinUntil(() => inFlight.Current == 2 && head.InputCount == 4, Timeouts.Short));
         gate.SetResult();
         head.Complete();
         await tail.Completion.WaitAsync(Timeouts.Short);
-        Assert.Equal(2, peak);
+        Assert.Equal(2, inFlight.Max);
     }
 
     [Fact]
@@ -106,11 +103,4 @@ public sealed class DataflowTests
     internal static string? Company(System.Reflection.Assembly assembly) =>
         assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyCompanyAttribute), false).Cast<System.Reflection.AssemblyCompanyAttribute>().SingleOrDefault()?.Company;
 
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int seen;
-        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
-        }
-    }
 }

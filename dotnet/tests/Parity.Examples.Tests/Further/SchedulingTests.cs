@@ -1,6 +1,5 @@
 using Parity.Examples.Further;
 using Parity.Examples.Infrastructure;
-using Parity.Examples.Parallelism;
 
 namespace Parity.Examples.Tests.Further;
 
@@ -20,7 +19,7 @@ public sealed class SchedulingTests
     public async Task ConcurrentScheduler_MaxTwoOverAThreadPerTask_RunsAtMostTwoAtOnce()
     {
         // Under the pair, every queued task gets a thread at once: only the pair's limit holds them back.
-        var underlying = new ForEach.ThreadPerTaskScheduler(); // the parallel.foreach chapter's
+        var underlying = new ThreadPerTaskScheduler();
         Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, TimeSpan.FromMilliseconds(300), Timeouts.Short, underlying));
         Assert.Equal(8, await Scheduling.PeakOnLimitedSchedulerAsync(8, 8, TimeSpan.Zero, Timeouts.Short, underlying)); // the scheduler could run all eight
     }

@@ -100,9 +100,7 @@ public sealed class PipeDuplexTests
     [Fact]
     public async Task Run_PrintsTheConversation()
     {
-        var ctx = Ctx.Create(out var output);
-        await PipeDuplex.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(PipeDuplex.RunAsync);
         Assert.Contains(PipeDuplex.Request, text, StringComparison.Ordinal);
         Assert.Contains($"heard: {PipeDuplex.Reply}", text, StringComparison.Ordinal);
         Assert.Contains("child exited with code 0", text, StringComparison.Ordinal);

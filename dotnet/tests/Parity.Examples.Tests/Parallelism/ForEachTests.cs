@@ -52,9 +52,7 @@ public sealed class ForEachTests
     [Fact]
     public async Task RunAsync_Always_ReportsTheBoundedCounts()
     {
-        var ctx = Ctx.Create(out var output);
-        await ForEach.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(ForEach.RunAsync);
         Assert.Contains("all met: True", text, StringComparison.Ordinal);
         Assert.Contains("default ParallelOptions.MaxDegreeOfParallelism: -1", text, StringComparison.Ordinal);
     }
@@ -62,7 +60,7 @@ public sealed class ForEachTests
     [Fact]
     public void ProbeWhileLooping_Plinq_StartsWhileItsBodiesWaitAndHoldsAtMostOnePerCore()
     {
-        var probe = ForEach.ProbeWhileLooping(plinq: true, items: 64, Timeouts.Short);
+        var probe = ThreadPoolProbe.ProbeWhileLooping(plinq: true, items: 64, Timeouts.Short);
         Assert.True(probe.ReleasedByProbe); // the work item ran before any body gave up waiting for it
         Assert.InRange(probe.BodiesAtStart, 1, Environment.ProcessorCount); // PLINQ's degree, no more
     }
@@ -70,7 +68,7 @@ public sealed class ForEachTests
     [Fact]
     public void ProbeWhileLooping_ParallelForEach_StartsWhileItsBodiesWait()
     {
-        var probe = ForEach.ProbeWhileLooping(plinq: false, items: 64, Timeouts.Short);
+        var probe = ThreadPoolProbe.ProbeWhileLooping(plinq: false, items: 64, Timeouts.Short);
         Assert.True(probe.ReleasedByProbe); // not starved: it ran while the loop was still going
         Assert.True(probe.BodiesAtStart >= 1);
     }

@@ -93,9 +93,7 @@ public sealed class InvokeTests
     [Fact]
     public async Task RunAsync_Always_ShowsTheTrapAndTheCancellation()
     {
-        var ctx = Ctx.Create(out var output);
-        await Invoke.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Invoke.RunAsync);
         Assert.Contains("(nothing waited)", text, StringComparison.Ordinal);
         Assert.Contains("cancelled token: OperationCanceledException: The operation was canceled. (0 actions started)", text, StringComparison.Ordinal);
     }

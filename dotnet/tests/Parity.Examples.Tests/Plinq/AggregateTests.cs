@@ -62,9 +62,7 @@ public sealed class AggregateTests
     [Fact]
     public async Task RunAsync_Always_ShowsTheSeedCountedOnceAndPerPartition()
     {
-        var ctx = Ctx.Create(out var output);
-        await Aggregate.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Aggregate.RunAsync);
         Assert.Contains($"Aggregate(seed 1, func):            {Total + 1} (seed counted once)", text, StringComparison.Ordinal);
         Assert.Contains($"Aggregate(seedFactory 0, ..., +1):  {Total + 1}", text, StringComparison.Ordinal);
         Assert.Contains($"Aggregate(seed 1, update, combine): {Total + 4} ", text, StringComparison.Ordinal);

@@ -62,10 +62,9 @@ public sealed class CancellationTests
     [Fact]
     public async Task RunAsync_Always_ReportsTheCancellation()
     {
-        var ctx = Ctx.Create(out var output);
-        await Cancellation.RunAsync(ctx);
-        Assert.Contains("OperationCanceledException: The query has been canceled", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("token fired at", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("more than 1000 elements after the timeout", output.ToString(), StringComparison.Ordinal);
+        var text = await Ctx.RunAsync(Cancellation.RunAsync);
+        Assert.Contains("OperationCanceledException: The query has been canceled", text, StringComparison.Ordinal);
+        Assert.Contains("token fired at", text, StringComparison.Ordinal);
+        Assert.Contains("more than 1000 elements after the timeout", text, StringComparison.Ordinal);
     }
 }

@@ -38,9 +38,7 @@ public sealed class SelectTests
     [Fact]
     public async Task RunAsync_Always_PrintsTheThreeResults()
     {
-        var ctx = Ctx.Create(out var output);
-        await Select.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Select.RunAsync);
         Assert.Contains("Select (sequential): 1, 4, 9, 16, 25, 49, 64, 81", text, StringComparison.Ordinal);
         Assert.Contains("... .AsOrdered():    1, 4, 9, 16, 25, 49, 64, 81", text, StringComparison.Ordinal);
         Assert.Contains("AsOrdered equals the sequential result: True", text, StringComparison.Ordinal);

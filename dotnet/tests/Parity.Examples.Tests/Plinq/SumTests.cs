@@ -41,9 +41,7 @@ public sealed class SumTests
     [Fact]
     public async Task RunAsync_Always_PrintsTheSumsAndTheMedianTimes()
     {
-        var ctx = Ctx.Create(out var output);
-        await Sum.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Sum.RunAsync);
         Assert.Contains("parallel:   499999500000", text, StringComparison.Ordinal);
         Assert.Matches(@"median of 9 in-process runs: sequential \d+\.\d{3} ms, parallel \d+\.\d{3} ms", text);
     }

@@ -58,9 +58,7 @@ public sealed class ApplyAsyncTests
     [Fact]
     public async Task Run_PrintsTenTasksAndOver()
     {
-        var ctx = Ctx.Create(out var output);
-        await ApplyAsync.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(ApplyAsync.RunAsync);
         for (var i = 0; i < 10; i++)
         {
             Assert.Contains($"[task {i}]", text, StringComparison.Ordinal);

@@ -61,9 +61,7 @@ public sealed class CallbacksTests
     [Fact]
     public async Task Run_PrintsEveryOutcomeAndOver()
     {
-        var ctx = Ctx.Create(out var output);
-        await Callbacks.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Callbacks.RunAsync);
         Assert.Contains("[error_callback] InvalidOperationException: task 3 failed", text, StringComparison.Ordinal);
         Assert.Contains("[callback] task 2 finished", text, StringComparison.Ordinal);
         Assert.Contains("holds 2 exceptions", text, StringComparison.Ordinal);

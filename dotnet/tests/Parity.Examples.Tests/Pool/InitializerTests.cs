@@ -23,9 +23,7 @@ public sealed class InitializerTests
     [Fact]
     public async Task Run_PrintsTheConversation()
     {
-        var ctx = Ctx.Create(out var output);
-        await Initializer.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Initializer.RunAsync);
         Assert.Contains(Initializer.Question, text, StringComparison.Ordinal);
         Assert.Contains(Initializer.Answer, text, StringComparison.Ordinal);
         Assert.Contains("sum 499500", text, StringComparison.Ordinal);

@@ -94,9 +94,7 @@ public sealed class MapImapTests
     [Fact]
     public async Task Run_PrintsTheArticlesSequence()
     {
-        var ctx = Ctx.Create(out var output);
-        await MapImap.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(MapImap.RunAsync);
         Assert.Contains("single:         100", text, StringComparison.Ordinal);
         Assert.Contains("map:            [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", text, StringComparison.Ordinal);
         Assert.Contains("imap rest:      [1, 4, 9, 16, 25, 36, 49, 64, 81]", text, StringComparison.Ordinal);

@@ -60,9 +60,7 @@ public sealed class AssertionsTests
     [Fact]
     public async Task Run_ShowsAllThreeBehaviours()
     {
-        var ctx = Ctx.Create(out var output);
-        await Assertions.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Assertions.RunAsync);
         Assert.Contains("ArgumentOutOfRangeException", text, StringComparison.Ordinal);
         Assert.Contains("evaluated 0 times", text, StringComparison.Ordinal);
         Assert.Contains("Divide(1, 0) in a child: exit code", text, StringComparison.Ordinal);

@@ -27,9 +27,7 @@ public sealed partial class BasicTests
     [Fact]
     public async Task Run_PrintsParentAndChild_AndTheExitCode()
     {
-        var ctx = Ctx.Create(out var output);
-        await Basic.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Basic.RunAsync);
         Assert.Contains($"[parent] pid={Environment.ProcessId}", text, StringComparison.Ordinal);
         Assert.Matches(ChildLine(), text);
         Assert.Contains("exited with code 0", text, StringComparison.Ordinal);

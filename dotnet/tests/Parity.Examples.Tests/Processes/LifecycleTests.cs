@@ -49,9 +49,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Run_WalksThroughTheStates_AndLeavesNoChild()
     {
-        var ctx = Ctx.Create(out var output);
-        await Lifecycle.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Lifecycle.RunAsync);
         Assert.Contains("HasExited throws", text, StringComparison.Ordinal);
         Assert.Contains("exited=False HasExited=False", text, StringComparison.Ordinal);
         Assert.Contains($"ExitCode={Lifecycle.KilledExitCode}", text, StringComparison.Ordinal);

@@ -31,9 +31,7 @@ public sealed class SubclassTests
     [Fact]
     public async Task Run_PrintsChildAndParentsUnchangedCopy()
     {
-        var ctx = Ctx.Create(out var output);
-        await Subclass.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Subclass.RunAsync);
         Assert.Contains("greeting='CHEERFUL'", text, StringComparison.Ordinal);
         Assert.Contains("exited with code 0; our copy still says 'cheerful'", text, StringComparison.Ordinal);
     }

@@ -61,9 +61,7 @@ public sealed class ManagerTests
     [Fact]
     public async Task Run_PrintsAllVariants()
     {
-        var ctx = Ctx.Create(out var output);
-        await Manager.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Manager.RunAsync);
         Assert.Contains("[reader first] reader saw {} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]", text, StringComparison.Ordinal);
         Assert.Contains("ConcurrentAddOrUpdate: 2500", text, StringComparison.Ordinal);
     }

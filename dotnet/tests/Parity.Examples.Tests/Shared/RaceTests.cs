@@ -41,9 +41,7 @@ public sealed class RaceTests
     [Fact]
     public async Task Run_ArticleNumbers_LockedLinesShow5000()
     {
-        var ctx = Ctx.Create(out var output);
-        await Race.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Race.RunAsync);
         Assert.Contains("Interlocked.Increment:      5000", text, StringComparison.Ordinal);
         Assert.Contains("lock (gate) { counter++ }:  5000", text, StringComparison.Ordinal);
     }

@@ -46,8 +46,7 @@ public sealed partial class ValueArrayTests
     [Fact]
     public async Task Run_PrintsTheParentsView()
     {
-        var ctx = Ctx.Create(out var output);
-        await ValueArray.RunAsync(ctx);
-        Assert.Contains("[parent] value=3.14 array=[10, 10, 2, 3, 4, 5, 6, 7, 8, 9]", output.ToString(), StringComparison.Ordinal);
+        var text = await Ctx.RunAsync(ValueArray.RunAsync);
+        Assert.Contains("[parent] value=3.14 array=[10, 10, 2, 3, 4, 5, 6, 7, 8, 9]", text, StringComparison.Ordinal);
     }
 }

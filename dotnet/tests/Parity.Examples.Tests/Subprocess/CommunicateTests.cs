@@ -43,9 +43,7 @@ public sealed class CommunicateTests
     [Fact]
     public async Task RunAsync_ShowsAnswersAndTheTimeout()
     {
-        var ctx = Ctx.Create(out var output);
-        await Communicate.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Communicate.RunAsync);
         Assert.Contains("stdout='hello\\n4\\n'", text, StringComparison.Ordinal);
         Assert.Contains("timed out=True, still running then=True", text, StringComparison.Ordinal);
     }

@@ -33,9 +33,7 @@ public sealed class PipelineTests
     [Fact]
     public async Task RunAsync_ShowsGrepAndHead()
     {
-        var ctx = Ctx.Create(out var output);
-        await Pipeline.RunAsync(ctx);
-        var text = output.ToString().ReplaceLineEndings("\n");
+        var text = (await Ctx.RunAsync(Pipeline.RunAsync)).ReplaceLineEndings("\n");
         Assert.Contains("table | grep bash:\n101  bash\n103  bash -l\n", text, StringComparison.Ordinal);
         Assert.Contains("endless | head 3:\nline 0\nline 1\nline 2\n", text, StringComparison.Ordinal);
         Assert.Contains("producer ended by itself: False", text, StringComparison.Ordinal);

@@ -57,9 +57,7 @@ public sealed class RunTests
     [Fact]
     public async Task RunAsync_ShowsResultFailureAndTimeout()
     {
-        var ctx = Ctx.Create(out var output);
-        await Run.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Run.RunAsync);
         Assert.Contains("exit code=0", text, StringComparison.Ordinal);
         Assert.Contains("ProcessFailedException: exit code 3, stderr='bad input'", text, StringComparison.Ordinal);
         Assert.Contains("ProcessTimeoutException after", text, StringComparison.Ordinal);

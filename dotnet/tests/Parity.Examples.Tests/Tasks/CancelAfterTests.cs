@@ -94,9 +94,7 @@ public sealed class CancelAfterTests
     {
         // A scale of 0.4 leaves 0.8 s between the limit (1.2 s) and the end of the work (2 s):
         // on a loaded machine two timers 0.2 s apart can fire in either order (see above).
-        var ctx = Ctx.Create(out var output, timeScale: 0.4);
-        await CancelAfter.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(CancelAfter.RunAsync, timeScale: 0.4);
         Assert.Contains("Task.Delay: 'timed out'", text, StringComparison.Ordinal);
         Assert.Contains("ThrowIfCancellationRequested: 'timed out'", text, StringComparison.Ordinal);
         Assert.Contains("missed a OperationCanceledException", text, StringComparison.Ordinal);

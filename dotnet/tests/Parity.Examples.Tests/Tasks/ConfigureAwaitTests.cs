@@ -64,9 +64,7 @@ public sealed class ConfigureAwaitTests
     [Fact]
     public async Task Run_ShowsBothSettings()
     {
-        var ctx = Ctx.Create(out var output);
-        await ConfigureAwait.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(ConfigureAwait.RunAsync);
         Assert.Contains("under a single-threaded SynchronizationContext", text, StringComparison.Ordinal);
         Assert.Contains("with no SynchronizationContext", text, StringComparison.Ordinal);
         Assert.Equal(10, text.Split('\n').Count(l => l.Contains("context: ", StringComparison.Ordinal)));

@@ -70,9 +70,7 @@ public sealed class ProgressTests
     [Fact]
     public async Task Run_ShowsAllThreeWays()
     {
-        var ctx = Ctx.Create(out var output);
-        await Progress.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(Progress.RunAsync);
         Assert.Contains("SynchronousProgress<T>: 5 pages; 5 of 5 reports at return, in order: 20, 40, 60, 80, 100", text, StringComparison.Ordinal);
         Assert.Contains("every handler ran on the ui thread: True", text, StringComparison.Ordinal);
         Assert.Matches(@"Progress<T>, no context: 5 pages; [0-5] of 5 reports", text);

@@ -114,9 +114,7 @@ public sealed class RetryBackoffTests
     [Fact]
     public async Task Run_ShowsSuccessGiveUpCancellationsAndConnections()
     {
-        var ctx = Ctx.Create(out var output);
-        await RetryBackoff.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(RetryBackoff.RunAsync);
         Assert.Contains("got 'page after 3 requests' after 3 attempts", text, StringComparison.Ordinal);
         Assert.Contains("gave up after 4 attempts: HttpRequestException 500", text, StringComparison.Ordinal);
         Assert.Contains("3 requests opened 1 connection(s) with one shared HttpClient, 3 with a new HttpClient per call", text, StringComparison.Ordinal);

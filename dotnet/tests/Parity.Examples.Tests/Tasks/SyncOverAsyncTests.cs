@@ -85,9 +85,7 @@ public sealed class SyncOverAsyncTests
     [Fact]
     public async Task Run_ShowsDeadlockFixesAndAsyncVoid()
     {
-        var ctx = Ctx.Create(out var output);
-        await SyncOverAsync.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(SyncOverAsync.RunAsync);
         Assert.Contains("finished within 0.05 s? False (deadlock)", text, StringComparison.Ordinal);
         Assert.Contains("fix 2, await on the ui thread (async all the way): 'done'", text, StringComparison.Ordinal);
         Assert.Contains("caller caught it? False; the context got: async void failed", text, StringComparison.Ordinal);

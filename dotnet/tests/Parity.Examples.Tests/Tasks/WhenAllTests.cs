@@ -76,9 +76,8 @@ public sealed class WhenAllTests
     [Fact]
     public async Task Run_PrintsPagesInInputOrder()
     {
-        var ctx = Ctx.Create(out var output);
-        await WhenAll.RunAsync(ctx);
-        Assert.Contains("pages (input order): page 3, page 1, page 2", output.ToString(), StringComparison.Ordinal);
+        var text = await Ctx.RunAsync(WhenAll.RunAsync);
+        Assert.Contains("pages (input order): page 3, page 1, page 2", text, StringComparison.Ordinal);
     }
 
     /// <summary>Answers each path only when the test says so; counts the requests in flight.</summary>

@@ -118,9 +118,7 @@ public sealed class WhenAnyTests : IDisposable
     [Fact]
     public async Task Run_CancelsLosersAndShowsArticleStyle()
     {
-        var ctx = Ctx.Create(out var output);
-        await WhenAny.RunAsync(ctx);
-        var text = output.ToString();
+        var text = await Ctx.RunAsync(WhenAny.RunAsync);
         // Which mirror is fastest is timing (5 ms apart here); the gated tests above pin the semantics down.
         Assert.Matches(@"first answer: 'mirror \d'", text);
         Assert.Matches(@"all requests: \[(cancelled|'mirror \d'|HttpRequestException 503)(, (cancelled|'mirror \d'|HttpRequestException 503)){3}\]", text);

@@ -11,6 +11,8 @@ import multiprocessing as mp
 import sys
 from typing import Any
 
+from parity.common.timing import SHORT_TIMEOUT
+
 
 def _hello(queue: Any) -> None:
     queue.put("hello")
@@ -34,8 +36,8 @@ def main() -> None:
     queue = ctx.Queue()
     child = ctx.Process(target=_hello, args=(queue,))
     child.start()
-    print(queue.get(timeout=60))
-    child.join(timeout=60)
+    print(queue.get(timeout=SHORT_TIMEOUT))
+    child.join(timeout=SHORT_TIMEOUT)
 
 
 if __name__ == "__main__":

@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parity import dotnet
+from parity import dotnet_build, summary
 from parity.bench import plan
+from parity.common.timing import SHORT_TIMEOUT
+from parity.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[4]
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
-RELEASE_CLI = dotnet.ARTIFACTS / "bin" / "Parity.Cli" / "release"
-RELEASE_BENCH = dotnet.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
+RELEASE_CLI = dotnet_build.ARTIFACTS / "bin" / "Parity.Cli" / "release"
+RELEASE_BENCH = dotnet_build.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
 STEP_TIMEOUT = 900.0
 
 Row = dict[str, Any]
@@ -50,7 +51,7 @@ def output_folder(quick: bool, out: str) -> Path:
 
 def build_release() -> None:
     """Release builds of the CLI (which the bridge loads) and of the benchmark project."""
-    exe = dotnet.dotnet_exe()
+    exe = dotnet_build.dotnet_exe()
     for project in (ROOT / "dotnet" / "src" / "Parity.Cli", BENCH_PROJECT):
         done = subprocess.run(
             [exe, "build", str(project), "-c", "Release", "-nologo", "-v", "q"],
@@ -79,15 +80,12 @@ def _cpu_model() -> str:
 
 
 def machine() -> dict[str, Any]:
-    version = subprocess.run(
-        [dotnet.dotnet_exe(), "--version"], capture_output=True, text=True, timeout=60, check=False
-    )
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "dotnet_sdk": version.stdout.strip(),
+        "dotnet_sdk": summary.dotnet_version() or "",
         "load_average_start": load_average(),
     }
 
@@ -163,7 +161,7 @@ class _Server:
 
     def __init__(self) -> None:
         self._process = subprocess.Popen(
-            [dotnet.dotnet_exe(), str(RELEASE_BENCH), "serve"],
+            [dotnet_build.dotnet_exe(), str(RELEASE_BENCH), "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -178,10 +176,10 @@ class _Server:
         assert self._process.stdin is not None
         self._process.stdin.close()
         try:
-            self._process.wait(30)
+            self._process.wait(SHORT_TIMEOUT)
         except subprocess.TimeoutExpired:
             self._process.kill()
-            self._process.wait(30)
+            self._process.wait(SHORT_TIMEOUT)
 
 
 def steps() -> list[tuple[str, str]]:
@@ -232,7 +230,7 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
                 artifacts = work / f"net-{group}"
                 env = {**os.environ, **settings.dotnet_environment(), "DOTNET_CLI_TELEMETRY_OPTOUT": "1"}
                 _run_logged(
-                    [dotnet.dotnet_exe(), str(RELEASE_BENCH), "bench", group, str(artifacts)],
+                    [dotnet_build.dotnet_exe(), str(RELEASE_BENCH), "bench", group, str(artifacts)],
                     work / f"net-{group}.log",
                     env,
                 )
@@ -262,3 +260,24 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
         },
         "rows": dict(sorted(rows.items())),
     }
+
+
+def run_showing_progress(quick: bool, work: Path) -> dict[str, Any]:
+    """`run`, with a progress bar naming the group and the harness at work."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        bar = progress.add_task("bench: building (Release)", total=len(steps()))
+        seen: list[str] = []
+
+        def on_step(language: str, group: str) -> None:
+            if seen:
+                progress.advance(bar)
+            seen.append(group)
+            name = "Python (pyperf)" if language == "python" else ".NET (BenchmarkDotNet)"
+            progress.update(bar, description=f"bench{' --quick' if quick else ''}: {group}, {name}")
+
+        results = run(quick, work, on_step)
+        progress.advance(bar)
+    return results

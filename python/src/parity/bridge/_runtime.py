@@ -21,9 +21,9 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from parity.catalog import ROOT
 from parity.common.entry import deferred_interrupt
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.paths import ROOT
 
 ASSEMBLY = "Parity.Examples"
 DEFAULT_BUILD_DIR = ROOT / "dotnet" / "artifacts" / "bin" / "Parity.Cli" / "debug"

@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from parity.bridge._net import bridge_types
 from parity.bridge._runtime import build_dir
-from parity.bridge.plinq import from_list
 from parity.common.measure import median_seconds
 from parity.common.timing import LONG_TIMEOUT
 
@@ -42,8 +41,10 @@ def per_call(function: Callable[[int], object], calls: int, repeats: int) -> flo
 def passing(size: int, repeats: int) -> tuple[float, float]:
     """Seconds per .NET call given `size` elements: (as a Python list, as a .NET long[])."""
     length = bridge_types().CallOverhead.Length
+    from System import Array, Int64  # after bridge_types() has loaded the runtime
+
     values = list(range(size))
-    net_array = from_list(values)
+    net_array = Array[Int64](values)  # converted once, element by element
     as_list = median_seconds(lambda: length(values), repeats)
     as_array = median_seconds(lambda: length(net_array), repeats)
     return as_list, as_array

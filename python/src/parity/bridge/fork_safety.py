@@ -26,7 +26,7 @@ import psutil
 
 from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
 from parity.common.process_group import join_or_kill
-from parity.common.timing import LONG_TIMEOUT, scaled
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 EXPECTED = 499_999_500_000
 HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as hung
@@ -123,7 +123,7 @@ def _kill_orphan(pid: int) -> None:
         orphan = psutil.Process(pid)
         if "_fork_hazard" in " ".join(orphan.cmdline()):
             orphan.kill()
-            orphan.wait(timeout=5)
+            orphan.wait(timeout=SHORT_TIMEOUT)
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.TimeoutExpired):
         pass
 

@@ -103,7 +103,7 @@ class LoopbackServer:
         self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=SHORT_TIMEOUT)
 
     def __enter__(self) -> LoopbackServer:
         return self.start()

@@ -13,6 +13,8 @@ import sys
 from multiprocessing.context import DefaultContext, SpawnContext
 from typing import Any, TypeAlias, cast
 
+from parity.common.timing import SHORT_TIMEOUT
+
 START_METHOD_VARIABLE = "PARITY_START_METHOD"
 
 # What get_context() can return: every concrete context has Process, Pool, Queue, Pipe...
@@ -37,7 +39,7 @@ if sys.platform == "win32":
 else:
     from multiprocessing.connection import Connection as PipeEnd
 
-__all__ = ["START_METHOD_VARIABLE", "Context", "PipeEnd", "context"]
+__all__ = ["START_METHOD_VARIABLE", "Context", "PipeEnd", "context", "recv"]
 
 
 def context(method: str | None = None) -> Context:
@@ -47,3 +49,10 @@ def context(method: str | None = None) -> Context:
         available = ", ".join(multiprocessing.get_all_start_methods())
         raise ValueError(f"start method {chosen!r} is not available here (have: {available})")
     return cast(Context, multiprocessing.get_context(chosen))
+
+
+def recv(conn: Connection, timeout: float = SHORT_TIMEOUT) -> object:
+    """conn.recv() with a limit: poll() first, so a silent peer raises TimeoutError, not a hang."""
+    if not conn.poll(timeout):
+        raise TimeoutError(f"nothing arrived within {timeout:.2f} s")
+    return conn.recv()

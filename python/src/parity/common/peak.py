@@ -1,5 +1,6 @@
 """How many are inside a section at once, and the most ever seen: the evidence for every
-"at most N at a time" claim (pool workers, max_workers, a semaphore).
+"at most N at a time" claim (pool workers, max_workers, a semaphore). Counted live (PeakMeter),
+or afterwards from when each one started and ended (max_overlap).
 
 Without a context the counters are plain integers behind a threading.Lock (threads, coroutines).
 With one, they live in shared memory behind the Value's lock, so processes count together:
@@ -51,3 +52,13 @@ class PeakMeter:
         """The most that were inside at the same moment."""
         with self._lock:
             return int(self._peak.value)
+
+
+def max_overlap(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one instant (an end before a start at the same time)."""
+    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    open_now = most = 0
+    for _, step in events:
+        open_now += step
+        most = max(most, open_now)
+    return most

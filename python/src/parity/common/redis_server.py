@@ -76,7 +76,7 @@ def _free_port() -> int:
 
 def _ping(port: int, password: str) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+        with socket.create_connection(("127.0.0.1", port), timeout=SHORT_TIMEOUT) as s:
             s.sendall(f"AUTH {password}\r\nPING\r\n".encode())
             reply = b""
             while b"PONG" not in reply and len(reply) < 200:

@@ -9,18 +9,21 @@ import os
 TIME_SCALE_VARIABLE = "PARITY_TIME_SCALE"
 
 
-def time_scale() -> float:
-    """The current scale; unset means 1.0 (the article's own durations)."""
-    raw = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
-    if not raw:
-        return 1.0
+def positive_scale(variable: str) -> float:
+    """A positive finite number from an environment variable; unset or blank means 1.0."""
+    raw = os.environ.get(variable, "").strip()
     try:
-        value = float(raw)
+        value = float(raw) if raw else 1.0
     except ValueError:
         value = math.nan
     if not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"{TIME_SCALE_VARIABLE} must be a positive number, got {raw!r}")
+        raise ValueError(f"{variable} must be a positive number, got {raw!r}")
     return value
+
+
+def time_scale() -> float:
+    """The current scale; unset means 1.0 (the article's own durations)."""
+    return positive_scale(TIME_SCALE_VARIABLE)
 
 
 def scaled(article_seconds: float) -> float:
@@ -38,20 +41,16 @@ TIMEOUT_SCALE_VARIABLE = "PARITY_TIMEOUT_SCALE"
 
 def timeout_scale() -> float:
     """PARITY_TIMEOUT_SCALE as a number; unset means 1.0."""
-    raw = os.environ.get(TIMEOUT_SCALE_VARIABLE, "").strip()
-    try:
-        value = float(raw) if raw else 1.0
-    except ValueError:
-        value = math.nan
-    if not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"{TIMEOUT_SCALE_VARIABLE} must be a positive number, got {raw!r}")
-    return value
+    return positive_scale(TIMEOUT_SCALE_VARIABLE)
 
 
 SHORT_TIMEOUT = 30.0 * timeout_scale()
 """A wait that should end almost at once: a join, a get, a recv, a child's start-up."""
 LONG_TIMEOUT = 120.0 * timeout_scale()
 """A wait for a whole piece of work: a pool's batch, a run of one concept, a fresh CLR."""
+POLL_INTERVAL = 0.1
+"""Not a limit but a slice: how long a loop waits before it looks again at a flag (a stop
+request, Ctrl-C, which a blocking wait would not see on Windows)."""
 CLOCK_TICK = 0.016
 """The coarsest timer step we run on (Windows' default 15.6 ms): a wait of X seconds may be
 measured as X minus one tick, so a lower bound on a measured wait allows that much."""

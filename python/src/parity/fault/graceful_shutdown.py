@@ -32,15 +32,17 @@ import time
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from types import FrameType
+from typing import Literal
 
 from parity.common.kill import killed_after, signal_group
 from parity.common.mp import START_METHOD_VARIABLE, context
 from parity.common.skip import skip
-from parity.common.timing import SHORT_TIMEOUT, scaled
+from parity.common.timing import POLL_INTERVAL, SHORT_TIMEOUT, scaled
 
 WORKERS = 2
 DRAINED, CUT_SHORT, INTERRUPTED = 0, 124, 130
-SERVE_MODES = ("drain", "stuck", "asyncio")
+ServeMode = Literal["drain", "stuck", "asyncio"]
+SERVE_MODES: tuple[ServeMode, ...] = ("drain", "stuck", "asyncio")
 
 
 def worker_signals() -> None:
@@ -78,7 +80,7 @@ def serve(job_seconds: float, deadline: float) -> int:
     pool = context().Pool(WORKERS, initializer=worker_signals)
     number = 0
     while not stopping.is_set():
-        if not slots.acquire(timeout=0.1):
+        if not slots.acquire(timeout=POLL_INTERVAL):
             continue
         if stopping.is_set():
             break
@@ -128,7 +130,7 @@ class Outcome:
 
 
 # <stop>
-def stop_a_server(mode: str, signum: int, *, group: bool, start_method: str | None = None) -> Outcome:
+def stop_a_server(mode: ServeMode, signum: int, *, group: bool, start_method: str | None = None) -> Outcome:
     """Start `--serve MODE` in a new session, signal it once two jobs are in flight, wait for it."""
     env = {**os.environ, **({START_METHOD_VARIABLE: start_method} if start_method else {})}
     server = subprocess.Popen(
@@ -166,11 +168,12 @@ def stop_a_server(mode: str, signum: int, *, group: bool, start_method: str | No
 def main() -> None:
     args = sys.argv[1:]
     if args:
-        if len(args) != 2 or args[0] != "--serve" or args[1] not in SERVE_MODES:
+        chosen = [m for m in SERVE_MODES if args == ["--serve", m]]
+        if not chosen:
             raise SystemExit(
                 f"usage: python -m parity.fault.graceful_shutdown [--serve {'|'.join(SERVE_MODES)}]"
             )
-        mode = args[1]
+        mode = chosen[0]
         if mode == "asyncio":
             try:
                 asyncio.run(serve_async(SHORT_TIMEOUT))

@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import psutil
 
@@ -41,7 +42,8 @@ from parity.common.timing import SHORT_TIMEOUT, scaled
 
 LIFETIME = 3 * SHORT_TIMEOUT
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-MODES = ("plain", "watch", "pdeathsig")
+Mode = Literal["plain", "watch", "pdeathsig"]
+MODES: tuple[Mode, ...] = ("plain", "watch", "pdeathsig")
 
 
 # <watch>
@@ -77,7 +79,7 @@ def die_with_parent() -> None:
 # </pdeathsig>
 
 
-def leaf(mode: str, reader: PipeEnd, writer: PipeEnd, ready: PipeEnd) -> None:
+def leaf(mode: Mode, reader: PipeEnd, writer: PipeEnd, ready: PipeEnd) -> None:
     if mode == "watch":
         exit_when_parent_goes(reader, writer)
     elif mode == "pdeathsig":
@@ -88,7 +90,7 @@ def leaf(mode: str, reader: PipeEnd, writer: PipeEnd, ready: PipeEnd) -> None:
     time.sleep(LIFETIME)
 
 
-def middle(mode: str) -> None:
+def middle(mode: Mode) -> None:
     """The program that gets killed: starts a daemon child, prints its pid, waits."""
     ctx = context()
     reader, writer = ctx.Pipe(duplex=False)
@@ -104,7 +106,7 @@ def middle(mode: str) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    mode: str
+    mode: Mode
     program: int
     child: int
     survived: bool
@@ -121,7 +123,7 @@ def child_parent(pid: int) -> tuple[int | None, str]:
 
 
 # <kill-parent>
-def kill_the_parent(mode: str, start_method: str | None = None, patience: float = SHORT_TIMEOUT) -> Outcome:
+def kill_the_parent(mode: Mode, start_method: str | None = None, patience: float = SHORT_TIMEOUT) -> Outcome:
     """Start the middle program, kill it hard, and see whether its child outlives it by `patience` s."""
     env = {**os.environ, **({START_METHOD_VARIABLE: start_method} if start_method else {})}
     program = subprocess.Popen(
@@ -150,9 +152,10 @@ def kill_the_parent(mode: str, start_method: str | None = None, patience: float 
 def main() -> None:
     args = sys.argv[1:]
     if args:
-        if len(args) != 2 or args[0] != "--middle" or args[1] not in MODES:
+        chosen = [m for m in MODES if args == ["--middle", m]]
+        if not chosen:
             raise SystemExit(f"usage: python -m parity.fault.orphans [--middle {'|'.join(MODES)}]")
-        middle(args[1])
+        middle(chosen[0])
         return
     for mode in MODES:
         if mode == "pdeathsig" and sys.platform != "linux":

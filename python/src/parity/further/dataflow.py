@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from parity.common.mp import context
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 Transform = Callable[[int], Awaitable[int]]
 
@@ -84,7 +85,7 @@ async def run() -> None:
     with ProcessPoolExecutor(max_workers=2, mp_context=context()) as pool:
         await asyncio.wait_for(
             pipeline(range(1, 9), in_processes(pool, sum_of_squares), results.append, workers=2, capacity=2),
-            60,
+            LONG_TIMEOUT,
         )
     # Sorted: two workers hand results on in the order they finish.
     print(f"sink got (2 workers, a process pool for the CPU work), sorted: {sorted(results)}")
@@ -93,7 +94,7 @@ async def run() -> None:
     sent: list[int] = []
     try:
         await asyncio.wait_for(
-            pipeline(range(1, 9), failing, seen.append, workers=1, capacity=2, sent=sent), 30
+            pipeline(range(1, 9), failing, seen.append, workers=1, capacity=2, sent=sent), SHORT_TIMEOUT
         )
     except* ValueError as group:
         print(f"one item raises: ExceptionGroup of {[repr(e) for e in group.exceptions]}")

@@ -14,9 +14,8 @@ import socket
 import stat
 import sys
 
-from parity.common.mp import Connection, Context, context
+from parity.common.mp import Connection, Context, context, recv
 from parity.common.process_group import join_or_kill
-from parity.ipc._support import recv
 
 REQUEST = "[child] Dad, tell me when Mum gets home."
 REPLY = "[parent] Homework first, or we are both in trouble."

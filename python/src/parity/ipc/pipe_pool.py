@@ -14,10 +14,9 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.pool import AsyncResult, Pool
 
-from parity.common.mp import Connection, Context, context
+from parity.common.mp import Connection, Context, context, recv
 from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
-from parity.ipc._support import recv
 
 INVITE = "[Ming] Zhang, I am meeting a girl today; come along? I will wait 24 h for your answer."
 DECLINE = "[Zhang] No way: what if she falls for my good looks instead?"

@@ -10,10 +10,9 @@ see end-of-file, so a child that dies without sending leaves recv() blocked for 
 
 from __future__ import annotations
 
-from parity.common.mp import Connection, Context, context
+from parity.common.mp import Connection, Context, context, recv
 from parity.common.process_group import join_or_kill
 from parity.common.timing import scaled
-from parity.ipc._support import recv
 
 MESSAGE = "[child] Dad, we are done for: Mum is at the door."
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import queue
 import time
+from multiprocessing.pool import Pool
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -137,28 +138,28 @@ def with_manager(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     return heard
 
 
-def with_initializer(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
-    """Fix 2: hand plain Queues to every worker when it starts, through the initializer."""
-    to_friend, from_friend = ctx.Queue(), ctx.Queue()
-    pool = ctx.Pool(2, initializer=adopt, initargs=(to_friend, from_friend))
+def _globals_pair(pool: Pool, wait: float) -> Heard:
+    """Both tasks use the worker's module-global queues; the pool is closed, or terminated."""
     try:
         heard = _run_pair(pool, (ask_global, wait), (answer_global, wait))
         close_pool(pool)
     finally:
         pool.terminate()
     return heard
+
+
+def with_initializer(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
+    """Fix 2: hand plain Queues to every worker when it starts, through the initializer."""
+    to_friend, from_friend = ctx.Queue(), ctx.Queue()
+    pool = ctx.Pool(2, initializer=adopt, initargs=(to_friend, from_friend))
+    return _globals_pair(pool, wait)
 
 
 def with_module_global(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 3, fork only: the workers inherit the global the parent made before the pool."""
     module_queues()  # make it now, so a forked worker is born with it
     pool = ctx.Pool(2)
-    try:
-        heard = _run_pair(pool, (ask_global, wait), (answer_global, wait))
-        close_pool(pool)
-    finally:
-        pool.terminate()
-    return heard
+    return _globals_pair(pool, wait)
 
 
 # </fixes>

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from parity.common.mp import Context, context
-from parity.common.peak import PeakMeter
+from parity.common.peak import PeakMeter, max_overlap
 from parity.common.timing import LONG_TIMEOUT, scaled
 
 
@@ -38,16 +38,6 @@ def _interval(body_seconds: float) -> tuple[float, float]:
     start = time.monotonic()  # system-wide clock: comparable across processes
     time.sleep(body_seconds)
     return start, time.monotonic()
-
-
-def max_overlap(intervals: list[tuple[float, float]]) -> int:
-    """The most intervals open at one instant (an end before a start at the same time)."""
-    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
-    open_now = most = 0
-    for _, step in events:
-        open_now += step
-        most = max(most, open_now)
-    return most
 
 
 def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: int = 2) -> int:

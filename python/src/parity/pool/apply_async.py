@@ -6,8 +6,8 @@ join() waits for the workers to finish and exit; join() before close() is a Valu
 Without an argument, Pool() makes os.cpu_count() workers (Python 3.13+: os.process_cpu_count(),
 which honours CPU affinity): logical CPUs, not physical cores.
 
-Each task also counts how many tasks are running at that moment, in a shared Value the
-initializer hands to every worker, so the bound is measured, not assumed.
+Each task also returns when it started and ended, so the parent counts the most that ran at
+the same moment: the bound is measured, not assumed.
 """
 
 from __future__ import annotations
@@ -18,26 +18,18 @@ import time
 from dataclasses import dataclass
 
 from parity.common.mp import Context, context
-from parity.common.peak import PeakMeter
+from parity.common.peak import max_overlap
 from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
-_meter: PeakMeter
-
-
-def _share_meter(meter: PeakMeter) -> None:
-    """Pool initializer: runs once in each worker, before any task."""
-    global _meter
-    _meter = meter
-
 
 # <task>
-def task(name: int, seconds: float) -> tuple[int, int]:
-    """One unit of work: say who runs it, sleep, return (name, worker pid)."""
-    with _meter.inside():  # counts the tasks running at once, across the workers
-        print(f"[task {name}] pid={os.getpid()} ppid={os.getppid()}", flush=True)
-        time.sleep(seconds)
-    return name, os.getpid()
+def task(name: int, seconds: float) -> tuple[int, int, float, float]:
+    """One unit of work: say who runs it, sleep; return (name, worker pid, start, end)."""
+    started = time.monotonic()  # one clock for every process of the machine
+    print(f"[task {name}] pid={os.getpid()} ppid={os.getppid()}", flush=True)
+    time.sleep(seconds)
+    return name, os.getpid(), started, time.monotonic()
 
 
 # </task>
@@ -58,18 +50,19 @@ def run_tasks(
     seconds: float | None = None,
     join_timeout: float = SHORT_TIMEOUT,
 ) -> PoolRun:
-    meter = PeakMeter(ctx)  # shared memory: every worker counts into it
     started = time.monotonic()
-    pool = ctx.Pool(processes, initializer=_share_meter, initargs=(meter,))
+    pool = ctx.Pool(processes)
     try:
         duration = scaled(1) if seconds is None else seconds
         pending = [pool.apply_async(task, (i, duration)) for i in range(tasks)]
         pool.close()  # no more tasks: required before join()
-        results = [p.get(timeout=SHORT_TIMEOUT) for p in pending]  # a timeout, because join() has none
+        done = [p.get(timeout=SHORT_TIMEOUT) for p in pending]  # a timeout, because join() has none
         close_pool(pool, join_timeout)  # join() with a limit: Pool.join() has none
     finally:
         pool.terminate()  # a no-op after a clean join; stops the workers if anything failed
-    return PoolRun(results, meter.max, time.monotonic() - started)
+    results = [(name, pid) for name, pid, _, _ in done]
+    peak = max_overlap([(start, end) for _, _, start, end in done])
+    return PoolRun(results, peak, time.monotonic() - started)
 
 
 # </pool>

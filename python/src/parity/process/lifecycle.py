@@ -34,14 +34,13 @@ def signal_name(exitcode: int | None) -> str:
 
 
 # <lifecycle>
-def walk_through(ctx: Context, say: bool = True) -> list[tuple[str, str, int | None]]:
+def walk_through(ctx: Context) -> list[tuple[str, str, int | None]]:
     """Create, start, time out a join, terminate and close a child; returns (step, state, exitcode)."""
     steps: list[tuple[str, str, int | None]] = []
 
     def note(step: str, child: BaseProcess) -> None:
         steps.append((step, state(child), child.exitcode))
-        if say:
-            print(f"{step:<22} {child!r}")
+        print(f"{step:<22} {child!r}")
 
     # The child only sleeps: a child terminated while blocked on a shared Event, Lock or Queue
     # can leave it broken (Event.set() in the parent would then wait for it forever).
@@ -55,8 +54,7 @@ def walk_through(ctx: Context, say: bool = True) -> list[tuple[str, str, int | N
     child.join(SHORT_TIMEOUT)
     note("terminated and joined", child)
     child.close()  # releases the sentinel and pipes; the object is unusable afterwards
-    if say:
-        print(f"{'closed':<22} {child!r}")
+    print(f"{'closed':<22} {child!r}")
     return steps
 
 

@@ -38,7 +38,7 @@ from urllib.parse import unquote
 
 import redis
 
-from parity import dotnet
+from parity import dotnet_build
 from parity.common.redis_server import PASSWORD_VARIABLE, RedisMissing, redact, redis_url
 from parity.common.skip import skip
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
@@ -479,7 +479,7 @@ def start_worker(language: str, url: str, *args: str) -> WorkerProcess:
     if language == "python":
         command = [sys.executable, "-m", "parity.scale.worker"]
     else:
-        command = [dotnet.dotnet_exe(), str(dotnet.CLI_DLL), "worker"]
+        command = [dotnet_build.dotnet_exe(), str(dotnet_build.CLI_DLL), "worker"]
     env = {**os.environ, PASSWORD_VARIABLE: password, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [*command, "--redis", bare, *args],
@@ -495,7 +495,7 @@ def start_worker(language: str, url: str, *args: str) -> WorkerProcess:
 
 
 def dotnet_available() -> bool:
-    return dotnet.CLI_DLL.is_file()
+    return dotnet_build.CLI_DLL.is_file()
 
 
 @dataclass(frozen=True)

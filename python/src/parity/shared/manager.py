@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 from multiprocessing.pool import Pool
 from multiprocessing.synchronize import Event, Lock
-from typing import Any
+from typing import Any, Literal
 
+from parity.common.interleave import interleave
 from parity.common.mp import Context, context
 from parity.common.process_group import run_all
 from parity.common.timing import SHORT_TIMEOUT
-from parity.shared.race import interleave
 
 PROCESSES = 5
 ITERATIONS = 100  # the article's: 5 processes x 100 increments
@@ -111,7 +111,11 @@ def add_years(d: Proxy, lock: Proxy | None, iterations: int) -> None:
             d["year"] += 1  # __getitem__ then __setitem__: two calls to the server
 
 
-def years(s: Setup, lock: str, runner: str = "process", iterations: int = ITERATIONS) -> int:
+LockKind = Literal["none", "multiprocessing", "manager"]
+Runner = Literal["process", "pool"]
+
+
+def years(s: Setup, lock: LockKind, runner: Runner = "process", iterations: int = ITERATIONS) -> int:
     """5 children (or 5 Pool tasks) add 1 to d["year"] `iterations` times each; the final year.
 
     lock: "none", "multiprocessing" (ctx.Lock(), as the article) or "manager" (manager.Lock()).

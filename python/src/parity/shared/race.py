@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Barrier, Event
+from typing import Literal
 
+from parity.common.interleave import interleave
 from parity.common.mp import Context, context
-from parity.common.process_group import join_all, run_all
+from parity.common.process_group import run_all
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
 PROCESSES = 5
@@ -62,13 +64,18 @@ def add_acquire_release(value: Synchronized[int], iterations: int, barrier: Barr
 
 # </locked>
 
-ADDERS = {"unlocked": add_unlocked, "get_lock": add_with_lock, "acquire": add_acquire_release}
+Adding = Literal["unlocked", "get_lock", "acquire"]
+ADDERS: dict[Adding, Callable[..., None]] = {
+    "unlocked": add_unlocked,
+    "get_lock": add_with_lock,
+    "acquire": add_acquire_release,
+}
 
 
 # <run>
 def count(
     ctx: Context,
-    how: str,
+    how: Adding,
     processes: int = PROCESSES,
     iterations: int = ITERATIONS,
     *,
@@ -119,34 +126,6 @@ def lost_update_step_by_step(ctx: Context, locked: bool, blocked_for: float = 0.
     value = ctx.Value("i", 0)
     b_read_during_pause = interleave(ctx, _read_pause_write, (value, locked), locked, blocked_for)
     return int(value.value), b_read_during_pause
-
-
-def interleave(
-    ctx: Context, target: Callable[..., None], args: tuple[object, ...], locked: bool, blocked_for: float
-) -> bool:
-    """Run target(*args, events, pause) in A (pausing after its read) and then in B; A writes last.
-
-    target sets events[0] when it tries, events[1] once it has read, and (when pausing) waits for
-    events[2] before it writes. Returns whether B read while A was paused.
-    """
-    a_events = (ctx.Event(), ctx.Event(), ctx.Event())
-    b_events = (ctx.Event(), ctx.Event(), a_events[2])
-    a = ctx.Process(target=target, args=(*args, a_events, True))
-    b = ctx.Process(target=target, args=(*args, b_events, False))
-    b_read_during_pause = False
-    try:
-        a.start()
-        if not a_events[1].wait(LONG_TIMEOUT):
-            raise TimeoutError("A never read")
-        b.start()
-        if not b_events[0].wait(LONG_TIMEOUT):
-            raise TimeoutError("B never started")
-        # Unlocked, B reads the same value (and writes it plus one) while A pauses; locked, B waits.
-        b_read_during_pause = b_events[1].wait(LONG_TIMEOUT if not locked else blocked_for)
-    finally:
-        a_events[2].set()  # A may go on: it writes what it read, plus one
-        join_all([p for p in (a, b) if p.pid is not None], LONG_TIMEOUT)
-    return b_read_during_pause
 
 
 # </step-by-step>

@@ -5,6 +5,6 @@ No request leaves the site: the style, the script and the search index are files
 so it works from file:// and from any static host, and reads with JavaScript off.
 """
 
-from parity.site.build import DEFAULT_OUT, SOURCE_URL_SETTING, SiteError, build
+from parity.site.build import DEFAULT_OUT, SOURCE_URL_SETTING, SiteError, build, build_and_describe
 
-__all__ = ["DEFAULT_OUT", "SOURCE_URL_SETTING", "SiteError", "build"]
+__all__ = ["DEFAULT_OUT", "SOURCE_URL_SETTING", "SiteError", "build", "build_and_describe"]

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,13 +30,14 @@ from pygments.lexers import CSharpLexer, PythonLexer, TextLexer
 from pygments.token import Name, _TokenType
 
 from parity import docs
-from parity.catalog import DOTNET_SRC, ROOT, Catalog, Chapter, Concept, benchmark_anchor, load, load_listings
+from parity.catalog import Catalog, Chapter, Concept, benchmark_anchor, load, load_listings
+from parity.paths import COMPARISONS, DOTNET_SRC, ROOT
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = ROOT / "site"
 SOURCE_URL_SETTING = "PARITY_SOURCE_URL"
 MARKER = ".parity-site"  # a folder holding it is ours to empty before a build
-BENCHMARKS_DIR = docs.COMPARISONS / "benchmarks"
+BENCHMARKS_DIR = COMPARISONS / "benchmarks"
 MAX_PAGE_BYTES = 300_000
 LANGUAGES = {"python": ("Python", "py"), "dotnet": ("C#", "cs")}
 VERDICT_LABELS = {
@@ -401,7 +403,7 @@ class Builder:
         self.pages["coverage.html"] = self.markdown_page(
             "Coverage", docs.coverage_page(self.catalog, load_listings())
         )
-        bench = docs.COMPARISONS / "benchmarks.md"
+        bench = COMPARISONS / "benchmarks.md"
         if bench.is_file():
             self.pages["benchmarks.html"] = self.markdown_page(
                 "Benchmarks", bench.read_text(encoding="utf-8")
@@ -450,6 +452,17 @@ def build(out: Path = DEFAULT_OUT, source_url: str | None = None) -> dict[str, i
         path.write_bytes(data)
         sizes[name] = len(data)
     return sizes
+
+
+def build_and_describe(out: str = "", source_url: str | None = None) -> str:
+    """Build the site (into `out`, default site/) and say in one line what was written."""
+    started = time.perf_counter()
+    where = Path(out) if out else DEFAULT_OUT
+    sizes = build(where, source_url)
+    return (
+        f"site: {len(sizes)} files, {sum(sizes.values()) / 1e6:.1f} MB in {where} "
+        f"({time.perf_counter() - started:.1f} s); open {where / 'index.html'}"
+    )
 
 
 def _bytes(body: str | bytes) -> bytes:

@@ -1,4 +1,3 @@
-import importlib
 import multiprocessing
 import sys
 import time
@@ -8,36 +7,35 @@ from multiprocessing.queues import Queue
 import pytest
 
 from parity.common.timing import SHORT_TIMEOUT
+from parity.process import assertions
 
 from ..conftest import RunConcept
-
-assert_concept = importlib.import_module("parity.process.assert")
 
 
 def test_a_failing_assert_raises_assertion_error_with_its_message() -> None:
     with pytest.raises(AssertionError, match=r"^the divisor must not be zero$"):
-        assert_concept.divide(1, 0)
+        assertions.divide(1, 0)
 
 
 def test_a_passing_assert_does_nothing() -> None:
-    assert assert_concept.divide(1, 4) == 0.25
+    assert assertions.divide(1, 4) == 0.25
 
 
 def test_under_python_dash_o_the_assert_is_gone() -> None:
-    assert assert_concept.outcome_in_child("divide", optimize=False) == (
+    assert assertions.outcome_in_child("divide", optimize=False) == (
         "AssertionError: the divisor must not be zero"
     )
-    assert assert_concept.outcome_in_child("divide", optimize=True) == "ZeroDivisionError: division by zero"
+    assert assertions.outcome_in_child("divide", optimize=True) == "ZeroDivisionError: division by zero"
 
 
-def test_join_asserts_the_process_was_started(mp_context: assert_concept.Context) -> None:
+def test_join_asserts_the_process_was_started(mp_context: assertions.Context) -> None:
     with pytest.raises(AssertionError, match=r"^can only join a started process$"):
         mp_context.Process(target=print).join(1)
 
 
 def test_under_python_dash_o_join_fails_further_down() -> None:
     # Without its assert, join() on an unstarted process trips over the missing Popen.
-    assert assert_concept.outcome_in_child("join", optimize=True) == (
+    assert assertions.outcome_in_child("join", optimize=True) == (
         "AttributeError: 'NoneType' object has no attribute 'wait'"
     )
 
@@ -68,8 +66,7 @@ def test_join_asserts_the_caller_is_the_parent() -> None:
         sibling.join(SHORT_TIMEOUT)
 
 
-def test_run_module_shows_both_interpreters(run_module: RunConcept) -> None:
-    result = run_module("parity.process.assert")
-    assert result.returncode == 0, result.stderr
+def test_run_module_shows_both_interpreters(run_ok: RunConcept) -> None:
+    result = run_ok("parity.process.assertions")
     assert "divide: ZeroDivisionError: division by zero" in result.stdout
     assert "divide: AssertionError: the divisor must not be zero" in result.stdout

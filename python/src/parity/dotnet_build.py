@@ -6,11 +6,12 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from parity.catalog import ROOT
+from parity.paths import ROOT
 
 DOTNET_DIR = ROOT / "dotnet"
 SOLUTION = DOTNET_DIR / "Parity.slnx"
@@ -103,3 +104,33 @@ def _build_streaming(command: list[str], on_project: Callable[[str], None]) -> t
                 on_project(built.group(1))
     errors = [x for x in lines if ": error " in x]
     return proc.returncode, "".join(dict.fromkeys(errors) or lines)
+
+
+def build_showing_progress() -> None:
+    """Build, showing each project as MSBuild finishes it: a live bar on a terminal, one line
+    per project in a log."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    started = time.perf_counter()
+    pending = projects()
+    total = len(pending)
+    console = Console(stderr=True)
+
+    def describe() -> str:  # MSBuild says when a project is done: the rest are in progress
+        done = total - len(pending)
+        return f"building .NET, {done} of {total} built: {', '.join(pending) or 'finishing'}"
+
+    columns = (SpinnerColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=console) as progress:
+        step = progress.add_task(describe(), total=total)
+
+        def built(name: str) -> None:
+            if name in pending:
+                pending.remove(name)
+            progress.update(step, advance=1, description=describe())
+            if not console.is_terminal:  # no live bar in a log: one line per project
+                seconds = time.perf_counter() - started
+                console.print(f"built {name} ({seconds:.1f} s)", highlight=False)
+
+        build(on_project=built)

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace Parity.Examples.Infrastructure;
+
+/// <summary>Runs each task on a new thread: no pool, no injection delay.</summary>
+public sealed class ThreadPerTaskScheduler : TaskScheduler
+{
+    private readonly ConcurrentDictionary<Task, byte> _queued = new();
+
+    protected override void QueueTask(Task task)
+    {
+        _queued.TryAdd(task, 0);
+        new Thread(() =>
+        {
+            _queued.TryRemove(task, out _);
+            TryExecuteTask(task);
+        })
+        { IsBackground = true }.Start();
+    }
+
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+        !taskWasPreviouslyQueued && TryExecuteTask(task);
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _queued.Keys;
+}

@@ -1,0 +1,25 @@
+"""Where things live in the repository: every other module takes its paths from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PYTHON_DIR = ROOT / "python"
+PYTHON_SRC = PYTHON_DIR / "src"
+PYTHON_TESTS = ROOT / "python" / "tests"
+DOTNET = ROOT / "dotnet"
+DOTNET_SRC = DOTNET / "src" / "Parity.Examples"
+DOTNET_TESTS = DOTNET / "tests" / "Parity.Examples.Tests"
+COMPARISONS = ROOT / "comparisons"
+CATALOG = COMPARISONS / "catalog"
+README = ROOT / "README.md"
+REPORTS = ROOT / ".reports"  # what `invoke test` and `invoke bench` leave behind
+
+
+def generated_outputs() -> list[Path]:
+    """What `invoke clean` removes: build output, reports, the built site, screenshots, caches."""
+    caches = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis")
+    found = [path for name in caches for path in ROOT.rglob(name)]
+    outputs = [DOTNET / "artifacts", REPORTS, ROOT / "site", ROOT / ".screenshots", *found]
+    return [path for path in outputs if path.exists() and ".venv" not in path.parts]
