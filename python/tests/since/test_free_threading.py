@@ -1,0 +1,93 @@
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from parity.common.timing import SHORT_TIMEOUT
+from parity.since import free_threading
+from parity.since.free_threading import Counter, add_locked, add_unlocked
+
+from ..conftest import RunConcept
+
+
+def test_the_build_answers_whether_the_gil_is_on() -> None:
+    if sys.version_info < (3, 13):
+        assert free_threading.gil_enabled()  # no free-threaded build before 3.13
+    else:
+        assert free_threading.gil_enabled() == sys._is_gil_enabled()
+
+
+@pytest.mark.skipif(
+    not hasattr(sys, "_is_gil_enabled") or sys._is_gil_enabled(),
+    reason="needs a free-threaded build with the GIL off (python3.13t or later)",
+)
+def test_without_the_gil_two_threads_run_python_code_at_the_same_moment() -> None:
+    # Each thread spins in pure Python until it sees the other's flag. With a GIL and a switch
+    # interval longer than the wait, the first to spin would hold the GIL and the other could
+    # never set its flag: each spin would end at its deadline, False. Without the GIL both
+    # run at once and each sees the other.
+    inside = [threading.Event(), threading.Event()]
+    met = [False, False]
+
+    def work(me: int) -> None:
+        inside[me].set()
+        deadline = time.monotonic() + SHORT_TIMEOUT
+        while time.monotonic() < deadline:  # pure Python: never gives a GIL up by itself
+            if inside[1 - me].is_set():
+                met[me] = True
+                return
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SHORT_TIMEOUT * 10)
+    try:
+        threads = [threading.Thread(target=work, args=(me,)) for me in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(SHORT_TIMEOUT * 2)
+    finally:
+        sys.setswitchinterval(interval)
+    assert met == [True, True]
+
+
+def test_threads_compute_the_same_as_one_thread() -> None:
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(free_threading.spin, [1000] * 4)) == [free_threading.spin(1000)] * 4
+
+
+def test_a_read_between_another_threads_read_and_write_loses_an_update() -> None:
+    counter, both_read = Counter(), threading.Barrier(2, timeout=SHORT_TIMEOUT)
+    threads = [threading.Thread(target=add_unlocked, args=(counter, both_read.wait)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(SHORT_TIMEOUT)
+    assert counter.value == 1  # two increments, one kept: on every build, GIL or not
+
+
+def test_the_lock_makes_the_second_thread_wait_for_the_first_write() -> None:
+    counter, first_inside, go = Counter(), threading.Event(), threading.Event()
+
+    def pause_first() -> None:
+        first_inside.set()
+        assert go.wait(SHORT_TIMEOUT)
+
+    first = threading.Thread(target=add_locked, args=(counter, pause_first))
+    first.start()
+    assert first_inside.wait(SHORT_TIMEOUT)
+    # The second thread cannot read now: the first holds the lock between its read and write.
+    assert not counter.lock.acquire(blocking=False)
+    second = threading.Thread(target=add_locked, args=(counter, lambda: None))
+    second.start()
+    go.set()
+    first.join(SHORT_TIMEOUT)
+    second.join(SHORT_TIMEOUT)
+    assert counter.value == 2
+
+
+def test_main_runs(run_module: RunConcept) -> None:
+    result = run_module("parity.since.free_threading")
+    assert result.returncode == 0, result.stderr
+    assert "add_locked: 200,000 of 200,000 increments kept" in result.stdout
