@@ -1,7 +1,9 @@
+import json
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +93,34 @@ def test_main_runs(run_module: RunConcept) -> None:
     result = run_module("parity.since.free_threading")
     assert result.returncode == 0, result.stderr
     assert "add_locked: 200,000 of 200,000 increments kept" in result.stdout
+
+
+RECORDED = Path(__file__).parents[3] / "comparisons" / "benchmarks" / "free-threading.json"
+
+
+def _medians() -> dict[str, float]:
+    rows = json.loads(RECORDED.read_text(encoding="utf-8"))["rows"]
+    return {name: row["median"] for name, row in rows.items()}
+
+
+def test_the_recorded_run_shows_threads_scaling_only_without_the_gil() -> None:
+    m = _medians()
+    speed_up = {
+        build: m[f"{build}:free-threading.sequential"] / m[f"{build}:free-threading.threads"]
+        for build in ("py313", "py313t")
+    }
+    assert speed_up["py313t"] >= 1.5  # two threads on two cores, no GIL
+    assert speed_up["py313"] < 1.2  # one GIL: two threads take turns
+
+
+def test_the_chapter_table_shows_the_recorded_medians() -> None:
+    intro = (Path(__file__).parents[3] / "comparisons" / "catalog" / "since.toml").read_text()
+    m = _medians()
+    for build in ("py313", "py313t"):
+        one = m[f"{build}:free-threading.sequential"]
+        cells = [f"{one * 1000:.0f} ms"] + [
+            f"{m[f'{build}:free-threading.{kind}'] * 1000:.0f} ms "
+            f"(x{one / m[f'{build}:free-threading.{kind}']:.2f})"
+            for kind in ("threads", "process-pool-executor")
+        ]
+        assert " | ".join(cells) in intro, (build, cells)

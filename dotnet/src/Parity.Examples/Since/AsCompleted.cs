@@ -33,7 +33,7 @@ public static class AsCompleted
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var delays = new Dictionary<string, double> { ["slow"] = 0.3, ["fast"] = 0.1, ["middle"] = 0.2 };
+        var delays = new Dictionary<string, double> { ["slow"] = 1.5, ["fast"] = 0.5, ["middle"] = 1.0 };
         var jobs = delays.ToDictionary(d => d.Key, d => FetchAsync(d.Key, ctx.Seconds(d.Value), ctx.CancellationToken));
         foreach (var (name, result) in await InFinishOrderAsync(jobs).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false))
         {

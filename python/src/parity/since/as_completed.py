@@ -39,7 +39,7 @@ async def in_finish_order(jobs: Mapping[str, Awaitable[str]]) -> list[tuple[str 
 
 # <run>
 async def main_async() -> None:
-    delays = {"slow": scaled(0.3), "fast": scaled(0.1), "middle": scaled(0.2)}
+    delays = {"slow": scaled(1.5), "fast": scaled(0.5), "middle": scaled(1.0)}
     jobs = {name: fetch(name, seconds) for name, seconds in delays.items()}
     for task, result in await in_finish_order(jobs):
         print(f"task {task or '(unknown)'}: {result}")
