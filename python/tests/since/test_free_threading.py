@@ -11,7 +11,7 @@ from parity.common.timing import SHORT_TIMEOUT
 from parity.since import free_threading
 from parity.since.free_threading import Counter, add_locked, add_unlocked
 
-from ..conftest import RunConcept
+from ..conftest import START_METHODS, RunConcept
 
 
 def test_the_build_answers_whether_the_gil_is_on() -> None:
@@ -124,3 +124,10 @@ def test_the_chapter_table_shows_the_recorded_medians() -> None:
             for kind in ("threads", "process-pool-executor")
         ]
         assert " | ".join(cells) in intro, (build, cells)
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_main_runs_under_every_start_method(run_module: RunConcept, method: str) -> None:
+    result = run_module("parity.since.free_threading", start_method=method)
+    assert result.returncode == 0, result.stderr
+    assert "processes" in result.stdout

@@ -5,7 +5,7 @@ import pytest
 
 from parity.since import interpreters
 
-from ..conftest import RunConcept
+from ..conftest import START_METHODS, RunConcept
 
 
 def test_threads_share_the_callers_objects() -> None:
@@ -39,4 +39,11 @@ def test_main_runs(run_module: RunConcept) -> None:
     result = run_module("parity.since.interpreters")
     assert result.returncode == 0, result.stderr
     assert "threads     : the list is shared" in result.stdout
+    assert "processes   : the list is copied" in result.stdout
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_main_runs_under_every_start_method(run_module: RunConcept, method: str) -> None:
+    result = run_module("parity.since.interpreters", start_method=method)
+    assert result.returncode == 0, result.stderr
     assert "processes   : the list is copied" in result.stdout

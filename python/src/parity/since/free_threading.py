@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
+from parity.common.mp import context
 from parity.common.timing import SHORT_TIMEOUT
 
 
@@ -82,7 +83,7 @@ def main() -> None:
         alone = timed(one, workers, n)
     with ThreadPoolExecutor(workers) as threads:
         on_threads = timed(threads, workers, n)
-    with ProcessPoolExecutor(workers) as processes:
+    with ProcessPoolExecutor(workers, mp_context=context()) as processes:
         on_processes = timed(processes, workers, n)
     print(f"{workers} x spin({n:,}): one thread {alone:.2f} s")
     print(f"  {workers} threads   {on_threads:.2f} s (x{alone / on_threads:.1f})")

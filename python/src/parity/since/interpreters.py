@@ -15,6 +15,7 @@ import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
+from parity.common.mp import context
 from parity.common.timing import SHORT_TIMEOUT
 
 
@@ -40,7 +41,7 @@ def pools() -> dict[str, Executor]:
         from concurrent.futures import InterpreterPoolExecutor
 
         found["interpreters"] = InterpreterPoolExecutor(1)
-    found["processes"] = ProcessPoolExecutor(1)
+    found["processes"] = ProcessPoolExecutor(1, mp_context=context())
     return found
 
 
