@@ -114,7 +114,7 @@ def test_the_recorded_run_shows_threads_scaling_only_without_the_gil() -> None:
 
 
 def test_the_chapter_table_shows_the_recorded_medians() -> None:
-    intro = (Path(__file__).parents[3] / "comparisons" / "catalog" / "since.toml").read_text()
+    intro = (Path(__file__).parents[3] / "comparisons" / "catalog" / "since.toml").read_text(encoding="utf-8")
     m = _medians()
     for build in ("py313", "py313t"):
         one = m[f"{build}:free-threading.sequential"]
