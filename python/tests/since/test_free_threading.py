@@ -61,7 +61,8 @@ def test_threads_compute_the_same_as_one_thread() -> None:
 
 def test_a_read_between_another_threads_read_and_write_loses_an_update() -> None:
     counter, both_read = Counter(), threading.Barrier(2, timeout=SHORT_TIMEOUT)
-    threads = [threading.Thread(target=add_unlocked, args=(counter, both_read.wait)) for _ in range(2)]
+    args = (counter, both_read.wait)
+    threads = [threading.Thread(target=add_unlocked, args=args) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -114,7 +115,8 @@ def test_the_recorded_run_shows_threads_scaling_only_without_the_gil() -> None:
 
 
 def test_the_chapter_table_shows_the_recorded_medians() -> None:
-    intro = (Path(__file__).parents[3] / "comparisons" / "catalog" / "since.toml").read_text(encoding="utf-8")
+    catalog = Path(__file__).parents[3] / "comparisons" / "catalog"
+    intro = (catalog / "since.toml").read_text(encoding="utf-8")
     m = _medians()
     for build in ("py313", "py313t"):
         one = m[f"{build}:free-threading.sequential"]

@@ -10,7 +10,8 @@ namespace Parity.Examples.Since;
 [Concept("since.as-completed")]
 public static class AsCompleted
 {
-    public static async Task<string> FetchAsync(string name, TimeSpan delay, CancellationToken token)
+    public static async Task<string> FetchAsync(
+        string name, TimeSpan delay, CancellationToken token)
     {
         await Task.Delay(delay, token).ConfigureAwait(false);
         return $"{name} after {delay.TotalSeconds:F2} s";
@@ -18,7 +19,8 @@ public static class AsCompleted
 
     // <finish-order>
     /// <summary>(which task, its result) in the order they finish.</summary>
-    public static async Task<List<(string Name, string Result)>> InFinishOrderAsync(IReadOnlyDictionary<string, Task<string>> jobs)
+    public static async Task<List<(string Name, string Result)>> InFinishOrderAsync(
+        IReadOnlyDictionary<string, Task<string>> jobs)
     {
         var names = jobs.ToDictionary(job => job.Value, job => job.Key);
         var done = new List<(string, string)>();
@@ -33,9 +35,17 @@ public static class AsCompleted
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var delays = new Dictionary<string, double> { ["slow"] = 1.5, ["fast"] = 0.5, ["middle"] = 1.0 };
-        var jobs = delays.ToDictionary(d => d.Key, d => FetchAsync(d.Key, ctx.Seconds(d.Value), ctx.CancellationToken));
-        foreach (var (name, result) in await InFinishOrderAsync(jobs).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false))
+        var delays = new Dictionary<string, double>
+        {
+            ["slow"] = 1.5,
+            ["fast"] = 0.5,
+            ["middle"] = 1.0,
+        };
+        var jobs = delays.ToDictionary(
+            d => d.Key, d => FetchAsync(d.Key, ctx.Seconds(d.Value), ctx.CancellationToken));
+        var done = await InFinishOrderAsync(jobs)
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        foreach (var (name, result) in done)
         {
             ctx.Out.WriteLine($"task {name}: {result}");
         }

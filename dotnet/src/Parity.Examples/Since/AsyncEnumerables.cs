@@ -13,7 +13,8 @@ namespace Parity.Examples.Since;
 public static class AsyncEnumerables
 {
     // <source>
-    public static async IAsyncEnumerable<int> Readings(int count, List<string> log, [EnumeratorCancellation] CancellationToken token = default)
+    public static async IAsyncEnumerable<int> Readings(
+        int count, List<string> log, [EnumeratorCancellation] CancellationToken token = default)
     {
         try
         {
@@ -32,11 +33,14 @@ public static class AsyncEnumerables
     // </source>
 
     // <query>
-    public static ValueTask<List<int>> EvenSquaresAsync(int count, List<string> log, CancellationToken token = default) =>
+    public static ValueTask<List<int>> EvenSquaresAsync(
+        int count, List<string> log, CancellationToken token = default) =>
         Readings(count, log, token).Where(x => x % 2 == 0).Select(x => x * x).ToListAsync(token);
 
-    /// <summary>Leave the stream at its first number over <paramref name="limit"/>: was it closed right after?</summary>
-    public static async Task<(int? Found, bool Closed)> LeaveEarlyAsync(int limit, CancellationToken token = default)
+    /// <summary>Leave the stream at its first number over <paramref name="limit"/>:
+    /// was it closed right after?</summary>
+    public static async Task<(int? Found, bool Closed)> LeaveEarlyAsync(
+        int limit, CancellationToken token = default)
     {
         var log = new List<string>();
         int? found = null;
@@ -55,10 +59,13 @@ public static class AsyncEnumerables
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var squares = await EvenSquaresAsync(10, [], ctx.CancellationToken).AsTask().WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        var squares = await EvenSquaresAsync(10, [], ctx.CancellationToken).AsTask()
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
         ctx.Out.WriteLine($"even squares of 0..9: [{string.Join(", ", squares)}]");
-        var (found, closed) = await LeaveEarlyAsync(3, ctx.CancellationToken).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine($"break out of await foreach: left at {found}, iterator closed on leaving: {closed}");
+        var (found, closed) = await LeaveEarlyAsync(3, ctx.CancellationToken)
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Out.WriteLine(
+            $"break out of await foreach: left at {found}, iterator closed on leaving: {closed}");
     }
     // </run>
 }

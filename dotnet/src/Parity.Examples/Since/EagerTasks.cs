@@ -21,7 +21,7 @@ public static class EagerTasks
         return "done";
     }
 
-    /// <summary>What ran, and whether the task was finished, right after the call returned.</summary>
+    /// <summary>What ran, and whether the task was finished, right after the call.</summary>
     public static async Task<(List<string> Seen, bool Finished)> CalledAsync(bool wait)
     {
         var log = new List<string>();
@@ -40,8 +40,12 @@ public static class EagerTasks
     {
         foreach (var wait in new[] { true, false })
         {
-            var (seen, finished) = await CalledAsync(wait).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
-            ctx.Out.WriteLine($"async method, {(wait ? "awaits" : "never awaits")}: right after the call it has run [{string.Join(", ", seen)}], done: {finished}");
+            var (seen, finished) = await CalledAsync(wait)
+                .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+            var how = wait ? "awaits" : "never awaits";
+            ctx.Out.WriteLine(
+                $"async method, {how}: right after the call it has run "
+                + $"[{string.Join(", ", seen)}], done: {finished}");
         }
     }
     // </run>

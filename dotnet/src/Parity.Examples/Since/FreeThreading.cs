@@ -23,11 +23,18 @@ public static class FreeThreading
         return total;
     }
 
-    /// <summary>Seconds for <paramref name="workers"/> equal pieces, on that many threads at once.</summary>
-    public static async Task<double> TimedAsync(int workers, int n, CancellationToken token = default)
+    /// <summary>
+    /// Seconds for <paramref name="workers"/> equal pieces on as many threads.</summary>
+    public static async Task<double> TimedAsync(
+        int workers, int n, CancellationToken token = default)
     {
         var clock = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = token },
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = workers,
+            CancellationToken = token,
+        };
+        await Parallel.ForAsync(0, workers, options,
             (_, _) => { Spin(n); return ValueTask.CompletedTask; }).ConfigureAwait(false);
         return clock.Elapsed.TotalSeconds;
     }
@@ -38,14 +45,20 @@ public static class FreeThreading
     {
         private int _value;
 
-        public int Value { get => Volatile.Read(ref _value); set => Volatile.Write(ref _value, value); }
+        public int Value
+        {
+            get => Volatile.Read(ref _value);
+            set => Volatile.Write(ref _value, value);
+        }
 
         public Lock Gate { get; } = new();
 
-        public void Increment() => Interlocked.Increment(ref _value); // one atomic read-modify-write
+        // One atomic read-modify-write.
+        public void Increment() => Interlocked.Increment(ref _value);
     }
 
-    /// <summary>++ spelled out: a read, then a write; <paramref name="pause"/> lets another thread read in between.</summary>
+    /// <summary>++ spelled out: a read, then a write; <paramref name="pause"/> lets another
+    /// thread read in between.</summary>
     public static void AddUnlocked(Counter counter, Action pause)
     {
         var seen = counter.Value;
@@ -70,8 +83,12 @@ public static class FreeThreading
         const int workers = 4, n = 20_000_000, each = 1_000_000;
         var alone = await TimedAsync(1, n * workers, ctx.CancellationToken).ConfigureAwait(false);
         var threads = await TimedAsync(workers, n, ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine($"{workers} x Spin({n:N0}): one thread {alone:F2} s, {workers} threads {threads:F2} s (x{alone / threads:F1}) on {Environment.ProcessorCount} cores");
-        foreach (var (name, add) in new (string, Action<Counter, Action>)[] { ("unlocked", AddUnlocked), ("Interlocked", AddInterlocked), ("lock", AddLocked) })
+        ctx.Out.WriteLine(
+            $"{workers} x Spin({n:N0}): one thread {alone:F2} s, {workers} threads {threads:F2} s "
+            + $"(x{alone / threads:F1}) on {Environment.ProcessorCount} cores");
+        (string, Action<Counter, Action>)[] ways =
+            [("unlocked", AddUnlocked), ("Interlocked", AddInterlocked), ("lock", AddLocked)];
+        foreach (var (name, add) in ways)
         {
             var counter = new Counter();
             await Parallel.ForAsync(0, workers, ctx.CancellationToken, (_, _) =>

@@ -11,8 +11,17 @@ namespace Parity.Examples.Since;
 public static class ParallelForAsync
 {
     // <for-async>
-    public static Task ForAsync(int count, int limit, Func<int, CancellationToken, ValueTask> body, CancellationToken token = default) =>
-        Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = limit, CancellationToken = token }, body);
+    public static Task ForAsync(
+        int count, int limit, Func<int, CancellationToken, ValueTask> body,
+        CancellationToken token = default)
+    {
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = limit,
+            CancellationToken = token,
+        };
+        return Parallel.ForAsync(0, count, options, body);
+    }
     // </for-async>
 
     // <run>
@@ -26,12 +35,15 @@ public static class ParallelForAsync
             await Task.Delay(ctx.Seconds(0.05), token).ConfigureAwait(false);
             Interlocked.Decrement(ref running);
             Interlocked.Increment(ref finished);
-        }, ctx.CancellationToken).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        }, ctx.CancellationToken)
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
         ctx.Out.WriteLine($"10 bodies, limit 3: {finished} finished, at most {peak} at once");
     }
     // </run>
 
-    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if that is higher, atomically.</summary>
+    /// <summary>
+    /// Raises <paramref name="target"/> to <paramref name="value"/> if higher, atomically.
+    /// </summary>
     public static void InterlockedMax(ref int target, int value)
     {
         var seen = Volatile.Read(ref target);

@@ -14,7 +14,8 @@ public static class QueueShutdown
 {
     // <shutdown>
     /// <summary>Every item taken once by one of the readers; then all of them end.</summary>
-    public static async Task<List<int>[]> ShareAsync(int items, int readers, CancellationToken token = default)
+    public static async Task<List<int>[]> ShareAsync(
+        int items, int readers, CancellationToken token = default)
     {
         var channel = Channel.CreateBounded<int>(4);
         var taken = Enumerable.Range(0, readers).Select(_ => new List<int>()).ToArray();
@@ -38,9 +39,12 @@ public static class QueueShutdown
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var taken = await ShareAsync(items: 20, readers: 3, ctx.CancellationToken).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        var taken = await ShareAsync(items: 20, readers: 3, ctx.CancellationToken)
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
         var every = taken.SelectMany(t => t).Order().SequenceEqual(Enumerable.Range(0, 20));
-        ctx.Out.WriteLine($"3 readers took [{string.Join(", ", taken.Select(t => t.Count))}] items; every item once: {every}; ended by Complete()");
+        var counts = string.Join(", ", taken.Select(t => t.Count));
+        ctx.Out.WriteLine(
+            $"3 readers took [{counts}] items; every item once: {every}; ended by Complete()");
     }
     // </run>
 }

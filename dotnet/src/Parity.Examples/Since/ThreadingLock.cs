@@ -12,7 +12,9 @@ namespace Parity.Examples.Since;
 public static class ThreadingLock
 {
     // <reentry>
-    /// <summary>Enter the lock, then enter it again on the same thread: true if the second entry got in.</summary>
+    /// <summary>
+    /// Enter the lock, then again on the same thread: true if the second entry got in.
+    /// </summary>
     public static bool EnterTwice(Lock gate)
     {
         lock (gate)
@@ -48,8 +50,10 @@ public static class ThreadingLock
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        ctx.Out.WriteLine($"System.Threading.Lock entered twice on one thread: {EnterTwice(new Lock())}");
-        var total = await AddAllAsync(4, 10_000).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Out.WriteLine(
+            $"System.Threading.Lock entered twice on one thread: {EnterTwice(new Lock())}");
+        var total = await AddAllAsync(4, 10_000)
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
         ctx.Out.WriteLine($"4 threads x 10,000 locked increments: {total:N0}");
     }
     // </run>
