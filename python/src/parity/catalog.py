@@ -22,7 +22,7 @@ VERDICTS = (
     "not-guaranteed",
     "opinion",
 )
-PARTS = ("python", "dotnet", "beyond")
+PARTS = ("since", "python", "dotnet", "beyond")
 LISTINGS = CATALOG / "listings.toml"
 LISTING_KINDS = ("python", "csharp", "output")
 # Files in the catalog folder that are not chapters.

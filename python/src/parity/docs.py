@@ -40,6 +40,7 @@ VERDICT_BADGE = {
     "opinion": "💬 opinion",
 }
 PART_TITLES = {
+    "since": "Since the article: what changed in both runtimes after 2018",
     "python": "Part of the article: Python multiprocessing",
     "dotnet": "Part of the article: .NET concurrency",
     "beyond": "Past the article: what it names but does not show",

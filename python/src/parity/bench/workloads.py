@@ -442,6 +442,17 @@ def _map_group(s: Settings) -> Factories:
     return found
 
 
+def _free_threading_group(s: Settings) -> Factories:
+    """The map on one thread, on threads and on processes: run by python3.13t and by a GIL build
+    (not part of `invoke bench`, which runs one interpreter; see the since.free-threading page)."""
+    n = s.map_count
+    return {
+        "free-threading.sequential": partial(_looped, partial(map_range, (0, n))),
+        "free-threading.threads": partial(_map_threads, n, s.cores),
+        "free-threading.process-pool-executor": partial(_map_pool, n, s.cores, executor=True),
+    }
+
+
 def _sum_group(s: Settings) -> Factories:
     return {
         "sum.sequential": partial(_looped, partial(range_sum, (0, s.sum_count))),
@@ -492,6 +503,7 @@ GROUPS: dict[str, Callable[[Settings], Factories]] = {
     "async": _async_group,
     "bridge": _bridge_benchmarks,
     "article": _article_group,
+    "free-threading": _free_threading_group,
 }
 
 

@@ -408,8 +408,9 @@ class Builder:
             self.pages["benchmarks.html"] = self.markdown_page(
                 "Benchmarks", bench.read_text(encoding="utf-8")
             )
-            for plot in sorted(BENCHMARKS_DIR.glob("*.svg")):
-                self.pages[f"benchmarks/{plot.name}"] = plot.read_bytes()
+            # The plots, and the measurements behind them (pages link the JSON as their source).
+            for data in sorted([*BENCHMARKS_DIR.glob("*.svg"), *BENCHMARKS_DIR.glob("*.json")]):
+                self.pages[f"benchmarks/{data.name}"] = data.read_bytes()
         self.pages["search-index.js"] = self.search_index()
         self.pages["static/site.css"] = self.styles()
         self.pages["static/site.js"] = (HERE / "static" / "site.js").read_text(encoding="utf-8")
