@@ -29,11 +29,11 @@ public abstract class SquareGrainBase : Grain, ISquareGrain
 
     public async Task<long> SquareWhenAsync(long x, string gate)
     {
-        await ClusterMap.Gates.Enter(gate).ConfigureAwait(true);
+        await GrainGates.Enter(gate).ConfigureAwait(true);
         return x * x;
     }
 
-    public Task<long> SquareTrackedAsync(long x, string tracker) => ClusterMap.Gates.TrackAsync(tracker, x);
+    public Task<long> SquareTrackedAsync(long x, string tracker) => GrainGates.TrackAsync(tracker, x);
 }
 
 /// <summary>A stateless worker: the runtime keeps several activations per silo and spreads calls
@@ -45,6 +45,38 @@ public sealed class SquareGrain : SquareGrainBase;
 public interface ISingleSquareGrain : ISquareGrain;
 
 public sealed class SingleSquareGrain : SquareGrainBase, ISingleSquareGrain;
+
+/// <summary>A result and the silo that computed it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Placed([property: Id(0)] long Square, [property: Id(1)] string Silo);
+
+/// <summary>Told by a grain which silo holds an input (for the tests).</summary>
+public interface IMapWatcher : IGrainObserver
+{
+    Task EnteredAsync(long x, string silo);
+}
+
+/// <summary>One grain per input: each key is placed on its own, so the map spreads over silos.</summary>
+public interface ISpreadSquareGrain : IGrainWithIntegerKey
+{
+    Task<Placed> SquareAsync(long x);
+
+    /// <summary>For the tests: report to <paramref name="watcher"/>, then wait for a gate of this process.</summary>
+    Task<Placed> SquareHeldAsync(long x, IMapWatcher watcher, string gate);
+}
+
+[Orleans.Placement.RandomPlacement] // a new activation goes to any compatible silo, this one or another
+public sealed class SpreadSquareGrain : Grain, ISpreadSquareGrain
+{
+    public Task<Placed> SquareAsync(long x) => Task.FromResult(new Placed(x * x, RuntimeIdentity));
+
+    public async Task<Placed> SquareHeldAsync(long x, IMapWatcher watcher, string gate)
+    {
+        await watcher.EnteredAsync(x, RuntimeIdentity).ConfigureAwait(true);
+        await GrainGates.WaitOpen(gate).ConfigureAwait(true);
+        return new Placed(x * x, RuntimeIdentity);
+    }
+}
 // </grains>
 
 /// <summary>
@@ -59,60 +91,8 @@ public static class ClusterMap
 {
     public const string ClusteringVariable = "PARITY_ORLEANS_CLUSTERING";
 
-    /// <summary>Named barriers the test grains wait on: a gate opens once <c>Count</c> calls are inside.</summary>
-    public static class Gates
-    {
-        private static readonly Dictionary<string, (int Needed, int Inside, TaskCompletionSource Open)> All = [];
-
-        public static void Create(string name, int needed)
-        {
-            lock (All)
-            {
-                All[name] = (needed, 0, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            }
-        }
-
-        public static Task Enter(string name)
-        {
-            lock (All)
-            {
-                var (needed, inside, open) = All[name];
-                All[name] = (needed, inside + 1, open);
-                if (inside + 1 >= needed)
-                {
-                    open.TrySetResult();
-                }
-                return open.Task.WaitAsync(Timeouts.Short);
-            }
-        }
-
-        private static readonly Dictionary<string, (int Now, int Max)> Trackers = [];
-
-        /// <summary>The most calls that were inside <paramref name="name"/>'s tracked section at once.</summary>
-        public static int MaxOverlap(string name)
-        {
-            lock (Trackers)
-            {
-                return Trackers.GetValueOrDefault(name).Max;
-            }
-        }
-
-        public static async Task<long> TrackAsync(string name, long x)
-        {
-            lock (Trackers)
-            {
-                var (now, max) = Trackers.GetValueOrDefault(name);
-                Trackers[name] = (now + 1, Math.Max(max, now + 1));
-            }
-            await Task.Delay(5).ConfigureAwait(true); // yield: another call could run now, if the grain allowed it
-            lock (Trackers)
-            {
-                var (now, max) = Trackers[name];
-                Trackers[name] = (now - 1, max);
-            }
-            return x * x;
-        }
-    }
+    /// <summary>The address a clustered silo listens on and advertises to the others (default 127.0.0.1).</summary>
+    public const string AddressVariable = "PARITY_ORLEANS_ADDRESS";
 
     // <silo>
     /// <summary>Starts one silo on loopback, its ports picked free; Redis clustering when an address is given.</summary>
@@ -132,7 +112,10 @@ public static class ClusterMap
             {
                 silo.UseRedisClustering(options => options.ConfigurationOptions = redis.Options());
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("parity", "parity-scale"));
-                silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort(), listenOnAnyHostAddress: false);
+                var address = Environment.GetEnvironmentVariable(AddressVariable) is { Length: > 0 } raw
+                    ? IPAddress.Parse(raw) // FormatException: one line from the CLI
+                    : IPAddress.Loopback;
+                silo.ConfigureEndpoints(address, FreePort(), FreePort(), listenOnAnyHostAddress: false);
             }
         });
         var host = builder.Build();
@@ -142,6 +125,10 @@ public static class ClusterMap
     // </silo>
 
     // <map>
+    /// <summary>The same map over one grain per input: Orleans places each on a silo of the cluster.</summary>
+    public static async Task<Placed[]> SpreadMapAsync(IGrainFactory grains, IEnumerable<long> xs) =>
+        await Task.WhenAll(xs.Select(x => grains.GetGrain<ISpreadSquareGrain>(x).SquareAsync(x))).ConfigureAwait(false);
+
     /// <summary>Pool.map: one call per input, all in flight at once; WhenAll keeps the input order.</summary>
     public static async Task<long[]> MapAsync(IGrainFactory grains, IEnumerable<long> xs)
     {
@@ -155,6 +142,20 @@ public static class ClusterMap
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The child entry <c>silo</c>: one more Redis-clustered silo (PARITY_REDIS_URL), until killed.</summary>
+    public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
+    {
+        if (args is not ["silo"])
+        {
+            throw new ArgumentException("expected: silo");
+        }
+        var (redis, _) = await PrivateRedisServer.UrlOrPrivateAsync(ctx.CancellationToken).ConfigureAwait(false);
+        using var host = await StartSiloAsync(redis, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Out.WriteLine("silo started");
+        await Task.Delay(Timeouts.Long, ctx.CancellationToken).ConfigureAwait(false); // a bound on its life
+        return 0;
     }
 
     public static async Task RunAsync(ConceptContext ctx)
