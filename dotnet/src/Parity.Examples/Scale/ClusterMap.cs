@@ -20,6 +20,9 @@ public interface ISquareGrain : IGrainWithIntegerKey
 
     /// <summary>For the tests: square, yielding once, while a named counter tracks how many calls overlap.</summary>
     Task<long> SquareTrackedAsync(long x, string tracker);
+
+    /// <summary>The silo this activation lives on.</summary>
+    Task<string> SiloAsync();
 }
 
 /// <summary>What both grains below do; they differ only in how the runtime schedules them.</summary>
@@ -34,6 +37,8 @@ public abstract class SquareGrainBase : Grain, ISquareGrain
     }
 
     public Task<long> SquareTrackedAsync(long x, string tracker) => GrainGates.TrackAsync(tracker, x);
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 }
 
 /// <summary>A stateless worker: the runtime keeps several activations per silo and spreads calls

@@ -77,6 +77,17 @@ public sealed class ClusterMapTests
     }
 
     [SkippableFact]
+    public async Task StatelessWorker_TwoSilos_EveryCallStaysOnTheCallingSilo()
+    {
+        await using var cluster = await TwoSilos.StartAsync();
+        var worker = cluster.Grains.GetGrain<ISquareGrain>(0);
+
+        var silos = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => worker.SiloAsync()));
+
+        Assert.All(silos, silo => Assert.Equal(cluster.Local, silo)); // the other silo never gets one
+    }
+
+    [SkippableFact]
     public async Task SpreadMap_SiloKilledMidMap_ItsCallsFailAndTheOthersComplete()
     {
         await using var cluster = await TwoSilos.StartAsync();
