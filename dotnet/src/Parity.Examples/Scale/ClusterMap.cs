@@ -10,39 +10,20 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Scale;
 
 // <grains>
-/// <summary>The map's work: square a number. Any silo may run it.</summary>
-public interface ISquareGrain : IGrainWithIntegerKey
+/// <summary>The map's work: square a number. (The probes are the tests' questions to it.)</summary>
+public interface ISquareGrain : ISquareProbe
 {
     Task<long> SquareAsync(long x);
-
-    /// <summary>For the tests: wait inside the grain until <paramref name="gate"/> opens.</summary>
-    Task<long> SquareWhenAsync(long x, string gate);
-
-    /// <summary>For the tests: square, yielding once, while a named counter tracks how many calls overlap.</summary>
-    Task<long> SquareTrackedAsync(long x, string tracker);
-
-    /// <summary>The silo this activation lives on.</summary>
-    Task<string> SiloAsync();
 }
 
 /// <summary>What both grains below do; they differ only in how the runtime schedules them.</summary>
-public abstract class SquareGrainBase : Grain, ISquareGrain
+public abstract class SquareGrainBase : SquareProbeGrain, ISquareGrain
 {
     public Task<long> SquareAsync(long x) => Task.FromResult(x * x);
-
-    public async Task<long> SquareWhenAsync(long x, string gate)
-    {
-        await GrainGates.Enter(gate).ConfigureAwait(true);
-        return x * x;
-    }
-
-    public Task<long> SquareTrackedAsync(long x, string tracker) => GrainGates.TrackAsync(tracker, x);
-
-    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 }
 
-/// <summary>A stateless worker: the runtime keeps several activations per silo and spreads calls
-/// over them, so calls run in parallel (a regular grain runs one call at a time).</summary>
+/// <summary>A stateless worker: the runtime keeps several activations on the calling silo and
+/// spreads calls over them, so calls run in parallel (a regular grain runs one call at a time).</summary>
 [StatelessWorker]
 public sealed class SquareGrain : SquareGrainBase;
 
@@ -55,32 +36,16 @@ public sealed class SingleSquareGrain : SquareGrainBase, ISingleSquareGrain;
 [GenerateSerializer, Immutable]
 public sealed record Placed([property: Id(0)] long Square, [property: Id(1)] string Silo);
 
-/// <summary>Told by a grain which silo holds an input (for the tests).</summary>
-public interface IMapWatcher : IGrainObserver
-{
-    Task EnteredAsync(long x, string silo);
-}
-
 /// <summary>One grain per input: each key is placed on its own, so the map spreads over silos.</summary>
-public interface ISpreadSquareGrain : IGrainWithIntegerKey
+public interface ISpreadSquareGrain : ISpreadProbe
 {
     Task<Placed> SquareAsync(long x);
-
-    /// <summary>For the tests: report to <paramref name="watcher"/>, then wait for a gate of this process.</summary>
-    Task<Placed> SquareHeldAsync(long x, IMapWatcher watcher, string gate);
 }
 
 [Orleans.Placement.RandomPlacement] // a new activation goes to any compatible silo, this one or another
-public sealed class SpreadSquareGrain : Grain, ISpreadSquareGrain
+public sealed class SpreadSquareGrain : SpreadProbeGrain, ISpreadSquareGrain
 {
     public Task<Placed> SquareAsync(long x) => Task.FromResult(new Placed(x * x, RuntimeIdentity));
-
-    public async Task<Placed> SquareHeldAsync(long x, IMapWatcher watcher, string gate)
-    {
-        await watcher.EnteredAsync(x, RuntimeIdentity).ConfigureAwait(true);
-        await GrainGates.WaitOpen(gate).ConfigureAwait(true);
-        return new Placed(x * x, RuntimeIdentity);
-    }
 }
 // </grains>
 
@@ -149,19 +114,8 @@ public static class ClusterMap
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The child entry <c>silo</c>: one more Redis-clustered silo (PARITY_REDIS_URL), until killed.</summary>
-    public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
-    {
-        if (args is not ["silo"])
-        {
-            throw new ArgumentException("expected: silo");
-        }
-        var (redis, _) = await PrivateRedisServer.UrlOrPrivateAsync(ctx.CancellationToken).ConfigureAwait(false);
-        using var host = await StartSiloAsync(redis, ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine("silo started");
-        await Task.Delay(Timeouts.Long, ctx.CancellationToken).ConfigureAwait(false); // a bound on its life
-        return 0;
-    }
+    /// <summary>The child entry <c>silo</c> that tests start: a second silo in its own process.</summary>
+    public static Task<int> ChildAsync(ConceptContext ctx, string[] args) => SecondSilo.RunAsync(ctx, args);
 
     public static async Task RunAsync(ConceptContext ctx)
     {
