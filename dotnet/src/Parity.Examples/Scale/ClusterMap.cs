@@ -22,8 +22,7 @@ public abstract class SquareGrainBase : SquareProbeGrain, ISquareGrain
     public Task<long> SquareAsync(long x) => Task.FromResult(x * x);
 }
 
-/// <summary>A stateless worker: the runtime keeps several activations on the calling silo and
-/// spreads calls over them, so calls run in parallel (a regular grain runs one call at a time).</summary>
+/// <summary>A stateless worker: several activations on the calling silo run calls in parallel.</summary>
 [StatelessWorker]
 public sealed class SquareGrain : SquareGrainBase;
 
@@ -50,22 +49,19 @@ public sealed class SpreadSquareGrain : SpreadProbeGrain, ISpreadSquareGrain
 // </grains>
 
 /// <summary>
-/// scale.cluster-map, .NET: pool.map-imap's workload on Orleans. A silo hosts grains; a stateless
-/// worker grain is the Pool worker (several activations per silo, placed on any silo). Embedded
-/// default: one silo on loopback with localhost clustering. PARITY_ORLEANS_CLUSTERING=redis puts the
-/// membership table in Redis (PARITY_REDIS_URL, else a private redis-server), which is how silos on
-/// other machines join the same cluster.
+/// scale.cluster-map, .NET: pool.map-imap's workload on Orleans. A stateless worker grain is one
+/// silo's Pool (its activations stay on the calling silo); one grain per input spreads over silos.
+/// PARITY_ORLEANS_CLUSTERING=redis keeps the membership in Redis, so silos elsewhere can join.
 /// </summary>
 [Concept("scale.cluster-map")]
 public static class ClusterMap
 {
     public const string ClusteringVariable = "PARITY_ORLEANS_CLUSTERING";
-
     /// <summary>The address a clustered silo listens on and advertises to the others (default 127.0.0.1).</summary>
     public const string AddressVariable = "PARITY_ORLEANS_ADDRESS";
 
     // <silo>
-    /// <summary>Starts one silo on loopback, its ports picked free; Redis clustering when an address is given.</summary>
+    /// <summary>Starts one silo, its ports picked free; Redis clustering (on AdvertisedAddress) when given Redis.</summary>
     public static async Task<IHost> StartSiloAsync(RedisAddress? redis, CancellationToken token)
     {
         // An absolute content root: under the Python bridge AppContext.BaseDirectory is not one.
@@ -82,10 +78,7 @@ public static class ClusterMap
             {
                 silo.UseRedisClustering(options => options.ConfigurationOptions = redis.Options());
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("parity", "parity-scale"));
-                var address = Environment.GetEnvironmentVariable(AddressVariable) is { Length: > 0 } raw
-                    ? IPAddress.Parse(raw) // FormatException: one line from the CLI
-                    : IPAddress.Loopback;
-                silo.ConfigureEndpoints(address, FreePort(), FreePort(), listenOnAnyHostAddress: false);
+                silo.ConfigureEndpoints(AdvertisedAddress(), FreePort(), FreePort(), listenOnAnyHostAddress: false);
             }
         });
         var host = builder.Build();
@@ -107,6 +100,13 @@ public static class ClusterMap
     }
     // </map>
 
+    /// <summary>PARITY_ORLEANS_ADDRESS, else loopback; a FormatException (one line from the CLI) if not an IP.</summary>
+    public static IPAddress AdvertisedAddress() => Environment.GetEnvironmentVariable(AddressVariable) switch
+    {
+        null or "" => IPAddress.Loopback,
+        var raw => IPAddress.TryParse(raw, out var ip) ? ip : throw new FormatException($"{AddressVariable}: '{raw}' is not an IP address"),
+    };
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -114,8 +114,9 @@ public static class ClusterMap
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The child entry <c>silo</c> that tests start: a second silo in its own process.</summary>
-    public static Task<int> ChildAsync(ConceptContext ctx, string[] args) => SecondSilo.RunAsync(ctx, args);
+    /// <summary>The child entry <c>silo</c> the tests start: a second silo process.</summary>
+    public static Task<int> ChildAsync(ConceptContext ctx, string[] args) =>
+        SecondSilo.RunAsync(ctx, args);
 
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -131,7 +132,7 @@ public static class ClusterMap
             using var host = await StartSiloAsync(redis, ctx.CancellationToken).ConfigureAwait(false);
             ctx.Out.WriteLine(redis is null
                 ? "silo: one Orleans silo on 127.0.0.1, localhost clustering (PARITY_ORLEANS_CLUSTERING=redis to span machines)"
-                : $"silo: one Orleans silo on 127.0.0.1, membership in Redis at {redis.Redacted()}");
+                : $"silo: one Orleans silo on {AdvertisedAddress()}, membership in Redis at {redis.Redacted()}");
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var squares = await MapAsync(grains, Enumerable.Range(0, 10).Select(i => (long)i)).ConfigureAwait(false);
             ctx.Out.WriteLine($"map, Task.WhenAll (input order): [{string.Join(", ", squares)}]");
