@@ -19,7 +19,6 @@ LESSONS = lesson_lines.lessons()
 OVER_LIMIT = {
     "dotnet/src/Parity.Examples/Fault/GracefulShutdown.cs",
     "dotnet/src/Parity.Examples/Fault/Orphans.cs",
-    "dotnet/src/Parity.Examples/Scale/ClusterMap.cs",
     "dotnet/src/Parity.Examples/Scale/TaskQueue.cs",
     "dotnet/src/Parity.Examples/Shared/Manager.cs",
     "dotnet/src/Parity.Examples/Shared/Race.cs",

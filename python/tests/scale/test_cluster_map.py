@@ -4,18 +4,23 @@ replaces the process but loses the task."""
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 from collections.abc import Iterator
 
+import psutil
 import pytest
 
 from ..conftest import NO_WHEEL
 
 pytest.importorskip("distributed", reason=NO_WHEEL.format("PyYAML and msgpack for distributed"))
 
-from distributed import Client
+import dask
+from distributed import Client, Event, KilledWorker, LocalCluster, Queue
 
 from parity.common.mp import Context
+from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 from parity.scale import cluster_map as cm
 
 
@@ -54,3 +59,40 @@ def test_a_pool_replaces_a_killed_worker_but_never_runs_its_task_again(mp_contex
     crash = cm.kill_a_pool_worker_mid_map(mp_context, 4, wait_for=1.0)
     assert crash.finished is False  # map_async never delivers: get() can only time out
     assert crash.runs == dict.fromkeys(range(4), 1)  # every other task ran; the killed one never again
+
+
+def _hold_forever(started: str, release: str) -> int:
+    """Report this worker's pid, then wait for a go that, here, never comes before the kill."""
+    Queue(started).put(os.getpid())
+    Event(release).wait(LONG_TIMEOUT)
+    return 0
+
+
+def test_killed_worker_comes_on_the_fourth_death_with_the_default_allowed_failures() -> None:
+    # scheduler.py remove_worker: each unexpected death of the worker holding a task adds one to
+    # its suspicious count, and the task errs with KilledWorker when the count exceeds
+    # allowed-failures (3 by default): the fourth death, not the third.
+    assert dask.config.get("distributed.scheduler.allowed-failures") == 3
+    token = secrets.token_hex(4)
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        ) as cluster,
+        Client(cluster, timeout=SHORT_TIMEOUT) as client,
+    ):
+        started, release = Queue(f"started-{token}"), Event(f"release-{token}")
+        future = client.submit(_hold_forever, started.name, release.name, pure=False)
+        for death in range(1, 5):
+            pid = started.get(timeout=LONG_TIMEOUT)  # the task runs in this process now
+            psutil.Process(pid).kill()
+            if death < 4:
+                continue  # the next get() proves the task started again after this death
+            with pytest.raises(KilledWorker) as raised:
+                future.result(timeout=LONG_TIMEOUT)
+            assert raised.value.allowed_failures == 3
+        assert started.qsize() == 0  # erred: no fifth start

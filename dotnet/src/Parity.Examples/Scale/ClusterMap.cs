@@ -10,34 +10,19 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Scale;
 
 // <grains>
-/// <summary>The map's work: square a number. Any silo may run it.</summary>
-public interface ISquareGrain : IGrainWithIntegerKey
+/// <summary>The map's work: square a number. (The probes are the tests' questions to it.)</summary>
+public interface ISquareGrain : ISquareProbe
 {
     Task<long> SquareAsync(long x);
-
-    /// <summary>For the tests: wait inside the grain until <paramref name="gate"/> opens.</summary>
-    Task<long> SquareWhenAsync(long x, string gate);
-
-    /// <summary>For the tests: square, yielding once, while a named counter tracks how many calls overlap.</summary>
-    Task<long> SquareTrackedAsync(long x, string tracker);
 }
 
 /// <summary>What both grains below do; they differ only in how the runtime schedules them.</summary>
-public abstract class SquareGrainBase : Grain, ISquareGrain
+public abstract class SquareGrainBase : SquareProbeGrain, ISquareGrain
 {
     public Task<long> SquareAsync(long x) => Task.FromResult(x * x);
-
-    public async Task<long> SquareWhenAsync(long x, string gate)
-    {
-        await ClusterMap.Gates.Enter(gate).ConfigureAwait(true);
-        return x * x;
-    }
-
-    public Task<long> SquareTrackedAsync(long x, string tracker) => ClusterMap.Gates.TrackAsync(tracker, x);
 }
 
-/// <summary>A stateless worker: the runtime keeps several activations per silo and spreads calls
-/// over them, so calls run in parallel (a regular grain runs one call at a time).</summary>
+/// <summary>A stateless worker: several activations on the calling silo run calls in parallel.</summary>
 [StatelessWorker]
 public sealed class SquareGrain : SquareGrainBase;
 
@@ -45,77 +30,38 @@ public sealed class SquareGrain : SquareGrainBase;
 public interface ISingleSquareGrain : ISquareGrain;
 
 public sealed class SingleSquareGrain : SquareGrainBase, ISingleSquareGrain;
+
+/// <summary>A result and the silo that computed it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Placed([property: Id(0)] long Square, [property: Id(1)] string Silo);
+
+/// <summary>One grain per input: each key is placed on its own, so the map spreads over silos.</summary>
+public interface ISpreadSquareGrain : ISpreadProbe
+{
+    Task<Placed> SquareAsync(long x);
+}
+
+[Orleans.Placement.RandomPlacement] // a new activation goes to any compatible silo, this one or another
+public sealed class SpreadSquareGrain : SpreadProbeGrain, ISpreadSquareGrain
+{
+    public Task<Placed> SquareAsync(long x) => Task.FromResult(new Placed(x * x, RuntimeIdentity));
+}
 // </grains>
 
 /// <summary>
-/// scale.cluster-map, .NET: pool.map-imap's workload on Orleans. A silo hosts grains; a stateless
-/// worker grain is the Pool worker (several activations per silo, placed on any silo). Embedded
-/// default: one silo on loopback with localhost clustering. PARITY_ORLEANS_CLUSTERING=redis puts the
-/// membership table in Redis (PARITY_REDIS_URL, else a private redis-server), which is how silos on
-/// other machines join the same cluster.
+/// scale.cluster-map, .NET: pool.map-imap's workload on Orleans. A stateless worker grain is one
+/// silo's Pool (its activations stay on the calling silo); one grain per input spreads over silos.
+/// PARITY_ORLEANS_CLUSTERING=redis keeps the membership in Redis, so silos elsewhere can join.
 /// </summary>
 [Concept("scale.cluster-map")]
 public static class ClusterMap
 {
     public const string ClusteringVariable = "PARITY_ORLEANS_CLUSTERING";
-
-    /// <summary>Named barriers the test grains wait on: a gate opens once <c>Count</c> calls are inside.</summary>
-    public static class Gates
-    {
-        private static readonly Dictionary<string, (int Needed, int Inside, TaskCompletionSource Open)> All = [];
-
-        public static void Create(string name, int needed)
-        {
-            lock (All)
-            {
-                All[name] = (needed, 0, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            }
-        }
-
-        public static Task Enter(string name)
-        {
-            lock (All)
-            {
-                var (needed, inside, open) = All[name];
-                All[name] = (needed, inside + 1, open);
-                if (inside + 1 >= needed)
-                {
-                    open.TrySetResult();
-                }
-                return open.Task.WaitAsync(Timeouts.Short);
-            }
-        }
-
-        private static readonly Dictionary<string, (int Now, int Max)> Trackers = [];
-
-        /// <summary>The most calls that were inside <paramref name="name"/>'s tracked section at once.</summary>
-        public static int MaxOverlap(string name)
-        {
-            lock (Trackers)
-            {
-                return Trackers.GetValueOrDefault(name).Max;
-            }
-        }
-
-        public static async Task<long> TrackAsync(string name, long x)
-        {
-            lock (Trackers)
-            {
-                var (now, max) = Trackers.GetValueOrDefault(name);
-                Trackers[name] = (now + 1, Math.Max(max, now + 1));
-            }
-            await Task.Delay(5).ConfigureAwait(true); // yield: another call could run now, if the grain allowed it
-            lock (Trackers)
-            {
-                var (now, max) = Trackers[name];
-                Trackers[name] = (now - 1, max);
-            }
-            return x * x;
-        }
-    }
+    /// <summary>The address a clustered silo listens on and advertises to the others (default 127.0.0.1).</summary>
+    public const string AddressVariable = "PARITY_ORLEANS_ADDRESS";
 
     // <silo>
-    /// <summary>Starts one silo on loopback, its ports picked free; Redis clustering when an address is given.</summary>
+    /// <summary>Starts one silo, its ports picked free; Redis clustering (on AdvertisedAddress) when given Redis.</summary>
     public static async Task<IHost> StartSiloAsync(RedisAddress? redis, CancellationToken token)
     {
         // An absolute content root: under the Python bridge AppContext.BaseDirectory is not one.
@@ -132,7 +78,7 @@ public static class ClusterMap
             {
                 silo.UseRedisClustering(options => options.ConfigurationOptions = redis.Options());
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("parity", "parity-scale"));
-                silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort(), listenOnAnyHostAddress: false);
+                silo.ConfigureEndpoints(AdvertisedAddress(), FreePort(), FreePort(), listenOnAnyHostAddress: false);
             }
         });
         var host = builder.Build();
@@ -142,6 +88,10 @@ public static class ClusterMap
     // </silo>
 
     // <map>
+    /// <summary>The same map over one grain per input: Orleans places each on a silo of the cluster.</summary>
+    public static async Task<Placed[]> SpreadMapAsync(IGrainFactory grains, IEnumerable<long> xs) =>
+        await Task.WhenAll(xs.Select(x => grains.GetGrain<ISpreadSquareGrain>(x).SquareAsync(x))).ConfigureAwait(false);
+
     /// <summary>Pool.map: one call per input, all in flight at once; WhenAll keeps the input order.</summary>
     public static async Task<long[]> MapAsync(IGrainFactory grains, IEnumerable<long> xs)
     {
@@ -150,12 +100,23 @@ public static class ClusterMap
     }
     // </map>
 
+    /// <summary>PARITY_ORLEANS_ADDRESS, else loopback; a FormatException (one line from the CLI) if not an IP.</summary>
+    public static IPAddress AdvertisedAddress() => Environment.GetEnvironmentVariable(AddressVariable) switch
+    {
+        null or "" => IPAddress.Loopback,
+        var raw => IPAddress.TryParse(raw, out var ip) ? ip : throw new FormatException($"{AddressVariable}: '{raw}' is not an IP address"),
+    };
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>The child entry <c>silo</c> the tests start: a second silo process.</summary>
+    public static Task<int> ChildAsync(ConceptContext ctx, string[] args) =>
+        SecondSilo.RunAsync(ctx, args);
 
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -171,7 +132,7 @@ public static class ClusterMap
             using var host = await StartSiloAsync(redis, ctx.CancellationToken).ConfigureAwait(false);
             ctx.Out.WriteLine(redis is null
                 ? "silo: one Orleans silo on 127.0.0.1, localhost clustering (PARITY_ORLEANS_CLUSTERING=redis to span machines)"
-                : $"silo: one Orleans silo on 127.0.0.1, membership in Redis at {redis.Redacted()}");
+                : $"silo: one Orleans silo on {AdvertisedAddress()}, membership in Redis at {redis.Redacted()}");
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var squares = await MapAsync(grains, Enumerable.Range(0, 10).Select(i => (long)i)).ConfigureAwait(false);
             ctx.Out.WriteLine($"map, Task.WhenAll (input order): [{string.Join(", ", squares)}]");
