@@ -46,4 +46,5 @@ def test_the_closing_section_only_names_the_libraries_to_look_up() -> None:
     body, closing = text.split(CLOSING_HEADING)
     assert "```" not in closing  # no code after the heading
     for package in ("Microsoft.Tpl.Dataflow", "Rx-Main", "Microsoft.Bcl.Immutable"):
-        assert package in closing and package not in body
+        assert package in closing
+        assert package not in body
