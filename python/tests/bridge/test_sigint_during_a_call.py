@@ -62,3 +62,21 @@ def test_python_handles_a_sigint_only_after_the_blocking_dotnet_call_returns() -
     assert delivered == [True]  # the C-level handler ran while the main thread was in the call
     assert returned  # the call ran to its release: the SIGINT neither ended nor interrupted it
     assert handled == [True]  # Python's handler ran once, after the release
+
+
+def test_a_python_thread_runs_while_the_main_thread_is_inside_a_dotnet_method() -> None:
+    """bridge.gil, forced: the .NET call can end only if a Python thread runs meanwhile."""
+    _runtime.load()
+    from System.Threading import ManualResetEvent, WaitHandle  # type: ignore[import-not-found]
+
+    entered, release = ManualResetEvent(False), ManualResetEvent(False)
+
+    def python_code_releases_the_call() -> None:
+        if entered.WaitOne(int(LONG_TIMEOUT * 1000)):
+            release.Set()
+
+    helper = threading.Thread(target=python_code_releases_the_call, daemon=True)
+    helper.start()
+    returned = WaitHandle.SignalAndWait(entered, release, int(LONG_TIMEOUT * 1000), False)
+    helper.join(LONG_TIMEOUT)
+    assert returned  # released by the Python thread, which needed the GIL to run
