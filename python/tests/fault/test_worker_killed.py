@@ -56,22 +56,3 @@ def test_the_lost_task_is_in_no_queue_once_the_replacement_has_run_later_work(
         assert not pool._inqueue._reader.poll(0)  # type: ignore[attr-defined]  # nothing queued
         assert not lost.ready()
         assert list(pool._cache) == [lost._job]  # type: ignore[attr-defined]  # still awaited
-
-
-def test_a_closed_pool_that_lost_a_task_keeps_replacing_workers_so_join_cannot_return(
-    mp_context: Context,
-) -> None:
-    """join() waits for the worker handler, which loops while the cache is not empty
-    (Pool._handle_workers, Lib/multiprocessing/pool.py): after close(), a killed worker is still
-    replaced, because the lost job never leaves the cache."""
-    events, writer = mp_context.Pipe(duplex=False)
-    with mp_context.Pool(1, initializer=worker_killed.announce, initargs=(writer,)) as pool:
-        worker_killed.expect(events, "started")
-        lost = pool.apply_async(worker_killed.doomed)
-        hard_kill(worker_killed.expect(events, "running"))
-        replacement = worker_killed.expect(events, "started")
-        pool.close()
-        hard_kill(replacement)
-        assert worker_killed.expect(events, "started") != replacement  # closed, still maintained
-        assert pool._worker_handler.is_alive()  # type: ignore[attr-defined]  # what join() waits for
-        assert not lost.ready()
