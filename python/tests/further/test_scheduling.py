@@ -1,5 +1,8 @@
 import asyncio
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
+from parity.common.timing import LONG_TIMEOUT
 from parity.further import scheduling
 
 
@@ -28,3 +31,27 @@ def test_run_in_executor_keeps_the_loop_free() -> None:
 def test_main_runs(run_ok) -> None:  # type: ignore[no-untyped-def]
     result = run_ok("parity.further.scheduling")
     assert "at most 2 at once" in result.stdout
+
+
+def test_the_job_queued_behind_runs_only_once_the_only_worker_is_free() -> None:
+    """Starvation without a timeout: ThreadPoolExecutor starts a thread on submit only below
+    max_workers (Lib/concurrent/futures/thread.py, _adjust_thread_count), so the job that the
+    only worker queues gets no thread of its own and runs on that worker after it returns."""
+    order: list[str] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+
+        def run_inner() -> int:
+            order.append("inner runs")
+            return threading.get_ident()
+
+        def outer() -> tuple[int, int, Future[int]]:
+            inner = pool.submit(run_inner)
+            threads = len(pool._threads)  # type: ignore[attr-defined]
+            order.append("outer ends")
+            return threads, threading.get_ident(), inner
+
+        threads, outer_thread, inner = pool.submit(outer).result(LONG_TIMEOUT)
+        inner_thread = inner.result(LONG_TIMEOUT)
+    assert threads == 1  # no second thread was started for the queued job
+    assert order == ["outer ends", "inner runs"]  # it ran only after the job waiting for it ended
+    assert inner_thread == outer_thread  # on the one worker
