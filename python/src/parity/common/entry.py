@@ -24,6 +24,7 @@ import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.managers import BaseManager
 
 INTERRUPTED_EXIT = 130  # 128 + SIGINT: what a shell reports for a program Ctrl-C stopped
 BAD_ENVIRONMENT_EXIT = 2
@@ -111,21 +112,59 @@ def child_started() -> None:
 
 
 @contextmanager
-def deferred_interrupt() -> Iterator[threading.Event]:
+def deferred_interrupt(*, hold_in_children: bool = False) -> Iterator[threading.Event]:
     """While inside, Ctrl-C (SIGINT) only sets the returned event; the caller checks it and
     raises KeyboardInterrupt itself at a point where unwinding is safe.
 
     Python raises KeyboardInterrupt wherever the main thread next runs bytecode. Inside
     pythonnet binding a call's arguments that aborts the process (SIGABRT, seen here); inside
-    BaseManager.start() it leaves a server no finalizer will stop yet."""
+    BaseManager.start() it leaves a server no finalizer will stop yet.
+
+    The terminal's Ctrl-C reaches the children too. With `hold_in_children` (POSIX), the signal
+    is blocked while inside, so children started here (and a fork server started here) begin
+    with it blocked: a Ctrl-C cannot end one before it has set up its own handling, and the
+    child calls `release_interrupts()` once it has."""
     pressed = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield pressed  # signal handlers belong to the main thread; nothing to defer here
         return
     numbers = interrupt_signals()
     previous = [signal.signal(n, lambda _signum, _frame: pressed.set()) for n in numbers]
+    mask = None
+    if hold_in_children and sys.platform != "win32":
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
     try:
         yield pressed
     finally:
+        if mask is not None and sys.platform != "win32":
+            # A Ctrl-C that came meanwhile is delivered here, to the handler that sets `pressed`.
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for number, handler in zip(numbers, previous, strict=True):
             signal.signal(number, handler)
+
+
+def release_interrupts() -> None:
+    """In a child started inside `deferred_interrupt(hold_in_children=True)`: let Ctrl-C in."""
+    if sys.platform != "win32":
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt_signals())
+
+
+def start_manager(manager: BaseManager) -> None:
+    """`manager.start()`, safe for Ctrl-C: one KeyboardInterrupt and nothing left running.
+
+    The terminal's Ctrl-C reaches the server too, and can end it as it starts, before it ignores
+    Ctrl-C (start() then fails with EOFError, or ConnectionRefusedError from a fork server that
+    died the same way); a Ctrl-C in the parent inside start() would leave a server that no
+    finalizer stops yet."""
+    failure: Exception | None = None
+    with deferred_interrupt(hold_in_children=True) as pressed:
+        try:
+            manager.start(initializer=release_interrupts)  # returns once the server listens
+        except (EOFError, OSError) as exc:
+            failure = exc
+    if pressed.is_set():
+        if failure is None:
+            manager.shutdown()  # set by start()
+        raise KeyboardInterrupt
+    if failure is not None:
+        raise failure

@@ -23,7 +23,7 @@ from multiprocessing import AuthenticationError
 from multiprocessing.managers import BaseManager
 from typing import Any
 
-from parity.common.entry import deferred_interrupt
+from parity.common.entry import start_manager
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all
 from parity.common.timing import SHORT_TIMEOUT
@@ -66,14 +66,9 @@ QueueServer.register("get_ming_queue", callable=_get_ming_queue)
 def start_server(ctx: Context, key: bytes) -> QueueServer:
     """Start the server in a child process on loopback; manager.address holds the real port."""
     server = QueueServer(address=(LOOPBACK, 0), authkey=key, ctx=ctx)
-    # A manager's server ignores Ctrl-C, so that it serves its clients until the parent shuts it
-    # down. A Ctrl-C landing inside start(), before the finalizer that would do so exists, would
-    # leave it running for ever: hold the interrupt until start() has returned.
-    with deferred_interrupt() as pressed:
-        server.start()  # returns once the child listens
-    if pressed.is_set():
-        server.shutdown()
-        raise KeyboardInterrupt
+    # Its server ignores Ctrl-C (it serves until the parent shuts it down); a Ctrl-C while it
+    # starts is one KeyboardInterrupt here, with nothing left running.
+    start_manager(server)
     return server
 
 

@@ -68,9 +68,11 @@ def job(number: int, seconds: float) -> int:
 def serve(job_seconds: float, deadline: float) -> int:
     """Run jobs until SIGTERM or SIGINT, then drain within `deadline`; returns the exit code."""
     stopping = threading.Event()
+    received: list[int] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        print(f"got {signal.Signals(signum).name}: taking no new jobs", flush=True)
+        # Only note it: a handler that prints can land inside the main thread's own print.
+        received.append(signum)
         stopping.set()
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -87,6 +89,7 @@ def serve(job_seconds: float, deadline: float) -> int:
         number += 1
         in_flight.append(pool.apply_async(job, (number, job_seconds), callback=lambda _: slots.release()))
         print(f"submitted {number}", flush=True)
+    print(f"got {signal.Signals(received[0]).name}: taking no new jobs", flush=True)
     pool.close()  # no more jobs; the workers exit when the queue is empty
     give_up = time.monotonic() + deadline
     for result in in_flight:
