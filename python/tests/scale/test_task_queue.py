@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -445,3 +446,38 @@ def test_both_languages_give_the_roles_the_same_rules() -> None:
     assert constant("WorkerAcl") == tq.WORKER_ACL
     assert constant("SubmitterAcl") == tq.SUBMITTER_ACL
     assert "config" not in tq.CONNECT_ACL + tq.WORKER_ACL + tq.SUBMITTER_ACL
+
+
+def test_a_long_healthy_task_keeps_its_lease_and_is_never_claimed(redis_url: str, keys: Keys) -> None:
+    r = tq.connect(redis_url)
+    idle_ms = 150
+    tq.put_tasks(r, "lease", 1, 0, keys=keys)
+    holding, gate = threading.Event(), threading.Event()
+    holder = Worker(
+        r,
+        keys=keys,
+        name="python-a",
+        claim_idle_ms=idle_ms,
+        say=lambda line: holding.set() if line.startswith("holding") else None,
+        work=lambda _task: gate.wait(SHORT_TIMEOUT),
+    )
+    other = Worker(r, keys=keys, name="python-b", claim_idle_ms=idle_ms, say=lambda _: None)
+    thread = threading.Thread(target=holder.step)
+    thread.start()
+    try:
+        assert holding.wait(SHORT_TIMEOUT)
+        started = time.monotonic()
+        # The other worker polls for several claim-idle periods while the task is held.
+        while time.monotonic() - started < 6 * idle_ms / 1000:
+            assert not other.step(), "the held task was claimed by another worker"
+        [pending] = r.xpending_range(keys.tasks, keys.group, "-", "+", 1)
+        assert (pending["consumer"], pending["times_delivered"]) == ("python-a", 1)  # JUSTID
+    finally:
+        gate.set()
+        thread.join(SHORT_TIMEOUT)
+    assert not thread.is_alive()
+    report = tq.collect(r, "lease", 1, keys=keys, timeout=SHORT_TIMEOUT)
+    assert report.results[0].worker == "python-a"
+    assert (len(report.results), report.duplicates, report.dead, report.ok) == (1, 0, 0, True)
+    assert r.xlen(keys.dead) == 0
+    r.close()

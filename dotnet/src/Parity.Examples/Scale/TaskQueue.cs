@@ -13,7 +13,8 @@ namespace Parity.Examples.Scale;
 /// <summary>
 /// scale.task-queue: the article's master/worker job on a Redis stream with a consumer group,
 /// .NET and Python workers sharing one queue. At least once (XREADGROUP, then XACK); a killed
-/// worker's task is claimed by another once idle long enough (XAUTOCLAIM); results recorded with
+/// worker's task is claimed by another once idle long enough (XAUTOCLAIM), while a live worker
+/// renews its claim (XCLAIM JUSTID) so a long task is never taken from it; results recorded with
 /// HSETNX, so a task finished twice counts once; a dead-letter stream after too many deliveries;
 /// back-pressure and MAXLEN keep the stream bounded. The JSON format and the vectors both
 /// languages check: comparisons/scale/messages.json.
@@ -185,7 +186,7 @@ public static partial class TaskQueue
     // On a shared server give each role an ACL user (redis-server 6+) with only its keys and
     // commands; never CONFIG, whose GET would read the admin password (the same rules as Python's).
     public const string ConnectAcl = "+@connection +info +role";
-    public const string WorkerAcl = "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd "
+    public const string WorkerAcl = "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd "
         + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec";
     public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink";
 
@@ -218,9 +219,11 @@ public static partial class TaskQueue
     // <worker>
     /// <summary>Takes one task at a time: reclaim an abandoned one first, else read a new one.</summary>
     public sealed class Worker(IDatabase db, Keys keys, string? name = null, int claimIdleMs = ClaimIdleMs,
-        int maxDeliveries = MaxDeliveries, int? stallOn = null, Action<string>? say = null)
+        int maxDeliveries = MaxDeliveries, int? stallOn = null, Action<string>? say = null,
+        Func<TaskMessage, CancellationToken, Task>? work = null)
     {
         private readonly Action<string> _say = say ?? Console.WriteLine;
+        private readonly Func<TaskMessage, CancellationToken, Task> _work = work ?? ((task, token) => Task.Delay(task.Ms, token));
         private int _taken;
 
         public string Name { get; } = name is null || NamePattern().IsMatch(name)
@@ -292,13 +295,53 @@ public static partial class TaskQueue
                 await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
             }
             // Cancelled mid-task: the task stays pending and another worker claims it.
-            await Task.Delay(task.Ms, token).ConfigureAwait(false);
+            using (var lease = CancellationTokenSource.CreateLinkedTokenSource(token))
+            {
+                var renewing = RenewAsync(entryId, lease.Token);
+                try
+                {
+                    await _work(task, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await lease.CancelAsync().ConfigureAwait(false);
+                    await renewing.ConfigureAwait(false);
+                }
+            }
             if (task.Fail)
             {
                 _say($"failed {task.Run}/{task.Seq}: left pending for another attempt");
                 return;
             }
             await RecordAsync(entryId, task).ConfigureAwait(false);
+        }
+
+        /// <summary>Renews the claim on the entry every third of the claim idle time until cancelled:
+        /// a healthy long task never looks idle to XAUTOCLAIM. XCLAIM with JUSTID resets the idle
+        /// time without raising the delivery count.</summary>
+        private async Task RenewAsync(string entryId, CancellationToken token)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(1, claimIdleMs / 3)));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+                {
+                    var mine = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, Name, entryId, entryId).ConfigureAwait(false);
+                    if (mine.Length == 0)
+                    {
+                        return; // claimed by another after all (this worker stalled): let it go
+                    }
+                    await db.StreamClaimIdsOnlyAsync(keys.Tasks, keys.Group, Name, 0, [entryId]).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The task ended: its lease ends with it.
+            }
+            catch (RedisException)
+            {
+                // The server went away: the worker's own next command reports it.
+            }
         }
 
         /// <summary>Records the result once (HSETNX); a later finish of the same task only counts as a duplicate.</summary>

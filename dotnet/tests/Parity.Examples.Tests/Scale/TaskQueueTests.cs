@@ -230,4 +230,43 @@ public sealed class TaskQueueTests
         Assert.Contains("consumerName", parameters);
         Assert.DoesNotContain(parameters, p => p.Contains("block", StringComparison.OrdinalIgnoreCase) || p.Contains("timeout", StringComparison.OrdinalIgnoreCase));
     }
+
+    [SkippableFact]
+    public async Task Lease_LongHealthyTask_IsNeverClaimedByAnother()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        const int idleMs = 150;
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "lease", 1, 0);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = new TaskQueue.Worker(redis.Db, keys, "dotnet-a", idleMs,
+            say: line => { if (line.StartsWith("holding", StringComparison.Ordinal)) { holding.TrySetResult(); } },
+            work: (_, token) => gate.Task.WaitAsync(Timeouts.Short, token));
+        var other = new TaskQueue.Worker(redis.Db, keys, "dotnet-b", idleMs, say: _ => { });
+        var held = holder.StepAsync(CancellationToken.None);
+        try
+        {
+            await holding.Task.WaitAsync(Timeouts.Short);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            // The other worker polls for several claim-idle periods while the task is held.
+            while (clock.ElapsedMilliseconds < 6 * idleMs)
+            {
+                Assert.False(await other.StepAsync(CancellationToken.None), "the held task was claimed by another worker");
+                await Task.Delay(TaskQueue.Poll);
+            }
+            var pending = Assert.Single(await redis.Db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 10, RedisValue.Null));
+            Assert.Equal(("dotnet-a", 1), (pending.ConsumerName.ToString(), pending.DeliveryCount)); // JUSTID
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+        Assert.True(await held.WaitAsync(Timeouts.Short));
+
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "lease", 1, Timeouts.Short);
+        Assert.Equal("dotnet-a", report.Results[0].Worker);
+        Assert.Equal((1, 0L, 0L, true), (report.Results.Count, report.Duplicates, report.Dead, report.Ok));
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Dead));
+    }
 }

@@ -7,6 +7,8 @@ workers (`worker`, in either language) read them through a consumer group:
 - at least once: a task stays in the group's pending list until a worker acknowledges it
   (XREADGROUP, then XACK); a worker killed mid-task loses nothing, because another worker
   claims tasks idle for longer than --claim-idle-ms (XAUTOCLAIM) and runs them again;
+- leases: a worker renews its claim while the task runs (XCLAIM JUSTID every third of the idle
+  time), so a long healthy task is never claimed by another;
 - idempotent results: HSETNX records the first result of a task, a second finish only counts
   as a duplicate, so a task finished twice counts once;
 - a dead-letter stream: a task delivered more than --max-deliveries times is moved there
@@ -30,7 +32,8 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -188,7 +191,7 @@ class Keys:
 # CLUSTER, GET and SUBSCRIBE on connect and copes when they are refused.
 CONNECT_ACL = "+@connection +info +role"
 WORKER_ACL = (
-    "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd +xgroup|create "
+    "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd +xgroup|create "
     "+hsetnx +hincrby +hset +expire +multi +exec"
 )
 SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink"
@@ -240,6 +243,7 @@ class Worker:
         stall_on: int | None = None,
         say: Callable[[str], None] = print,
         stop: threading.Event | None = None,
+        work: Callable[[Task], bool] | None = None,
     ) -> None:
         self.r, self.keys, self.name = r, keys, name or worker_name()
         if not _NAME.fullmatch(self.name):
@@ -247,6 +251,7 @@ class Worker:
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.stall_on, self.say = stall_on, say
         self.stop = stop or threading.Event()
+        self.work = work or (lambda task: not self.stop.wait(task.ms / 1000))  # False: stopped
         self.taken = 0
 
     def run(self) -> None:
@@ -289,12 +294,40 @@ class Worker:
         if self.taken == self.stall_on:  # the demo's dying machine: never finishes, never acks
             self.stop.wait()
             return
-        if self.stop.wait(task.ms / 1000):
-            return  # stopping mid-task: left pending, another worker will claim it
+        with self.lease(entry_id):
+            if not self.work(task):
+                return  # stopping mid-task: left pending, another worker will claim it
         if task.fail:
             self.say(f"failed {task.run}/{task.seq}: left pending for another attempt")
             return
         self.record(entry_id, task)
+
+    @contextmanager
+    def lease(self, entry_id: str) -> Iterator[None]:
+        """While the block runs, renew the claim on `entry_id` every third of the claim idle time:
+        a healthy long task then never looks idle to XAUTOCLAIM. XCLAIM with JUSTID resets the
+        entry's idle time without raising its delivery count."""
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(self.claim_idle_ms / 3000):
+                try:
+                    mine: Any = self.r.xpending_range(
+                        self.keys.tasks, self.keys.group, entry_id, entry_id, 1, consumername=self.name
+                    )
+                    if not mine:  # claimed by another after all (this worker stalled): let it go
+                        return
+                    self.r.xclaim(self.keys.tasks, self.keys.group, self.name, 0, [entry_id], justid=True)
+                except redis.RedisError:
+                    return  # the server went away: the worker's own next command reports it
+
+        renewer = threading.Thread(target=renew, name=f"lease {entry_id}", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            done.set()
+            renewer.join(SHORT_TIMEOUT)
 
     def record(self, entry_id: str, task: Task) -> None:
         result = Result(task.run, task.seq, task.n, task.n * task.n, self.name, LANGUAGE)
