@@ -481,3 +481,37 @@ def test_a_long_healthy_task_keeps_its_lease_and_is_never_claimed(redis_url: str
     assert (len(report.results), report.duplicates, report.dead, report.ok) == (1, 0, 0, True)
     assert r.xlen(keys.dead) == 0
     r.close()
+
+
+def test_a_task_its_holder_acknowledges_while_another_claims_it_is_not_dead_lettered(
+    redis_url: str, keys: Keys
+) -> None:
+    r = tq.connect(redis_url)
+    tq.put_tasks(r, "race", 1, 0, keys=keys)
+    lines: list[str] = []
+    holder = Worker(r, keys=keys, name="python-a", say=lambda _: None)
+    claimer = Worker(r, keys=keys, name="python-b", claim_idle_ms=0, say=lines.append)
+    entry_id, _fields = r.xreadgroup(keys.group, "python-a", {keys.tasks: ">"}, count=1)[0][1][0]
+
+    claimed = claimer.claim()  # XAUTOCLAIM: the entry is now pending for python-b
+    holder.record(entry_id, Task("race", 0, 0, 0))  # meanwhile its holder finishes: XACK, XDEL
+    assert claimed is not None
+    claimer.take_claimed(*claimed)  # XPENDING finds nothing: nothing to do
+
+    assert lines == [f"{entry_id} was finished by its holder meanwhile"]
+    assert r.xlen(keys.dead) == 0
+    report = tq.collect(r, "race", 1, keys=keys, timeout=SHORT_TIMEOUT)
+    assert (len(report.results), report.dead, report.ok) == (1, 0, True)
+    r.close()
+
+
+def test_collect_counts_a_task_with_a_result_and_a_dead_letter_once(redis_url: str, keys: Keys) -> None:
+    r = tq.connect(redis_url)
+    result = tq.Result("both", 0, 0, 0, "python-a", "python")
+    r.hset(keys.results("both"), "0", tq.encode_result(result))
+    r.hset(keys.dead_in_run("both"), mapping={"0": 4, "1": 4})  # task 0 finished and dead-lettered
+
+    report = tq.collect(r, "both", 2, keys=keys, timeout=SHORT_TIMEOUT)
+
+    assert (len(report.results), report.dead, report.missing) == (1, 1, 1)
+    r.close()

@@ -188,7 +188,7 @@ public static partial class TaskQueue
     public const string ConnectAcl = "+@connection +info +role";
     public const string WorkerAcl = "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd "
         + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec";
-    public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink";
+    public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hkeys +hmget +hgetall +hvals +del +unlink";
 
     /// <summary>The arguments of ACL SETUSER for one role: its own keys, no channels, no other command.</summary>
     public static object[] AclSetUser(string user, string password, string rules, Keys keys) =>
@@ -246,28 +246,38 @@ public static partial class TaskQueue
         /// <summary>Handles at most one task; false when there was none.</summary>
         public async Task<bool> StepAsync(CancellationToken token)
         {
-            var claimed = await db.StreamAutoClaimAsync(keys.Tasks, keys.Group, Name, claimIdleMs, "0-0", 1).ConfigureAwait(false);
-            StreamEntry entry;
-            long deliveries;
-            if (claimed.ClaimedEntries.Length > 0)
+            if (await ClaimAsync().ConfigureAwait(false) is { } claimed)
             {
-                // Someone took it and went silent: the pending entry's count says how often it went out.
-                entry = claimed.ClaimedEntries[0];
-                var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entry.Id, entry.Id).ConfigureAwait(false);
-                deliveries = pending.Length > 0 ? pending[0].DeliveryCount : maxDeliveries + 1;
+                await TakeClaimedAsync(claimed, token).ConfigureAwait(false);
+                return true;
             }
-            else
+            var read = await db.StreamReadGroupAsync(keys.Tasks, keys.Group, Name, StreamPosition.NewMessages, 1).ConfigureAwait(false);
+            if (read.Length == 0)
             {
-                var read = await db.StreamReadGroupAsync(keys.Tasks, keys.Group, Name, StreamPosition.NewMessages, 1).ConfigureAwait(false);
-                if (read.Length == 0)
-                {
-                    return false;
-                }
-                entry = read[0];
-                deliveries = 1;
+                return false;
             }
-            await HandleAsync(entry.Id!, entry["task"].ToString(), deliveries, token).ConfigureAwait(false);
+            await HandleAsync(read[0].Id!, read[0]["task"].ToString(), 1, token).ConfigureAwait(false);
             return true;
+        }
+
+        /// <summary>An entry another worker took and left idle past the claim idle time, now ours (XAUTOCLAIM).</summary>
+        public async Task<StreamEntry?> ClaimAsync()
+        {
+            var claimed = await db.StreamAutoClaimAsync(keys.Tasks, keys.Group, Name, claimIdleMs, "0-0", 1).ConfigureAwait(false);
+            return claimed.ClaimedEntries.Length > 0 ? claimed.ClaimedEntries[0] : null;
+        }
+
+        /// <summary>Runs a claimed entry; its pending entry's delivery count tells how often it went out.</summary>
+        public async Task TakeClaimedAsync(StreamEntry entry, CancellationToken token)
+        {
+            var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entry.Id, entry.Id).ConfigureAwait(false);
+            if (pending.Length == 0)
+            {
+                // Its holder acknowledged it after XAUTOCLAIM: finished, nothing to do.
+                _say($"{entry.Id} was finished by its holder meanwhile");
+                return;
+            }
+            await HandleAsync(entry.Id!, entry["task"].ToString(), pending[0].DeliveryCount, token).ConfigureAwait(false);
         }
 
         private async Task HandleAsync(string entryId, string raw, long deliveries, CancellationToken token)
@@ -427,11 +437,20 @@ public static partial class TaskQueue
         }
     }
 
+    /// <summary>The tasks of the run dead-lettered without a result: a task can have both when a worker
+    /// dead-lettered it while another finished it, and then it counts as finished, once.</summary>
+    private static async Task<RedisValue[]> DeadOnlyAsync(IDatabase db, Keys keys, string run)
+    {
+        var dead = await db.HashKeysAsync(keys.DeadInRun(run)).ConfigureAwait(false);
+        var found = dead.Length == 0 ? [] : await db.HashGetAsync(keys.Results(run), dead).ConfigureAwait(false);
+        return [.. dead.Where((_, i) => found[i].IsNull)];
+    }
+
     /// <summary>Waits until every task has a result or a dead letter (or the timeout), then reads them.</summary>
     public static async Task<Report> CollectAsync(IDatabase db, Keys keys, string run, int count, TimeSpan timeout, CancellationToken token = default)
     {
         var clock = Stopwatch.StartNew();
-        while (await db.HashLengthAsync(keys.Results(run)).ConfigureAwait(false) + await db.HashLengthAsync(keys.DeadInRun(run)).ConfigureAwait(false) < count
+        while (await db.HashLengthAsync(keys.Results(run)).ConfigureAwait(false) + (await DeadOnlyAsync(db, keys, run).ConfigureAwait(false)).Length < count
             && clock.Elapsed < timeout)
         {
             await Task.Delay(50, token).ConfigureAwait(false);
@@ -455,7 +474,7 @@ public static partial class TaskQueue
             bad++;
         }
         var duplicates = (await db.HashValuesAsync(keys.Duplicates(run)).ConfigureAwait(false)).Sum(v => (long)v);
-        var dead = await db.HashLengthAsync(keys.DeadInRun(run)).ConfigureAwait(false);
+        long dead = (await DeadOnlyAsync(db, keys, run).ConfigureAwait(false)).Length;
         await db.KeyDeleteAsync([keys.Results(run), keys.Duplicates(run), keys.DeadInRun(run)]).ConfigureAwait(false);
         return new Report(count, results, duplicates, dead, bad);
     }

@@ -269,4 +269,40 @@ public sealed class TaskQueueTests
         Assert.Equal((1, 0L, 0L, true), (report.Results.Count, report.Duplicates, report.Dead, report.Ok));
         Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Dead));
     }
+
+    [SkippableFact]
+    public async Task Claim_HolderAcknowledgesMeanwhile_NothingIsDeadLettered()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "race", 1, 0);
+        var lines = new List<string>();
+        var holder = new TaskQueue.Worker(redis.Db, keys, "dotnet-a", say: _ => { });
+        var claimer = new TaskQueue.Worker(redis.Db, keys, "dotnet-b", claimIdleMs: 0, say: lines.Add);
+        var entry = Assert.Single(await redis.Db.StreamReadGroupAsync(keys.Tasks, keys.Group, "dotnet-a", StreamPosition.NewMessages, 1));
+
+        var claimed = await claimer.ClaimAsync(); // XAUTOCLAIM: the entry is now pending for dotnet-b
+        await holder.RecordAsync(entry.Id!, new TaskQueue.TaskMessage("race", 0, 0, 0)); // its holder finishes: XACK, XDEL
+        Assert.NotNull(claimed);
+        await claimer.TakeClaimedAsync(claimed.Value, CancellationToken.None); // XPENDING finds nothing
+
+        Assert.Equal([$"{entry.Id} was finished by its holder meanwhile"], lines);
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Dead));
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "race", 1, Timeouts.Short);
+        Assert.Equal((1, 0L, true), (report.Results.Count, report.Dead, report.Ok));
+    }
+
+    [SkippableFact]
+    public async Task Collect_TaskWithResultAndDeadLetter_CountsOnce()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        var result = new TaskQueue.ResultMessage("both", 0, 0, 0, "dotnet-a", "dotnet");
+        await redis.Db.HashSetAsync(keys.Results("both"), "0", TaskQueue.Encode(result));
+        await redis.Db.HashSetAsync(keys.DeadInRun("both"), [new("0", 4), new("1", 4)]); // task 0 finished and dead-lettered
+
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "both", 2, Timeouts.Short);
+
+        Assert.Equal((1, 1L, 1), (report.Results.Count, report.Dead, report.Missing));
+    }
 }

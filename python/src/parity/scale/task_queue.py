@@ -194,7 +194,7 @@ WORKER_ACL = (
     "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd +xgroup|create "
     "+hsetnx +hincrby +hset +expire +multi +exec"
 )
-SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink"
+SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hkeys +hmget +hgetall +hvals +del +unlink"
 
 
 def acl_setuser(user: str, password: str, rules: str, keys: Keys) -> list[str]:
@@ -262,23 +262,33 @@ class Worker:
 
     def step(self) -> bool:
         """Handle at most one task; False when there was none."""
+        claimed = self.claim()
+        if claimed is not None:
+            self.take_claimed(*claimed)
+            return True
+        read: Any = self.r.xreadgroup(  # RESP2 reply: [[stream, [(id, fields)]]]
+            self.keys.group, self.name, {self.keys.tasks: ">"}, count=1, block=BLOCK_MS
+        )
+        if not read or not read[0][1]:
+            return False
+        entry_id, fields = read[0][1][0]
+        self.handle(entry_id, fields.get("task", ""), 1)
+        return True
+
+    def claim(self) -> tuple[str, dict[str, str]] | None:
+        """An entry another worker took and left idle past claim_idle_ms, now ours (XAUTOCLAIM)."""
         _next, claimed, _deleted = self.r.xautoclaim(
             self.keys.tasks, self.keys.group, self.name, self.claim_idle_ms, start_id="0-0", count=1
         )
-        if claimed:  # someone took it and went silent: its delivery count tells how often
-            entry_id, fields = claimed[0]
-            pending: Any = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
-            deliveries = pending[0]["times_delivered"] if pending else self.max_deliveries + 1
-        else:
-            read: Any = self.r.xreadgroup(  # RESP2 reply: [[stream, [(id, fields)]]]
-                self.keys.group, self.name, {self.keys.tasks: ">"}, count=1, block=BLOCK_MS
-            )
-            if not read or not read[0][1]:
-                return False
-            entry_id, fields = read[0][1][0]
-            deliveries = 1
-        self.handle(entry_id, fields.get("task", ""), deliveries)
-        return True
+        return (claimed[0][0], claimed[0][1]) if claimed else None
+
+    def take_claimed(self, entry_id: str, fields: dict[str, str]) -> None:
+        """Run a claimed entry; its pending entry's delivery count tells how often it went out."""
+        pending: Any = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
+        if not pending:  # its holder acknowledged it after XAUTOCLAIM: finished, nothing to do
+            self.say(f"{entry_id} was finished by its holder meanwhile")
+            return
+        self.handle(entry_id, fields.get("task", ""), pending[0]["times_delivered"])
 
     def handle(self, entry_id: str, raw: str, deliveries: int) -> None:
         try:
@@ -418,10 +428,18 @@ def put_tasks(
         r.xadd(keys.tasks, {"task": encode_task(task)}, maxlen=STREAM_CAP, approximate=False)
 
 
+def _dead_only(r: redis.Redis, keys: Keys, run: str) -> list[str]:
+    """The tasks of `run` dead-lettered without a result: a task can have both when a worker
+    dead-lettered it while another finished it, and then it counts as finished, once."""
+    dead: Any = r.hkeys(keys.dead_in_run(run))
+    found: Any = r.hmget(keys.results(run), dead) if dead else []
+    return [seq for seq, result in zip(dead, found, strict=True) if result is None]
+
+
 def collect(r: redis.Redis, run: str, count: int, *, keys: Keys = Keys(), timeout: float = 60.0) -> Report:
     """Wait until every task has a result or a dead letter (or the timeout), then read them."""
     deadline = time.monotonic() + timeout
-    while r.hlen(keys.results(run)) + r.hlen(keys.dead_in_run(run)) < count and time.monotonic() < deadline:
+    while r.hlen(keys.results(run)) + len(_dead_only(r, keys, run)) < count and time.monotonic() < deadline:
         time.sleep(0.05)
     report = Report(count)
     for seq, raw in r.hgetall(keys.results(run)).items():
@@ -435,7 +453,7 @@ def collect(r: redis.Redis, run: str, count: int, *, keys: Keys = Keys(), timeou
             continue
         report.results[result.seq] = result
     report.duplicates = sum(int(v) for v in r.hgetall(keys.duplicates(run)).values())
-    report.dead = r.hlen(keys.dead_in_run(run))
+    report.dead = len(_dead_only(r, keys, run))
     r.delete(keys.results(run), keys.duplicates(run), keys.dead_in_run(run))
     return report
 
