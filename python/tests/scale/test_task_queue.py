@@ -515,3 +515,42 @@ def test_collect_counts_a_task_with_a_result_and_a_dead_letter_once(redis_url: s
 
     assert (len(report.results), report.dead, report.missing) == (1, 1, 1)
     r.close()
+
+
+NOT_UTF8 = b'{"v":1,"run":"\xff\xfe"}'
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_a_task_that_is_not_utf8_is_dead_lettered_once_byte_for_byte(
+    redis_url: str, keys: Keys, language: str
+) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    raw = redis.Redis.from_url(redis_url)  # replies stay bytes
+    tq.ensure_group(raw, keys)
+    raw.xadd(keys.tasks, {"task": NOT_UTF8})
+    worker = tq.start_worker(language, redis_url, "--namespace", keys.ns)
+    try:
+        assert "bad message" in worker.wait_for("dead-lettered ", SHORT_TIMEOUT)
+    finally:
+        assert worker.stop() == 0
+    [(_id, dead)] = raw.xrange(keys.dead)
+    assert (dead[b"task"], dead[b"deliveries"]) == (NOT_UTF8, b"1")
+    assert raw.xlen(keys.tasks) == 0
+    assert raw.xpending(keys.tasks, keys.group)["pending"] == 0
+    raw.close()
+
+
+def test_a_worker_step_dead_letters_a_task_that_is_not_utf8(redis_url: str, keys: Keys) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    tq.ensure_group(raw, keys)
+    raw.xadd(keys.tasks, {"task": NOT_UTF8})
+    worker = Worker(tq.connect(redis_url), keys=keys, name="python-w", say=lambda _: None)
+
+    assert worker.step()
+
+    [(_id, dead)] = raw.xrange(keys.dead)
+    assert dead[b"task"] == NOT_UTF8
+    assert dead[b"reason"].startswith(b"bad message: 'utf-8' codec can't decode byte 0xff")
+    worker.r.close()
+    raw.close()

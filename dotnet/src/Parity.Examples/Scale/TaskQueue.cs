@@ -35,6 +35,8 @@ public static partial class TaskQueue
     /// blocking XREADGROUP (one multiplexed connection must never block), so it polls.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex NamePattern();
 
@@ -256,7 +258,7 @@ public static partial class TaskQueue
             {
                 return false;
             }
-            await HandleAsync(read[0].Id!, read[0]["task"].ToString(), 1, token).ConfigureAwait(false);
+            await HandleAsync(read[0].Id!, (byte[]?)read[0]["task"] ?? [], 1, token).ConfigureAwait(false);
             return true;
         }
 
@@ -277,17 +279,19 @@ public static partial class TaskQueue
                 _say($"{entry.Id} was finished by its holder meanwhile");
                 return;
             }
-            await HandleAsync(entry.Id!, entry["task"].ToString(), pending[0].DeliveryCount, token).ConfigureAwait(false);
+            await HandleAsync(entry.Id!, (byte[]?)entry["task"] ?? [], pending[0].DeliveryCount, token).ConfigureAwait(false);
         }
 
-        private async Task HandleAsync(string entryId, string raw, long deliveries, CancellationToken token)
+        private async Task HandleAsync(string entryId, byte[] raw, long deliveries, CancellationToken token)
         {
             TaskMessage task;
             try
             {
-                task = DecodeTask(raw);
+                // Strictly UTF-8 (RedisValue.ToString would put U+FFFD in place of bad bytes), as
+                // the Python worker reads it; a bad entry is dead-lettered with its own bytes.
+                task = DecodeTask(StrictUtf8.GetString(raw));
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
             {
                 await DeadLetterAsync(entryId, raw, null, deliveries, $"bad message: {ex.Message}").ConfigureAwait(false);
                 return;
@@ -372,7 +376,7 @@ public static partial class TaskQueue
             await tx.ExecuteAsync().ConfigureAwait(false);
         }
 
-        private async Task DeadLetterAsync(string entryId, string raw, TaskMessage? task, long deliveries, string reason)
+        private async Task DeadLetterAsync(string entryId, byte[] raw, TaskMessage? task, long deliveries, string reason)
         {
             var tx = db.CreateTransaction();
             _ = tx.StreamAddAsync(keys.Dead,

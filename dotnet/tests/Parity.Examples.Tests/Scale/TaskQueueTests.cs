@@ -305,4 +305,23 @@ public sealed class TaskQueueTests
 
         Assert.Equal((1, 1L, 1), (report.Results.Count, report.Dead, report.Missing));
     }
+
+    [SkippableFact]
+    public async Task NotUtf8Task_IsDeadLetteredByteForByte()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.EnsureGroupAsync(redis.Db, keys);
+        byte[] notUtf8 = [.. "{\"v\":1,\"run\":\""u8, 0xFF, 0xFE, .. "\"}"u8];
+        await redis.Db.StreamAddAsync(keys.Tasks, "task", notUtf8);
+        var worker = new TaskQueue.Worker(redis.Db, keys, "dotnet-w", say: _ => { });
+
+        Assert.True(await worker.StepAsync(CancellationToken.None));
+
+        var dead = Assert.Single(await redis.Db.StreamRangeAsync(keys.Dead));
+        Assert.Equal(notUtf8, (byte[]?)dead["task"]);
+        Assert.Equal("1", dead["deliveries"].ToString());
+        Assert.StartsWith("bad message: ", dead["reason"].ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Tasks));
+    }
 }

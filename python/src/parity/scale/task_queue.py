@@ -40,6 +40,7 @@ from typing import IO, Any
 from urllib.parse import unquote
 
 import redis
+from redis.client import NEVER_DECODE
 
 from parity import dotnet
 from parity.common.redis_server import PASSWORD_VARIABLE, RedisMissing, redact, redis_url
@@ -266,34 +267,40 @@ class Worker:
         if claimed is not None:
             self.take_claimed(*claimed)
             return True
-        read: Any = self.r.xreadgroup(  # RESP2 reply: [[stream, [(id, fields)]]]
-            self.keys.group, self.name, {self.keys.tasks: ">"}, count=1, block=BLOCK_MS
+        group, tasks = self.keys.group, self.keys.tasks
+        read = self._bytes(
+            "XREADGROUP", "GROUP", group, self.name, "COUNT", 1, "BLOCK", BLOCK_MS, "STREAMS", tasks, ">"
         )
-        if not read or not read[0][1]:
+        if not read or not read[0][1]:  # RESP2 reply: [[stream, [(id, fields)]]]
             return False
         entry_id, fields = read[0][1][0]
-        self.handle(entry_id, fields.get("task", ""), 1)
+        self.handle(entry_id.decode("ascii"), fields.get(b"task", b""), 1)
         return True
 
-    def claim(self) -> tuple[str, dict[str, str]] | None:
-        """An entry another worker took and left idle past claim_idle_ms, now ours (XAUTOCLAIM)."""
-        _next, claimed, _deleted = self.r.xautoclaim(
-            self.keys.tasks, self.keys.group, self.name, self.claim_idle_ms, start_id="0-0", count=1
-        )
-        return (claimed[0][0], claimed[0][1]) if claimed else None
+    def _bytes(self, *command: object) -> Any:
+        """A stream read whose reply stays bytes: the client's decoding would raise on a task
+        that is not UTF-8 before the worker could dead-letter it; fields are decoded one by one."""
+        return self.r.execute_command(*command, **{NEVER_DECODE: True})
 
-    def take_claimed(self, entry_id: str, fields: dict[str, str]) -> None:
+    def claim(self) -> tuple[str, dict[bytes, bytes]] | None:
+        """An entry another worker took and left idle past claim_idle_ms, now ours (XAUTOCLAIM)."""
+        keys, idle = self.keys, self.claim_idle_ms
+        reply = self._bytes("XAUTOCLAIM", keys.tasks, keys.group, self.name, idle, "0-0", "COUNT", 1)
+        claimed = reply[1]
+        return (claimed[0][0].decode("ascii"), claimed[0][1]) if claimed else None
+
+    def take_claimed(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
         """Run a claimed entry; its pending entry's delivery count tells how often it went out."""
         pending: Any = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
         if not pending:  # its holder acknowledged it after XAUTOCLAIM: finished, nothing to do
             self.say(f"{entry_id} was finished by its holder meanwhile")
             return
-        self.handle(entry_id, fields.get("task", ""), pending[0]["times_delivered"])
+        self.handle(entry_id, fields.get(b"task", b""), pending[0]["times_delivered"])
 
-    def handle(self, entry_id: str, raw: str, deliveries: int) -> None:
+    def handle(self, entry_id: str, raw: bytes, deliveries: int) -> None:
         try:
-            task = decode_task(raw)
-        except ValueError as exc:
+            task = decode_task(raw.decode("utf-8"))  # strictly UTF-8, as the .NET worker reads it
+        except ValueError as exc:  # UnicodeDecodeError included: dead-lettered byte for byte
             self.dead_letter(entry_id, raw, None, deliveries, f"bad message: {exc}")
             return
         if deliveries > self.max_deliveries:
@@ -350,7 +357,7 @@ class Worker:
             tx.xdel(self.keys.tasks, entry_id)
             tx.execute()
 
-    def dead_letter(self, entry_id: str, raw: str, task: Task | None, deliveries: int, reason: str) -> None:
+    def dead_letter(self, entry_id: str, raw: bytes, task: Task | None, deliveries: int, reason: str) -> None:
         with self.r.pipeline(transaction=True) as tx:
             fields = {"task": raw, "deliveries": deliveries, "worker": self.name, "reason": reason}
             tx.xadd(self.keys.dead, fields, maxlen=STREAM_CAP)  # type: ignore[arg-type]
