@@ -19,7 +19,13 @@ import redis
 
 from parity import dotnet
 from parity.catalog import ROOT
-from parity.common.redis_server import PASSWORD_VARIABLE, URL_VARIABLE, redact, with_password
+from parity.common.redis_server import (
+    PASSWORD_VARIABLE,
+    URL_VARIABLE,
+    RedisUrl,
+    redact,
+    with_password,
+)
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import SHORT_TIMEOUT
 from parity.scale import task_queue as tq
@@ -554,3 +560,31 @@ def test_a_worker_step_dead_letters_a_task_that_is_not_utf8(redis_url: str, keys
     assert dead[b"reason"].startswith(b"bad message: 'utf-8' codec can't decode byte 0xff")
     worker.r.close()
     raw.close()
+
+
+@pytest.mark.parametrize("vector", _named("urls"))
+def test_url_vectors_are_read_once_and_printed_without_the_password(vector: dict[str, Any]) -> None:
+    url = RedisUrl.parse(vector["url"])
+    assert (url.user, url.password, url.host, url.port, url.db) == tuple(
+        vector[k] for k in ("user", "password", "host", "port", "db")
+    )
+    assert RedisUrl.parse(str(url)) == url  # written back encoded, read back the same
+    if url.password:
+        assert url.password not in redact(vector["url"])
+        assert "***@" in redact(vector["url"])
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_a_bad_url_is_one_line_exit_2_and_echoes_nothing(language: str) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    base = PY_SUBMIT if language == "python" else _dotnet_cli("submit")
+    for vector in VECTORS["invalid_urls"]:
+        done = _cli(*base, "--redis", vector["url"], env={URL_VARIABLE: ""})
+        assert done.returncode == 2, (vector["name"], done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "hunter" not in done.stderr, done.stderr
+        with pytest.raises(ValueError, match=r"^(not a redis|the URL)"):
+            RedisUrl.parse(vector["url"])
+        assert "hunter" not in redact(vector["url"])

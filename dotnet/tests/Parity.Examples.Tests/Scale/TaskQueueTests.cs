@@ -324,4 +324,33 @@ public sealed class TaskQueueTests
         Assert.StartsWith("bad message: ", dead["reason"].ToString(), StringComparison.Ordinal);
         Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Tasks));
     }
+
+    [Fact]
+    public void UrlVectors_Parse_ReadsEachPartAndRedactsThePassword()
+    {
+        foreach (var v in Vectors.GetProperty("urls").EnumerateArray())
+        {
+            var address = RedisAddress.Parse(v.GetProperty("url").GetString()!);
+            static string? Text(JsonElement e) => e.ValueKind == JsonValueKind.Null || e.GetString() is "" ? null : e.GetString();
+            var port = v.GetProperty("port");
+            var db = v.GetProperty("db");
+            Assert.Equal(new RedisAddress(v.GetProperty("host").GetString()!, port.ValueKind == JsonValueKind.Null ? 6379 : port.GetInt32(),
+                Text(v.GetProperty("user")), Text(v.GetProperty("password")), db.ValueKind == JsonValueKind.Null ? 0 : db.GetInt32(),
+                v.GetProperty("url").GetString()!.StartsWith("rediss:", StringComparison.Ordinal)), address);
+            if (address.Password is { } password)
+            {
+                Assert.DoesNotContain(password, address.Redacted(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void InvalidUrlVectors_Parse_ThrowWithoutEchoingTheUrl()
+    {
+        foreach (var v in Vectors.GetProperty("invalid_urls").EnumerateArray())
+        {
+            var ex = Assert.Throws<FormatException>(() => RedisAddress.Parse(v.GetProperty("url").GetString()!));
+            Assert.DoesNotContain("hunter", ex.Message, StringComparison.Ordinal);
+        }
+    }
 }
