@@ -280,7 +280,8 @@ class Worker:
     def _bytes(self, *command: object) -> Any:
         """A stream read whose reply stays bytes: the client's decoding would raise on a task
         that is not UTF-8 before the worker could dead-letter it; fields are decoded one by one."""
-        return self.r.execute_command(*command, **{NEVER_DECODE: True})
+        client: Any = self.r  # typed differently per platform in redis-py
+        return client.execute_command(*command, **{NEVER_DECODE: True})
 
     def claim(self) -> tuple[str, dict[bytes, bytes]] | None:
         """An entry another worker took and left idle past claim_idle_ms, now ours (XAUTOCLAIM)."""
