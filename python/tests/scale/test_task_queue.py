@@ -313,8 +313,11 @@ def test_a_wrong_password_is_one_line_and_no_traceback(redis_url: str, language:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child console process is POSIX-only here")
-def test_a_worker_stopped_with_ctrl_c_exits_cleanly(redis_url: str, keys: Keys) -> None:
-    worker = tq.start_worker("python", redis_url, "--namespace", keys.ns)
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_a_worker_stopped_with_ctrl_c_exits_cleanly(redis_url: str, keys: Keys, language: str) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    worker = tq.start_worker(language, redis_url, "--namespace", keys.ns)
     try:
         worker.wait_for("worker ", SHORT_TIMEOUT)
         worker.process.send_signal(signal.SIGINT)
@@ -588,3 +591,37 @@ def test_a_bad_url_is_one_line_exit_2_and_echoes_nothing(language: str) -> None:
         with pytest.raises(ValueError, match=r"^(not a redis|the URL)"):
             RedisUrl.parse(vector["url"])
         assert "hunter" not in redact(vector["url"])
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+@pytest.mark.parametrize("command", ["worker", "submit"])
+def test_a_wrong_password_exits_2_from_either_command_in_either_language(
+    redis_url: str, language: str, command: str
+) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    base = (PY_WORKER if command == "worker" else PY_SUBMIT) if language == "python" else _dotnet_cli(command)
+    bare = redis_url.replace(redis_url.split("@", maxsplit=1)[0] + "@", "redis://")
+    done = _cli(*base, "--redis", bare, env={PASSWORD_VARIABLE: "wrong"}, timeout=SHORT_TIMEOUT)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "wrong" not in done.stderr
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_both_languages_take_opt_equals_value(language: str) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    base = PY_SUBMIT if language == "python" else _dotnet_cli("submit")
+    done = _cli(*base, "--redis=redis://127.0.0.1:1", "--count=abc", env={URL_VARIABLE: ""})
+    assert done.returncode == 2, done.stderr
+    assert "--count" in done.stderr
+    assert "unknown option" not in done.stderr
+
+
+def test_a_redis_older_than_7_is_refused_with_one_line() -> None:
+    assert tq.version_problem("6.2.14") == (
+        "Redis 6.2.14 is too old: the task queue needs Redis 7.0 or later"
+    )
+    assert tq.version_problem("7.0.0") is None
+    assert tq.version_problem("7.2.4") is None

@@ -200,6 +200,11 @@ public static partial class TaskQueue
     ];
     // </acl>
 
+    /// <summary>Why this server cannot run the queue, or null: XAUTOCLAIM came in Redis 6.2 and its
+    /// reply gained a third element (deleted ids) in 7.0, which both clients expect.</summary>
+    public static string? VersionProblem(Version version) =>
+        version < new Version(7, 0) ? $"Redis {version} is too old: the task queue needs Redis 7.0 or later" : null;
+
     public static async Task EnsureGroupAsync(IDatabase db, Keys keys)
     {
         try

@@ -353,4 +353,31 @@ public sealed class TaskQueueTests
             Assert.DoesNotContain("hunter", ex.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void VersionProblem_RedisOlderThan7_IsOneLine()
+    {
+        Assert.Equal("Redis 6.2.14 is too old: the task queue needs Redis 7.0 or later", TaskQueue.VersionProblem(new Version(6, 2, 14)));
+        Assert.Null(TaskQueue.VersionProblem(new Version(7, 0, 0)));
+        Assert.Null(TaskQueue.VersionProblem(new Version(7, 2, 4)));
+    }
+
+    [Fact]
+    public async Task Options_OptEqualsValue_IsTakenLikeArgparse()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            TaskQueueCommands.SubmitAsync(["--redis=redis://127.0.0.1:1", "--count=abc"], TextWriter.Null, CancellationToken.None));
+        Assert.Equal("--count must be an integer in 1..2147483647, got 'abc'", ex.Message);
+    }
+
+    [SkippableFact]
+    public async Task Worker_WrongPassword_ExitsTwo()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var url = (redis.Address with { Password = "wrong" }).Redacted().Replace("***", "wrong", StringComparison.Ordinal);
+
+        var code = await TaskQueueCommands.WorkerAsync(["--redis", url], TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(2, code);
+    }
 }

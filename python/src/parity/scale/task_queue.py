@@ -215,6 +215,21 @@ def connect(url: str) -> redis.Redis:
     )
 
 
+def version_problem(version: str) -> str | None:
+    """Why this server cannot run the queue, or None: XAUTOCLAIM came in Redis 6.2 and its reply
+    gained a third element (deleted ids) in 7.0, which both clients expect."""
+    parts = tuple(int(p) if p.isdigit() else 0 for p in version.split(".")[:2])
+    return f"Redis {version} is too old: the task queue needs Redis 7.0 or later" if parts < (7, 0) else None
+
+
+def check_server(r: redis.Redis) -> None:
+    """Connect now (a wrong password or no server shows here, not mid-task) and check the version."""
+    info: Any = r.info("server")
+    problem = version_problem(str(info["redis_version"]))
+    if problem:
+        raise ValueError(problem)
+
+
 def ensure_group(r: redis.Redis, keys: Keys) -> None:
     """Create the stream and its consumer group once; reading starts at the stream's beginning."""
     try:
