@@ -625,3 +625,23 @@ def test_a_redis_older_than_7_is_refused_with_one_line() -> None:
     )
     assert tq.version_problem("7.0.0") is None
     assert tq.version_problem("7.2.4") is None
+
+
+def test_per_run_keys_expire_and_a_clean_stop_removes_an_idle_consumer(redis_url: str, keys: Keys) -> None:
+    r = tq.connect(redis_url)
+    tq.put_tasks(r, "ttl", 3, 0, keys=keys, fail=[1])
+    stop = threading.Event()
+    worker = Worker(r, keys=keys, name="python-w", claim_idle_ms=0, say=lambda _: None, stop=stop)
+    for _ in range(tq.MAX_DELIVERIES + 2):  # task 0 done; task 1 fails until dead-lettered
+        assert worker.step()
+    worker.record("0-1", Task("ttl", 0, 0, 0))  # a second finish: counted as a duplicate
+    for key in (keys.results("ttl"), keys.duplicates("ttl"), keys.dead_in_run("ttl")):
+        assert 0 < r.ttl(key) <= tq.RUN_TTL_S, key
+    r.xreadgroup(keys.group, "python-h", {keys.tasks: ">"}, count=1)  # python-h holds task 2
+
+    stop.set()
+    worker.run()  # a clean stop: python-w holds nothing and leaves the group
+    Worker(r, keys=keys, name="python-h", stop=stop, say=lambda _: None).run()
+
+    assert [c["name"] for c in r.xinfo_consumers(keys.tasks, keys.group)] == ["python-h"]
+    r.close()

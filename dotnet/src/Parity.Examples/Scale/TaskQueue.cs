@@ -31,6 +31,9 @@ public static partial class TaskQueue
     public const long MaxSquared = 3_037_000_499;
     public const int MaxMs = 600_000;
 
+    /// <summary>Every per-run key expires a day after its last write.</summary>
+    public static readonly TimeSpan RunTtl = TimeSpan.FromDays(1);
+
     /// <summary>How long an idle worker waits before asking again: StackExchange.Redis has no
     /// blocking XREADGROUP (one multiplexed connection must never block), so it polls.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
@@ -189,7 +192,7 @@ public static partial class TaskQueue
     // commands; never CONFIG, whose GET would read the admin password (the same rules as Python's).
     public const string ConnectAcl = "+@connection +info +role";
     public const string WorkerAcl = "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd "
-        + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec";
+        + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec +xgroup|delconsumer";
     public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hkeys +hmget +hgetall +hvals +del +unlink";
 
     /// <summary>The arguments of ACL SETUSER for one role: its own keys, no channels, no other command.</summary>
@@ -241,12 +244,32 @@ public static partial class TaskQueue
         {
             await EnsureGroupAsync(db, keys).ConfigureAwait(false);
             _say($"worker {Name} ready");
-            while (!token.IsCancellationRequested)
+            try
             {
-                if (!await StepAsync(token).ConfigureAwait(false))
+                while (!token.IsCancellationRequested)
                 {
-                    await Task.Delay(Poll, token).ConfigureAwait(false);
+                    if (!await StepAsync(token).ConfigureAwait(false))
+                    {
+                        await Task.Delay(Poll, token).ConfigureAwait(false);
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                await LeaveAsync().ConfigureAwait(false);
+                throw;
+            }
+            await LeaveAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>On a clean stop, deletes this worker's consumer from the group, unless it still
+        /// holds a task: XGROUP DELCONSUMER would drop that task's pending entry, and the task with it.</summary>
+        public async Task LeaveAsync()
+        {
+            var held = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, Name).ConfigureAwait(false);
+            if (held.Length == 0)
+            {
+                await db.StreamDeleteConsumerAsync(keys.Tasks, keys.Group, Name).ConfigureAwait(false);
             }
         }
 
@@ -374,8 +397,9 @@ public static partial class TaskQueue
             {
                 // Finished before by a worker presumed dead: count it, change nothing.
                 _ = tx.HashIncrementAsync(keys.Duplicates(task.Run), seq);
+                _ = tx.KeyExpireAsync(keys.Duplicates(task.Run), RunTtl);
             }
-            _ = tx.KeyExpireAsync(keys.Results(task.Run), TimeSpan.FromDays(1));
+            _ = tx.KeyExpireAsync(keys.Results(task.Run), RunTtl);
             _ = tx.StreamAcknowledgeAsync(keys.Tasks, keys.Group, entryId);
             _ = tx.StreamDeleteAsync(keys.Tasks, [entryId]);
             await tx.ExecuteAsync().ConfigureAwait(false);
@@ -390,6 +414,7 @@ public static partial class TaskQueue
             if (task is not null)
             {
                 _ = tx.HashSetAsync(keys.DeadInRun(task.Run), task.Seq, deliveries);
+                _ = tx.KeyExpireAsync(keys.DeadInRun(task.Run), RunTtl);
             }
             _ = tx.StreamAcknowledgeAsync(keys.Tasks, keys.Group, entryId);
             _ = tx.StreamDeleteAsync(keys.Tasks, [entryId]);

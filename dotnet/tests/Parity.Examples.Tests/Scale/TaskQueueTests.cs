@@ -380,4 +380,31 @@ public sealed class TaskQueueTests
 
         Assert.Equal(2, code);
     }
+
+    [SkippableFact]
+    public async Task PerRunKeys_Expire_AndACleanStopRemovesAnIdleConsumer()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "ttl", 3, 0, new HashSet<int> { 1 });
+        var worker = new TaskQueue.Worker(redis.Db, keys, "dotnet-w", claimIdleMs: 0, say: _ => { });
+        for (var i = 0; i < TaskQueue.MaxDeliveries + 2; i++)
+        {
+            Assert.True(await worker.StepAsync(CancellationToken.None)); // task 0 done; task 1 fails until dead-lettered
+        }
+        await worker.RecordAsync("0-1", new TaskQueue.TaskMessage("ttl", 0, 0, 0)); // a second finish: a duplicate
+        foreach (var key in new[] { keys.Results("ttl"), keys.Duplicates("ttl"), keys.DeadInRun("ttl") })
+        {
+            var ttl = await redis.Db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl > TimeSpan.Zero && ttl <= TaskQueue.RunTtl, $"{key}: {ttl}");
+        }
+        await redis.Db.StreamReadGroupAsync(keys.Tasks, keys.Group, "dotnet-h", StreamPosition.NewMessages, 1); // dotnet-h holds task 2
+
+        var stopped = new CancellationToken(canceled: true);
+        await worker.RunAsync(stopped); // a clean stop: dotnet-w holds nothing and leaves the group
+        await new TaskQueue.Worker(redis.Db, keys, "dotnet-h", say: _ => { }).RunAsync(stopped);
+
+        var consumers = await redis.Db.StreamConsumerInfoAsync(keys.Tasks, keys.Group);
+        Assert.Equal(["dotnet-h"], consumers.Select(c => c.Name.ToString()));
+    }
 }

@@ -56,6 +56,7 @@ STREAM_CAP = 100_000  # MAXLEN on every XADD: a hard ceiling, far above the back
 BLOCK_MS = 500  # how long one XREADGROUP waits; also how soon a worker notices a stop
 MAX_SQUARED = 3_037_000_499  # the largest n whose square fits a signed 64-bit integer
 MAX_MS = 600_000
+RUN_TTL_S = 86_400  # every per-run key expires a day after its last write
 _NAME = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
@@ -193,7 +194,7 @@ class Keys:
 CONNECT_ACL = "+@connection +info +role"
 WORKER_ACL = (
     "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd +xgroup|create "
-    "+hsetnx +hincrby +hset +expire +multi +exec"
+    "+hsetnx +hincrby +hset +expire +multi +exec +xgroup|delconsumer"
 )
 SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hkeys +hmget +hgetall +hvals +del +unlink"
 
@@ -275,6 +276,16 @@ class Worker:
         self.say(f"worker {self.name} ready")
         while not self.stop.is_set():
             self.step()
+        self.leave()
+
+    def leave(self) -> None:
+        """On a clean stop, delete this worker's consumer from the group, unless it still holds
+        a task: XGROUP DELCONSUMER would drop that task's pending entry, and the task with it."""
+        held: Any = self.r.xpending_range(
+            self.keys.tasks, self.keys.group, "-", "+", 1, consumername=self.name
+        )
+        if not held:
+            self.r.xgroup_delconsumer(self.keys.tasks, self.keys.group, self.name)
 
     def step(self) -> bool:
         """Handle at most one task; False when there was none."""
@@ -368,7 +379,8 @@ class Worker:
         with self.r.pipeline(transaction=True) as tx:
             if not first:  # finished before by a worker presumed dead: count it, change nothing
                 tx.hincrby(self.keys.duplicates(task.run), str(task.seq), 1)
-            tx.expire(self.keys.results(task.run), 86_400)
+                tx.expire(self.keys.duplicates(task.run), RUN_TTL_S)
+            tx.expire(self.keys.results(task.run), RUN_TTL_S)
             tx.xack(self.keys.tasks, self.keys.group, entry_id)
             tx.xdel(self.keys.tasks, entry_id)
             tx.execute()
@@ -379,6 +391,7 @@ class Worker:
             tx.xadd(self.keys.dead, fields, maxlen=STREAM_CAP)  # type: ignore[arg-type]
             if task is not None:
                 tx.hset(self.keys.dead_in_run(task.run), str(task.seq), deliveries)
+                tx.expire(self.keys.dead_in_run(task.run), RUN_TTL_S)
             tx.xack(self.keys.tasks, self.keys.group, entry_id)
             tx.xdel(self.keys.tasks, entry_id)
             tx.execute()
