@@ -368,10 +368,11 @@ public static partial class TaskQueue
             {
                 while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
                 {
-                    var mine = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, Name, entryId, entryId).ConfigureAwait(false);
-                    if (mine.Length == 0)
+                    var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entryId, entryId).ConfigureAwait(false);
+                    if (pending.Length == 0 || pending[0].ConsumerName != Name)
                     {
-                        return; // claimed by another after all (this worker stalled): let it go
+                        _say($"lease on {entryId} lost: another worker claimed it");
+                        return; // this worker stalled past the idle time: let it go
                     }
                     await db.StreamClaimIdsOnlyAsync(keys.Tasks, keys.Group, Name, 0, [entryId]).ConfigureAwait(false);
                 }
@@ -380,9 +381,10 @@ public static partial class TaskQueue
             {
                 // The task ended: its lease ends with it.
             }
-            catch (RedisException)
+            catch (RedisException ex)
             {
                 // The server went away: the worker's own next command reports it.
+                _say($"lease on {entryId} not renewed: {ex.GetType().Name}: {ex.Message}");
             }
         }
 
