@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +18,13 @@ import pytest
 import redis
 
 from parity import dotnet_build
-from parity.common.redis_server import PASSWORD_VARIABLE, URL_VARIABLE, redact, with_password
+from parity.common.redis_server import (
+    PASSWORD_VARIABLE,
+    URL_VARIABLE,
+    RedisUrl,
+    redact,
+    with_password,
+)
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import SHORT_TIMEOUT
 from parity.paths import ROOT
@@ -306,8 +313,11 @@ def test_a_wrong_password_is_one_line_and_no_traceback(redis_url: str, language:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child console process is POSIX-only here")
-def test_a_worker_stopped_with_ctrl_c_exits_cleanly(redis_url: str, keys: Keys) -> None:
-    worker = tq.start_worker("python", redis_url, "--namespace", keys.ns)
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_a_worker_stopped_with_ctrl_c_exits_cleanly(redis_url: str, keys: Keys, language: str) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    worker = tq.start_worker(language, redis_url, "--namespace", keys.ns)
     try:
         worker.wait_for("worker ", SHORT_TIMEOUT)
         worker.process.send_signal(signal.SIGINT)
@@ -445,3 +455,193 @@ def test_both_languages_give_the_roles_the_same_rules() -> None:
     assert constant("WorkerAcl") == tq.WORKER_ACL
     assert constant("SubmitterAcl") == tq.SUBMITTER_ACL
     assert "config" not in tq.CONNECT_ACL + tq.WORKER_ACL + tq.SUBMITTER_ACL
+
+
+def test_a_long_healthy_task_keeps_its_lease_and_is_never_claimed(redis_url: str, keys: Keys) -> None:
+    r = tq.connect(redis_url)
+    idle_ms = 150
+    tq.put_tasks(r, "lease", 1, 0, keys=keys)
+    holding, gate = threading.Event(), threading.Event()
+    holder = Worker(
+        r,
+        keys=keys,
+        name="python-a",
+        claim_idle_ms=idle_ms,
+        say=lambda line: holding.set() if line.startswith("holding") else None,
+        work=lambda _task: gate.wait(SHORT_TIMEOUT),
+    )
+    other = Worker(r, keys=keys, name="python-b", claim_idle_ms=idle_ms, say=lambda _: None)
+    thread = threading.Thread(target=holder.step)
+    thread.start()
+    try:
+        assert holding.wait(SHORT_TIMEOUT)
+        started = time.monotonic()
+        # The other worker polls for several claim-idle periods while the task is held.
+        while time.monotonic() - started < 6 * idle_ms / 1000:
+            assert not other.step(), "the held task was claimed by another worker"
+        [pending] = r.xpending_range(keys.tasks, keys.group, "-", "+", 1)
+        assert (pending["consumer"], pending["times_delivered"]) == ("python-a", 1)  # JUSTID
+    finally:
+        gate.set()
+        thread.join(SHORT_TIMEOUT)
+    assert not thread.is_alive()
+    report = tq.collect(r, "lease", 1, keys=keys, timeout=SHORT_TIMEOUT)
+    assert report.results[0].worker == "python-a"
+    assert (len(report.results), report.duplicates, report.dead, report.ok) == (1, 0, 0, True)
+    assert r.xlen(keys.dead) == 0
+    r.close()
+
+
+def test_a_task_its_holder_acknowledges_while_another_claims_it_is_not_dead_lettered(
+    redis_url: str, keys: Keys
+) -> None:
+    r = tq.connect(redis_url)
+    tq.put_tasks(r, "race", 1, 0, keys=keys)
+    lines: list[str] = []
+    holder = Worker(r, keys=keys, name="python-a", say=lambda _: None)
+    claimer = Worker(r, keys=keys, name="python-b", claim_idle_ms=0, say=lines.append)
+    entry_id, _fields = r.xreadgroup(keys.group, "python-a", {keys.tasks: ">"}, count=1)[0][1][0]
+
+    claimed = claimer.claim()  # XAUTOCLAIM: the entry is now pending for python-b
+    holder.record(entry_id, Task("race", 0, 0, 0))  # meanwhile its holder finishes: XACK, XDEL
+    assert claimed is not None
+    claimer.take_claimed(*claimed)  # XPENDING finds nothing: nothing to do
+
+    assert lines == [f"{entry_id} was finished by its holder meanwhile"]
+    assert r.xlen(keys.dead) == 0
+    report = tq.collect(r, "race", 1, keys=keys, timeout=SHORT_TIMEOUT)
+    assert (len(report.results), report.dead, report.ok) == (1, 0, True)
+    r.close()
+
+
+def test_collect_counts_a_task_with_a_result_and_a_dead_letter_once(redis_url: str, keys: Keys) -> None:
+    r = tq.connect(redis_url)
+    result = tq.Result("both", 0, 0, 0, "python-a", "python")
+    r.hset(keys.results("both"), "0", tq.encode_result(result))
+    r.hset(keys.dead_in_run("both"), mapping={"0": 4, "1": 4})  # task 0 finished and dead-lettered
+
+    report = tq.collect(r, "both", 2, keys=keys, timeout=SHORT_TIMEOUT)
+
+    assert (len(report.results), report.dead, report.missing) == (1, 1, 1)
+    r.close()
+
+
+NOT_UTF8 = b'{"v":1,"run":"\xff\xfe"}'
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_a_task_that_is_not_utf8_is_dead_lettered_once_byte_for_byte(
+    redis_url: str, keys: Keys, language: str
+) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    raw = redis.Redis.from_url(redis_url)  # replies stay bytes
+    tq.ensure_group(raw, keys)
+    raw.xadd(keys.tasks, {"task": NOT_UTF8})
+    worker = tq.start_worker(language, redis_url, "--namespace", keys.ns)
+    try:
+        assert "bad message" in worker.wait_for("dead-lettered ", SHORT_TIMEOUT)
+    finally:
+        assert worker.stop() == 0
+    [(_id, dead)] = raw.xrange(keys.dead)
+    assert (dead[b"task"], dead[b"deliveries"]) == (NOT_UTF8, b"1")
+    assert raw.xlen(keys.tasks) == 0
+    assert raw.xpending(keys.tasks, keys.group)["pending"] == 0
+    raw.close()
+
+
+def test_a_worker_step_dead_letters_a_task_that_is_not_utf8(redis_url: str, keys: Keys) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    tq.ensure_group(raw, keys)
+    raw.xadd(keys.tasks, {"task": NOT_UTF8})
+    worker = Worker(tq.connect(redis_url), keys=keys, name="python-w", say=lambda _: None)
+
+    assert worker.step()
+
+    [(_id, dead)] = raw.xrange(keys.dead)
+    assert dead[b"task"] == NOT_UTF8
+    assert dead[b"reason"].startswith(b"bad message: 'utf-8' codec can't decode byte 0xff")
+    worker.r.close()
+    raw.close()
+
+
+@pytest.mark.parametrize("vector", _named("urls"))
+def test_url_vectors_are_read_once_and_printed_without_the_password(vector: dict[str, Any]) -> None:
+    url = RedisUrl.parse(vector["url"])
+    assert (url.user, url.password, url.host, url.port, url.db) == tuple(
+        vector[k] for k in ("user", "password", "host", "port", "db")
+    )
+    assert RedisUrl.parse(str(url)) == url  # written back encoded, read back the same
+    if url.password:
+        assert url.password not in redact(vector["url"])
+        assert "***@" in redact(vector["url"])
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_a_bad_url_is_one_line_exit_2_and_echoes_nothing(language: str) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    base = PY_SUBMIT if language == "python" else _dotnet_cli("submit")
+    for vector in VECTORS["invalid_urls"]:
+        done = _cli(*base, "--redis", vector["url"], env={URL_VARIABLE: ""})
+        assert done.returncode == 2, (vector["name"], done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "hunter" not in done.stderr, done.stderr
+        with pytest.raises(ValueError, match=r"^(not a redis|the URL)"):
+            RedisUrl.parse(vector["url"])
+        assert "hunter" not in redact(vector["url"])
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+@pytest.mark.parametrize("command", ["worker", "submit"])
+def test_a_wrong_password_exits_2_from_either_command_in_either_language(
+    redis_url: str, language: str, command: str
+) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    base = (PY_WORKER if command == "worker" else PY_SUBMIT) if language == "python" else _dotnet_cli(command)
+    bare = redis_url.replace(redis_url.split("@", maxsplit=1)[0] + "@", "redis://")
+    done = _cli(*base, "--redis", bare, env={PASSWORD_VARIABLE: "wrong"}, timeout=SHORT_TIMEOUT)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "wrong" not in done.stderr
+
+
+@pytest.mark.parametrize("language", ["python", "dotnet"])
+def test_both_languages_take_opt_equals_value(language: str) -> None:
+    if language == "dotnet":
+        _dotnet_or_skip()
+    base = PY_SUBMIT if language == "python" else _dotnet_cli("submit")
+    done = _cli(*base, "--redis=redis://127.0.0.1:1", "--count=abc", env={URL_VARIABLE: ""})
+    assert done.returncode == 2, done.stderr
+    assert "--count" in done.stderr
+    assert "unknown option" not in done.stderr
+
+
+def test_a_redis_older_than_7_is_refused_with_one_line() -> None:
+    assert tq.version_problem("6.2.14") == (
+        "Redis 6.2.14 is too old: the task queue needs Redis 7.0 or later"
+    )
+    assert tq.version_problem("7.0.0") is None
+    assert tq.version_problem("7.2.4") is None
+
+
+def test_per_run_keys_expire_and_a_clean_stop_removes_an_idle_consumer(redis_url: str, keys: Keys) -> None:
+    r = tq.connect(redis_url)
+    tq.put_tasks(r, "ttl", 3, 0, keys=keys, fail=[1])
+    stop = threading.Event()
+    worker = Worker(r, keys=keys, name="python-w", claim_idle_ms=0, say=lambda _: None, stop=stop)
+    for _ in range(tq.MAX_DELIVERIES + 2):  # task 0 done; task 1 fails until dead-lettered
+        assert worker.step()
+    worker.record("0-1", Task("ttl", 0, 0, 0))  # a second finish: counted as a duplicate
+    for key in (keys.results("ttl"), keys.duplicates("ttl"), keys.dead_in_run("ttl")):
+        assert 0 < r.ttl(key) <= tq.RUN_TTL_S, key
+    r.xreadgroup(keys.group, "python-h", {keys.tasks: ">"}, count=1)  # python-h holds task 2
+
+    stop.set()
+    worker.run()  # a clean stop: python-w holds nothing and leaves the group
+    Worker(r, keys=keys, name="python-h", stop=stop, say=lambda _: None).run()
+
+    assert [c["name"] for c in r.xinfo_consumers(keys.tasks, keys.group)] == ["python-h"]
+    r.close()

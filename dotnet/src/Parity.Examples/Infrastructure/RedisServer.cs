@@ -16,27 +16,67 @@ public sealed record RedisAddress(string Host, int Port, string? User, string? P
     public const string UrlVariable = "PARITY_REDIS_URL";
     public const string PasswordVariable = "PARITY_REDIS_PASSWORD";
 
+    /// <summary>Reads the URL once. The user part ends at the last @, so a password may hold # / ? @
+    /// as typed. FormatException names the part at fault and never repeats the URL: it may hold a password.</summary>
     public static RedisAddress Parse(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss") || uri.Host.Length == 0)
+        var sep = url.IndexOf("://", StringComparison.Ordinal);
+        var scheme = sep < 0 ? string.Empty : url[..sep];
+        if (scheme is not ("redis" or "rediss"))
         {
-            throw new FormatException("not a redis:// or rediss:// URL with a host");
+            throw new FormatException("not a redis:// or rediss:// URL");
         }
+        var rest = url[(sep + 3)..];
+        var at = rest.LastIndexOf('@');
         string? user = null, password = null;
-        if (uri.UserInfo.Length > 0)
+        if (at >= 0)
         {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            var userInfo = rest[..at];
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(userInfo[(colon + 1)..]);
         }
+        var location = rest[(at + 1)..];
+        if (location.IndexOfAny(['?', '#']) >= 0)
+        {
+            throw new FormatException("the URL has query options or a fragment after the host: not supported");
+        }
+        var slash = location.IndexOf('/', StringComparison.Ordinal);
+        var hostPort = slash < 0 ? location : location[..slash];
+        var dbText = slash < 0 ? string.Empty : location[(slash + 1)..].TrimEnd('/');
+        string host = hostPort;
+        string? portText = null;
+        if (hostPort.StartsWith('['))
+        {
+            // [IPv6]:port
+            var end = hostPort.IndexOf(']', StringComparison.Ordinal);
+            var after = end < 0 ? "?" : hostPort[(end + 1)..];
+            if (after.Length > 0 && !after.StartsWith(':'))
+            {
+                throw new FormatException("the URL's IPv6 host is not in [brackets]");
+            }
+            host = hostPort[..(end + 1)];
+            portText = after.Length > 0 ? after[1..] : null;
+        }
+        else if (hostPort.LastIndexOf(':') is var colon and >= 0)
+        {
+            host = hostPort[..colon];
+            portText = hostPort[(colon + 1)..];
+        }
+        if (host.Length == 0 || (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[')))
+        {
+            throw new FormatException("the URL has no host");
+        }
+        var port = portText is null ? 6379 : Number(portText, "port", 1, 65535);
+        var database = dbText.Length == 0 ? 0 : Number(dbText, "database", 0, int.MaxValue);
         password ??= Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnv ? fromEnv : null;
-        var path = uri.AbsolutePath.Trim('/');
-        var database = path.Length == 0 ? 0 : int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db)
-            ? db
-            : throw new FormatException($"bad database number '{path}' in the URL");
-        var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
-        return new RedisAddress(uri.Host, port, string.IsNullOrEmpty(user) ? null : user, password, database, uri.Scheme == "rediss");
+        return new RedisAddress(host, port, string.IsNullOrEmpty(user) ? null : user, password, database, scheme == "rediss");
     }
+
+    private static int Number(string text, string what, int low, int high) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= low && value <= high
+            ? value
+            : throw new FormatException($"the URL's {what} must be a number in {low}..{high}");
 
     // One connection attempt, not a limit: a caller that waits for a server retries until
     // Timeouts.Short (see WaitUntilReadyAsync), so no attempt may use up the whole wait.

@@ -13,7 +13,8 @@ namespace Parity.Examples.Scale;
 /// <summary>
 /// scale.task-queue: the article's master/worker job on a Redis stream with a consumer group,
 /// .NET and Python workers sharing one queue. At least once (XREADGROUP, then XACK); a killed
-/// worker's task is claimed by another once idle long enough (XAUTOCLAIM); results recorded with
+/// worker's task is claimed by another once idle long enough (XAUTOCLAIM), while a live worker
+/// renews its claim (XCLAIM JUSTID) so a long task is never taken from it; results recorded with
 /// HSETNX, so a task finished twice counts once; a dead-letter stream after too many deliveries;
 /// back-pressure and MAXLEN keep the stream bounded. The JSON format and the vectors both
 /// languages check: comparisons/scale/messages.json.
@@ -30,9 +31,14 @@ public static partial class TaskQueue
     public const long MaxSquared = 3_037_000_499;
     public const int MaxMs = 600_000;
 
+    /// <summary>Every per-run key expires a day after its last write.</summary>
+    public static readonly TimeSpan RunTtl = TimeSpan.FromDays(1);
+
     /// <summary>How long an idle worker waits before asking again: StackExchange.Redis has no
     /// blocking XREADGROUP (one multiplexed connection must never block), so it polls.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex NamePattern();
@@ -185,9 +191,9 @@ public static partial class TaskQueue
     // On a shared server give each role an ACL user (redis-server 6+) with only its keys and
     // commands; never CONFIG, whose GET would read the admin password (the same rules as Python's).
     public const string ConnectAcl = "+@connection +info +role";
-    public const string WorkerAcl = "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd "
-        + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec";
-    public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink";
+    public const string WorkerAcl = "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd "
+        + "+xgroup|create +hsetnx +hincrby +hset +expire +multi +exec +xgroup|delconsumer";
+    public const string SubmitterAcl = "+xadd +xlen +xgroup|create +hlen +hkeys +hmget +hgetall +hvals +del +unlink";
 
     /// <summary>The arguments of ACL SETUSER for one role: its own keys, no channels, no other command.</summary>
     public static object[] AclSetUser(string user, string password, string rules, Keys keys) =>
@@ -196,6 +202,11 @@ public static partial class TaskQueue
         .. ConnectAcl.Split(' '), .. rules.Split(' '),
     ];
     // </acl>
+
+    /// <summary>Why this server cannot run the queue, or null: XAUTOCLAIM came in Redis 6.2 and its
+    /// reply gained a third element (deleted ids) in 7.0, which both clients expect.</summary>
+    public static string? VersionProblem(Version version) =>
+        version < new Version(7, 0) ? $"Redis {version} is too old: the task queue needs Redis 7.0 or later" : null;
 
     public static async Task EnsureGroupAsync(IDatabase db, Keys keys)
     {
@@ -218,9 +229,11 @@ public static partial class TaskQueue
     // <worker>
     /// <summary>Takes one task at a time: reclaim an abandoned one first, else read a new one.</summary>
     public sealed class Worker(IDatabase db, Keys keys, string? name = null, int claimIdleMs = ClaimIdleMs,
-        int maxDeliveries = MaxDeliveries, int? stallOn = null, Action<string>? say = null)
+        int maxDeliveries = MaxDeliveries, int? stallOn = null, Action<string>? say = null,
+        Func<TaskMessage, CancellationToken, Task>? work = null)
     {
         private readonly Action<string> _say = say ?? Console.WriteLine;
+        private readonly Func<TaskMessage, CancellationToken, Task> _work = work ?? ((task, token) => Task.Delay(task.Ms, token));
         private int _taken;
 
         public string Name { get; } = name is null || NamePattern().IsMatch(name)
@@ -231,50 +244,82 @@ public static partial class TaskQueue
         {
             await EnsureGroupAsync(db, keys).ConfigureAwait(false);
             _say($"worker {Name} ready");
-            while (!token.IsCancellationRequested)
+            try
             {
-                if (!await StepAsync(token).ConfigureAwait(false))
+                while (!token.IsCancellationRequested)
                 {
-                    await Task.Delay(Poll, token).ConfigureAwait(false);
+                    if (!await StepAsync(token).ConfigureAwait(false))
+                    {
+                        await Task.Delay(Poll, token).ConfigureAwait(false);
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                await LeaveAsync().ConfigureAwait(false);
+                throw;
+            }
+            await LeaveAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>On a clean stop, deletes this worker's consumer from the group, unless it still
+        /// holds a task: XGROUP DELCONSUMER would drop that task's pending entry, and the task with it.</summary>
+        public async Task LeaveAsync()
+        {
+            var held = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, Name).ConfigureAwait(false);
+            if (held.Length == 0)
+            {
+                await db.StreamDeleteConsumerAsync(keys.Tasks, keys.Group, Name).ConfigureAwait(false);
             }
         }
 
         /// <summary>Handles at most one task; false when there was none.</summary>
         public async Task<bool> StepAsync(CancellationToken token)
         {
-            var claimed = await db.StreamAutoClaimAsync(keys.Tasks, keys.Group, Name, claimIdleMs, "0-0", 1).ConfigureAwait(false);
-            StreamEntry entry;
-            long deliveries;
-            if (claimed.ClaimedEntries.Length > 0)
+            if (await ClaimAsync().ConfigureAwait(false) is { } claimed)
             {
-                // Someone took it and went silent: the pending entry's count says how often it went out.
-                entry = claimed.ClaimedEntries[0];
-                var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entry.Id, entry.Id).ConfigureAwait(false);
-                deliveries = pending.Length > 0 ? pending[0].DeliveryCount : maxDeliveries + 1;
+                await TakeClaimedAsync(claimed, token).ConfigureAwait(false);
+                return true;
             }
-            else
+            var read = await db.StreamReadGroupAsync(keys.Tasks, keys.Group, Name, StreamPosition.NewMessages, 1).ConfigureAwait(false);
+            if (read.Length == 0)
             {
-                var read = await db.StreamReadGroupAsync(keys.Tasks, keys.Group, Name, StreamPosition.NewMessages, 1).ConfigureAwait(false);
-                if (read.Length == 0)
-                {
-                    return false;
-                }
-                entry = read[0];
-                deliveries = 1;
+                return false;
             }
-            await HandleAsync(entry.Id!, entry["task"].ToString(), deliveries, token).ConfigureAwait(false);
+            await HandleAsync(read[0].Id!, (byte[]?)read[0]["task"] ?? [], 1, token).ConfigureAwait(false);
             return true;
         }
 
-        private async Task HandleAsync(string entryId, string raw, long deliveries, CancellationToken token)
+        /// <summary>An entry another worker took and left idle past the claim idle time, now ours (XAUTOCLAIM).</summary>
+        public async Task<StreamEntry?> ClaimAsync()
+        {
+            var claimed = await db.StreamAutoClaimAsync(keys.Tasks, keys.Group, Name, claimIdleMs, "0-0", 1).ConfigureAwait(false);
+            return claimed.ClaimedEntries.Length > 0 ? claimed.ClaimedEntries[0] : null;
+        }
+
+        /// <summary>Runs a claimed entry; its pending entry's delivery count tells how often it went out.</summary>
+        public async Task TakeClaimedAsync(StreamEntry entry, CancellationToken token)
+        {
+            var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entry.Id, entry.Id).ConfigureAwait(false);
+            if (pending.Length == 0)
+            {
+                // Its holder acknowledged it after XAUTOCLAIM: finished, nothing to do.
+                _say($"{entry.Id} was finished by its holder meanwhile");
+                return;
+            }
+            await HandleAsync(entry.Id!, (byte[]?)entry["task"] ?? [], pending[0].DeliveryCount, token).ConfigureAwait(false);
+        }
+
+        private async Task HandleAsync(string entryId, byte[] raw, long deliveries, CancellationToken token)
         {
             TaskMessage task;
             try
             {
-                task = DecodeTask(raw);
+                // Strictly UTF-8 (RedisValue.ToString would put U+FFFD in place of bad bytes), as
+                // the Python worker reads it; a bad entry is dead-lettered with its own bytes.
+                task = DecodeTask(StrictUtf8.GetString(raw));
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
             {
                 await DeadLetterAsync(entryId, raw, null, deliveries, $"bad message: {ex.Message}").ConfigureAwait(false);
                 return;
@@ -292,13 +337,55 @@ public static partial class TaskQueue
                 await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
             }
             // Cancelled mid-task: the task stays pending and another worker claims it.
-            await Task.Delay(task.Ms, token).ConfigureAwait(false);
+            using (var lease = CancellationTokenSource.CreateLinkedTokenSource(token))
+            {
+                var renewing = RenewAsync(entryId, lease.Token);
+                try
+                {
+                    await _work(task, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await lease.CancelAsync().ConfigureAwait(false);
+                    await renewing.ConfigureAwait(false);
+                }
+            }
             if (task.Fail)
             {
                 _say($"failed {task.Run}/{task.Seq}: left pending for another attempt");
                 return;
             }
             await RecordAsync(entryId, task).ConfigureAwait(false);
+        }
+
+        /// <summary>Renews the claim on the entry every third of the claim idle time until cancelled:
+        /// a healthy long task never looks idle to XAUTOCLAIM. XCLAIM with JUSTID resets the idle
+        /// time without raising the delivery count.</summary>
+        private async Task RenewAsync(string entryId, CancellationToken token)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(1, claimIdleMs / 3)));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+                {
+                    var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entryId, entryId).ConfigureAwait(false);
+                    if (pending.Length == 0 || pending[0].ConsumerName != Name)
+                    {
+                        _say($"lease on {entryId} lost: another worker claimed it");
+                        return; // this worker stalled past the idle time: let it go
+                    }
+                    await db.StreamClaimIdsOnlyAsync(keys.Tasks, keys.Group, Name, 0, [entryId]).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The task ended: its lease ends with it.
+            }
+            catch (RedisException ex)
+            {
+                // The server went away: the worker's own next command reports it.
+                _say($"lease on {entryId} not renewed: {ex.GetType().Name}: {ex.Message}");
+            }
         }
 
         /// <summary>Records the result once (HSETNX); a later finish of the same task only counts as a duplicate.</summary>
@@ -312,14 +399,15 @@ public static partial class TaskQueue
             {
                 // Finished before by a worker presumed dead: count it, change nothing.
                 _ = tx.HashIncrementAsync(keys.Duplicates(task.Run), seq);
+                _ = tx.KeyExpireAsync(keys.Duplicates(task.Run), RunTtl);
             }
-            _ = tx.KeyExpireAsync(keys.Results(task.Run), TimeSpan.FromDays(1));
+            _ = tx.KeyExpireAsync(keys.Results(task.Run), RunTtl);
             _ = tx.StreamAcknowledgeAsync(keys.Tasks, keys.Group, entryId);
             _ = tx.StreamDeleteAsync(keys.Tasks, [entryId]);
             await tx.ExecuteAsync().ConfigureAwait(false);
         }
 
-        private async Task DeadLetterAsync(string entryId, string raw, TaskMessage? task, long deliveries, string reason)
+        private async Task DeadLetterAsync(string entryId, byte[] raw, TaskMessage? task, long deliveries, string reason)
         {
             var tx = db.CreateTransaction();
             _ = tx.StreamAddAsync(keys.Dead,
@@ -328,6 +416,7 @@ public static partial class TaskQueue
             if (task is not null)
             {
                 _ = tx.HashSetAsync(keys.DeadInRun(task.Run), task.Seq, deliveries);
+                _ = tx.KeyExpireAsync(keys.DeadInRun(task.Run), RunTtl);
             }
             _ = tx.StreamAcknowledgeAsync(keys.Tasks, keys.Group, entryId);
             _ = tx.StreamDeleteAsync(keys.Tasks, [entryId]);
@@ -384,11 +473,20 @@ public static partial class TaskQueue
         }
     }
 
+    /// <summary>The tasks of the run dead-lettered without a result: a task can have both when a worker
+    /// dead-lettered it while another finished it, and then it counts as finished, once.</summary>
+    private static async Task<RedisValue[]> DeadOnlyAsync(IDatabase db, Keys keys, string run)
+    {
+        var dead = await db.HashKeysAsync(keys.DeadInRun(run)).ConfigureAwait(false);
+        var found = dead.Length == 0 ? [] : await db.HashGetAsync(keys.Results(run), dead).ConfigureAwait(false);
+        return [.. dead.Where((_, i) => found[i].IsNull)];
+    }
+
     /// <summary>Waits until every task has a result or a dead letter (or the timeout), then reads them.</summary>
     public static async Task<Report> CollectAsync(IDatabase db, Keys keys, string run, int count, TimeSpan timeout, CancellationToken token = default)
     {
         var clock = Stopwatch.StartNew();
-        while (await db.HashLengthAsync(keys.Results(run)).ConfigureAwait(false) + await db.HashLengthAsync(keys.DeadInRun(run)).ConfigureAwait(false) < count
+        while (await db.HashLengthAsync(keys.Results(run)).ConfigureAwait(false) + (await DeadOnlyAsync(db, keys, run).ConfigureAwait(false)).Length < count
             && clock.Elapsed < timeout)
         {
             await Task.Delay(50, token).ConfigureAwait(false);
@@ -412,7 +510,7 @@ public static partial class TaskQueue
             bad++;
         }
         var duplicates = (await db.HashValuesAsync(keys.Duplicates(run)).ConfigureAwait(false)).Sum(v => (long)v);
-        var dead = await db.HashLengthAsync(keys.DeadInRun(run)).ConfigureAwait(false);
+        long dead = (await DeadOnlyAsync(db, keys, run).ConfigureAwait(false)).Length;
         await db.KeyDeleteAsync([keys.Results(run), keys.Duplicates(run), keys.DeadInRun(run)]).ConfigureAwait(false);
         return new Report(count, results, duplicates, dead, bad);
     }

@@ -8,8 +8,9 @@ namespace Parity.Examples.Scale;
 /// <summary>
 /// The CLI's <c>worker</c> and <c>submit</c> commands, the same options as
 /// <c>python -m parity.scale.worker</c> and <c>python -m parity.scale.submit</c>.
-/// Exit codes: 0 done (submit: every task exactly once; worker: stopped by SIGTERM or Ctrl-C),
-/// 1 submit found a task without exactly one result or the server went away, 2 bad input.
+/// Exit codes, as in Python: 0 done (submit: every task exactly once; worker: stopped by SIGTERM),
+/// 1 submit found a task without exactly one result or the server went away, 2 bad input, no
+/// server, a wrong password or a Redis older than 7.0, 130 Ctrl-C. Options take --opt value or --opt=value.
 /// </summary>
 public static class TaskQueueCommands
 {
@@ -48,15 +49,18 @@ public static class TaskQueueCommands
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < args.Length; i++)
             {
-                if (!known.Contains(args[i]))
+                // --opt value or --opt=value, as argparse takes them.
+                var eq = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i].IndexOf('=', StringComparison.Ordinal) : -1;
+                var name = eq < 0 ? args[i] : args[i][..eq];
+                if (!known.Contains(name))
                 {
-                    throw new ArgumentException($"unknown option '{args[i]}' (--help shows the options)");
+                    throw new ArgumentException($"unknown option '{name}' (--help shows the options)");
                 }
-                if (i + 1 >= args.Length)
+                if (eq < 0 && i + 1 >= args.Length)
                 {
-                    throw new ArgumentException($"{args[i]} needs a value");
+                    throw new ArgumentException($"{name} needs a value");
                 }
-                values[args[i]] = args[++i];
+                values[name] = eq < 0 ? args[++i] : args[i][(eq + 1)..];
             }
             return values;
         }
@@ -129,6 +133,11 @@ public static class TaskQueueCommands
             }
             await using (connection.ConfigureAwait(false))
             {
+                if (TaskQueue.VersionProblem(connection.GetServers()[0].Version) is { } problem)
+                {
+                    await Console.Error.WriteLineAsync($"parity worker: {address.Redacted()}: {problem}").ConfigureAwait(false);
+                    return 2;
+                }
                 var worker = new TaskQueue.Worker(connection.GetDatabase(), new TaskQueue.Keys(options.Text("--namespace") ?? "parity"),
                     options.Text("--name"), claimIdle, maxDeliveries, stallOn, line =>
                     {
@@ -139,9 +148,15 @@ public static class TaskQueueCommands
                 {
                     await worker.RunAsync(stop.Token).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Ctrl-C: 130, as Python's worker and any shell expects; the task stays pending.
+                    await output.WriteLineAsync("worker stopped (Ctrl-C); a task it held is claimed by another worker").ConfigureAwait(false);
+                    return 130;
+                }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    // SIGTERM or Ctrl-C: a task held now stays pending; another worker claims it.
+                    // SIGTERM: a clean stop; a task held now stays pending; another worker claims it.
                 }
                 catch (RedisException ex)
                 {
@@ -180,6 +195,11 @@ public static class TaskQueueCommands
             try
             {
                 await using var connection = await ConnectionMultiplexer.ConnectAsync(address.Options()).ConfigureAwait(false);
+                if (TaskQueue.VersionProblem(connection.GetServers()[0].Version) is { } problem)
+                {
+                    await Console.Error.WriteLineAsync($"parity submit: {address.Redacted()}: {problem}").ConfigureAwait(false);
+                    return 2;
+                }
                 var db = connection.GetDatabase();
                 var keys = new TaskQueue.Keys(options.Text("--namespace") ?? "parity");
                 var run = TaskQueue.NewRunId();

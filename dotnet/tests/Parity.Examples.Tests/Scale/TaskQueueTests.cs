@@ -230,4 +230,181 @@ public sealed class TaskQueueTests
         Assert.Contains("consumerName", parameters);
         Assert.DoesNotContain(parameters, p => p.Contains("block", StringComparison.OrdinalIgnoreCase) || p.Contains("timeout", StringComparison.OrdinalIgnoreCase));
     }
+
+    [SkippableFact]
+    public async Task Lease_LongHealthyTask_IsNeverClaimedByAnother()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        const int idleMs = 1000; // at 150 and 400 ms the first renewal came up to 800 ms late under load
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "lease", 1, 0);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = new TaskQueue.Worker(redis.Db, keys, "dotnet-a", idleMs,
+            say: line => { if (line.StartsWith("holding", StringComparison.Ordinal)) { holding.TrySetResult(); } },
+            work: (_, token) => gate.Task.WaitAsync(Timeouts.Short, token));
+        var other = new TaskQueue.Worker(redis.Db, keys, "dotnet-b", idleMs, say: _ => { });
+        var held = holder.StepAsync(CancellationToken.None);
+        try
+        {
+            await holding.Task.WaitAsync(Timeouts.Short);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            // The other worker polls for several claim-idle periods while the task is held.
+            while (clock.ElapsedMilliseconds < 6 * idleMs)
+            {
+                Assert.False(await other.StepAsync(CancellationToken.None), "the held task was claimed by another worker");
+                await Task.Delay(TaskQueue.Poll);
+            }
+            var pending = Assert.Single(await redis.Db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 10, RedisValue.Null));
+            Assert.Equal(("dotnet-a", 1), (pending.ConsumerName.ToString(), pending.DeliveryCount)); // JUSTID
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+        Assert.True(await held.WaitAsync(Timeouts.Short));
+
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "lease", 1, Timeouts.Short);
+        Assert.Equal("dotnet-a", report.Results[0].Worker);
+        Assert.Equal((1, 0L, 0L, true), (report.Results.Count, report.Duplicates, report.Dead, report.Ok));
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Dead));
+    }
+
+    [SkippableFact]
+    public async Task Claim_HolderAcknowledgesMeanwhile_NothingIsDeadLettered()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "race", 1, 0);
+        var lines = new List<string>();
+        var holder = new TaskQueue.Worker(redis.Db, keys, "dotnet-a", say: _ => { });
+        var claimer = new TaskQueue.Worker(redis.Db, keys, "dotnet-b", claimIdleMs: 0, say: lines.Add);
+        var entry = Assert.Single(await redis.Db.StreamReadGroupAsync(keys.Tasks, keys.Group, "dotnet-a", StreamPosition.NewMessages, 1));
+
+        var claimed = await claimer.ClaimAsync(); // XAUTOCLAIM: the entry is now pending for dotnet-b
+        await holder.RecordAsync(entry.Id!, new TaskQueue.TaskMessage("race", 0, 0, 0)); // its holder finishes: XACK, XDEL
+        Assert.NotNull(claimed);
+        await claimer.TakeClaimedAsync(claimed.Value, CancellationToken.None); // XPENDING finds nothing
+
+        Assert.Equal([$"{entry.Id} was finished by its holder meanwhile"], lines);
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Dead));
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "race", 1, Timeouts.Short);
+        Assert.Equal((1, 0L, true), (report.Results.Count, report.Dead, report.Ok));
+    }
+
+    [SkippableFact]
+    public async Task Collect_TaskWithResultAndDeadLetter_CountsOnce()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        var result = new TaskQueue.ResultMessage("both", 0, 0, 0, "dotnet-a", "dotnet");
+        await redis.Db.HashSetAsync(keys.Results("both"), "0", TaskQueue.Encode(result));
+        await redis.Db.HashSetAsync(keys.DeadInRun("both"), [new("0", 4), new("1", 4)]); // task 0 finished and dead-lettered
+
+        var report = await TaskQueue.CollectAsync(redis.Db, keys, "both", 2, Timeouts.Short);
+
+        Assert.Equal((1, 1L, 1), (report.Results.Count, report.Dead, report.Missing));
+    }
+
+    [SkippableFact]
+    public async Task NotUtf8Task_IsDeadLetteredByteForByte()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.EnsureGroupAsync(redis.Db, keys);
+        byte[] notUtf8 = [.. "{\"v\":1,\"run\":\""u8, 0xFF, 0xFE, .. "\"}"u8];
+        await redis.Db.StreamAddAsync(keys.Tasks, "task", notUtf8);
+        var worker = new TaskQueue.Worker(redis.Db, keys, "dotnet-w", say: _ => { });
+
+        Assert.True(await worker.StepAsync(CancellationToken.None));
+
+        var dead = Assert.Single(await redis.Db.StreamRangeAsync(keys.Dead));
+        Assert.Equal(notUtf8, (byte[]?)dead["task"]);
+        Assert.Equal("1", dead["deliveries"].ToString());
+        Assert.StartsWith("bad message: ", dead["reason"].ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await redis.Db.StreamLengthAsync(keys.Tasks));
+    }
+
+    [Fact]
+    public void UrlVectors_Parse_ReadsEachPartAndRedactsThePassword()
+    {
+        foreach (var v in Vectors.GetProperty("urls").EnumerateArray())
+        {
+            var address = RedisAddress.Parse(v.GetProperty("url").GetString()!);
+            static string? Text(JsonElement e) => e.ValueKind == JsonValueKind.Null || e.GetString() is "" ? null : e.GetString();
+            var port = v.GetProperty("port");
+            var db = v.GetProperty("db");
+            Assert.Equal(new RedisAddress(v.GetProperty("host").GetString()!, port.ValueKind == JsonValueKind.Null ? 6379 : port.GetInt32(),
+                Text(v.GetProperty("user")), Text(v.GetProperty("password")), db.ValueKind == JsonValueKind.Null ? 0 : db.GetInt32(),
+                v.GetProperty("url").GetString()!.StartsWith("rediss:", StringComparison.Ordinal)), address);
+            if (address.Password is { } password)
+            {
+                Assert.DoesNotContain(password, address.Redacted(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void InvalidUrlVectors_Parse_ThrowWithoutEchoingTheUrl()
+    {
+        foreach (var v in Vectors.GetProperty("invalid_urls").EnumerateArray())
+        {
+            var ex = Assert.Throws<FormatException>(() => RedisAddress.Parse(v.GetProperty("url").GetString()!));
+            Assert.DoesNotContain("hunter", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void VersionProblem_RedisOlderThan7_IsOneLine()
+    {
+        Assert.Equal("Redis 6.2.14 is too old: the task queue needs Redis 7.0 or later", TaskQueue.VersionProblem(new Version(6, 2, 14)));
+        Assert.Null(TaskQueue.VersionProblem(new Version(7, 0, 0)));
+        Assert.Null(TaskQueue.VersionProblem(new Version(7, 2, 4)));
+    }
+
+    [Fact]
+    public async Task Options_OptEqualsValue_IsTakenLikeArgparse()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            TaskQueueCommands.SubmitAsync(["--redis=redis://127.0.0.1:1", "--count=abc"], TextWriter.Null, CancellationToken.None));
+        Assert.Equal("--count must be an integer in 1..2147483647, got 'abc'", ex.Message);
+    }
+
+    [SkippableFact]
+    public async Task Worker_WrongPassword_ExitsTwo()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var url = (redis.Address with { Password = "wrong" }).Redacted().Replace("***", "wrong", StringComparison.Ordinal);
+
+        var code = await TaskQueueCommands.WorkerAsync(["--redis", url], TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(2, code);
+    }
+
+    [SkippableFact]
+    public async Task PerRunKeys_Expire_AndACleanStopRemovesAnIdleConsumer()
+    {
+        await using var redis = await RedisForTest.StartAsync();
+        var keys = FreshKeys();
+        await TaskQueue.PutTasksAsync(redis.Db, keys, "ttl", 3, 0, new HashSet<int> { 1 });
+        var worker = new TaskQueue.Worker(redis.Db, keys, "dotnet-w", claimIdleMs: 0, say: _ => { });
+        for (var i = 0; i < TaskQueue.MaxDeliveries + 2; i++)
+        {
+            Assert.True(await worker.StepAsync(CancellationToken.None)); // task 0 done; task 1 fails until dead-lettered
+        }
+        await worker.RecordAsync("0-1", new TaskQueue.TaskMessage("ttl", 0, 0, 0)); // a second finish: a duplicate
+        foreach (var key in new[] { keys.Results("ttl"), keys.Duplicates("ttl"), keys.DeadInRun("ttl") })
+        {
+            var ttl = await redis.Db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl > TimeSpan.Zero && ttl <= TaskQueue.RunTtl, $"{key}: {ttl}");
+        }
+        await redis.Db.StreamReadGroupAsync(keys.Tasks, keys.Group, "dotnet-h", StreamPosition.NewMessages, 1); // dotnet-h holds task 2
+
+        var stopped = new CancellationToken(canceled: true);
+        await worker.RunAsync(stopped); // a clean stop: dotnet-w holds nothing and leaves the group
+        await new TaskQueue.Worker(redis.Db, keys, "dotnet-h", say: _ => { }).RunAsync(stopped);
+
+        var consumers = await redis.Db.StreamConsumerInfoAsync(keys.Tasks, keys.Group);
+        Assert.Equal(["dotnet-h"], consumers.Select(c => c.Name.ToString()));
+    }
 }

@@ -21,8 +21,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote
 
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -44,28 +45,85 @@ def servers_required() -> bool:
     return os.environ.get("CI", "").lower() == "true" and sys.platform != "win32"
 
 
+@dataclass(frozen=True)
+class RedisUrl:
+    """A redis:// or rediss:// URL, read once. The user part ends at the last @, so a password
+    may hold # / ? @ as typed; port and database are kept only when the URL gives them."""
+
+    scheme: str
+    user: str
+    password: str | None
+    host: str
+    port: int | None
+    db: int | None
+
+    @classmethod
+    def parse(cls, url: str) -> RedisUrl:
+        """ValueError names the part at fault and never repeats the URL: it may hold a password."""
+        scheme, sep, rest = url.partition("://")
+        if not sep or scheme not in ("redis", "rediss"):
+            raise ValueError("not a redis:// or rediss:// URL")
+        userinfo, at, location = rest.rpartition("@")
+        user, colon, password = userinfo.partition(":")
+        if "?" in location or "#" in location:
+            raise ValueError("the URL has query options or a fragment after the host: not supported")
+        hostport, slash, db_text = location.partition("/")
+        host, port_text = hostport, None
+        if hostport.startswith("["):  # [IPv6]:port
+            end = hostport.find("]")
+            host, after = hostport[: end + 1], hostport[end + 1 :]
+            if end < 0 or (after and not after.startswith(":")):
+                raise ValueError("the URL's IPv6 host is not in [brackets]")
+            port_text = after[1:] if after else None
+        elif ":" in hostport:
+            host, _, port_text = hostport.rpartition(":")
+        if not host or (":" in host and not host.startswith("[")):
+            raise ValueError("the URL has no host")
+        db_text = db_text.rstrip("/")
+        return cls(
+            scheme,
+            unquote(user) if at else "",
+            unquote(password) if at and colon else None,
+            host,
+            None if port_text is None else _number(port_text, "port", 1, 65535),
+            _number(db_text, "database", 0, 2**31 - 1) if slash and db_text else None,
+        )
+
+    def text(self, password: str | None) -> str:
+        user = quote(self.user, safe="")
+        credentials = f"{user}:{password}@" if password is not None else f"{user}@" if user else ""
+        port = "" if self.port is None else f":{self.port}"
+        db = "" if self.db is None else f"/{self.db}"
+        return f"{self.scheme}://{credentials}{self.host}{port}{db}"
+
+    def __str__(self) -> str:
+        """The URL for a client, its user and password percent-encoded."""
+        return self.text(None if self.password is None else quote(self.password, safe=""))
+
+
+def _number(text: str, what: str, low: int, high: int) -> int:
+    if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
+        raise ValueError(f"the URL's {what} must be a number in {low}..{high}")
+    return int(text)
+
+
 def redact(url: str) -> str:
-    """The URL with its password replaced by ***, for printing."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The URL with its password replaced by ***, for printing; nothing of a URL that does not parse."""
+    try:
+        parsed = RedisUrl.parse(url)
+    except ValueError:
+        return "(a URL that could not be read)"
+    return parsed.text(None if parsed.password is None else "***")
 
 
 def with_password(url: str) -> str:
-    """`url`, with PARITY_REDIS_PASSWORD put in when the URL carries no password itself."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss"):
-        raise ValueError(f"not a redis:// or rediss:// URL: {redact(url)!r}")
+    """`url` read and written back encoded, with PARITY_REDIS_PASSWORD put in when the URL carries
+    no password itself. ValueError (one line, no part of the URL) when it does not parse."""
+    parsed = RedisUrl.parse(url)
     password = os.environ.get(PASSWORD_VARIABLE)
-    if parts.password is not None or not password:
-        return url
-    user = quote(unquote(parts.username or ""), safe="")
-    netloc = f"{user}:{quote(password, safe='')}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    if parsed.password is None and password:
+        parsed = replace(parsed, password=password)
+    return str(parsed)
 
 
 def _free_port() -> int:

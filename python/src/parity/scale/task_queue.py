@@ -7,6 +7,8 @@ workers (`worker`, in either language) read them through a consumer group:
 - at least once: a task stays in the group's pending list until a worker acknowledges it
   (XREADGROUP, then XACK); a worker killed mid-task loses nothing, because another worker
   claims tasks idle for longer than --claim-idle-ms (XAUTOCLAIM) and runs them again;
+- leases: a worker renews its claim while the task runs (XCLAIM JUSTID every third of the idle
+  time), so a long healthy task is never claimed by another;
 - idempotent results: HSETNX records the first result of a task, a second finish only counts
   as a duplicate, so a task finished twice counts once;
 - a dead-letter stream: a task delivered more than --max-deliveries times is moved there
@@ -30,13 +32,15 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import unquote
 
 import redis
+from redis.client import NEVER_DECODE
 
 from parity import dotnet_build
 from parity.common.redis_server import PASSWORD_VARIABLE, RedisMissing, redact, redis_url
@@ -52,6 +56,7 @@ STREAM_CAP = 100_000  # MAXLEN on every XADD: a hard ceiling, far above the back
 BLOCK_MS = 500  # how long one XREADGROUP waits; also how soon a worker notices a stop
 MAX_SQUARED = 3_037_000_499  # the largest n whose square fits a signed 64-bit integer
 MAX_MS = 600_000
+RUN_TTL_S = 86_400  # every per-run key expires a day after its last write
 _NAME = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
@@ -188,10 +193,10 @@ class Keys:
 # CLUSTER, GET and SUBSCRIBE on connect and copes when they are refused.
 CONNECT_ACL = "+@connection +info +role"
 WORKER_ACL = (
-    "+xreadgroup +xautoclaim +xpending +xack +xdel +xadd +xgroup|create "
-    "+hsetnx +hincrby +hset +expire +multi +exec"
+    "+xreadgroup +xautoclaim +xclaim +xpending +xack +xdel +xadd +xgroup|create "
+    "+hsetnx +hincrby +hset +expire +multi +exec +xgroup|delconsumer"
 )
-SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hgetall +hvals +del +unlink"
+SUBMITTER_ACL = "+xadd +xlen +xgroup|create +hlen +hkeys +hmget +hgetall +hvals +del +unlink"
 
 
 def acl_setuser(user: str, password: str, rules: str, keys: Keys) -> list[str]:
@@ -209,6 +214,21 @@ def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(
         url, decode_responses=True, socket_connect_timeout=5, health_check_interval=30
     )
+
+
+def version_problem(version: str) -> str | None:
+    """Why this server cannot run the queue, or None: XAUTOCLAIM came in Redis 6.2 and its reply
+    gained a third element (deleted ids) in 7.0, which both clients expect."""
+    parts = tuple(int(p) if p.isdigit() else 0 for p in version.split(".")[:2])
+    return f"Redis {version} is too old: the task queue needs Redis 7.0 or later" if parts < (7, 0) else None
+
+
+def check_server(r: redis.Redis) -> None:
+    """Connect now (a wrong password or no server shows here, not mid-task) and check the version."""
+    info: Any = r.info("server")
+    problem = version_problem(str(info["redis_version"]))
+    if problem:
+        raise ValueError(problem)
 
 
 def ensure_group(r: redis.Redis, keys: Keys) -> None:
@@ -240,6 +260,7 @@ class Worker:
         stall_on: int | None = None,
         say: Callable[[str], None] = print,
         stop: threading.Event | None = None,
+        work: Callable[[Task], bool] | None = None,
     ) -> None:
         self.r, self.keys, self.name = r, keys, name or worker_name()
         if not _NAME.fullmatch(self.name):
@@ -247,6 +268,7 @@ class Worker:
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.stall_on, self.say = stall_on, say
         self.stop = stop or threading.Event()
+        self.work = work or (lambda task: not self.stop.wait(task.ms / 1000))  # False: stopped
         self.taken = 0
 
     def run(self) -> None:
@@ -254,31 +276,58 @@ class Worker:
         self.say(f"worker {self.name} ready")
         while not self.stop.is_set():
             self.step()
+        self.leave()
+
+    def leave(self) -> None:
+        """On a clean stop, delete this worker's consumer from the group, unless it still holds
+        a task: XGROUP DELCONSUMER would drop that task's pending entry, and the task with it."""
+        held: Any = self.r.xpending_range(
+            self.keys.tasks, self.keys.group, "-", "+", 1, consumername=self.name
+        )
+        if not held:
+            self.r.xgroup_delconsumer(self.keys.tasks, self.keys.group, self.name)
 
     def step(self) -> bool:
         """Handle at most one task; False when there was none."""
-        _next, claimed, _deleted = self.r.xautoclaim(
-            self.keys.tasks, self.keys.group, self.name, self.claim_idle_ms, start_id="0-0", count=1
+        claimed = self.claim()
+        if claimed is not None:
+            self.take_claimed(*claimed)
+            return True
+        group, tasks = self.keys.group, self.keys.tasks
+        read = self._bytes(
+            "XREADGROUP", "GROUP", group, self.name, "COUNT", 1, "BLOCK", BLOCK_MS, "STREAMS", tasks, ">"
         )
-        if claimed:  # someone took it and went silent: its delivery count tells how often
-            entry_id, fields = claimed[0]
-            pending: Any = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
-            deliveries = pending[0]["times_delivered"] if pending else self.max_deliveries + 1
-        else:
-            read: Any = self.r.xreadgroup(  # RESP2 reply: [[stream, [(id, fields)]]]
-                self.keys.group, self.name, {self.keys.tasks: ">"}, count=1, block=BLOCK_MS
-            )
-            if not read or not read[0][1]:
-                return False
-            entry_id, fields = read[0][1][0]
-            deliveries = 1
-        self.handle(entry_id, fields.get("task", ""), deliveries)
+        if not read or not read[0][1]:  # RESP2 reply: [[stream, [(id, fields)]]]
+            return False
+        entry_id, fields = read[0][1][0]
+        self.handle(entry_id.decode("ascii"), fields.get(b"task", b""), 1)
         return True
 
-    def handle(self, entry_id: str, raw: str, deliveries: int) -> None:
+    def _bytes(self, *command: object) -> Any:
+        """A stream read whose reply stays bytes: the client's decoding would raise on a task
+        that is not UTF-8 before the worker could dead-letter it; fields are decoded one by one."""
+        client: Any = self.r  # typed differently per platform in redis-py
+        return client.execute_command(*command, **{NEVER_DECODE: True})
+
+    def claim(self) -> tuple[str, dict[bytes, bytes]] | None:
+        """An entry another worker took and left idle past claim_idle_ms, now ours (XAUTOCLAIM)."""
+        keys, idle = self.keys, self.claim_idle_ms
+        reply = self._bytes("XAUTOCLAIM", keys.tasks, keys.group, self.name, idle, "0-0", "COUNT", 1)
+        claimed = reply[1]
+        return (claimed[0][0].decode("ascii"), claimed[0][1]) if claimed else None
+
+    def take_claimed(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
+        """Run a claimed entry; its pending entry's delivery count tells how often it went out."""
+        pending: Any = self.r.xpending_range(self.keys.tasks, self.keys.group, entry_id, entry_id, 1)
+        if not pending:  # its holder acknowledged it after XAUTOCLAIM: finished, nothing to do
+            self.say(f"{entry_id} was finished by its holder meanwhile")
+            return
+        self.handle(entry_id, fields.get(b"task", b""), pending[0]["times_delivered"])
+
+    def handle(self, entry_id: str, raw: bytes, deliveries: int) -> None:
         try:
-            task = decode_task(raw)
-        except ValueError as exc:
+            task = decode_task(raw.decode("utf-8"))  # strictly UTF-8, as the .NET worker reads it
+        except ValueError as exc:  # UnicodeDecodeError included: dead-lettered byte for byte
             self.dead_letter(entry_id, raw, None, deliveries, f"bad message: {exc}")
             return
         if deliveries > self.max_deliveries:
@@ -289,12 +338,40 @@ class Worker:
         if self.taken == self.stall_on:  # the demo's dying machine: never finishes, never acks
             self.stop.wait()
             return
-        if self.stop.wait(task.ms / 1000):
-            return  # stopping mid-task: left pending, another worker will claim it
+        with self.lease(entry_id):
+            if not self.work(task):
+                return  # stopping mid-task: left pending, another worker will claim it
         if task.fail:
             self.say(f"failed {task.run}/{task.seq}: left pending for another attempt")
             return
         self.record(entry_id, task)
+
+    @contextmanager
+    def lease(self, entry_id: str) -> Iterator[None]:
+        """While the block runs, renew the claim on `entry_id` every third of the claim idle time:
+        a healthy long task then never looks idle to XAUTOCLAIM. XCLAIM with JUSTID resets the
+        entry's idle time without raising its delivery count."""
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(self.claim_idle_ms / 3000):
+                try:
+                    mine: Any = self.r.xpending_range(
+                        self.keys.tasks, self.keys.group, entry_id, entry_id, 1, consumername=self.name
+                    )
+                    if not mine:  # claimed by another after all (this worker stalled): let it go
+                        return
+                    self.r.xclaim(self.keys.tasks, self.keys.group, self.name, 0, [entry_id], justid=True)
+                except redis.RedisError:
+                    return  # the server went away: the worker's own next command reports it
+
+        renewer = threading.Thread(target=renew, name=f"lease {entry_id}", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            done.set()
+            renewer.join(SHORT_TIMEOUT)
 
     def record(self, entry_id: str, task: Task) -> None:
         result = Result(task.run, task.seq, task.n, task.n * task.n, self.name, LANGUAGE)
@@ -302,17 +379,19 @@ class Worker:
         with self.r.pipeline(transaction=True) as tx:
             if not first:  # finished before by a worker presumed dead: count it, change nothing
                 tx.hincrby(self.keys.duplicates(task.run), str(task.seq), 1)
-            tx.expire(self.keys.results(task.run), 86_400)
+                tx.expire(self.keys.duplicates(task.run), RUN_TTL_S)
+            tx.expire(self.keys.results(task.run), RUN_TTL_S)
             tx.xack(self.keys.tasks, self.keys.group, entry_id)
             tx.xdel(self.keys.tasks, entry_id)
             tx.execute()
 
-    def dead_letter(self, entry_id: str, raw: str, task: Task | None, deliveries: int, reason: str) -> None:
+    def dead_letter(self, entry_id: str, raw: bytes, task: Task | None, deliveries: int, reason: str) -> None:
         with self.r.pipeline(transaction=True) as tx:
             fields = {"task": raw, "deliveries": deliveries, "worker": self.name, "reason": reason}
             tx.xadd(self.keys.dead, fields, maxlen=STREAM_CAP)  # type: ignore[arg-type]
             if task is not None:
                 tx.hset(self.keys.dead_in_run(task.run), str(task.seq), deliveries)
+                tx.expire(self.keys.dead_in_run(task.run), RUN_TTL_S)
             tx.xack(self.keys.tasks, self.keys.group, entry_id)
             tx.xdel(self.keys.tasks, entry_id)
             tx.execute()
@@ -385,10 +464,18 @@ def put_tasks(
         r.xadd(keys.tasks, {"task": encode_task(task)}, maxlen=STREAM_CAP, approximate=False)
 
 
+def _dead_only(r: redis.Redis, keys: Keys, run: str) -> list[str]:
+    """The tasks of `run` dead-lettered without a result: a task can have both when a worker
+    dead-lettered it while another finished it, and then it counts as finished, once."""
+    dead: Any = r.hkeys(keys.dead_in_run(run))
+    found: Any = r.hmget(keys.results(run), dead) if dead else []
+    return [seq for seq, result in zip(dead, found, strict=True) if result is None]
+
+
 def collect(r: redis.Redis, run: str, count: int, *, keys: Keys = Keys(), timeout: float = 60.0) -> Report:
     """Wait until every task has a result or a dead letter (or the timeout), then read them."""
     deadline = time.monotonic() + timeout
-    while r.hlen(keys.results(run)) + r.hlen(keys.dead_in_run(run)) < count and time.monotonic() < deadline:
+    while r.hlen(keys.results(run)) + len(_dead_only(r, keys, run)) < count and time.monotonic() < deadline:
         time.sleep(0.05)
     report = Report(count)
     for seq, raw in r.hgetall(keys.results(run)).items():
@@ -402,7 +489,7 @@ def collect(r: redis.Redis, run: str, count: int, *, keys: Keys = Keys(), timeou
             continue
         report.results[result.seq] = result
     report.duplicates = sum(int(v) for v in r.hgetall(keys.duplicates(run)).values())
-    report.dead = r.hlen(keys.dead_in_run(run))
+    report.dead = len(_dead_only(r, keys, run))
     r.delete(keys.results(run), keys.duplicates(run), keys.dead_in_run(run))
     return report
 

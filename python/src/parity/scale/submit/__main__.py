@@ -65,6 +65,7 @@ def main() -> int:
     r = task_queue.connect(address)
     keys = task_queue.Keys(args.namespace)
     try:
+        task_queue.check_server(r)
         run = task_queue.new_run_id()
         started = time.monotonic()
         failing = range(args.count - args.fail, args.count)
@@ -85,6 +86,8 @@ def main() -> int:
         return 130
     except TimeoutError as exc:
         fail(str(exc), code=1)
+    except ValueError as exc:  # a Redis older than 7.0
+        fail(f"{redact(address)}: {exc}")
     except redis.RedisError as exc:
         fail(f"{redact(address)}: {type(exc).__name__}: {exc}")
     finally:

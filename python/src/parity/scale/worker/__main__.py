@@ -1,6 +1,7 @@
 """`python -m parity.scale.worker --redis URL`: take tasks from the stream until stopped.
 
-Exit codes: 0 stopped by SIGTERM, 130 by Ctrl-C, 1 the server went away, 2 bad input.
+Exit codes (the .NET worker's too): 0 stopped by SIGTERM, 130 by Ctrl-C, 1 the server went away,
+2 bad input, no server, a wrong password or a Redis older than 7.0.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def main() -> int:
     address = url(args)
     stop = stop_on_sigterm()
     r = task_queue.connect(address)
+    try:
+        task_queue.check_server(r)
+    except (redis.RedisError, ValueError) as exc:  # no server, a wrong password, too old: as .NET
+        r.close()
+        fail(f"{redact(address)}: {exc}")
     try:
         worker = task_queue.Worker(
             r,
