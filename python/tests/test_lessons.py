@@ -202,7 +202,8 @@ def test_no_csharp_source_passes_a_number_as_a_timeout(scale: bool) -> None:
 THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "distributed"}
 
 
-# The scale task queue imports the build module (parity.dotnet_build); not yet split into lesson and support.
+# The scale task queue imports the build module (parity.dotnet_build): its lesson and support
+# are not yet split.
 _IMPORTS_ELSEWHERE = {"python/src/parity/scale/task_queue.py"}
 
 
