@@ -463,7 +463,45 @@ SECTIONS: list[Callable[[Rows], list[str]]] = [
 ]
 
 
-def render(results: Results) -> str:
+FREE_THREADING = "free-threading.json"  # measured apart: one pyperf run per interpreter build
+FREE_THREADING_WAYS = [
+    ("sequential", "one thread"),
+    ("threads", "2 threads"),
+    ("process-pool-executor", "2 processes"),
+]
+
+
+def _free_threading(folder: Path) -> list[str]:
+    """The free-threaded build against the default one, from their own run (not `invoke bench`:
+    this interpreter has the GIL); the since chapter's table cites the same JSON."""
+    path = folder / FREE_THREADING
+    if not path.is_file():
+        path = FOLDER / FREE_THREADING  # a quick run's temporary folder: the committed one
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows, body = data["rows"], []
+    for build, description in data["interpreters"].items():
+        one = rows[f"{build}:free-threading.sequential"]["median"]
+        cells = [description]
+        for way, _label in FREE_THREADING_WAYS:
+            median = rows[f"{build}:free-threading.{way}"]["median"]
+            cells.append(f"{duration(median)} (x{one / median:.2f})")
+        body.append(cells)
+    load = data["machine"]["load_average_start"][0]
+    return [
+        "## Free-threaded Python",
+        "",
+        f"The CPU-bound map ({data['settings']['map_count']:,} items) on each build of CPython"
+        f" 3.13, {data['settings']['workers']} workers, one pyperf run per interpreter"
+        f" ({data['started'][:10]}, load average {load} at the start); x is the speed-up over one"
+        f" thread of the same build. Source: [benchmarks/{FREE_THREADING}](benchmarks/{FREE_THREADING}).",
+        "",
+        *_table(["interpreter", *(label for _way, label in FREE_THREADING_WAYS)], body),
+    ]
+
+
+def render(results: Results, folder: Path = FOLDER) -> str:
     r = Rows(results)
     lines = [
         GENERATED,
@@ -479,6 +517,7 @@ def render(results: Results) -> str:
     ]
     for section in SECTIONS:
         lines += section(r)
+    lines += _free_threading(folder)
     return "\n".join(_with_anchors(lines)).rstrip() + "\n"
 
 
@@ -498,5 +537,5 @@ def write(results: Results, page: Path = PAGE, folder: Path = FOLDER) -> list[Pa
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8", newline="\n")
-    page.write_text(render(results), encoding="utf-8", newline="\n")
+    page.write_text(render(results, folder), encoding="utf-8", newline="\n")
     return [out, page, *plot(results, folder)]
