@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from parity.common import phase
 from parity.common.timing import SHORT_TIMEOUT
 
 URL_VARIABLE = "PARITY_REDIS_URL"
@@ -125,6 +126,7 @@ class PrivateRedis:
                 self.stop()
                 raise RuntimeError(f"redis-server did not start on port {self.port}: {log}")
             time.sleep(0.02)
+        phase.mark("redis-server up")
 
     @property
     def url(self) -> str:
