@@ -303,7 +303,9 @@ def run_and_show(
     console.print(outcome.table())
     console.print(outcome.footer(), highlight=False)
     if profile:
-        console.print("\n".join(profile_lines(outcome.results, os.cpu_count())), highlight=False)
+        console.print(
+            "\n".join(profile_lines(outcome.results, os.cpu_count())), highlight=False, soft_wrap=True
+        )
     for r in outcome.failed:
         console.print(f"[red]{r.id} ({r.language}) failed:[/]")
         console.print(r.output.rstrip()[-2000:], markup=False, highlight=False)
