@@ -44,8 +44,10 @@ LEFTOVER_GRACE = 1.0  # seconds anything left of a run gets to exit before it is
 # loaded machine that can take longer than LEFTOVER_GRACE: they get SHORT_TIMEOUT instead.
 _SELF_ENDING_HELPERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
 INTERRUPT_GRACE = 2.0  # seconds a run gets to stop by itself after Ctrl-C, before it is killed
-# How long each run took last time, so the longest start first and the pool of jobs ends together.
+# How long each run took last time, so the longest start first and the pool of jobs ends together
+# (DURATIONS_VARIABLE names another file: a test's own, so the order it relies on is its own).
 DURATIONS = REPORTS / "run-durations.json"
+DURATIONS_VARIABLE = "PARITY_RUN_DURATIONS"
 # A run never timed yet: a fresh CLR or interpreter plus a little work (typical here).
 ESTIMATES: dict[Language, float] = {"python": 0.8, "dotnet": 1.0}
 
@@ -328,8 +330,13 @@ def _phases(
     return (*((name, round(t, 3)) for name, t in found), ("exit", round(seconds, 3)))
 
 
-def load_durations(path: Path = DURATIONS) -> dict[str, float]:
+def durations_path() -> Path:
+    return Path(os.environ.get(DURATIONS_VARIABLE) or DURATIONS)
+
+
+def load_durations(path: Path | None = None) -> dict[str, float]:
     """The seconds each run took last time ("id language" -> seconds); empty when unknown."""
+    path = durations_path() if path is None else path
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -339,9 +346,10 @@ def load_durations(path: Path = DURATIONS) -> dict[str, float]:
     return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
 
 
-def save_durations(results: Iterable[Result], path: Path = DURATIONS) -> None:
+def save_durations(results: Iterable[Result], path: Path | None = None) -> None:
     """Keep how long each finished run took, merged with what was known (best effort: the
     order is an optimisation, never worth failing a run-all for)."""
+    path = durations_path() if path is None else path
     known = load_durations(path) | {f"{r.id} {r.language}": r.seconds for r in results}
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

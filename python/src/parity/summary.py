@@ -299,7 +299,8 @@ def run_and_show(
             outcome.results, outcome.interrupted = stop.finished, True
             outcome.stopped = [(r.id, r.language) for r in stop.stopped]
     outcome.run_seconds = time.perf_counter() - started
-    runner.save_durations(outcome.results)
+    if outcome.time_scale == runner.RUN_ALL_TIME_SCALE:  # other scales' durations compare with none
+        runner.save_durations(outcome.results)
     console.print(outcome.table())
     console.print(outcome.footer(), highlight=False)
     if profile:
