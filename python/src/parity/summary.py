@@ -232,10 +232,12 @@ SLOWEST = 10  # runs `--profile` shows
 
 def load_average() -> str:
     """'load average 1.02, 0.87, 0.55' (1, 5, 15 minutes), or a note where there is none."""
+    if sys.platform == "win32":
+        return "no load average on Windows"
     try:
         one, five, fifteen = os.getloadavg()
-    except (AttributeError, OSError):  # Windows has no load average
-        return "no load average on this platform"
+    except OSError:  # the system could not tell
+        return "no load average"
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
