@@ -91,3 +91,15 @@ def test_the_profile_shows_the_slowest_runs_first_with_phases_and_the_load() -> 
     assert "CLR loaded 6.00, exit 12.00" in lines[1]
     assert "c3 (python)" in lines[-1]
     assert all("c1 (" not in line and "c2 (" not in line for line in lines)
+
+
+def test_the_dotnet_cli_marks_when_it_is_ready_and_the_mark_leaves_no_trace() -> None:
+    concept = catalog.load().get("plinq.sum")
+    result = runner.run(concept, "dotnet", time_scale=1.0, timeout=SHORT_TIMEOUT, profile=True)
+    assert result.status == "ok", result.output
+    names = [name for name, _ in result.phases]
+    assert names[0] == "CLI ready"  # the runtime started and found the concept before any output
+    assert names[-1] == "exit"
+    assert "first output" in names
+    assert phase.MARKER.strip() not in result.output
+    assert "499999500000" in result.output
