@@ -110,8 +110,7 @@ def run_all(
     workers, report_path, concepts = options.jobs(jobs), options.report_path(json), options.select(only)
     options.check_environment()
     pairs = [(x, y) for x in concepts for y in languages if x.has(y)]
-    prefixes = [x.strip() for x in only.split(",") if x.strip()]
-    outcome = summary.Outcome.starting(concepts, languages, chosen_via, scale, prefixes)
+    outcome = summary.Outcome.starting(concepts, languages, chosen_via, scale, options.prefixes(only))
     outcome.build_seconds = options.ensure_built(any(y == "dotnet" for _, y in pairs))
     summary.run_and_show(outcome, pairs, workers, profile)
     if report_path is not None and (error := summary.write_report(outcome, report_path)):

@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import ast
 import os
-import queue
 import subprocess
 import sys
-import threading
 import warnings
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import psutil
-
+from parity.bridge._fork_hazard import launch
 from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples, exit_process
-from parity.common.kill import gone
 from parity.common.process_group import join_or_kill
-from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 EXPECTED = 499_999_500_000
 HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as hung
@@ -95,35 +90,7 @@ def forked_child_outcome(limit: float | None = None) -> tuple[str, int]:
     """Runs the hazard in a sacrificial interpreter (_fork_hazard): load, fork, PLINQ in the child.
 
     Returns (its outcome line, its exit code); a negative code is the signal that killed it."""
-    limit = max(1.0, scaled(HANG_LIMIT)) if limit is None else limit
-    process = subprocess.Popen(
-        [sys.executable, "-m", "parity.bridge._fork_hazard", str(limit)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    pipe: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-    threading.Thread(target=_read_lines, args=(process.stdout, pipe), daemon=True).start()
-    try:
-        process.wait(timeout=limit + 60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    # The grandchild outlives a crashed parent and holds the pipe open (until its alarm): end
-    # it as soon as the parent is gone, from the pid the parent printed first.
-    lines = []
-    while (line := pipe.get(timeout=SHORT_TIMEOUT)) is not None:
-        lines.append(line)
-        if line.startswith("child "):
-            _kill_orphan(int(line.split()[1]))
-    outcome = next((line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)")
-    return outcome.removeprefix("outcome: "), process.returncode
-
-
-def _read_lines(stream: Iterable[str], lines: queue.SimpleQueue[str | None]) -> None:
-    for line in stream:
-        lines.put(line.rstrip("\n"))
-    lines.put(None)  # the end: every holder of the pipe has exited
+    return launch(max(1.0, scaled(HANG_LIMIT)) if limit is None else limit)
 
 
 def fork_warnings_in_a_fresh_interpreter() -> list[str]:
@@ -134,16 +101,6 @@ def fork_warnings_in_a_fresh_interpreter() -> list[str]:
     )
     found = ast.literal_eval(done.stdout.strip().splitlines()[-1])
     return [str(x) for x in found]
-
-
-def _kill_orphan(pid: int) -> None:
-    try:
-        orphan = psutil.Process(pid)
-        if "_fork_hazard" in " ".join(orphan.cmdline()):
-            orphan.kill()
-            gone(pid, SHORT_TIMEOUT)  # dead once a zombie: its reaper is init, not us
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
-        pass
 
 
 def main() -> None:
