@@ -103,3 +103,13 @@ def test_the_dotnet_cli_marks_when_it_is_ready_and_the_mark_leaves_no_trace() ->
     assert "first output" in names
     assert phase.MARKER.strip() not in result.output
     assert "499999500000" in result.output
+
+
+def test_the_test_totals_skip_the_durations_kept_beside_the_reports(tmp_path: Path) -> None:
+    from parity import test_reports
+
+    suite = '<testsuites><testsuite tests="3" failures="1" errors="0" skipped="1"/></testsuites>'
+    (tmp_path / "pytest.xml").write_text(suite, encoding="utf-8")
+    runner.save_durations([runner.Result("a", "python", "ok", 1.0, "")], tmp_path / "run-durations.json")
+    assert test_reports.totals(tmp_path) == test_reports.junit_counts(tmp_path / "pytest.xml")
+    assert sum(test_reports.totals(tmp_path)) == 3
