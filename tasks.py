@@ -90,6 +90,7 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
         "jobs": "runs at a time, 1 or more (default: 2 per core)",
         "lang": "py, dotnet or both (default)",
         "only": "only the concepts whose id starts with one of these, comma-separated (`pool,task.when-all`)",
+        "profile": "then show the ten slowest runs and where their time went (phases, load average)",
     },
 )
 def run_all(
@@ -100,6 +101,7 @@ def run_all(
     jobs: str | None = None,
     lang: str = "both",
     only: str = "",
+    profile: bool = False,
 ) -> None:
     """Run every concept in both languages, with progress and one summary table."""
     # Every option is checked before anything is built or run.
@@ -108,10 +110,9 @@ def run_all(
     workers, report_path, concepts = options.jobs(jobs), options.report_path(json), options.select(only)
     options.check_environment()
     pairs = [(x, y) for x in concepts for y in languages if x.has(y)]
-    prefixes = [x.strip() for x in only.split(",") if x.strip()]
-    outcome = summary.Outcome.starting(concepts, languages, chosen_via, scale, prefixes)
+    outcome = summary.Outcome.starting(concepts, languages, chosen_via, scale, options.prefixes(only))
     outcome.build_seconds = options.ensure_built(any(y == "dotnet" for _, y in pairs))
-    summary.run_and_show(outcome, pairs, workers)
+    summary.run_and_show(outcome, pairs, workers, profile)
     if report_path is not None and (error := summary.write_report(outcome, report_path)):
         raise options.fail(error, code=1)
     if outcome.interrupted:

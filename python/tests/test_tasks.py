@@ -229,7 +229,9 @@ def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path)
     # One run at a time: process.basic finishes (its line is the marker), then pool.callbacks
     # starts and, at time scale 40, would sleep 40 s: Ctrl-C lands while it runs.
     args = ["run-all", "-o", "process.basic,pool.callbacks", "-j", "1", "-l", "py", "--time-scale", "40"]
-    with as_terminal([*INVOKE, *args, "--json", str(report)], cwd=ROOT) as proc:
+    # No durations known (a file of its own), so the runs start in the catalog's order.
+    env = {**os.environ, runner.DURATIONS_VARIABLE: str(tmp_path / "durations.json")}
+    with as_terminal([*INVOKE, *args, "--json", str(report)], cwd=ROOT, env=env) as proc:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.startswith("ok       process.basic (python)"), first

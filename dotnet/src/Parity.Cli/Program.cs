@@ -55,6 +55,7 @@ static int List()
 static async Task<int> RunAsync(string id, double scale, CancellationToken token)
 {
     var concept = ConceptRegistry.Get(id);
+    Phase.Mark("CLI ready");
     try
     {
         await concept.RunAsync(new ConceptContext(Console.Out, scale, token));

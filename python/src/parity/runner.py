@@ -10,6 +10,7 @@ so nothing started by a run outlives it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -20,15 +21,17 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
 
 import psutil
 
 from parity import dotnet_build
 from parity.catalog import Concept
+from parity.common import phase
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import LONG_TIMEOUT, POLL_INTERVAL, SHORT_TIMEOUT
-from parity.paths import ROOT
+from parity.paths import REPORTS, ROOT
 
 Language = Literal["python", "dotnet"]
 Status = Literal["ok", "failed", "skipped"]
@@ -41,6 +44,12 @@ LEFTOVER_GRACE = 1.0  # seconds anything left of a run gets to exit before it is
 # loaded machine that can take longer than LEFTOVER_GRACE: they get SHORT_TIMEOUT instead.
 _SELF_ENDING_HELPERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
 INTERRUPT_GRACE = 2.0  # seconds a run gets to stop by itself after Ctrl-C, before it is killed
+# How long each run took last time, so the longest start first and the pool of jobs ends together
+# (DURATIONS_VARIABLE names another file: a test's own, so the order it relies on is its own).
+DURATIONS = REPORTS / "run-durations.json"
+DURATIONS_VARIABLE = "PARITY_RUN_DURATIONS"
+# A run never timed yet: a fresh CLR or interpreter plus a little work (typical here).
+ESTIMATES: dict[Language, float] = {"python": 0.8, "dotnet": 1.0}
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,9 @@ class Result:
     status: Status
     seconds: float
     output: str
+    # With profiling: (phase, seconds since start) in order: the first and last line of output,
+    # the marks the run printed (parity.common.phase), and its exit. Not in the JSON report.
+    phases: tuple[tuple[str, float], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -57,7 +69,9 @@ class Result:
         return self.status != "failed"
 
     def to_json(self) -> dict[str, object]:
-        return {**asdict(self), "ok": self.ok}
+        fields = asdict(self)
+        del fields["phases"]
+        return {**fields, "ok": self.ok}
 
 
 def command(concept: Concept, language: Language, via: Via) -> list[str]:
@@ -210,11 +224,16 @@ def run(
     via: Via = "cli",
     time_scale: float = 1.0,
     timeout: float = LONG_TIMEOUT,
+    profile: bool = False,
     _live: _Live | None = None,
 ) -> Result:
-    """Run one side of one concept and collect its output; never raises for a failing concept."""
+    """Run one side of one concept and collect its output; never raises for a failing concept.
+
+    With `profile`, the run is asked for its phase marks and Result.phases says where the time
+    went; the marks never reach the output."""
     env = {
         **os.environ,
+        phase.PROFILE_VARIABLE: "1" if profile else "",
         "PARITY_TIME_SCALE": repr(time_scale),
         "PYTHONUNBUFFERED": "1",
         "PYTHONIOENCODING": "utf-8",
@@ -226,7 +245,7 @@ def run(
         if os.name == "posix"
         else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined,unused-ignore]
     )
-    started = time.perf_counter()
+    started, started_wall = time.perf_counter(), time.time()
     try:
         proc = subprocess.Popen(
             command(concept, language, via),
@@ -245,10 +264,10 @@ def run(
         _live.add(proc)
     # Read the pipes in threads and wait for the process itself, not for EOF: a leftover
     # grandchild holding the pipes open must not keep the run waiting.
-    streams: dict[str, list[str]] = {"out": [], "err": []}
+    out, err = _Stream(started), _Stream(started)
     readers = [
-        threading.Thread(target=lambda f=f, acc=acc: acc.append(f.read()), daemon=True)
-        for f, acc in ((proc.stdout, streams["out"]), (proc.stderr, streams["err"]))
+        threading.Thread(target=stream.read, args=(f,), daemon=True)
+        for f, stream in ((proc.stdout, out), (proc.stderr, err))
     ]
     for reader in readers:
         reader.start()
@@ -262,7 +281,7 @@ def run(
         _live.discard(proc)
     for reader in readers:
         reader.join(timeout=SHORT_TIMEOUT)
-    stdout, stderr = "".join(streams["out"]), "".join(streams["err"])
+    stdout, stderr = "".join(out.lines), "".join(err.lines)
     statuses: dict[int, Status] = {0: "ok", SKIP_EXIT: "skipped"}
     status = statuses.get(proc.returncode, "failed")
     if timed_out:
@@ -272,7 +291,81 @@ def run(
         status = "failed"
         stderr += f"\n{killed} process(es) outlived the run and were killed"
     output = stdout + (("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else "")
-    return Result(concept.id, language, status, round(seconds, 3), output)
+    phases = _phases(out, err.marks, started_wall, seconds) if profile else ()
+    return Result(concept.id, language, status, round(seconds, 3), output, phases)
+
+
+class _Stream:
+    """One pipe of a run, read a line at a time: its lines without the phase marks, the marks
+    (name, wall-clock time), and when its first and last lines came."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.lines: list[str] = []
+        self.marks: list[tuple[str, float]] = []
+        self.first: float | None = None
+        self.last: float | None = None
+
+    def read(self, pipe: Iterable[str]) -> None:
+        for line in pipe:
+            if line.startswith(phase.MARKER):
+                when, _, name = line.removeprefix(phase.MARKER).strip().partition(" ")
+                with contextlib.suppress(ValueError):
+                    self.marks.append((name, float(when)))
+                continue
+            self.last = time.perf_counter() - self.started
+            if self.first is None:
+                self.first = self.last
+            self.lines.append(line)
+
+
+def _phases(
+    out: _Stream, marks: list[tuple[str, float]], started_wall: float, seconds: float
+) -> tuple[tuple[str, float], ...]:
+    """A run's phases in time order, in seconds since it started."""
+    found = [(name, when - started_wall) for name, when in marks]
+    if out.first is not None and out.last is not None:
+        found += [("first output", out.first), ("last output", out.last)]
+    found.sort(key=lambda p: p[1])
+    return (*((name, round(t, 3)) for name, t in found), ("exit", round(seconds, 3)))
+
+
+def durations_path() -> Path:
+    return Path(os.environ.get(DURATIONS_VARIABLE) or DURATIONS)
+
+
+def load_durations(path: Path | None = None) -> dict[str, float]:
+    """The seconds each run took last time ("id language" -> seconds); empty when unknown."""
+    path = durations_path() if path is None else path
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
+
+
+def save_durations(results: Iterable[Result], path: Path | None = None) -> None:
+    """Keep how long each finished run took, merged with what was known (best effort: the
+    order is an optimisation, never worth failing a run-all for)."""
+    path = durations_path() if path is None else path
+    known = load_durations(path) | {f"{r.id} {r.language}": r.seconds for r in results}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def longest_first(
+    pairs: Iterable[tuple[Concept, Language]], durations: dict[str, float]
+) -> list[tuple[Concept, Language]]:
+    """The pairs in the order to start them: the longest last time first (an estimate for a
+    run never timed), so that no long run starts last and the pool ends together."""
+
+    def expected(pair: tuple[Concept, Language]) -> float:
+        return durations.get(f"{pair[0].id} {pair[1]}", ESTIMATES[pair[1]])
+
+    return sorted(pairs, key=expected, reverse=True)  # stable: ties keep the catalog's order
 
 
 def run_many(
@@ -282,6 +375,7 @@ def run_many(
     time_scale: float,
     workers: int,
     on_result: Callable[[Result], None] | None = None,
+    profile: bool = False,
 ) -> list[Result]:
     """Run many (concept, language) pairs, `workers` at a time; results keep the input order.
 
@@ -293,7 +387,7 @@ def run_many(
     stopped: list[Result] = []
 
     def one(pair: tuple[Concept, Language]) -> Result:
-        result = run(pair[0], pair[1], via=via, time_scale=time_scale, _live=live)
+        result = run(pair[0], pair[1], via=via, time_scale=time_scale, profile=profile, _live=live)
         if live.stopping.is_set():
             stopped.append(result)
         elif on_result is not None:

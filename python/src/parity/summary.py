@@ -227,9 +227,41 @@ def show_side_by_side(
     console.print(table)
 
 
-def run_and_show(outcome: Outcome, pairs: list[tuple[Concept, runner.Language]], workers: int) -> None:
-    """Run the pairs with a progress bar (a line per run in a log), record the results in the
-    outcome, then print its table, its footer and the output of every failed run."""
+SLOWEST = 10  # runs `--profile` shows
+
+
+def load_average() -> str:
+    """'load average 1.02, 0.87, 0.55' (1, 5, 15 minutes), or a note where there is none."""
+    if sys.platform == "win32":
+        return "no load average on Windows"
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # the system could not tell
+        return "no load average"
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def profile_lines(results: Iterable[runner.Result], cores: int | None, count: int = SLOWEST) -> list[str]:
+    """The `count` slowest runs, each with its phases (seconds since the run started), and the
+    machine's load: a profile means little without it."""
+    slowest = sorted(results, key=lambda r: r.seconds, reverse=True)[:count]
+    width = max((len(f"{r.id} ({r.language})") for r in slowest), default=0)
+    lines = [f"{plural(len(slowest), 'slowest run')} ({load_average()}, {cores} cores):"]
+    for r in slowest:
+        phases = ", ".join(f"{name} {t:.2f}" for name, t in r.phases) or f"exit {r.seconds:.2f}"
+        lines.append(f"{r.seconds:6.2f} s  {f'{r.id} ({r.language})':<{width}}  {phases}")
+    return lines
+
+
+def run_and_show(
+    outcome: Outcome,
+    pairs: list[tuple[Concept, runner.Language]],
+    workers: int,
+    profile: bool = False,
+) -> None:
+    """Run the pairs with a progress bar (a line per run in a log), longest first, record the
+    results in the outcome and their durations for next time, then print its table, its footer,
+    the slowest runs' phases when profiling, and the output of every failed run."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -240,6 +272,7 @@ def run_and_show(outcome: Outcome, pairs: list[tuple[Concept, runner.Language]],
         if not console.is_terminal:  # a log gets one line per run (the bar is drawn only at the end)
             console.print(f"{r.status:<8} {r.id} ({r.language}) {r.seconds:.2f} s", highlight=False)
 
+    position = {(c.id, x): i for i, (c, x) in enumerate(pairs)}  # results keep the catalog's order
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
@@ -254,15 +287,28 @@ def run_and_show(outcome: Outcome, pairs: list[tuple[Concept, runner.Language]],
             total=len(pairs),
         )
         try:
-            outcome.results = runner.run_many(
-                pairs, via=outcome.via, time_scale=outcome.time_scale, workers=workers, on_result=finished
+            ordered = runner.longest_first(pairs, runner.load_durations())
+            done = runner.run_many(
+                ordered,
+                via=outcome.via,
+                time_scale=outcome.time_scale,
+                workers=workers,
+                on_result=finished,
+                profile=profile,
             )
+            outcome.results = sorted(done, key=lambda r: position[(r.id, r.language)])
         except runner.Interrupted as stop:
             outcome.results, outcome.interrupted = stop.finished, True
             outcome.stopped = [(r.id, r.language) for r in stop.stopped]
     outcome.run_seconds = time.perf_counter() - started
+    if outcome.time_scale == runner.RUN_ALL_TIME_SCALE:  # other scales' durations compare with none
+        runner.save_durations(outcome.results)
     console.print(outcome.table())
     console.print(outcome.footer(), highlight=False)
+    if profile:
+        console.print(
+            "\n".join(profile_lines(outcome.results, os.cpu_count())), highlight=False, soft_wrap=True
+        )
     for r in outcome.failed:
         console.print(f"[red]{r.id} ({r.language}) failed:[/]")
         console.print(r.output.rstrip()[-2000:], markup=False, highlight=False)

@@ -53,15 +53,20 @@ def jobs(value: str | None) -> int:
     return int(value)
 
 
+def prefixes(only: str) -> list[str]:
+    """The comma-separated prefixes of `--only`, blanks dropped."""
+    return [x.strip() for x in only.split(",") if x.strip()]
+
+
 def select(only: str) -> list[catalog.Concept]:
     """The catalog's concepts (in its order) whose id starts with one of the comma-separated prefixes."""
     concepts = catalog.load().concepts
-    prefixes = [x.strip() for x in only.split(",") if x.strip()] or [""]
-    unmatched = [x for x in prefixes if not any(c.id.startswith(x) for c in concepts)]
+    wanted = prefixes(only) or [""]
+    unmatched = [x for x in wanted if not any(c.id.startswith(x) for c in concepts)]
     if unmatched:  # bad input is refused before anything is built
         names = ", ".join(repr(x) for x in unmatched)
         raise fail(f"no concept id starts with {names}; `invoke list` shows them")
-    return [c for c in concepts if any(c.id.startswith(x) for x in prefixes)]
+    return [c for c in concepts if any(c.id.startswith(x) for x in wanted)]
 
 
 def report_path(json: str | None) -> Path | None:

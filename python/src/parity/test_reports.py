@@ -32,9 +32,10 @@ def trx_counts(path: Path) -> tuple[int, int, int]:
 
 
 def totals(folder: Path) -> tuple[int, int, int]:
-    """(passed, failed, skipped) over every report in the folder."""
+    """(passed, failed, skipped) over every report in the folder (other files, such as
+    run-all's durations, are not reports)."""
     passed = failed = skipped = 0
-    for report in folder.iterdir():
+    for report in (x for x in folder.iterdir() if x.suffix in (".trx", ".xml")):
         counts = trx_counts(report) if report.suffix == ".trx" else junit_counts(report)
         passed, failed, skipped = passed + counts[0], failed + counts[1], skipped + counts[2]
     return passed, failed, skipped

@@ -12,7 +12,7 @@ from multiprocessing.queues import Queue
 import psutil
 import pytest
 
-from parity.common.timing import SHORT_TIMEOUT
+from parity.common.timing import POLL_INTERVAL, SHORT_TIMEOUT
 from parity.process import lifecycle
 
 from ..conftest import START_METHODS, RunConcept
@@ -66,7 +66,11 @@ def _catch_sigterm(ready: "Queue[str]") -> None:
 
     signal.signal(signal.SIGTERM, on_term)
     ready.put("ready")
-    time.sleep(SHORT_TIMEOUT)
+    # In slices: the signal may land on the queue's feeder thread, and Python runs the handler
+    # only when the main thread next runs (one long sleep made this test take 30 s at times).
+    deadline = time.monotonic() + SHORT_TIMEOUT
+    while time.monotonic() < deadline:
+        time.sleep(POLL_INTERVAL)
 
 
 @POSIX_ONLY

@@ -189,6 +189,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
                 "save \"\"", "appendonly no", "protected-mode yes", $"logfile {Path.Combine(directory, "redis.log")}", string.Empty)).ConfigureAwait(false);
             process.StandardInput.Close();
             await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            Phase.Mark("redis-server up");
             return server;
         }
         catch

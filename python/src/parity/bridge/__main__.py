@@ -8,10 +8,9 @@ cancelled by Ctrl-C (the concept's token is cancelled and the concept allowed to
 
 from __future__ import annotations
 
-import os
 import sys
 
-from parity.bridge._runtime import BridgeError, UnknownConceptError, is_loaded, run_concept
+from parity.bridge._runtime import BridgeError, UnknownConceptError, exit_process, run_concept
 from parity.common.skip import SKIP_EXIT
 
 
@@ -43,11 +42,4 @@ def main(argv: list[str]) -> int:  # noqa: PLR0911 - one return per documented e
 
 
 if __name__ == "__main__":
-    code = main(sys.argv[1:])
-    if is_loaded():
-        # pythonnet's shutdown at interpreter exit takes 0.2 s to seconds here and does nothing a
-        # finishing process needs (the concept has already awaited its own children).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+    exit_process(main(sys.argv[1:]))  # the concept has already awaited its own children

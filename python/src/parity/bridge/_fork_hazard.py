@@ -1,6 +1,7 @@
 """A sacrificial interpreter for bridge.fork-safety: load the CLR, fork, use .NET in the child.
 
-Run as `python -m parity.bridge._fork_hazard SECONDS` by fork_safety.forked_child_outcome().
+Started as `python -m parity.bridge._fork_hazard SECONDS` by launch() (for
+fork_safety.forked_child_outcome()).
 Prints `child PID` first (so the caller can clean up even if this process dies), then one
 `outcome: ...` line. The child arms an alarm, so a hung child ends itself as well.
 """
@@ -8,14 +9,64 @@ Prints `child PID` first (so the caller can clean up even if this process dies),
 from __future__ import annotations
 
 import os
+import queue
 import signal
+import subprocess
 import sys
+import threading
 import time
 import warnings
+from collections.abc import Iterable
+
+import psutil
 
 from parity.bridge._runtime import ForkAfterLoadWarning, examples
+from parity.common.kill import gone
+from parity.common.timing import SHORT_TIMEOUT
 
 EXPECTED = 499_999_500_000
+
+
+def launch(limit: float) -> tuple[str, int]:
+    """Run this module in a fresh interpreter: (its outcome line, its exit code)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parity.bridge._fork_hazard", str(limit)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    pipe: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+    threading.Thread(target=_read_lines, args=(process.stdout, pipe), daemon=True).start()
+    try:
+        process.wait(timeout=limit + 60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    # The grandchild outlives a crashed parent and holds the pipe open (until its alarm): end
+    # it as soon as the parent is gone, from the pid the parent printed first.
+    lines = []
+    while (line := pipe.get(timeout=SHORT_TIMEOUT)) is not None:
+        lines.append(line)
+        if line.startswith("child "):
+            _kill_orphan(int(line.split()[1]))
+    outcome = next((line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)")
+    return outcome.removeprefix("outcome: "), process.returncode
+
+
+def _read_lines(stream: Iterable[str], lines: queue.SimpleQueue[str | None]) -> None:
+    for line in stream:
+        lines.put(line.rstrip("\n"))
+    lines.put(None)  # the end: every holder of the pipe has exited
+
+
+def _kill_orphan(pid: int) -> None:
+    try:
+        orphan = psutil.Process(pid)
+        if "_fork_hazard" in " ".join(orphan.cmdline()):
+            orphan.kill()
+            gone(pid, SHORT_TIMEOUT)  # dead once a zombie: its reaper is init, not us
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        pass
 
 
 def main() -> None:

@@ -19,8 +19,9 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from parity.common import phase
 from parity.common.entry import deferred_interrupt
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 from parity.paths import ROOT
@@ -66,6 +67,17 @@ def build_dir() -> Path:
 def is_loaded() -> bool:
     """CoreCLR runs in this process (even if referencing Parity.Examples failed): do not fork."""
     return _clr is not None
+
+
+def exit_process(code: int = 0) -> NoReturn:
+    """End a program that is done (its children joined) with this exit code. Once the CLR is
+    loaded, without pythonnet's shutdown at interpreter exit: that takes 0.2 s to seconds here
+    (up to 3.5 s under load) and does nothing a finishing process needs."""
+    if is_loaded():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -209,6 +221,7 @@ def _load_locked() -> types.ModuleType:
             "rebuild with `invoke build`"
         ) from exc
     _referenced = True
+    phase.mark("CLR loaded")
     return _clr
 
 

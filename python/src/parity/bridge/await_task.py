@@ -19,7 +19,7 @@ import contextlib
 from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import load
+from parity.bridge._runtime import exit_process, load
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 TICK = 0.1  # article-scale seconds between ticks
@@ -144,3 +144,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

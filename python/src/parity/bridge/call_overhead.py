@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from parity.bridge._net import bridge_types
-from parity.bridge._runtime import build_dir
+from parity.bridge._runtime import build_dir, exit_process
 from parity.common.measure import median_seconds
 from parity.common.timing import LONG_TIMEOUT
 
@@ -95,3 +95,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

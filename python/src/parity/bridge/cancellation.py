@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import cancelled_on_exit, load, wait_task
+from parity.bridge._runtime import cancelled_on_exit, exit_process, load, wait_task
 from parity.common.entry import deferred_interrupt
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
@@ -174,3 +174,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -17,7 +17,7 @@ from functools import cache
 from rich.progress import Progress
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import cancelled_on_exit, load, wait_task
+from parity.bridge._runtime import cancelled_on_exit, exit_process, load, wait_task
 from parity.common.timing import LONG_TIMEOUT, scaled
 
 COUNT = 1_000_000
@@ -120,3 +120,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

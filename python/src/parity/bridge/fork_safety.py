@@ -22,11 +22,10 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import psutil
-
-from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples
+from parity.bridge._fork_hazard import launch
+from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples, exit_process
 from parity.common.process_group import join_or_kill
-from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
+from parity.common.timing import LONG_TIMEOUT, scaled
 
 EXPECTED = 499_999_500_000
 HANG_LIMIT = 10.0  # article-scale seconds after which a forked child counts as hung
@@ -68,6 +67,9 @@ def fork_context_refusal() -> str:
 def _child_plinq_sum(results: Any) -> None:
     # A spawned child is a fresh interpreter: it loads its own CLR.
     results.put(int(examples().Plinq.Sum.ParallelRange(1_000_000)))
+    results.close()
+    results.join_thread()  # the sum is in the pipe: nothing left that needs pythonnet's slow exit
+    exit_process()
 
 
 def spawned_child_sum(timeout: float = LONG_TIMEOUT) -> int:
@@ -88,29 +90,12 @@ def forked_child_outcome(limit: float | None = None) -> tuple[str, int]:
     """Runs the hazard in a sacrificial interpreter (_fork_hazard): load, fork, PLINQ in the child.
 
     Returns (its outcome line, its exit code); a negative code is the signal that killed it."""
-    limit = max(1.0, scaled(HANG_LIMIT)) if limit is None else limit
-    process = subprocess.Popen(
-        [sys.executable, "-m", "parity.bridge._fork_hazard", str(limit)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        out, _ = process.communicate(timeout=limit + 60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, _ = process.communicate()
-    lines = out.splitlines()
-    for line in lines:  # the grandchild outlives a crashed parent: end it here
-        if line.startswith("child "):
-            _kill_orphan(int(line.split()[1]))
-    outcome = next((line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)")
-    return outcome.removeprefix("outcome: "), process.returncode
+    return launch(max(1.0, scaled(HANG_LIMIT)) if limit is None else limit)
 
 
 def fork_warnings_in_a_fresh_interpreter() -> list[str]:
     """fork_warnings() run in a child interpreter: the concept never forks its own CLR."""
-    code = "from parity.bridge import fork_safety as f; print(f.fork_warnings())"
+    code = "from parity.bridge import fork_safety as f; print(f.fork_warnings()); f.exit_process()"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
     )
@@ -118,31 +103,27 @@ def fork_warnings_in_a_fresh_interpreter() -> list[str]:
     return [str(x) for x in found]
 
 
-def _kill_orphan(pid: int) -> None:
-    try:
-        orphan = psutil.Process(pid)
-        if "_fork_hazard" in " ".join(orphan.cmdline()):
-            orphan.kill()
-            orphan.wait(timeout=SHORT_TIMEOUT)
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.TimeoutExpired):
-        pass
-
-
 def main() -> None:
     if not hasattr(os, "fork"):
         print("no fork on this platform: spawn is the only start method, and it is safe")
         print(f"spawned child, PLINQ sum: {spawned_child_sum()}")
         return
-    with ThreadPoolExecutor(max_workers=1) as background:
-        spawned = background.submit(spawned_child_sum)  # a fresh interpreter: safe meanwhile
-        outcome, code = forked_child_outcome()
+    # Each part runs in an interpreter of its own (started with exec, never a fork of this one),
+    # so they run side by side; the lines still come in this order.
+    with ThreadPoolExecutor(max_workers=3) as background:
+        spawned = background.submit(spawned_child_sum)
+        warned = background.submit(fork_warnings_in_a_fresh_interpreter)
+        hazard = background.submit(forked_child_outcome)
+        refusal = fork_context_refusal()  # loads the CLR here meanwhile
+        outcome, code = hazard.result(timeout=LONG_TIMEOUT)
         parent = "exited normally" if code == 0 else f"died (exit code {code})"
         print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
-        for message in fork_warnings_in_a_fresh_interpreter():
+        for message in warned.result(timeout=LONG_TIMEOUT):
             print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
-        print(f"child_context('fork') after load: BridgeError: {fork_context_refusal()}")
+        print(f"child_context('fork') after load: BridgeError: {refusal}")
         print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=LONG_TIMEOUT)}")
 
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parity.bridge._net import bridge_types, timespan
-from parity.bridge._runtime import load
+from parity.bridge._runtime import exit_process, load
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 BUSY = 1.0  # article-scale seconds of .NET work
@@ -139,3 +139,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parity.bridge._net import bridge_types
-from parity.bridge._runtime import load
+from parity.bridge._runtime import exit_process, load
 from parity.common.measure import median_seconds
 
 SIZE = 100_000
@@ -144,3 +144,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

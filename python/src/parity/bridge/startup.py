@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from parity.bridge._runtime import BridgeError, _check_prerequisites, examples
+from parity.bridge._runtime import BridgeError, _check_prerequisites, examples, exit_process
 
 
 # <startup>
@@ -58,3 +58,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_process()  # no slow pythonnet shutdown: main() joined what it started

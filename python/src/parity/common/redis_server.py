@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from parity.common import phase
 from parity.common.timing import SHORT_TIMEOUT
 
 URL_VARIABLE = "PARITY_REDIS_URL"
@@ -183,6 +184,7 @@ class PrivateRedis:
                 self.stop()
                 raise RuntimeError(f"redis-server did not start on port {self.port}: {log}")
             time.sleep(0.02)
+        phase.mark("redis-server up")
 
     @property
     def url(self) -> str:
