@@ -63,7 +63,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _connections);
-                connections.Add(ServeAsync(client));
+                // Never serve on the accept loop: a request already buffered is read without
+                // yielding, and a handler that blocks would then stop every later connection.
+                connections.Add(Task.Run(() => ServeAsync(client)));
                 connections.RemoveAll(t => t.IsCompleted);
             }
         }
