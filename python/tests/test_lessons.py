@@ -17,7 +17,6 @@ LESSONS = lesson_lines.lessons()
 # Lessons still longer than the limit, each to be split into the lesson and its support. Strict:
 # once one fits, its entry here fails the suite until it is removed, so the list only shrinks.
 OVER_LIMIT = {
-    "dotnet/src/Parity.Examples/Scale/TaskQueue.cs",
     "dotnet/src/Parity.Examples/Fault/GracefulShutdown.cs",
     "dotnet/src/Parity.Examples/Fault/Orphans.cs",
     "dotnet/src/Parity.Examples/Shared/Manager.cs",
@@ -163,33 +162,21 @@ def test_the_csharp_check_sees_a_literal_timeout(source: str, found: list[int]) 
     assert literal_timeouts_in_csharp(source) == found
 
 
-# The scale chapter is being rewritten and split on its own branch; its literals go with it.
-_ELSEWHERE = pytest.mark.xfail(strict=True, reason="the scale task queue: lesson and support not yet split")
-_PARTS = [pytest.param(False, id="all-but-scale"), pytest.param(True, id="scale", marks=_ELSEWHERE)]
-
-
-def _in_scale(path: Path) -> bool:
-    return {"scale", "Scale"} & set(path.parts) != set()
-
-
-@pytest.mark.parametrize("scale", _PARTS)
-def test_no_python_source_passes_a_number_as_a_timeout(scale: bool) -> None:
+def test_no_python_source_passes_a_number_as_a_timeout() -> None:
     found = [
         f"{_rel(path)}:{line}"
         for path in sorted(PYTHON_SRC.rglob("*.py"))
-        if _in_scale(path) == scale
         for line in literal_timeouts_in_python(path.read_text(encoding="utf-8"))
     ]
     assert found == []
 
 
-@pytest.mark.parametrize("scale", _PARTS)
-def test_no_csharp_source_passes_a_number_as_a_timeout(scale: bool) -> None:
+def test_no_csharp_source_passes_a_number_as_a_timeout() -> None:
     sources = [p for folder in ("src", "bench") for p in sorted((DOTNET / folder).rglob("*.cs"))]
     found = [
         f"{_rel(path)}:{line}"
         for path in sources
-        if "obj" not in path.parts and _in_scale(path) == scale
+        if "obj" not in path.parts
         for line in literal_timeouts_in_csharp(path.read_text(encoding="utf-8"))
     ]
     assert found == []
@@ -223,11 +210,7 @@ def _allowed(module: str, chapter: str) -> bool:
 
 @pytest.mark.parametrize(
     "lesson",
-    [
-        pytest.param(x, id=_rel(x.path))
-        for x in LESSONS
-        if x.language == "python"
-    ],
+    [pytest.param(x, id=_rel(x.path)) for x in LESSONS if x.language == "python"],
 )
 def test_a_lesson_imports_only_the_standard_library_and_parity_common(
     lesson: lesson_lines.Lesson,

@@ -157,7 +157,7 @@ def test_a_task_that_raises_is_retried_with_backoff_then_dead_lettered(
     assert all("(delivery 1," in line for line in lines if line.startswith("holding"))  # not redelivered
     [(_id, dead)] = r.xrange(keys.dead)
     assert dead["task"] == encode_task(Task("poison", 0, 0, 0, True))
-    assert (dead["deliveries"], dead["attempts"], dead["worker"]) == ("1", "2", "python-w")
+    assert (dead["deliveries"], dead["attempt"], dead["worker"]) == ("1", "2", "python-w")
     assert (r.xlen(keys.tasks), r.zcard(keys.retry), len(pauses)) == (0, 0, 2)
     report = rp.collect(r, "poison", 1, keys=keys, timeout=SHORT_TIMEOUT)
     assert (report.dead, report.missing, report.ok) == (1, 1, False)
@@ -190,7 +190,7 @@ def test_a_task_whose_workers_keep_dying_is_dead_lettered_after_max_deliveries(r
 
     assert lines == ["dead-lettered dying/0: too many deliveries"]
     [(_id, dead)] = r.xrange(keys.dead)
-    assert (dead["deliveries"], dead["attempts"]) == ("4", "0")
+    assert (dead["deliveries"], dead["attempt"]) == ("4", "0")
 
 
 def test_a_task_over_its_time_limit_is_cancelled_and_retried(r: Any, keys: Keys) -> None:

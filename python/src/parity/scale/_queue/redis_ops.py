@@ -239,7 +239,7 @@ def dead_letter(  # noqa: PLR0917
     """Move the entry to the dead-letter stream, byte for byte, in one MULTI with its XACK;
     returns the line a worker prints."""
     with r.pipeline(transaction=True) as tx:
-        fields = {"task": d.raw, "deliveries": d.deliveries, "attempts": d.attempt}
+        fields = {"task": d.raw, "deliveries": d.deliveries, "attempt": d.attempt}
         fields |= {"worker": worker, "reason": reason, "entry": d.entry_id}
         tx.xadd(keys.dead, fields, maxlen=STREAM_CAP)  # type: ignore[arg-type]
         if task is not None:
@@ -254,7 +254,7 @@ def dead_letter(  # noqa: PLR0917
 def trimmed(r: redis.Redis, keys: Keys, worker: str, entry_id: bytes) -> None:
     """XAUTOCLAIM found a pending entry whose data MAXLEN trimmed away: record the loss."""
     reason = "trimmed from the stream (MAXLEN) while pending: its task is gone"
-    fields = {"task": b"", "deliveries": 0, "attempts": 0, "worker": worker, "reason": reason}
+    fields = {"task": b"", "deliveries": 0, "attempt": 0, "worker": worker, "reason": reason}
     r.xadd(keys.dead, fields | {"entry": entry_id}, maxlen=STREAM_CAP)  # type: ignore[arg-type]
 
 
@@ -294,8 +294,9 @@ def promote_due(r: redis.Redis, keys: Keys, limit: int = 10) -> int:
 def hand_back(r: redis.Redis, keys: Keys, name: str, d: Delivery) -> None:
     """Stopping mid-task: make the entry look long idle (XCLAIM IDLE) so the next worker claims
     it at once, with the delivery count it had before we took it (RETRYCOUNT)."""
-    back = {"idle": HAND_BACK_IDLE_MS, "retrycount": max(0, d.deliveries - 1), "justid": True}
-    r.xclaim(keys.tasks, keys.group, name, 0, [d.entry_id], **back)
+    retries = max(0, d.deliveries - 1)
+    k = keys
+    r.xclaim(k.tasks, k.group, name, 0, [d.entry_id], idle=HAND_BACK_IDLE_MS, retrycount=retries, justid=True)
 
 
 def leave(r: redis.Redis, keys: Keys, name: str) -> None:
