@@ -248,7 +248,12 @@ public sealed class PrivateRedisServer : IAsyncDisposable
                 await connection.GetDatabase().PingAsync().ConfigureAwait(false);
                 return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            catch (RedisException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                // Not listening yet, or still loading its append-only file (-LOADING).
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }

@@ -142,12 +142,12 @@ def _ping(port: int, password: str) -> bool:
         with socket.create_connection(("127.0.0.1", port), timeout=SHORT_TIMEOUT) as s:
             s.sendall(f"AUTH {password}\r\nPING\r\n".encode())
             reply = b""
-            while b"PONG" not in reply and len(reply) < 200:
+            while reply.count(b"\r\n") < 2:  # two one-line replies (-LOADING while it loads)
                 chunk = s.recv(200)
                 if not chunk:
                     break
                 reply += chunk
-            return b"+OK\r\n+PONG" in reply
+            return reply.startswith(b"+OK\r\n+PONG\r\n")
     except OSError:
         return False
 

@@ -258,6 +258,11 @@ public static partial class QueueOps
         }
     }
 
+    /// <summary>A server that went away, or came back and still loads its data (-LOADING).</summary>
+    private static bool Unreachable(Exception ex) =>
+        ex is RedisConnectionException or RedisTimeoutException
+        || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal));
+
     /// <summary>Runs <paramref name="step"/> again after a growing pause while the server is unreachable
     /// (a restart), for at most <see cref="Reconnect"/>; a server restarted without persistence comes
     /// back empty, so a missing group is recreated. Cancelled: returns the default, no exception.</summary>
@@ -279,8 +284,7 @@ public static partial class QueueOps
             {
                 await EnsureGroupAsync(db, keys).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException
-                && DateTime.UtcNow - started < Reconnect && !token.IsCancellationRequested)
+            catch (Exception ex) when (Unreachable(ex) && DateTime.UtcNow - started < Reconnect && !token.IsCancellationRequested)
             {
                 say($"server unreachable ({ex.GetType().Name}); trying again in {pause.TotalSeconds:0.##} s");
                 await PauseAsync(pause, token).ConfigureAwait(false);
@@ -346,23 +350,26 @@ public sealed class Guard : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_done.Token).ConfigureAwait(false))
             {
-                var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entryId, entryId).ConfigureAwait(false);
-                if (pending.Length == 0 || pending[0].ConsumerName != name)
+                try
                 {
-                    say($"lease on {entryId} lost: another worker claimed it");
-                    return; // this worker stalled past the idle time: let it go
+                    var pending = await db.StreamPendingMessagesAsync(keys.Tasks, keys.Group, 1, RedisValue.Null, entryId, entryId).ConfigureAwait(false);
+                    if (pending.Length == 0 || pending[0].ConsumerName != name)
+                    {
+                        say($"lease on {entryId} lost: another worker claimed it");
+                        return; // this worker stalled past the idle time: let it go
+                    }
+                    await db.StreamClaimIdsOnlyAsync(keys.Tasks, keys.Group, name, 0, [entryId]).ConfigureAwait(false);
                 }
-                await db.StreamClaimIdsOnlyAsync(keys.Tasks, keys.Group, name, 0, [entryId]).ConfigureAwait(false);
+                catch (RedisException ex)
+                {
+                    // The server is away (a restart): try again next time.
+                    say($"lease on {entryId} not renewed this time: {ex.GetType().Name}");
+                }
             }
         }
         catch (OperationCanceledException) when (_done.IsCancellationRequested)
         {
             // The task ended: its lease ends with it.
-        }
-        catch (RedisException ex)
-        {
-            // The server went away: the worker's own next command reports it.
-            say($"lease on {entryId} not renewed: {ex.GetType().Name}");
         }
     }
 

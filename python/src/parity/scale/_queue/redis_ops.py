@@ -199,9 +199,9 @@ class Guard:
             k = self.keys
             self.r.xclaim(k.tasks, k.group, self.name, 0, [self.entry_id], justid=True)
             return True
-        except redis.RedisError as exc:  # the server went away: the worker's next command says so
-            self.say(f"lease on {self.entry_id} not renewed: {type(exc).__name__}")
-            return False
+        except redis.RedisError as exc:  # the server is away (a restart): try again next time
+            self.say(f"lease on {self.entry_id} not renewed this time: {type(exc).__name__}")
+            return True
 
     def __enter__(self) -> Guard:
         self._thread.start()
