@@ -17,6 +17,7 @@ from parity import catalog, cpu_load, docs, dotnet_build, lesson_lines, runner, 
 from parity import task_options as options
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.paths import PYTHON_DIR, REPORTS, ROOT, generated_outputs
+from parity.scale.chaos import chaos  # noqa: F401 - `invoke chaos`, a thin task beside its logic
 
 
 @task(help={"force": "build even when nothing changed"})
@@ -236,8 +237,7 @@ def bench(c: Context, quick: bool = False, out: str = "") -> None:
     except (bench_run.BenchError, dotnet_build.DotnetMissing) as exc:
         raise options.fail(str(exc), code=1) from None
     written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
-    for path in written:
-        print(f"wrote {path}")
+    print("\n".join(f"wrote {path}" for path in written))
     load = results["machine"].get("load_average_start")
     print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")
 

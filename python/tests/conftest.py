@@ -43,7 +43,11 @@ os.environ.setdefault("PARITY_TIME_SCALE", TEST_TIME_SCALE)
 START_METHODS = multiprocessing.get_all_start_methods()
 
 # Helper processes multiprocessing keeps for the whole interpreter: not leaks of a test.
-_LONG_LIVED = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+_LONG_LIVED = (
+    "multiprocessing.forkserver",
+    "multiprocessing.resource_tracker",
+    "parity.common.guardian",  # ends once the program it guards is gone
+)
 
 
 @pytest.hookimpl(tryfirst=True)

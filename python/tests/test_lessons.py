@@ -19,7 +19,6 @@ LESSONS = lesson_lines.lessons()
 OVER_LIMIT = {
     "dotnet/src/Parity.Examples/Fault/GracefulShutdown.cs",
     "dotnet/src/Parity.Examples/Fault/Orphans.cs",
-    "dotnet/src/Parity.Examples/Scale/TaskQueue.cs",
     "dotnet/src/Parity.Examples/Shared/Manager.cs",
     "dotnet/src/Parity.Examples/Shared/Race.cs",
     "dotnet/src/Parity.Examples/Subprocess/Pipeline.cs",
@@ -33,7 +32,6 @@ OVER_LIMIT = {
     "python/src/parity/ipc/queue_pool.py",
     "python/src/parity/ipc/queue_processes.py",
     "python/src/parity/scale/cluster_map.py",
-    "python/src/parity/scale/task_queue.py",
     "python/src/parity/shared/manager.py",
     "python/src/parity/shared/value_array.py",
 }
@@ -164,47 +162,31 @@ def test_the_csharp_check_sees_a_literal_timeout(source: str, found: list[int]) 
     assert literal_timeouts_in_csharp(source) == found
 
 
-# The scale chapter is being rewritten and split on its own branch; its literals go with it.
-_ELSEWHERE = pytest.mark.xfail(strict=True, reason="the scale task queue: lesson and support not yet split")
-_PARTS = [pytest.param(False, id="all-but-scale"), pytest.param(True, id="scale", marks=_ELSEWHERE)]
-
-
-def _in_scale(path: Path) -> bool:
-    return {"scale", "Scale"} & set(path.parts) != set()
-
-
-@pytest.mark.parametrize("scale", _PARTS)
-def test_no_python_source_passes_a_number_as_a_timeout(scale: bool) -> None:
+def test_no_python_source_passes_a_number_as_a_timeout() -> None:
     found = [
         f"{_rel(path)}:{line}"
         for path in sorted(PYTHON_SRC.rglob("*.py"))
-        if _in_scale(path) == scale
         for line in literal_timeouts_in_python(path.read_text(encoding="utf-8"))
     ]
     assert found == []
 
 
-@pytest.mark.parametrize("scale", _PARTS)
-def test_no_csharp_source_passes_a_number_as_a_timeout(scale: bool) -> None:
+def test_no_csharp_source_passes_a_number_as_a_timeout() -> None:
     sources = [p for folder in ("src", "bench") for p in sorted((DOTNET / folder).rglob("*.cs"))]
     found = [
         f"{_rel(path)}:{line}"
         for path in sources
-        if "obj" not in path.parts and _in_scale(path) == scale
+        if "obj" not in path.parts
         for line in literal_timeouts_in_csharp(path.read_text(encoding="utf-8"))
     ]
     assert found == []
 
 
-# What a lesson may import besides the standard library. Of ours, only parity.common; a bridge
-# lesson also the bridge's private runtime helpers (parity.bridge._*). Other packages only where
+# What a lesson may import besides the standard library. Of ours, only parity.common; a bridge or
+# scale lesson also its chapter's private support (parity.bridge._*, parity.scale._*: the bridge's
+# runtime, the task queue's format and Redis steps). Other packages only where
 # they are the subject: the .NET runtime (the bridge), psutil (process trees), the cluster clients.
 THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "distributed"}
-
-
-# The scale task queue imports the build module (parity.dotnet_build): its lesson and support
-# are not yet split.
-_IMPORTS_ELSEWHERE = {"python/src/parity/scale/task_queue.py"}
 
 
 def _imports(source: str) -> set[str]:
@@ -221,18 +203,14 @@ def _allowed(module: str, chapter: str) -> bool:
     top = module.split(".", maxsplit=1)[0]
     if module.startswith("parity.common") or (top in sys.stdlib_module_names and top != "parity"):
         return True
-    if chapter == "bridge" and module.startswith("parity.bridge._"):
-        return True
+    if chapter in ("bridge", "scale") and module.startswith(f"parity.{chapter}._"):
+        return True  # the chapter's own support, beside its lessons
     return top in THIRD_PARTY
 
 
 @pytest.mark.parametrize(
     "lesson",
-    [
-        pytest.param(x, id=_rel(x.path), marks=[_ELSEWHERE] if _rel(x.path) in _IMPORTS_ELSEWHERE else [])
-        for x in LESSONS
-        if x.language == "python"
-    ],
+    [pytest.param(x, id=_rel(x.path)) for x in LESSONS if x.language == "python"],
 )
 def test_a_lesson_imports_only_the_standard_library_and_parity_common(
     lesson: lesson_lines.Lesson,
@@ -246,6 +224,8 @@ def test_the_import_check_refuses_another_lesson() -> None:
     assert not _allowed("parity.shared.race", "shared")
     assert not _allowed("parity.catalog", "pool")
     assert not _allowed("parity.bridge.plinq", "bridge")
+    assert not _allowed("parity.scale._queue.demo", "pool")
+    assert _allowed("parity.scale._queue.demo", "scale")
     assert not _allowed(".sibling", "ipc")
     assert _allowed("parity.common.mp", "ipc")
 

@@ -5,7 +5,8 @@ using Parity.Examples.Infrastructure;
 //   list                         every .NET concept id, one per line, sorted
 //   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
 //   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
-//   worker|submit [--help] ...   the scale.task-queue worker and master (Scale/TaskQueueCommands.cs)
+//   worker|submit|dead [--help] ...  the scale.task-queue worker, master and dead letters (Scale/TaskQueueCommands.cs)
+//   guardian                     internal: ends what a program started once its stdin closes (Infrastructure/Guardian.cs)
 // Bad input gets one line on stderr and exit code 2; a failing concept exits 1, a skipped one 77.
 
 using var cts = new CancellationTokenSource();
@@ -29,6 +30,8 @@ try
         ["child", var id, .. var rest] => await ChildAsync(id, rest, cts.Token),
         ["worker", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.WorkerAsync(rest, Console.Out, cts.Token),
         ["submit", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.SubmitAsync(rest, Console.Out, cts.Token),
+        ["dead", .. var rest] => await Parity.Examples.Scale.TaskQueueCommands.DeadAsync(rest, Console.Out, cts.Token),
+        ["guardian"] => await Guardian.RunAsync(Console.In),
         _ => Usage(),
     };
 }
@@ -123,6 +126,7 @@ static int Help()
                                    (default: PARITY_TIME_SCALE, else 1)
           worker --redis URL ...   a scale.task-queue worker (worker --help shows its options)
           submit --redis URL ...   the scale.task-queue master (submit --help shows its options)
+          dead --redis URL ...     list or re-drive the dead letters (dead --help shows how)
           -h, --help               this text
 
         exit codes: 0 ok, 1 the concept failed, 2 bad input, 77 skipped, 130 Ctrl-C

@@ -42,7 +42,11 @@ RUN_ALL_TIME_SCALE = 0.1
 LEFTOVER_GRACE = 1.0  # seconds anything left of a run gets to exit before it is killed
 # multiprocessing's own helpers end by themselves once the run's pipe to them closes, but on a
 # loaded machine that can take longer than LEFTOVER_GRACE: they get SHORT_TIMEOUT instead.
-_SELF_ENDING_HELPERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+_SELF_ENDING_HELPERS = (
+    "multiprocessing.forkserver",
+    "multiprocessing.resource_tracker",
+    "parity.common.guardian",  # ends once the program it guards is gone
+)
 INTERRUPT_GRACE = 2.0  # seconds a run gets to stop by itself after Ctrl-C, before it is killed
 # How long each run took last time, so the longest start first and the pool of jobs ends together
 # (DURATIONS_VARIABLE names another file: a test's own, so the order it relies on is its own).

@@ -20,7 +20,7 @@ from parity.common.redis_server import (
     servers_required,
     with_password,
 )
-from parity.scale.task_queue import Keys
+from parity.scale._queue.messages import Keys
 
 
 def skip_or_fail(reason: str) -> None:
@@ -47,3 +47,15 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def keys() -> Keys:
     return Keys(f"test-{secrets.token_hex(4)}")
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    """A private server with an append-only file, for tests that restart it (never an outside one)."""
+    try:
+        server = PrivateRedis(append_only=True)
+    except RedisMissing as exc:
+        skip_or_fail(str(exc))
+        raise
+    with server:
+        yield server

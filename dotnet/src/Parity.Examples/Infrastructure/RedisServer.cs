@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using StackExchange.Redis;
 
@@ -115,8 +116,10 @@ public sealed record RedisAddress(string Host, int Port, string? User, string? P
 
 /// <summary>
 /// A private redis-server child: 127.0.0.1, a port the OS had free, a generated password, a
-/// temporary directory, no persistence. The configuration (password included) goes in on stdin,
-/// so it never shows in the process list. Dispose stops it and removes the directory.
+/// temporary directory, no persistence unless asked (an append-only file, fsync on every write).
+/// The configuration (password included) goes in on stdin, so it never shows in the process
+/// list. Dispose stops it and removes the directory; the guardian does the same if this program
+/// is killed first. RestartAsync stops it and starts it again on the same port and directory.
 /// </summary>
 public sealed class PrivateRedisServer : IAsyncDisposable
 {
@@ -124,13 +127,14 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         "redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu), `brew install redis` (macOS), " +
         "or set PARITY_REDIS_URL=redis://:PASSWORD@HOST:PORT to use a running server";
 
-    private readonly Process _process;
+    private readonly string _executable;
     private readonly string _directory;
+    private readonly bool _appendOnly;
+    private Process _process = null!;
 
-    private PrivateRedisServer(Process process, string directory, int port, string password)
+    private PrivateRedisServer(string executable, string directory, int port, string password, bool appendOnly)
     {
-        _process = process;
-        _directory = directory;
+        (_executable, _directory, _appendOnly) = (executable, directory, appendOnly);
         Address = new RedisAddress("127.0.0.1", port, null, password, 0, false);
     }
 
@@ -165,30 +169,16 @@ public sealed class PrivateRedisServer : IAsyncDisposable
     }
 
     /// <summary>Starts one; <see cref="ConceptSkippedException"/> when redis-server is not installed.</summary>
-    public static async Task<PrivateRedisServer> StartAsync(CancellationToken cancellationToken)
+    public static async Task<PrivateRedisServer> StartAsync(CancellationToken cancellationToken, bool appendOnly = false)
     {
         var executable = Executable() ?? throw new ConceptSkippedException(InstallHint);
-        var port = FreePort();
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(18));
         var directory = Directory.CreateTempSubdirectory("parity-redis-").FullName;
-        var info = new ProcessStartInfo(executable, "-")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
-        var server = new PrivateRedisServer(process, directory, port, password);
+        Guardian.GuardFolder(directory);
+        var server = new PrivateRedisServer(executable, directory, FreePort(),
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(18)), appendOnly);
         try
         {
-            process.StandardOutput.ReadToEndAsync(CancellationToken.None).Ignore();
-            process.StandardError.ReadToEndAsync(CancellationToken.None).Ignore();
-            await process.StandardInput.WriteAsync(string.Join('\n',
-                "bind 127.0.0.1", $"port {port}", $"requirepass {password}", $"dir {directory}",
-                "save \"\"", "appendonly no", "protected-mode yes", $"logfile {Path.Combine(directory, "redis.log")}", string.Empty)).ConfigureAwait(false);
-            process.StandardInput.Close();
-            await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            await server.LaunchAsync(cancellationToken).ConfigureAwait(false);
             Phase.Mark("redis-server up");
             return server;
         }
@@ -197,6 +187,54 @@ public sealed class PrivateRedisServer : IAsyncDisposable
             await server.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(_executable, "-")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        Guardian.Guard(_process);
+        _process.StandardOutput.ReadToEndAsync(CancellationToken.None).Ignore();
+        _process.StandardError.ReadToEndAsync(CancellationToken.None).Ignore();
+        string[] persistence = _appendOnly ? ["appendonly yes", "appendfsync always"] : ["appendonly no"];
+        await _process.StandardInput.WriteAsync(string.Join('\n', [
+            "bind 127.0.0.1", $"port {Address.Port}", $"requirepass {Address.Password}", $"dir {_directory}",
+            "save \"\"", .. persistence, "protected-mode yes", $"logfile {Path.Combine(_directory, "redis.log")}", string.Empty,
+        ])).ConfigureAwait(false);
+        _process.StandardInput.Close();
+        await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the server (SIGKILL when <paramref name="kill"/>, else SIGTERM where there is one) and
+    /// starts it again on the same port and directory: with an append-only file it comes back with every
+    /// acknowledged write.</summary>
+    public async Task RestartAsync(bool kill, CancellationToken cancellationToken)
+    {
+        await HaltAsync(kill).ConfigureAwait(false);
+        await LaunchAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HaltAsync(bool kill)
+    {
+        if (!_process.HasExited)
+        {
+            if (!kill && !OperatingSystem.IsWindows())
+            {
+                ProcessTools.Signal(_process.Id, PosixSignal.SIGTERM); // redis-server's clean shutdown
+            }
+            else
+            {
+                _process.Kill();
+            }
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short).ConfigureAwait(false);
+        }
+        _process.Dispose();
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -210,7 +248,12 @@ public sealed class PrivateRedisServer : IAsyncDisposable
                 await connection.GetDatabase().PingAsync().ConfigureAwait(false);
                 return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            catch (RedisException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                // Not listening yet, or still loading its append-only file (-LOADING).
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
@@ -226,12 +269,10 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_process is not null)
         {
-            _process.Kill(); // no data to keep: nothing is saved
-            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short).ConfigureAwait(false);
+            await HaltAsync(kill: true).ConfigureAwait(false); // no data to keep: a private server's end
         }
-        _process.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);

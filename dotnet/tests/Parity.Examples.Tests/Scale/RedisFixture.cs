@@ -25,12 +25,23 @@ public sealed class RedisForTest : IAsyncDisposable
 
     public IDatabase Db => Connection.GetDatabase();
 
+    /// <summary>The private server, for a test that restarts it (null with PARITY_REDIS_URL).</summary>
+    public PrivateRedisServer? Server => _server;
+
     public static async Task<RedisForTest> StartAsync()
     {
         SkipOrFail(PrivateRedisServer.Executable() is null && Environment.GetEnvironmentVariable(RedisAddress.UrlVariable) is not { Length: > 0 },
             PrivateRedisServer.InstallHint);
         var (address, server) = await PrivateRedisServer.UrlOrPrivateAsync(CancellationToken.None);
         return new RedisForTest(address, server, await ConnectionMultiplexer.ConnectAsync(address.Options()));
+    }
+
+    /// <summary>A private server of the test's own, with an append-only file or none: never an outside one.</summary>
+    public static async Task<RedisForTest> StartPrivateAsync(bool appendOnly)
+    {
+        SkipOrFail(PrivateRedisServer.Executable() is null, PrivateRedisServer.InstallHint);
+        var server = await PrivateRedisServer.StartAsync(CancellationToken.None, appendOnly);
+        return new RedisForTest(server.Address, server, await ConnectionMultiplexer.ConnectAsync(server.Address.Options()));
     }
 
     /// <summary>Skip when <paramref name="condition"/> holds, or fail in CI.</summary>

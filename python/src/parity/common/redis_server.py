@@ -1,8 +1,11 @@
 """A private redis-server for a concept or a test, or the one PARITY_REDIS_URL names.
 
 Private means: 127.0.0.1 only, a port the OS had free, a password generated for this run, a
-temporary directory, no persistence; stop() ends it and removes the directory. The password is
-passed on stdin (`redis-server -`), so it never shows in the process list.
+temporary directory, no persistence unless asked (append-only file, fsync on every write);
+stop() ends it and removes the directory, and a guardian does the same if this program is
+killed first. restart() stops it and starts it again on the same port and directory, so a test
+can show what a restart keeps. The password is passed on stdin (`redis-server -`), so it never
+shows in the process list.
 
 Without redis-server on PATH the caller gets RedisMissing, whose message says how to install it;
 concepts turn that into a skip (exit 77), tests into a skip, or a failure in CI, where a skip
@@ -26,6 +29,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from parity.common import phase
+from parity.common.guardian import guard, guard_folder
 from parity.common.timing import SHORT_TIMEOUT
 
 URL_VARIABLE = "PARITY_REDIS_URL"
@@ -138,12 +142,12 @@ def _ping(port: int, password: str) -> bool:
         with socket.create_connection(("127.0.0.1", port), timeout=SHORT_TIMEOUT) as s:
             s.sendall(f"AUTH {password}\r\nPING\r\n".encode())
             reply = b""
-            while b"PONG" not in reply and len(reply) < 200:
+            while reply.count(b"\r\n") < 2:  # two one-line replies (-LOADING while it loads)
                 chunk = s.recv(200)
                 if not chunk:
                     break
                 reply += chunk
-            return b"+OK\r\n+PONG" in reply
+            return reply.startswith(b"+OK\r\n+PONG\r\n")
     except OSError:
         return False
 
@@ -151,31 +155,44 @@ def _ping(port: int, password: str) -> bool:
 class PrivateRedis:
     """One redis-server child process; use it as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, append_only: bool = False) -> None:
         executable = shutil.which("redis-server")
         if executable is None:
             raise RedisMissing(INSTALL_HINT)
+        self._executable, self.append_only = executable, append_only
         self.password = secrets.token_urlsafe(24)
         self.port = _free_port()
         self._dir = Path(tempfile.mkdtemp(prefix="parity-redis-"))
-        config = "\n".join(
+        guard_folder(self._dir)
+        self._start()
+        phase.mark("redis-server up")
+
+    def _config(self) -> str:
+        persistence = ["appendonly yes", "appendfsync always"] if self.append_only else ["appendonly no"]
+        return "\n".join(
             [
                 "bind 127.0.0.1",
                 f"port {self.port}",
                 f"requirepass {self.password}",
                 f"dir {self._dir}",
                 'save ""',
-                "appendonly no",
+                *persistence,
                 "protected-mode yes",
                 f"logfile {self._dir / 'redis.log'}",
                 "",
             ]
         )
+
+    def _start(self) -> None:
         self.process = subprocess.Popen(
-            [executable, "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [self._executable, "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
+        guard(self.process.pid)
         assert self.process.stdin is not None
-        self.process.stdin.write(config.encode())
+        self.process.stdin.write(self._config().encode())
         self.process.stdin.close()
         deadline = time.monotonic() + SHORT_TIMEOUT
         while not _ping(self.port, self.password):
@@ -184,7 +201,12 @@ class PrivateRedis:
                 self.stop()
                 raise RuntimeError(f"redis-server did not start on port {self.port}: {log}")
             time.sleep(0.02)
-        phase.mark("redis-server up")
+
+    def restart(self, *, kill: bool = False) -> None:
+        """Stop the server (SIGKILL when `kill`, else SIGTERM) and start it again on the same
+        port and directory: with append_only it comes back with every acknowledged write."""
+        self._halt(kill=kill)
+        self._start()
 
     @property
     def url(self) -> str:
@@ -195,9 +217,12 @@ class PrivateRedis:
         text = path.read_text(errors="replace") if path.is_file() else ""
         return (text.strip().splitlines() or ["(no log)"])[-1]
 
-    def stop(self) -> None:
+    def _halt(self, *, kill: bool = False) -> None:
         if self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: redis-server exits at once (no save configured)
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()  # SIGTERM: redis-server exits at once (no save configured)
             try:
                 self.process.wait(SHORT_TIMEOUT)
             except subprocess.TimeoutExpired:
@@ -205,6 +230,9 @@ class PrivateRedis:
                 self.process.wait(SHORT_TIMEOUT)
         if self.process.stderr is not None:
             self.process.stderr.close()
+
+    def stop(self) -> None:
+        self._halt()
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> PrivateRedis:

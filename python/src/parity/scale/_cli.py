@@ -50,13 +50,29 @@ def url(args: argparse.Namespace) -> str:
         fail(str(exc))
 
 
-def stop_on_sigterm() -> threading.Event:
-    """An event set by SIGTERM (and SIGBREAK on Windows); Ctrl-C arrives as KeyboardInterrupt."""
-    stop = threading.Event()
+def positive(text: str) -> int:
+    """argparse type: a positive integer (an error names the option, through Parser.error)."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def stop_on_signals() -> tuple[threading.Event, threading.Event]:
+    """(stop, interrupted): SIGTERM (SIGBREAK on Windows) sets stop; Ctrl-C sets both, so a
+    worker stops the same clean way and still exits 130. A second Ctrl-C interrupts at once."""
+    stop, interrupted = threading.Event(), threading.Event()
     for name in ("SIGTERM", "SIGBREAK"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: stop.set())
-    return stop
+
+    def on_interrupt(*_: object) -> None:
+        interrupted.set()
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    return stop, interrupted
 
 
 def interrupt_on_sigterm() -> None:

@@ -1,16 +1,25 @@
 """`python -m parity.scale.worker --redis URL`: take tasks from the stream until stopped.
 
-Exit codes (the .NET worker's too): 0 stopped by SIGTERM, 130 by Ctrl-C, 1 the server went away,
-2 bad input, no server, a wrong password or a Redis older than 7.0.
+SIGTERM or Ctrl-C: a task in hand is handed back at once (the next worker claims it without
+waiting out the idle time), then the worker leaves. A server that goes away (a restart) is
+waited for, with a growing pause, for up to a minute.
+
+Exit codes (the .NET worker's too): 0 stopped by SIGTERM, 130 by Ctrl-C, 1 the server stayed
+away, 2 bad input, no server, a wrong password or a Redis older than 7.0.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import redis
 
+from parity.common.entry import INTERRUPTED_EXIT
 from parity.common.redis_server import redact
 from parity.scale import task_queue
-from parity.scale._cli import Parser, add_connection, fail, stop_on_sigterm, url
+from parity.scale._cli import Parser, add_connection, fail, positive, stop_on_signals, url
+from parity.scale._queue import redis_ops as ops
+from parity.scale._queue.messages import Keys
 
 
 def main() -> int:
@@ -20,44 +29,56 @@ def main() -> int:
     )
     add_connection(parser)
     parser.add_argument("--name", help="this worker's name (default: python-HOST-PID)")
+    number: dict[str, Any] = {"type": positive, "metavar": "N"}
     parser.add_argument(
         "--claim-idle-ms",
-        type=int,
+        **number,
         default=task_queue.CLAIM_IDLE_MS,
-        metavar="MS",
-        help="claim a task another worker has held this long (default: %(default)s)",
+        help="claim a task another worker has held this long, in ms (default: %(default)s)",
     )
     parser.add_argument(
         "--max-deliveries",
-        type=int,
+        **number,
         default=task_queue.MAX_DELIVERIES,
-        metavar="N",
-        help="dead-letter a task delivered more often than this (default: %(default)s)",
+        help="dead-letter a task handed out more often: its workers keep dying (default: %(default)s)",
     )
     parser.add_argument(
-        "--stall-on",
+        "--max-attempts",
+        **number,
+        default=task_queue.MAX_ATTEMPTS,
+        help="dead-letter a task that raised this often; until then retry it with backoff "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--time-limit-ms",
         type=int,
-        metavar="K",
-        help="demo: take the K-th task and never finish it, like a machine that died",
+        default=0,
+        metavar="MS",
+        help="a task running longer fails (its handler is cancelled); 0: no limit",
+    )
+    parser.add_argument(
+        "--stall-on", **number, help="demo: take the K-th task and never finish it, like a dead machine"
     )
     args = parser.parse_args()
-    if args.claim_idle_ms < 1 or args.max_deliveries < 1:
-        fail("--claim-idle-ms and --max-deliveries must be positive")
+    if args.time_limit_ms < 0:
+        fail("--time-limit-ms must be 0 or more")
     address = url(args)
-    stop = stop_on_sigterm()
-    r = task_queue.connect(address)
+    stop, interrupted = stop_on_signals()
+    r = ops.connect(address)
     try:
-        task_queue.check_server(r)
+        ops.check_server(r)
     except (redis.RedisError, ValueError) as exc:  # no server, a wrong password, too old: as .NET
         r.close()
         fail(f"{redact(address)}: {exc}")
     try:
         worker = task_queue.Worker(
             r,
-            keys=task_queue.Keys(args.namespace),
+            keys=Keys(args.namespace),
             name=args.name,
             claim_idle_ms=args.claim_idle_ms,
             max_deliveries=args.max_deliveries,
+            max_attempts=args.max_attempts,
+            time_limit_ms=args.time_limit_ms,
             stall_on=args.stall_on,
             say=lambda line: print(line, flush=True),
             stop=stop,
@@ -65,13 +86,13 @@ def main() -> int:
         worker.run()
     except ValueError as exc:
         fail(str(exc))
-    except KeyboardInterrupt:
-        print("worker stopped (Ctrl-C); a task it held is claimed by another worker", flush=True)
-        return 130
     except redis.RedisError as exc:
         fail(f"{redact(address)}: {type(exc).__name__}: {exc}", code=1)
     finally:
         r.close()
+    if interrupted.is_set():
+        print(f"worker {worker.name} stopped (Ctrl-C)", flush=True)
+        return INTERRUPTED_EXIT
     print(f"worker {worker.name} stopped", flush=True)
     return 0
 

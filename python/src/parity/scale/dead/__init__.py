@@ -1,0 +1,1 @@
+"""python -m parity.scale.dead: list or re-drive the task queue's dead letters."""
