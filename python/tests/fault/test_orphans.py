@@ -2,7 +2,9 @@ import sys
 
 import pytest
 
+from parity.common.kill import gone
 from parity.common.mp import Context
+from parity.common.timing import LONG_TIMEOUT
 from parity.fault import orphans
 
 from ..conftest import RunConcept
@@ -29,11 +31,16 @@ def test_pdeathsig_kills_the_child_with_its_parent(mp_context: Context) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
 def test_pdeathsig_under_forkserver_never_fires_because_the_child_keeps_the_fork_server_alive() -> None:
-    out = orphans.kill_the_parent("pdeathsig", "forkserver", patience=2.0)
+    # Decided by cause, not by a wait. PR_SET_PDEATHSIG fires when the process that forked the
+    # child ends (prctl(2)); under forkserver that is the fork server. Once the program is killed
+    # and reaped, the child's parent is still the fork server, running, and the fork server ends
+    # only after the child is killed: while the child lives, the signal has nothing to fire on.
+    out = orphans.kill_the_parent("pdeathsig", "forkserver", patience=0)
     assert out.survived
-    # Its parent is the fork server, still running after the program died: the child holds the
-    # write end of the pipe whose end of file would stop it.
+    assert out.new_parent is not None and out.new_parent != out.program
     assert "multiprocessing.forkserver" in out.new_parent_command
+    # kill_the_parent has killed the child and waited for it; now the fork server goes too.
+    assert gone(out.new_parent, LONG_TIMEOUT)
 
 
 def test_main_shows_each_mode(run_ok: RunConcept) -> None:

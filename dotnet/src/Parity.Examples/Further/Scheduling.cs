@@ -90,18 +90,34 @@ public static class Scheduling
 
     // <starvation>
     /// <summary>
-    /// On a scheduler with one slot, a task queues an inner task there and blocks on it: the inner
-    /// task needs the slot the outer one holds. Returns whether the blocking wait finished within
-    /// <paramref name="patience"/>, then the same with await, which gives the slot back.
+    /// On a scheduler with <paramref name="slots"/> slots, a task queues an inner task there, then
+    /// blocks on it for up to <paramref name="patience"/> (or awaits it). Returns what happened, in
+    /// order: with one slot a blocked outer task gives up before the inner one can run.
     /// </summary>
-    public static async Task<(bool Blocked, bool Awaited)> OneSlotAsync(TimeSpan patience, TimeSpan limit)
+    public static async Task<IReadOnlyList<string>> WaitOnQueuedAsync(
+        int slots, bool block, TimeSpan patience, TimeSpan limit)
     {
-        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ConcurrentScheduler;
-        var factory = new TaskFactory(scheduler);
-        var blocked = await factory.StartNew(() => factory.StartNew(() => 42).Wait(patience)).WaitAsync(limit).ConfigureAwait(false);
-        // Inside a task on this scheduler, StartNew and await continuations use it too (TaskScheduler.Current).
-        var awaited = await factory.StartNew(async () => await factory.StartNew(() => 42) == 42).Unwrap().WaitAsync(limit).ConfigureAwait(false);
-        return (blocked, awaited);
+        var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, slots);
+        var factory = new TaskFactory(pair.ConcurrentScheduler);
+        var order = new ConcurrentQueue<string>();
+        // Inside a task on this scheduler, StartNew and await continuations use it too
+        // (TaskScheduler.Current), so the inner task needs a slot of its own.
+        var outer = factory.StartNew(async () =>
+        {
+            var inner = factory.StartNew(() => order.Enqueue("inner ran"));
+            if (block)
+            {
+                order.Enqueue(inner.Wait(patience) ? "outer's wait returned" : "outer gave up");
+            }
+            else
+            {
+                await inner;
+                order.Enqueue("outer resumed");
+            }
+            return inner;
+        }).Unwrap();
+        await (await outer.WaitAsync(limit).ConfigureAwait(false)).WaitAsync(limit).ConfigureAwait(false);
+        return [.. order];
     }
 
     /// <summary>
@@ -138,8 +154,10 @@ public static class Scheduling
         ctx.Out.WriteLine($"8 blocking items on ConcurrentScheduler(max 2): at most {await PeakOnLimitedSchedulerAsync(2, 8, ctx.Seconds(0.5), limit).ConfigureAwait(false)} at once");
         var (pooled, dedicated) = await OnPoolThreadAsync().ConfigureAwait(false);
         ctx.Out.WriteLine($"on a pool thread? default {pooled}, LongRunning {dedicated}");
-        var (blocked, awaited) = await OneSlotAsync(ctx.Seconds(1), limit).ConfigureAwait(false);
-        ctx.Out.WriteLine($"one-slot scheduler, task waits for a task queued behind it: finished? {blocked} (starved); with await: {awaited}");
+        var blocked = await WaitOnQueuedAsync(1, block: true, ctx.Seconds(1), limit).ConfigureAwait(false);
+        var awaited = await WaitOnQueuedAsync(1, block: false, limit, limit).ConfigureAwait(false);
+        ctx.Out.WriteLine($"one-slot scheduler, task blocks on a task queued behind it: {string.Join(", then ", blocked)}");
+        ctx.Out.WriteLine($"the same with await: {string.Join(", then ", awaited)}");
         var count = Environment.ProcessorCount * 8; // far more blocked items than the pool has threads at first
         var (blocking, awaiting, threadsBefore, threadsAfter) = await PoolStarvationAsync(count, ctx.Seconds(0.1), limit).ConfigureAwait(false);
         ctx.Out.WriteLine($"{count} pool items doing .Result on a {ctx.Seconds(0.1).TotalMilliseconds:0} ms call: {blocking.TotalSeconds:0.00} s (pool threads {threadsBefore} -> {threadsAfter}); awaiting instead: {awaiting.TotalSeconds:0.00} s");

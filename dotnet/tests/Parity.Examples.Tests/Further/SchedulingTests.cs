@@ -35,8 +35,22 @@ public sealed class SchedulingTests
     [Fact]
     public async Task OneSlotScheduler_BlockingOnATaskQueuedBehind_StarvesAndAwaitDoesNot()
     {
-        var (blocked, awaited) = await Scheduling.OneSlotAsync(TimeSpan.FromMilliseconds(200), Timeouts.Short);
-        Assert.False(blocked);
-        Assert.True(awaited);
+        // Decided by order, not by the wait: with its one slot held, the inner task runs only
+        // after the outer one gave up, however long it waited. Awaiting gives the slot back.
+        Assert.Equal(
+            ["outer gave up", "inner ran"],
+            await Scheduling.WaitOnQueuedAsync(1, block: true, TimeSpan.Zero, Timeouts.Short));
+        Assert.Equal(
+            ["inner ran", "outer resumed"],
+            await Scheduling.WaitOnQueuedAsync(1, block: false, Timeouts.Short, Timeouts.Short));
+    }
+
+    [Fact]
+    public async Task TwoSlotScheduler_BlockingOnATaskQueuedBehind_RunsItWhileItWaits()
+    {
+        // The control: the same check fails when the scheduler has a slot to spare.
+        Assert.Equal(
+            ["inner ran", "outer's wait returned"],
+            await Scheduling.WaitOnQueuedAsync(2, block: true, Timeouts.Short, Timeouts.Short));
     }
 }

@@ -80,23 +80,26 @@ def one_worker_waits_for_itself(patience: float) -> str:
         return pool.submit(outer).result(SHORT_TIMEOUT)
 
 
-async def blocked_loop(patience: float, offload: bool) -> str:
-    """A blocking call waits for an event that only a coroutine on this loop will set."""
+async def blocked_loop(patience: float, offload: bool) -> list[str]:
+    """Which ends first: a blocking call that waits for a coroutine, or that coroutine."""
+    order: list[str] = []
     loop_ran = threading.Event()
 
     async def on_the_loop() -> None:
+        order.append("the coroutine ran")
         loop_ran.set()
 
-    def blocking_call() -> str:
-        return "the loop ran meanwhile" if loop_ran.wait(patience) else "timed out: the loop was blocked"
+    def blocking_call() -> None:
+        loop_ran.wait(patience)  # offloaded, it returns as soon as the coroutine has run
+        order.append("the blocking call returned")
 
     helper = asyncio.create_task(on_the_loop())
     if offload:
-        result = await asyncio.get_running_loop().run_in_executor(None, blocking_call)
+        await asyncio.get_running_loop().run_in_executor(None, blocking_call)
     else:
-        result = blocking_call()  # sync code on the loop thread: no coroutine runs until it returns
+        blocking_call()  # sync code on the loop thread: no coroutine runs until it returns
     await helper
-    return result
+    return order
 
 
 # </starvation>
@@ -111,8 +114,10 @@ def main() -> None:
     print(
         f"one-worker pool, job waits for a job queued behind it: {one_worker_waits_for_itself(scaled(1.0))}"
     )
-    print(f"blocking call on the event loop: {asyncio.run(blocked_loop(scaled(1.0), offload=False))}")
-    print(f"the same through run_in_executor: {asyncio.run(blocked_loop(scaled(1.0), offload=True))}")
+    blocked = asyncio.run(blocked_loop(scaled(1.0), offload=False))
+    print(f"blocking call on the event loop: {', then '.join(blocked)}")
+    offloaded = asyncio.run(blocked_loop(SHORT_TIMEOUT, offload=True))
+    print(f"the same through run_in_executor: {', then '.join(offloaded)}")
 
 
 # </run>
