@@ -239,3 +239,41 @@ def test_a_listing_must_name_a_region_unless_it_is_output(tmp_path: Path) -> Non
     )
     with pytest.raises(CatalogError, match="code names a region"):
         load_listings(path)
+
+
+# Where a claim can be checked: a web page, a file of a project's sources, a man page, an RFC or a
+# PEP; for a claim about the article, the article's text.
+_SOURCE = re.compile(
+    r"https?://|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io|dev|net)\b"
+    r"|\b[\w/.-]*\.(?:py|cs|c|h|json|conf|rst|md)\b"
+    r"|\b\w+\(\d\)|\bRFC \d+|\bPEP \d+|\b(?:cpython|runtime)#\d+"
+    r"|the API reference|documentation|the article's text"
+)
+# The chapters past the article, and every claim a benchmark decides.
+_AUDITED_CHAPTERS = {"bridge", "fault", "further", "scale"}
+
+
+def test_every_claim_past_the_article_names_its_primary_source(cat: Catalog) -> None:
+    missing = [
+        f"{concept.id}: {claim.text}"
+        for concept in cat.concepts
+        for claim in concept.claims
+        if concept.chapter in _AUDITED_CHAPTERS or any("benchmarks.md" in e for e in claim.evidence)
+        if not _SOURCE.search(claim.note)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        ("Measured here: 3 ms.", False),
+        ("Checked on .NET 10.", False),
+        ("Source: Lib/multiprocessing/pool.py, Pool.join.", True),
+        ("prctl(2) (Linux man-pages): Linux only.", True),
+        ("See learn.microsoft.com/dotnet/api/system.threading.channels.", True),
+        ("Checked against the article's text.", True),
+    ],
+)
+def test_the_source_check_tells_a_source_from_a_measurement(note: str, named: bool) -> None:
+    assert bool(_SOURCE.search(note)) is named
