@@ -35,7 +35,7 @@ def r(redis_url: str) -> Any:
 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An empty read waits 10 ms, not 500; a retry is due at once (its pause is still computed)."""
+    """An empty read waits 10 ms, not 100; a retry is due at once (its pause is still computed)."""
     monkeypatch.setattr(tq, "BLOCK_MS", 10)
     monkeypatch.setattr(ops, "RETRY_BASE_MS", 0)
 
@@ -325,3 +325,12 @@ def test_maxlen_alone_bounds_the_stream_by_dropping_the_oldest_unread_tasks(r: A
         r.xadd(keys.tasks, {"task": encode_task(Task("cap", seq, seq, 0))}, maxlen=3, approximate=False)
     kept = [f["task"] for _id, f in r.xrange(keys.tasks)]
     assert kept == [encode_task(Task("cap", s, s, 0)) for s in (2, 3, 4)]  # 0 and 1 gone, unread
+
+
+def test_a_read_blocks_no_longer_than_the_next_retry_is_due(r: redis.Redis, keys: Keys) -> None:
+    """A retry due in 40 ms shortens the read's BLOCK from its usual length; none leaves it."""
+    assert ops.block_ms(r, keys, 500) == 500
+    r.zadd(keys.retry, {"1 {}": time.time() * 1000 + 40})
+    assert 1 <= ops.block_ms(r, keys, 500) <= 40
+    r.zadd(keys.retry, {"1 {}": time.time() * 1000 - 1000})  # overdue: never 0, which is for ever
+    assert ops.block_ms(r, keys, 500) == 1

@@ -21,7 +21,7 @@ from parity.scale._queue import redis_ops as ops
 from parity.scale._queue.messages import Keys, Result, Task, decode_task, encode_result, encode_task
 
 LANGUAGE = "python"
-CLAIM_IDLE_MS, MAX_DELIVERIES, MAX_ATTEMPTS, BACKLOG, BLOCK_MS = 5000, 3, 3, 1000, 500
+CLAIM_IDLE_MS, MAX_DELIVERIES, MAX_ATTEMPTS, BACKLOG, BLOCK_MS = 5000, 3, 3, 1000, 100
 
 
 # <worker>
@@ -67,9 +67,10 @@ class Worker:
         return got
 
     def read(self) -> ops.Delivery | None:
-        k = self.keys  # BLOCK: how long one read waits, and how soon a stop is noticed
+        k = self.keys  # BLOCK: how long one read waits (as long as the .NET worker's poll), so
+        block = ops.block_ms(self.r, k, BLOCK_MS)  # how soon a stop or a due retry is noticed
         read = ops.raw(self.r, "XREADGROUP", "GROUP", k.group, self.name, "COUNT", 1,
-                       "BLOCK", BLOCK_MS, "STREAMS", k.tasks, ">")  # fmt: skip
+                       "BLOCK", block, "STREAMS", k.tasks, ">")  # fmt: skip
         return ops.delivery(read[0][1][0], 1) if read and read[0][1] else None
 
     def handle(self, d: ops.Delivery) -> None:

@@ -269,6 +269,15 @@ def retry_later(r: redis.Redis, keys: Keys, d: Delivery, delay_ms: int) -> None:
         tx.execute()
 
 
+def block_ms(r: redis.Redis, keys: Keys, longest: int) -> int:
+    """How long a read may block: `longest`, or less when a retry falls due sooner, so that a
+    retry runs on time rather than when the read gives up. Never 0, which blocks for ever."""
+    first: Any = r.zrange(keys.retry, 0, 0, withscores=True)
+    if not first:
+        return longest
+    return max(1, min(longest, int(first[0][1] - time.time() * 1000)))
+
+
 def promote_due(r: redis.Redis, keys: Keys, limit: int = 10) -> int:
     """Put retries whose pause is over back on the stream; WATCH makes the ZREM and the XADD
     happen together and only once, whichever worker gets there first."""
