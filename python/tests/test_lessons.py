@@ -27,7 +27,6 @@ OVER_LIMIT = {
     "python/src/parity/context/start_methods.py",
     "python/src/parity/distributed/manager_queues.py",
     "python/src/parity/fault/graceful_shutdown.py",
-    "python/src/parity/fault/orphans.py",
     "python/src/parity/further/reactive.py",
     "python/src/parity/ipc/queue_pool.py",
     "python/src/parity/ipc/queue_processes.py",
@@ -182,9 +181,9 @@ def test_no_csharp_source_passes_a_number_as_a_timeout() -> None:
     assert found == []
 
 
-# What a lesson may import besides the standard library. Of ours, only parity.common; a bridge or
-# scale lesson also its chapter's private support (parity.bridge._*, parity.scale._*: the bridge's
-# runtime, the task queue's format and Redis steps). Other packages only where
+# What a lesson may import besides the standard library. Of ours, only parity.common and its
+# chapter's private support (parity.<chapter>._*: the bridge's runtime, the task queue's format
+# and Redis steps, a demo's harness). Other packages only where
 # they are the subject: the .NET runtime (the bridge), psutil (process trees), the cluster clients.
 THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "distributed"}
 
@@ -203,7 +202,7 @@ def _allowed(module: str, chapter: str) -> bool:
     top = module.split(".", maxsplit=1)[0]
     if module.startswith("parity.common") or (top in sys.stdlib_module_names and top != "parity"):
         return True
-    if chapter in ("bridge", "scale") and module.startswith(f"parity.{chapter}._"):
+    if module.startswith(f"parity.{chapter}._"):
         return True  # the chapter's own support, beside its lessons
     return top in THIRD_PARTY
 

@@ -5,23 +5,16 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Further;
 
 /// <summary>
-/// further.scheduling: where a task runs. ConcurrentExclusiveSchedulerPair gives two schedulers
-/// over one pool: tasks on the concurrent one run side by side (up to a limit: the built-in
-/// limited-concurrency scheduler), a task on the exclusive one runs alone, like a writer under a
-/// reader/writer lock. LongRunning asks for a dedicated thread instead of a pool thread. And
-/// starvation: a task that blocks on work queued to its own exhausted scheduler waits forever
-/// (here: until a timeout); on the real thread pool the same sync-over-async only ends because
-/// the pool injects threads, slowly, which is what the last measurement shows.
+/// further.scheduling: where a task runs. A scheduler pair runs concurrent tasks side by side up
+/// to a limit and exclusive ones alone; LongRunning gets a thread of its own; a task that blocks
+/// on work queued behind it on its own full scheduler starves, as sync-over-async starves a pool.
 /// </summary>
 [Concept("further.scheduling")]
 public static class Scheduling
 {
     // <pair>
-    /// <summary>
-    /// Concurrent task A is running (held by a gate) when exclusive E and then concurrent B are
-    /// queued; A is held for <paramref name="patience"/> more, time for E to start if it could.
-    /// Returns the order of starts (+) and ends (-).
-    /// </summary>
+    /// <summary>Concurrent A runs (held by a gate) when exclusive E, then concurrent B, are queued;
+    /// A is held <paramref name="patience"/> more. The order of starts (+) and ends (-).</summary>
     public static async Task<List<string>> PairOrderAsync(TimeSpan patience, TimeSpan limit)
     {
         var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 2);
@@ -46,11 +39,8 @@ public static class Scheduling
         return [.. log];
     }
 
-    /// <summary>
-    /// Runs <paramref name="count"/> blocking work items on a scheduler limited to <paramref name="limitTo"/>
-    /// (over <paramref name="underlying"/>, the thread pool by default); once the limit is reached they
-    /// are held for <paramref name="patience"/>, time for any extra item to start. Returns the peak.
-    /// </summary>
+    /// <summary><paramref name="count"/> blocking items on a scheduler limited to <paramref name="limitTo"/>,
+    /// held <paramref name="patience"/> once it is full, time for an extra one to start. The peak.</summary>
     public static async Task<int> PeakOnLimitedSchedulerAsync(int limitTo, int count, TimeSpan patience, TimeSpan limit, TaskScheduler? underlying = null)
     {
         var scheduler = new ConcurrentExclusiveSchedulerPair(underlying ?? TaskScheduler.Default, limitTo).ConcurrentScheduler;
@@ -90,40 +80,32 @@ public static class Scheduling
 
     // <starvation>
     /// <summary>
-    /// On a scheduler with <paramref name="slots"/> slots, a task queues an inner task there, then
-    /// blocks on it for up to <paramref name="patience"/> (or awaits it). Returns what happened, in
-    /// order: with one slot a blocked outer task gives up before the inner one can run.
+    /// On a scheduler with <paramref name="slots"/> slots, a task queues an inner one there, then
+    /// blocks on it for up to <paramref name="patience"/> (or awaits it). What ran, in order.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> WaitOnQueuedAsync(
+    public static async Task<string[]> QueueBehindAsync(
         int slots, bool block, TimeSpan patience, TimeSpan limit)
     {
-        var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, slots);
-        var factory = new TaskFactory(pair.ConcurrentScheduler);
+        var factory = new TaskFactory(new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, slots).ConcurrentScheduler);
         var order = new ConcurrentQueue<string>();
-        // Inside a task on this scheduler, StartNew and await continuations use it too
-        // (TaskScheduler.Current), so the inner task needs a slot of its own.
+        // Inside a task on this scheduler, StartNew and await continuations use it too.
         var outer = factory.StartNew(async () =>
         {
             var inner = factory.StartNew(() => order.Enqueue("inner ran"));
-            if (block)
-            {
-                order.Enqueue(inner.Wait(patience) ? "outer's wait returned" : "outer gave up");
-            }
-            else
+            if (!block)
             {
                 await inner;
-                order.Enqueue("outer resumed");
             }
+            order.Enqueue(!block ? "outer resumed"
+                : inner.Wait(patience) ? "outer's wait returned" : "outer gave up");
             return inner;
         }).Unwrap();
         await (await outer.WaitAsync(limit).ConfigureAwait(false)).WaitAsync(limit).ConfigureAwait(false);
         return [.. order];
     }
 
-    /// <summary>
-    /// Sync over async on the real pool: <paramref name="count"/> pool threads each block on a task
-    /// whose continuation needs a pool thread. Measures how long they take, blocking and awaiting.
-    /// </summary>
+    /// <summary>Sync over async on the real pool: <paramref name="count"/> pool threads each block on
+    /// a task whose continuation needs a pool thread. How long that takes, blocking and awaiting.</summary>
     public static async Task<(TimeSpan Blocking, TimeSpan Awaiting, int ThreadsBefore, int ThreadsAfter)> PoolStarvationAsync(int count, TimeSpan delay, TimeSpan limit)
     {
         static async Task<int> LibraryAsync(TimeSpan d)
@@ -154,8 +136,8 @@ public static class Scheduling
         ctx.Out.WriteLine($"8 blocking items on ConcurrentScheduler(max 2): at most {await PeakOnLimitedSchedulerAsync(2, 8, ctx.Seconds(0.5), limit).ConfigureAwait(false)} at once");
         var (pooled, dedicated) = await OnPoolThreadAsync().ConfigureAwait(false);
         ctx.Out.WriteLine($"on a pool thread? default {pooled}, LongRunning {dedicated}");
-        var blocked = await WaitOnQueuedAsync(1, block: true, ctx.Seconds(1), limit).ConfigureAwait(false);
-        var awaited = await WaitOnQueuedAsync(1, block: false, limit, limit).ConfigureAwait(false);
+        var blocked = await QueueBehindAsync(1, block: true, ctx.Seconds(1), limit).ConfigureAwait(false);
+        var awaited = await QueueBehindAsync(1, block: false, limit, limit).ConfigureAwait(false);
         ctx.Out.WriteLine($"one-slot scheduler, task blocks on a task queued behind it: {string.Join(", then ", blocked)}");
         ctx.Out.WriteLine($"the same with await: {string.Join(", then ", awaited)}");
         var count = Environment.ProcessorCount * 8; // far more blocked items than the pool has threads at first

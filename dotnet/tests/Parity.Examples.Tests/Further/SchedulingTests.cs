@@ -39,10 +39,10 @@ public sealed class SchedulingTests
         // after the outer one gave up, however long it waited. Awaiting gives the slot back.
         Assert.Equal(
             ["outer gave up", "inner ran"],
-            await Scheduling.WaitOnQueuedAsync(1, block: true, TimeSpan.Zero, Timeouts.Short));
+            await Scheduling.QueueBehindAsync(1, block: true, TimeSpan.Zero, Timeouts.Short));
         Assert.Equal(
             ["inner ran", "outer resumed"],
-            await Scheduling.WaitOnQueuedAsync(1, block: false, Timeouts.Short, Timeouts.Short));
+            await Scheduling.QueueBehindAsync(1, block: false, Timeouts.Short, Timeouts.Short));
     }
 
     [Fact]
@@ -51,6 +51,6 @@ public sealed class SchedulingTests
         // The control: the same check fails when the scheduler has a slot to spare.
         Assert.Equal(
             ["inner ran", "outer's wait returned"],
-            await Scheduling.WaitOnQueuedAsync(2, block: true, Timeouts.Short, Timeouts.Short));
+            await Scheduling.QueueBehindAsync(2, block: true, Timeouts.Short, Timeouts.Short));
     }
 }

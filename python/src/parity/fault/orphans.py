@@ -1,25 +1,9 @@
 """fault.orphans: the parent is killed. Its children are not.
 
-When a process dies, its children are not told: the kernel hands them to init (or to a
-"subreaper") and they run on. multiprocessing's `daemon=True` does not help: daemon children
-are terminated by the parent's exit handler, which a killed parent (SIGKILL, OOM killer,
-TerminateProcess) never runs.
-
-Two ways to tie a child's life to its parent:
-
-- portable: the child watches a pipe whose only write end the parent holds; when the parent
-  dies, for any reason, the kernel closes that end and the child reads end of file.
-- Linux: `prctl(PR_SET_PDEATHSIG, SIGKILL)` in the child asks the kernel to kill it when its
-  parent (precisely: the parent *thread*) exits. Windows: put the child in a Job object with
-  JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE (the .NET side shows one).
-
-A trap under the forkserver start method: the child's parent is not the program but its fork
-server, and every child holds the write end of the pipe that tells the fork server to stop
-(multiprocessing/forkserver.py says so). The program dies, the fork server lives on for the
-child's sake, and PR_SET_PDEATHSIG never fires. The pipe watch does not care who the parent is.
-
-The demo starts a middle program (this module with --middle), which starts a daemon child with
-multiprocessing and reports its pid; then the demo kills the middle program and looks.
+A killed parent runs no exit handler, so even its daemon children live on. Two ways to tie a
+child to its parent: it watches a pipe only the parent writes to (portable), or it asks Linux for
+PR_SET_PDEATHSIG. The demo starts a middle program (this module with --middle) that starts a
+daemon child, kills the middle program, and looks at the child.
 """
 
 from __future__ import annotations
@@ -31,18 +15,14 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
-from typing import Literal
-
-import psutil
 
 from parity.common.kill import gone, hard_kill
 from parity.common.mp import START_METHOD_VARIABLE, PipeEnd, context
 from parity.common.timing import SHORT_TIMEOUT, scaled
+from parity.fault._orphans import Mode, Outcome, child_parent
 
 LIFETIME = 3 * SHORT_TIMEOUT
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-Mode = Literal["plain", "watch", "pdeathsig"]
 MODES: tuple[Mode, ...] = ("plain", "watch", "pdeathsig")
 
 
@@ -68,7 +48,7 @@ def die_with_parent() -> None:
     """Child side of the Linux fix: the kernel sends SIGKILL when the parent exits."""
     if sys.platform != "linux":
         raise NotImplementedError("PR_SET_PDEATHSIG is Linux only")
-    parent = os.getppid()  # under forkserver: the fork server, which outlives the program (see above)
+    parent = os.getppid()  # under forkserver: the fork server, which outlives us
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
@@ -102,24 +82,6 @@ def middle(mode: Mode) -> None:
         raise TimeoutError("the child did not start")
     print(child.pid, flush=True)
     time.sleep(SHORT_TIMEOUT)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    mode: Mode
-    program: int
-    child: int
-    survived: bool
-    new_parent: int | None
-    new_parent_command: str
-
-
-def child_parent(pid: int) -> tuple[int | None, str]:
-    try:
-        parent = psutil.Process(psutil.Process(pid).ppid())
-        return int(parent.pid), " ".join(parent.cmdline())
-    except psutil.Error:
-        return None, ""
 
 
 # <kill-parent>

@@ -67,8 +67,7 @@ class Worker:
         return got
 
     def read(self) -> ops.Delivery | None:
-        k = self.keys  # BLOCK: how long one read waits (as long as the .NET worker's poll), so
-        block = ops.block_ms(self.r, k, BLOCK_MS)  # how soon a stop or a due retry is noticed
+        k, block = self.keys, ops.block_ms(self.r, self.keys, BLOCK_MS)  # <= the .NET worker's poll
         read = ops.raw(self.r, "XREADGROUP", "GROUP", k.group, self.name, "COUNT", 1,
                        "BLOCK", block, "STREAMS", k.tasks, ">")  # fmt: skip
         return ops.delivery(read[0][1][0], 1) if read and read[0][1] else None
