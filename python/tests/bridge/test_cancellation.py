@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from parity.bridge import cancellation
+from parity.bridge import _interrupts, cancellation
 from parity.common.timing import CLOCK_TICK, LONG_TIMEOUT, SHORT_TIMEOUT
 
 STEP = 0.02
@@ -36,7 +36,7 @@ def test_plinq_with_cancellation_raises_operation_canceled() -> None:
 @pytest.mark.bridge
 def test_a_sigint_during_one_blocking_dotnet_call_is_delivered_only_after_it_returns() -> None:
     duration = 0.5
-    arrived = cancellation.blocking_call_delays_interrupt(duration)
+    arrived = _interrupts.blocking_call_delays_interrupt(duration)
     assert arrived >= duration - CLOCK_TICK  # raised at 1/10 of the call, seen only at its end
 
 
@@ -45,7 +45,7 @@ def test_waiting_in_slices_turns_ctrl_c_into_a_clean_cancellation() -> None:
     import threading
 
     ready = threading.Event()
-    presser = cancellation._interrupt_soon(0.05, ready)
+    presser = _interrupts.press_ctrl_c_soon(0.05, ready)
     outcome = cancellation.steps_until_interrupted(1_000, STEP, ready.set)
     presser.join(timeout=SHORT_TIMEOUT)
     assert outcome.interrupted

@@ -34,15 +34,22 @@ public static class ProcessTools
     }
 
     /// <summary>Waits for the child to exit; false if it still runs at the deadline.</summary>
-    public static async Task<bool> WaitExitAsync(Process child, TimeSpan timeout)
+    public static Task<bool> WaitExitAsync(Process child, TimeSpan timeout) =>
+        ExitsWithinAsync(child, timeout, CancellationToken.None);
+
+    /// <summary>As <see cref="WaitExitAsync"/>, but cancelling <paramref name="cancellationToken"/>
+    /// throws, as it does for any other wait.</summary>
+    public static async Task<bool> ExitsWithinAsync(
+        Process child, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
             await child.WaitForExitAsync(deadline.Token);
             return true;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
         }

@@ -4,12 +4,9 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Subprocess;
 
 /// <summary>
-/// subprocess.pipeline: connect two programs, the first one's stdout to the second one's stdin
-/// (the article's <c>ps aux | grep bash</c>). Python hands the OS pipe straight to the second child;
-/// .NET's Process cannot pass one child's stream to another, so the parent pumps the bytes.
-/// When the consumer quits early, the producer must learn it: a Python producer gets a broken pipe
-/// once nobody holds the read end (hence closing the parent's copy), but a .NET producer writing
-/// through Console never does (Console ignores EPIPE), so the parent has to stop it.
+/// subprocess.pipeline: producer | consumer. .NET cannot hand one child's stdout to another, so
+/// the parent pumps the bytes; and a consumer that quits early must stop the producer, which
+/// writing through Console never learns it (Console ignores EPIPE).
 /// </summary>
 [Concept("subprocess.pipeline")]
 public static class Pipeline
@@ -38,7 +35,7 @@ public static class Pipeline
             await pump;
             // Close our read end, as the Python side closes its copy; then see whether the producer stops.
             producer.StandardOutput.Dispose();
-            var ended = await ExitsWithinAsync(producer, producerGrace, deadline.Token);
+            var ended = await ProcessTools.ExitsWithinAsync(producer, producerGrace, deadline.Token);
             if (!ended)
             {
                 producer.Kill(entireProcessTree: true); // it would write into the void forever
@@ -72,21 +69,6 @@ public static class Pipeline
         }
     }
     // </pipeline>
-
-    private static async Task<bool> ExitsWithinAsync(Process process, TimeSpan grace, CancellationToken cancellationToken)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(grace);
-        try
-        {
-            await process.WaitForExitAsync(wait.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
 
     // <main>
     public static async Task RunAsync(ConceptContext ctx)

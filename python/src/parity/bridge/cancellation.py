@@ -13,7 +13,6 @@ to cancel the token and let .NET finish cleanly.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 import time
@@ -21,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from parity.bridge._interrupts import blocking_call_delays_interrupt, press_ctrl_c_soon
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import cancelled_on_exit, exit_process, load, wait_task
 from parity.common.entry import deferred_interrupt
@@ -106,42 +106,6 @@ def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], No
 # </ctrl-c>
 
 
-def blocking_call_delays_interrupt(duration: float) -> float:
-    """SIGINT raised 1/10 into one blocking .NET call: seconds until Python's handler runs.
-
-    The handler only records the time (a KeyboardInterrupt could land inside pythonnet)."""
-    block, span = bridge_types().Cancellation.Block, timespan(duration)
-    handled: list[float] = []
-    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: handled.append(time.monotonic()))
-    timer = threading.Timer(duration / 10, signal.raise_signal, args=(signal.SIGINT,))
-    try:
-        start = time.monotonic()
-        timer.start()
-        block(span)
-        deadline = start + LONG_TIMEOUT
-        while not handled and time.monotonic() < deadline:  # the handler runs at the next bytecode
-            time.sleep(0.01)
-    finally:
-        timer.cancel()
-        signal.signal(signal.SIGINT, previous)
-    if not handled:
-        raise AssertionError("the SIGINT handler never ran")
-    return handled[0] - start
-
-
-def _interrupt_soon(delay: float, ready: threading.Event) -> threading.Thread:
-    """Presses Ctrl-C for us: SIGINT to this process once the work has started."""
-
-    def press() -> None:
-        if ready.wait(LONG_TIMEOUT):
-            time.sleep(delay)
-            signal.raise_signal(signal.SIGINT)
-
-    thread = threading.Thread(target=press, daemon=True)
-    thread.start()
-    return thread
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m parity.bridge.cancellation")
     parser.add_argument("--until-ctrl-c", action="store_true", help="run until a real Ctrl-C")
@@ -162,7 +126,7 @@ def main() -> None:
     print(f"PLINQ WithCancellation, CancelAfter 0.5 s: {plinq.status}")
 
     ready = threading.Event()
-    presser = _interrupt_soon(scaled(0.3), ready)
+    presser = press_ctrl_c_soon(scaled(0.3), ready)
     outcome = steps_until_interrupted(1_000, step, ready.set)
     presser.join(timeout=LONG_TIMEOUT)
     print(f"Ctrl-C while awaiting in slices: interrupted={outcome.interrupted}, task {outcome.status}")
