@@ -95,9 +95,29 @@ def _report_interrupt(
     sys.__excepthook__(kind, value, traceback)
 
 
+TRACE_OPTION, TRACE_VARIABLE = "--trace", "PARITY_TRACE"
+
+
+def start_tracing() -> None:
+    """`--trace FILE` (taken off the command line, so the concept never sees it) or PARITY_TRACE:
+    record the run's timeline into FILE (parity.trace.record); otherwise nothing is loaded."""
+    if TRACE_OPTION in sys.argv:
+        at = sys.argv.index(TRACE_OPTION)
+        if at + 1 >= len(sys.argv):
+            print(f"parity: {TRACE_OPTION} needs a file name", file=sys.stderr, flush=True)
+            raise SystemExit(BAD_ENVIRONMENT_EXIT)
+        os.environ[TRACE_VARIABLE] = os.path.abspath(sys.argv[at + 1])
+        del sys.argv[at : at + 2]
+    if TRACE_VARIABLE in os.environ:
+        from parity.trace import record
+
+        record.install()
+
+
 def start_program() -> None:
     """`python -m parity.<module>` is starting: check the environment, prepare for Ctrl-C."""
     check_environment()
+    start_tracing()
     sys.excepthook = _report_interrupt
     break_is_ctrl_c()
     if hasattr(os, "register_at_fork"):
@@ -109,6 +129,8 @@ def child_started() -> None:
     mp = sys.modules.get("multiprocessing")
     if mp is not None and getattr(mp.current_process(), "_inheriting", False):
         stop_on_interrupt()
+    if TRACE_VARIABLE in os.environ:  # a traced run's child records its own part
+        start_tracing()
 
 
 @contextmanager

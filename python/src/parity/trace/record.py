@@ -1,0 +1,240 @@
+"""Recording a run as a timeline: which process, thread, pool task or asyncio task ran when.
+
+Off unless PARITY_TRACE names the trace file to write (`python -m parity.<concept> --trace FILE`
+sets it), and then free of cost everywhere else: nothing is patched until `install()`. Once on,
+every process of the run, spawned ones included, appends its events to a file of its own
+beside the trace (FILE.parts/<pid>.jsonl, a JSON object a line, flushed after each), so a
+worker killed mid-task still leaves what it began; the first process merges them into FILE when
+it exits (parity.trace.schema.merge). Nothing travels through the queues being demonstrated:
+a pool worker's queue is wrapped in the worker, not the parent.
+
+Times are microseconds from the run's start on the monotonic clock every process of the
+machine shares (time.perf_counter_ns: CLOCK_MONOTONIC on Linux, QueryPerformanceCounter on
+Windows, the clocks .NET's Stopwatch reads too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures.process as cf_process
+import concurrent.futures.thread as cf_thread
+import json
+import multiprocessing
+import multiprocessing.pool as mp_pool
+import multiprocessing.process as mp_process
+import os
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+TRACE_VARIABLE = "PARITY_TRACE"  # the trace file; its parts go to FILE.parts/
+ORIGIN_VARIABLE = "PARITY_TRACE_ORIGIN_NS"  # the run's start, shared by every process
+FIRST_TASK_TID = 1 << 40  # asyncio tasks get virtual tracks from here: no OS thread id is this big
+
+_lock = threading.Lock()
+_out: IO[str] | None = None
+_out_pid = 0
+_named: set[int] = set()
+_origin = 0
+_open_task: list[int] = []  # this process's pool worker: whether a task span is open (0 or 1 item)
+_next_virtual = [FIRST_TASK_TID]
+_process_name: list[str] = []  # set by a child's bootstrap before multiprocessing itself knows
+
+
+def enabled() -> bool:
+    return TRACE_VARIABLE in os.environ
+
+
+def now_us() -> float:
+    return (time.perf_counter_ns() - _origin) / 1000
+
+
+def parts_dir(trace: str | os.PathLike[str]) -> Path:
+    return Path(f"{os.fspath(trace)}.parts")
+
+
+def _write(event: dict[str, Any], thread_name: str | None = None) -> None:
+    global _out, _out_pid
+    pid = os.getpid()
+    with _lock:
+        if _out is None or _out_pid != pid:
+            folder = parts_dir(os.environ[TRACE_VARIABLE])
+            folder.mkdir(parents=True, exist_ok=True)
+            _out, _out_pid = (folder / f"{pid}.jsonl").open("a", encoding="utf-8"), pid
+            _named.clear()
+            name = _process_name[-1] if _process_name else multiprocessing.current_process().name
+            _line({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": name}})
+        tid = event["tid"]
+        if tid not in _named:
+            _named.add(tid)
+            name = thread_name or threading.current_thread().name
+            _line({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": name}})
+        _line({**event, "pid": pid})
+
+
+def _line(event: dict[str, Any]) -> None:
+    assert _out is not None
+    _out.write(json.dumps(event, separators=(",", ":")) + "\n")
+    _out.flush()  # a process killed later keeps what it wrote
+
+
+def begin(name: str, cat: str, tid: int | None = None, thread_name: str | None = None) -> None:
+    tid = threading.get_native_id() if tid is None else tid
+    _write({"ph": "B", "name": name, "cat": cat, "tid": tid, "ts": now_us()}, thread_name)
+
+
+def end(tid: int | None = None) -> None:
+    tid = threading.get_native_id() if tid is None else tid
+    _write({"ph": "E", "tid": tid, "ts": now_us()})
+
+
+def instant(name: str, tid: int | None = None) -> None:
+    tid = threading.get_native_id() if tid is None else tid
+    _write({"ph": "i", "s": "t", "name": name, "tid": tid, "ts": now_us()})
+
+
+@contextmanager
+def span(name: str, cat: str) -> Iterator[None]:
+    """A span on this thread's track while the block runs; nothing at all when tracing is off."""
+    if not enabled():
+        yield
+        return
+    begin(name, cat)
+    try:
+        yield
+    finally:
+        end()
+
+
+def describe(func: Callable[..., Any], args: tuple[Any, ...]) -> str:
+    """A span's name: the function, and its arguments while they are short."""
+    if func in (mp_pool.mapstar, mp_pool.starmapstar):  # map's chunks: (function, items)
+        inner, chunk = args
+        return f"{getattr(inner, '__name__', 'task')} x{len(chunk)}"
+    text = f"{getattr(func, '__name__', 'task')}{args!r}" if args else getattr(func, "__name__", "task")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# --- the hooks: each wraps the standard library's own entry point for one unit of work ---
+
+_originals: dict[str, Any] = {}
+
+
+def _traced_bootstrap(self: mp_process.BaseProcess, *args: Any, **kwargs: Any) -> int:
+    _process_name.append(self.name)
+    with span(self.name, "process"):
+        result: int = _originals["process"](self, *args, **kwargs)
+        return result
+
+
+def _traced_thread(self: threading.Thread) -> None:
+    target = getattr(self, "_target", None)
+    internal = getattr(target, "__module__", "") or ""
+    if internal.startswith("multiprocessing"):  # a pool's handler or a queue's feeder thread
+        _originals["thread"](self)
+        return
+    with span(self.name, "thread"):
+        _originals["thread"](self)
+
+
+class _Wrapped:
+    """A queue seen through the worker that owns it: get() opens a task's span, put() closes it."""
+
+    def __init__(self, queue: Any, cat: str) -> None:
+        self._queue, self._cat = queue, cat
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        item = self._queue.get(*args, **kwargs)
+        if self._cat == "pool-task" and item is not None:
+            _open_task.append(1)
+            begin(describe(item[2], item[3]), self._cat)
+        elif self._cat == "executor-task" and item is not None:
+            _open_task.append(1)
+            begin(describe(item.fn, item.args), self._cat)
+        return item
+
+    def put(self, obj: Any, *args: Any, **kwargs: Any) -> None:
+        if _open_task:  # the result of the task in hand (put once more only if pickling failed)
+            _open_task.clear()
+            end()
+        self._queue.put(obj, *args, **kwargs)
+
+
+def traced_pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> None:
+    """multiprocessing.pool.worker with its two queues wrapped; a module function, so spawn can
+    find it by name."""
+    mp_pool_worker = _originals.get("pool", mp_pool.worker)
+    mp_pool_worker(_Wrapped(inqueue, "pool-task"), _Wrapped(outqueue, "pool-task"), *args, **kwargs)
+
+
+def traced_executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> None:
+    """concurrent.futures' process worker, its queues wrapped the same way."""
+    worker = _originals.get("executor", cf_process._process_worker)
+    worker(_Wrapped(call_queue, "executor-task"), _Wrapped(result_queue, "executor-task"), *args, **kwargs)
+
+
+def _traced_work_item(self: Any) -> None:
+    with span(describe(self.fn, self.args), "executor-task"):
+        _originals["work-item"](self)
+
+
+def _traced_create_task(
+    self: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], *args: Any, **kwargs: Any
+) -> asyncio.Task[Any]:
+    task: asyncio.Task[Any] = _originals["create-task"](self, coro, *args, **kwargs)
+    with _lock:
+        tid = _next_virtual[0]
+        _next_virtual[0] += 1
+    name = getattr(coro, "__qualname__", task.get_name())
+    begin(name, "asyncio-task", tid=tid, thread_name=f"asyncio {task.get_name()}")
+    task.add_done_callback(lambda _t: end(tid=tid))
+    return task
+
+
+def _after_fork() -> None:
+    global _lock, _out
+    _lock, _out = threading.Lock(), None  # the parent's lock may have been held by another thread
+    _open_task.clear()
+
+
+def install() -> None:
+    """Starts recording in this process (once); the first process of the run merges at exit."""
+    global _origin
+    if _originals or not enabled():
+        return
+    first = ORIGIN_VARIABLE not in os.environ
+    if first:
+        os.environ[ORIGIN_VARIABLE] = str(time.perf_counter_ns())
+    _origin = int(os.environ[ORIGIN_VARIABLE])
+    _originals.update(
+        process=mp_process.BaseProcess._bootstrap,  # type: ignore[attr-defined]
+        thread=threading.Thread._bootstrap_inner,  # type: ignore[attr-defined]
+        pool=mp_pool.worker,
+        executor=cf_process._process_worker,  # type: ignore[attr-defined]
+        **{"work-item": cf_thread._WorkItem.run, "create-task": asyncio.BaseEventLoop.create_task},
+    )
+    mp_process.BaseProcess._bootstrap = _traced_bootstrap  # type: ignore[attr-defined]
+    threading.Thread._bootstrap_inner = _traced_thread  # type: ignore[attr-defined]
+    mp_pool.worker = traced_pool_worker  # type: ignore[assignment]
+    cf_process._process_worker = traced_executor_worker  # type: ignore[attr-defined]
+    cf_thread._WorkItem.run = _traced_work_item  # type: ignore[method-assign]
+    asyncio.BaseEventLoop.create_task = _traced_create_task  # type: ignore[method-assign,assignment]
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork)
+    if first:
+        begin("MainProcess", "process")
+        atexit.register(_finish, os.environ[TRACE_VARIABLE])
+
+
+def _finish(trace: str) -> None:
+    from parity.trace import schema
+
+    end()
+    schema.write(schema.merge(parts_dir(trace)), Path(trace))

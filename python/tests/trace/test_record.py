@@ -1,0 +1,121 @@
+"""Timelines recorded from real runs: every process, pool task, thread and asyncio task a span,
+the file one Perfetto opens, and what the trace says agreeing with what the concept measured."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parity.common.timing import LONG_TIMEOUT
+from parity.trace import record, schema
+
+from ..conftest import START_METHODS, RunConcept
+
+
+def _traced(run_ok: RunConcept, module: str, tmp_path: Path, **options: Any) -> tuple[str, dict[str, Any]]:
+    path = tmp_path / "trace.json"
+    result = run_ok(module, "--trace", str(path), env={"PARITY_TIME_SCALE": "0.1"}, **options)
+    trace = schema.load(path)
+    assert schema.problems(trace) == []
+    assert not record.parts_dir(path).exists()  # merged, and the parts removed
+    return result.stdout, trace
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_a_pool_of_five_runs_ten_tasks_at_most_five_at_once_one_per_worker(
+    run_ok: RunConcept, tmp_path: Path, start_method: str
+) -> None:
+    stdout, trace = _traced(run_ok, "parity.pool.apply_async", tmp_path, start_method=start_method)
+    measured = int(re.search(r"at most (\d+) at once", stdout)[1])  # type: ignore[index]
+    tasks = schema.spans(trace, "pool-task")
+    assert len(tasks) == 10
+    # A task's span holds its body (and the pickling around it), so the trace sees at least as
+    # much overlap as the concept's own meter, and never more than the pool has workers.
+    assert measured <= schema.max_overlap(tasks) <= 5
+    workers = {s["pid"] for s in tasks}
+    assert len(workers) <= 5
+    for pid in workers:  # one task at a time on each worker
+        assert schema.max_overlap([s for s in tasks if s["pid"] == pid]) == 1
+    names = {e["args"]["name"] for e in trace["traceEvents"] if e["name"] == "process_name"}
+    assert "MainProcess" in names and len(names) == 6  # the program and its five workers
+
+
+def test_a_killed_worker_leaves_an_unfinished_task_and_the_trace_still_opens(
+    run_ok: RunConcept, tmp_path: Path
+) -> None:
+    _stdout, trace = _traced(run_ok, "parity.fault.worker_killed", tmp_path)
+    lost = [s for s in schema.spans(trace, "pool-task") if s["args"].get("unfinished")]
+    assert len(lost) == 1  # the task the killed worker held
+    killed = [e for e in trace["traceEvents"] if e["ph"] == "i" and e["name"] == "killed"]
+    assert lost[0]["pid"] in {e["pid"] for e in killed}
+
+
+def test_asyncio_tasks_each_get_a_track_of_their_own(run_ok: RunConcept, tmp_path: Path) -> None:
+    _stdout, trace = _traced(run_ok, "parity.task.when_all", tmp_path)
+    tasks = schema.spans(trace, "asyncio-task")
+    assert tasks and all(s["tid"] >= record.FIRST_TASK_TID for s in tasks)
+    assert len({s["tid"] for s in tasks}) == len(tasks)
+
+
+def test_tracing_is_off_and_not_even_imported_unless_asked_for() -> None:
+    code = "import sys, parity.pool.apply_async; print('parity.trace.record' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_trace_without_a_file_name_is_one_line_and_exit_2(run_module: RunConcept) -> None:
+    result = run_module("parity.process.basic", "--trace")
+    assert result.returncode == 2
+    assert result.stderr == "parity: --trace needs a file name\n"
+
+
+def _x(name: str, ts: float, dur: float, tid: int = 1) -> dict[str, Any]:
+    return {"ph": "X", "name": name, "cat": "thread", "pid": 1, "tid": tid, "ts": ts, "dur": dur}
+
+
+def _named(*events: dict[str, Any]) -> dict[str, Any]:
+    meta = [
+        {"ph": "M", "name": "process_name", "pid": 1, "tid": 0, "args": {"name": "p"}},
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": 1, "args": {"name": "t"}},
+    ]
+    return {"traceEvents": [*meta, *events], "displayTimeUnit": "ms"}
+
+
+def test_the_schema_check_finds_crossing_spans_and_unnamed_tracks() -> None:
+    assert schema.problems(_named(_x("outer", 0, 10), _x("inner", 2, 3))) == []
+    assert schema.problems(_named(_x("a", 0, 10), _x("b", 5, 10)))  # crosses on one track
+    assert schema.problems(_named(_x("a", 0, 10), _x("b", 5, 10, tid=2)))  # track 2 unnamed
+    assert schema.problems({"traceEvents": []})  # no displayTimeUnit
+
+
+def test_max_overlap_counts_spans_running_at_one_instant() -> None:
+    assert schema.max_overlap([_x("a", 0, 10), _x("b", 10, 5)]) == 1  # one ends as the other begins
+    assert schema.max_overlap([_x("a", 0, 10), _x("b", 9, 5), _x("c", 9.5, 1)]) == 3
+    assert schema.max_overlap([]) == 0
+
+
+def test_a_span_begun_and_never_ended_is_closed_at_the_end_as_unfinished(tmp_path: Path) -> None:
+    parts = tmp_path / "t.json.parts"
+    parts.mkdir()
+    lines = [
+        '{"ph":"M","name":"process_name","pid":7,"tid":0,"args":{"name":"Worker"}}',
+        '{"ph":"M","name":"thread_name","pid":7,"tid":7,"args":{"name":"MainThread"}}',
+        '{"ph":"B","name":"Worker","cat":"process","pid":7,"tid":7,"ts":1.0}',
+        '{"ph":"B","name":"task","cat":"pool-task","pid":7,"tid":7,"ts":2.0}',
+        '{"ph":"E","pid":7,"tid":7,"ts":3.0}',
+        '{"ph":"B","name":"task","cat":"pool-task","pid":7,"tid":7,"ts":4.0}',
+    ]
+    (parts / "7.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    trace = schema.merge(parts)
+    assert schema.problems(trace) == []
+    by_start = {s["ts"]: s for s in schema.spans(trace)}
+    assert by_start[2.0]["dur"] == 1.0 and not by_start[2.0]["args"]
+    assert by_start[4.0]["args"] == {"unfinished": True}
+    assert by_start[1.0]["args"] == {"unfinished": True, "killed": True}
