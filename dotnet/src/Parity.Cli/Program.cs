@@ -4,11 +4,17 @@ using Parity.Examples.Infrastructure;
 // The console host for every .NET concept (Usage() below is what --help prints):
 //   list                         every .NET concept id, one per line, sorted
 //   run ID [--time-scale X]      run one concept (PARITY_TIME_SCALE is the default scale)
+//   ... --trace FILE             with any of them: record the run's timeline (TraceRecorder.cs)
 //   child ID [ARGS...]           internal: the entry point a concept starts in a child copy of itself
 //   worker|submit|dead [--help] ...  the scale.task-queue worker, master and dead letters (Scale/TaskQueueCommands.cs)
 //   guardian                     internal: ends what a program started once its stdin closes (Infrastructure/Guardian.cs)
 // Bad input gets one line on stderr and exit code 2; a failing concept exits 1, a skipped one 77.
 
+if (TraceOption(args) is not { } command)
+{
+    return 2;
+}
+using var trace = TraceRecorder.FromEnvironment("dotnet " + string.Join(' ', command.Take(2)));
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -22,7 +28,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    return args switch
+    return command switch
     {
         ["--help" or "-h" or "help"] => Help(),
         ["list"] => List(),
@@ -39,6 +45,23 @@ catch (Exception ex) when (ex is UnknownConceptException or ArgumentException or
 {
     Console.Error.WriteLine($"parity: {ex.Message}");
     return 2;
+}
+
+// --trace FILE, taken off the command line into PARITY_TRACE_FILE, which child processes inherit.
+static string[]? TraceOption(string[] args)
+{
+    var at = Array.IndexOf(args, "--trace");
+    if (at < 0)
+    {
+        return args;
+    }
+    if (at + 1 >= args.Length)
+    {
+        Console.Error.WriteLine("parity: --trace needs a file name");
+        return null;
+    }
+    Environment.SetEnvironmentVariable(TraceRecorder.FileVariable, Path.GetFullPath(args[at + 1]));
+    return [.. args[..at], .. args[(at + 2)..]];
 }
 
 static int List()

@@ -42,7 +42,8 @@ def test_a_pool_of_five_runs_ten_tasks_at_most_five_at_once_one_per_worker(
     for pid in workers:  # one task at a time on each worker
         assert schema.max_overlap([s for s in tasks if s["pid"] == pid]) == 1
     names = {e["args"]["name"] for e in trace["traceEvents"] if e["name"] == "process_name"}
-    assert "MainProcess" in names and len(names) == 6  # the program and its five workers
+    assert "MainProcess" in names
+    assert len(names) == 6
 
 
 def test_a_killed_worker_leaves_an_unfinished_task_and_the_trace_still_opens(
@@ -58,7 +59,8 @@ def test_a_killed_worker_leaves_an_unfinished_task_and_the_trace_still_opens(
 def test_asyncio_tasks_each_get_a_track_of_their_own(run_ok: RunConcept, tmp_path: Path) -> None:
     _stdout, trace = _traced(run_ok, "parity.task.when_all", tmp_path)
     tasks = schema.spans(trace, "asyncio-task")
-    assert tasks and all(s["tid"] >= record.FIRST_TASK_TID for s in tasks)
+    assert tasks
+    assert all(s["tid"] >= record.FIRST_TASK_TID for s in tasks)
     assert len({s["tid"] for s in tasks}) == len(tasks)
 
 
@@ -116,6 +118,7 @@ def test_a_span_begun_and_never_ended_is_closed_at_the_end_as_unfinished(tmp_pat
     trace = schema.merge(parts)
     assert schema.problems(trace) == []
     by_start = {s["ts"]: s for s in schema.spans(trace)}
-    assert by_start[2.0]["dur"] == 1.0 and not by_start[2.0]["args"]
+    assert by_start[2.0]["dur"] == 1.0
+    assert not by_start[2.0]["args"]
     assert by_start[4.0]["args"] == {"unfinished": True}
     assert by_start[1.0]["args"] == {"unfinished": True, "killed": True}

@@ -95,11 +95,11 @@ def _report_interrupt(
     sys.__excepthook__(kind, value, traceback)
 
 
-TRACE_OPTION, TRACE_VARIABLE = "--trace", "PARITY_TRACE"
+TRACE_OPTION, TRACE_VARIABLE = "--trace", "PARITY_TRACE_FILE"
 
 
 def start_tracing() -> None:
-    """`--trace FILE` (taken off the command line, so the concept never sees it) or PARITY_TRACE:
+    """`--trace FILE` (taken off the command line, so the concept never sees it) or PARITY_TRACE_FILE:
     record the run's timeline into FILE (parity.trace.record); otherwise nothing is loaded."""
     if TRACE_OPTION in sys.argv:
         at = sys.argv.index(TRACE_OPTION)

@@ -1,7 +1,7 @@
 """Recording a run as a timeline: which process, thread, pool task or asyncio task ran when.
 
-Off unless PARITY_TRACE names the trace file to write (`python -m parity.<concept> --trace FILE`
-sets it), and then free of cost everywhere else: nothing is patched until `install()`. Once on,
+Off unless PARITY_TRACE_FILE names the trace file to write (`python -m parity.<concept>
+--trace FILE` sets it), and free when off: nothing is loaded or patched until `install()`. Once on,
 every process of the run, spawned ones included, appends its events to a file of its own
 beside the trace (FILE.parts/<pid>.jsonl, a JSON object a line, flushed after each), so a
 worker killed mid-task still leaves what it began; the first process merges them into FILE when
@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-TRACE_VARIABLE = "PARITY_TRACE"  # the trace file; its parts go to FILE.parts/
+TRACE_VARIABLE = "PARITY_TRACE_FILE"  # the trace file; its parts go to FILE.parts/
 ORIGIN_VARIABLE = "PARITY_TRACE_ORIGIN_NS"  # the run's start, shared by every process
 FIRST_TASK_TID = 1 << 40  # asyncio tasks get virtual tracks from here: no OS thread id is this big
 
@@ -112,7 +112,8 @@ def span(name: str, cat: str) -> Iterator[None]:
 
 def describe(func: Callable[..., Any], args: tuple[Any, ...]) -> str:
     """A span's name: the function, and its arguments while they are short."""
-    if func in (mp_pool.mapstar, mp_pool.starmapstar):  # map's chunks: (function, items)
+    if func in (getattr(mp_pool, "mapstar", None), getattr(mp_pool, "starmapstar", None)):
+        # map's chunks: (function, items)
         inner, chunk = args
         return f"{getattr(inner, '__name__', 'task')} x{len(chunk)}"
     text = f"{getattr(func, '__name__', 'task')}{args!r}" if args else getattr(func, "__name__", "task")
@@ -170,14 +171,14 @@ class _Wrapped:
 def traced_pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> None:
     """multiprocessing.pool.worker with its two queues wrapped; a module function, so spawn can
     find it by name."""
-    mp_pool_worker = _originals.get("pool", mp_pool.worker)
-    mp_pool_worker(_Wrapped(inqueue, "pool-task"), _Wrapped(outqueue, "pool-task"), *args, **kwargs)
+    _originals["pool"](_Wrapped(inqueue, "pool-task"), _Wrapped(outqueue, "pool-task"), *args, **kwargs)
 
 
 def traced_executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> None:
     """concurrent.futures' process worker, its queues wrapped the same way."""
-    worker = _originals.get("executor", cf_process._process_worker)
-    worker(_Wrapped(call_queue, "executor-task"), _Wrapped(result_queue, "executor-task"), *args, **kwargs)
+    _originals["executor"](
+        _Wrapped(call_queue, "executor-task"), _Wrapped(result_queue, "executor-task"), *args, **kwargs
+    )
 
 
 def _traced_work_item(self: Any) -> None:
@@ -213,19 +214,19 @@ def install() -> None:
     if first:
         os.environ[ORIGIN_VARIABLE] = str(time.perf_counter_ns())
     _origin = int(os.environ[ORIGIN_VARIABLE])
-    _originals.update(
-        process=mp_process.BaseProcess._bootstrap,  # type: ignore[attr-defined]
-        thread=threading.Thread._bootstrap_inner,  # type: ignore[attr-defined]
-        pool=mp_pool.worker,
-        executor=cf_process._process_worker,  # type: ignore[attr-defined]
-        **{"work-item": cf_thread._WorkItem.run, "create-task": asyncio.BaseEventLoop.create_task},
-    )
-    mp_process.BaseProcess._bootstrap = _traced_bootstrap  # type: ignore[attr-defined]
-    threading.Thread._bootstrap_inner = _traced_thread  # type: ignore[attr-defined]
-    mp_pool.worker = traced_pool_worker  # type: ignore[assignment]
-    cf_process._process_worker = traced_executor_worker  # type: ignore[attr-defined]
-    cf_thread._WorkItem.run = _traced_work_item  # type: ignore[method-assign]
-    asyncio.BaseEventLoop.create_task = _traced_create_task  # type: ignore[method-assign,assignment]
+    # Private entry points of the standard library (3.11 to 3.14): the one place each unit of
+    # work starts, whoever started it.
+    hooks: dict[str, tuple[object, str, Callable[..., Any]]] = {
+        "process": (mp_process.BaseProcess, "_bootstrap", _traced_bootstrap),
+        "thread": (threading.Thread, "_bootstrap_inner", _traced_thread),
+        "pool": (mp_pool, "worker", traced_pool_worker),
+        "executor": (cf_process, "_process_worker", traced_executor_worker),
+        "work-item": (cf_thread._WorkItem, "run", _traced_work_item),
+        "create-task": (asyncio.BaseEventLoop, "create_task", _traced_create_task),
+    }
+    for key, (owner, attribute, replacement) in hooks.items():
+        _originals[key] = getattr(owner, attribute)
+        setattr(owner, attribute, replacement)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork)
     if first:

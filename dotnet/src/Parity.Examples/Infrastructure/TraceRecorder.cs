@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Parity.Examples.Infrastructure;
+
+/// <summary>
+/// Records a run as a timeline, in the files and format the Python side writes
+/// (python/src/parity/trace): off unless PARITY_TRACE_FILE names the trace. Tasks come from the
+/// runtime's own TPL event source, heard in-process: TaskStarted and TaskCompleted are written on
+/// the thread that runs the task, so the listener sees that thread (TplEventSource.cs in
+/// dotnet/runtime, src/libraries/System.Private.CoreLib/src/System/Threading/Tasks). Each process
+/// appends begin and end lines to FILE.parts/PID.jsonl, flushed at once, so a killed child leaves
+/// what it began; the first process of the run merges them all when it ends. Times come from
+/// Stopwatch.GetTimestamp, the monotonic clock Python's perf_counter reads too.
+/// </summary>
+public sealed class TraceRecorder : EventListener
+{
+    public const string FileVariable = "PARITY_TRACE_FILE";
+    public const string OriginVariable = "PARITY_TRACE_ORIGIN_NS";
+
+    /// <summary>Async operations get virtual tracks from here, as asyncio tasks do in Python.</summary>
+    public const long FirstTaskTid = 1L << 40;
+    // The task events of CoreLib (keywords Tasks, TaskStops, and AsyncCausalityOperation for an
+    // async method's whole life, begun on one thread and ended on another), and Parallel's own in
+    // System.Threading.Tasks.Parallel.dll (ParallelEtwProvider.cs there: loops and Invoke).
+    private static readonly Dictionary<string, EventKeywords> Sources = new(StringComparer.Ordinal)
+    {
+        ["System.Threading.Tasks.TplEventSource"] = (EventKeywords)(0x2 | 0x8 | 0x40),
+        ["System.Threading.Tasks.Parallel.EventSource"] = EventKeywords.All,
+    };
+
+    private static readonly List<EventSource> PendingSources = [];
+    private readonly object _gate = new();
+    private readonly string _trace;
+    private readonly StreamWriter _out;
+    private readonly long _origin;
+    private readonly bool _first;
+    private readonly HashSet<long> _named = [];
+    private readonly int _mainThread = Environment.CurrentManagedThreadId;
+
+    private TraceRecorder(string trace, string processName)
+    {
+        _trace = trace;
+        _first = Environment.GetEnvironmentVariable(OriginVariable) is null;
+        if (_first)
+        {
+            Environment.SetEnvironmentVariable(OriginVariable, NowNs().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        _origin = long.Parse(Environment.GetEnvironmentVariable(OriginVariable)!, System.Globalization.CultureInfo.InvariantCulture);
+        var parts = Directory.CreateDirectory(trace + ".parts");
+        _out = new StreamWriter(Path.Combine(parts.FullName, $"{Environment.ProcessId}.jsonl"), append: true);
+        Line(new JsonObject { ["ph"] = "M", ["name"] = "process_name", ["tid"] = 0, ["args"] = new JsonObject { ["name"] = processName } });
+        Begin(processName, "process");
+        lock (PendingSources)
+        {
+            foreach (var source in PendingSources)
+            {
+                EnableEvents(source, EventLevel.Informational, Sources[source.Name]);
+            }
+        }
+    }
+
+    /// <summary>A recorder when PARITY_TRACE_FILE is set; otherwise null, and nothing listens.</summary>
+    public static TraceRecorder? FromEnvironment(string processName) =>
+        Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } trace
+            ? new TraceRecorder(Path.GetFullPath(trace), processName)
+            : null;
+
+    private static long NowNs() => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+
+    private double NowUs() => (NowNs() - _origin) / 1000.0;
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        // Called from the base constructor too, before this class's fields exist: keep the
+        // source, and enable it once constructed.
+        if (!Sources.TryGetValue(eventSource.Name, out var keywords))
+        {
+            return;
+        }
+        lock (PendingSources)
+        {
+            PendingSources.Add(eventSource);
+        }
+        if (_out is not null)
+        {
+            EnableEvents(eventSource, EventLevel.Informational, keywords);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        switch (eventData.EventName)
+        {
+            case "TaskStarted" when Payload(eventData, "TaskID") is { } id:
+                Begin($"Task {id}", "task");
+                break;
+            case "TaskCompleted":
+                End();
+                break;
+            case "TraceOperationBegin" when Payload(eventData, "TaskID") is int id:
+                var name = Payload(eventData, "OperationName") as string ?? $"async {id}";
+                Write(new JsonObject { ["ph"] = "B", ["name"] = name, ["cat"] = "async" }, FirstTaskTid + id, name);
+                break;
+            case "TraceOperationEnd" when Payload(eventData, "TaskID") is int id:
+                Write(new JsonObject { ["ph"] = "E" }, FirstTaskTid + id);
+                break;
+            case "ParallelLoopBegin" or "ParallelInvokeBegin":
+                Begin(eventData.EventName == "ParallelLoopBegin" ? "Parallel loop" : "Parallel.Invoke", "parallel");
+                break;
+            case "ParallelLoopEnd" or "ParallelInvokeEnd":
+                End();
+                break;
+        }
+    }
+
+    private static object? Payload(EventWrittenEventArgs e, string name)
+    {
+        var at = e.PayloadNames?.IndexOf(name) ?? -1;
+        return at >= 0 ? e.Payload?[at] : null;
+    }
+
+    public void Begin(string name, string cat) =>
+        Write(new JsonObject { ["ph"] = "B", ["name"] = name, ["cat"] = cat });
+
+    public void End() => Write(new JsonObject { ["ph"] = "E" });
+
+    private void Write(JsonObject e, long? onTrack = null, string? trackName = null)
+    {
+        var tid = onTrack ?? Environment.CurrentManagedThreadId;
+        e["tid"] = tid;
+        e["ts"] = NowUs();
+        lock (_gate)
+        {
+            if (_named.Add(tid))
+            {
+                var thread = Thread.CurrentThread;
+                var name = trackName ?? thread.Name
+                    ?? (thread.IsThreadPoolThread ? $"pool thread {tid}" : $"thread {tid}");
+                Line(new JsonObject { ["ph"] = "M", ["name"] = "thread_name", ["tid"] = tid, ["args"] = new JsonObject { ["name"] = name } });
+            }
+            Line(e);
+        }
+    }
+
+    private void Line(JsonObject e)
+    {
+        e["pid"] = Environment.ProcessId;
+        _out.WriteLine(e.ToJsonString());
+        _out.Flush();
+    }
+
+    public override void Dispose()
+    {
+        Write(new JsonObject { ["ph"] = "E" }, _mainThread); // the process span, on the thread that began it
+        base.Dispose();
+        lock (_gate)
+        {
+            _out.Dispose();
+        }
+        if (_first)
+        {
+            TraceFile.Write(TraceFile.Merge(_trace + ".parts"), _trace);
+        }
+    }
+}
+
+/// <summary>The merge of a run's parts into one trace: python/src/parity/trace/schema.py, ported.</summary>
+public static class TraceFile
+{
+    public static JsonObject Merge(string parts)
+    {
+        var raw = Directory.EnumerateFiles(parts, "*.jsonl").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadLines).Where(l => l.Length > 0)
+            .Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var last = raw.Where(e => e["ts"] is not null).Select(e => (double)e["ts"]!).DefaultIfEmpty(0).Max();
+        var output = new List<JsonObject>();
+        var named = new HashSet<string>();
+        var stacks = new Dictionary<(long, long), Stack<JsonObject>>();
+        foreach (var e in raw.OrderBy(e => e["ts"] is null ? -1 : (double)e["ts"]!))
+        {
+            var key = ((long)e["pid"]!, (long)e["tid"]!);
+            var stack = stacks.TryGetValue(key, out var s) ? s : stacks[key] = new Stack<JsonObject>();
+            switch ((string)e["ph"]!)
+            {
+                case "M" when named.Add($"{e["name"]} {key}"):
+                    output.Add(e);
+                    break;
+                case "B":
+                    stack.Push(e);
+                    break;
+                case "E" when stack.Count > 0:
+                    output.Add(Span(stack.Pop(), (double)e["ts"]!, unfinished: false));
+                    break;
+                case "i":
+                    output.Add(e);
+                    break;
+            }
+        }
+        foreach (var begun in stacks.Values.SelectMany(s => s))
+        {
+            var span = Span(begun, last, unfinished: true);
+            output.Add(span);
+            if ((string)begun["cat"]! == "process")
+            {
+                output.Add(new JsonObject { ["ph"] = "i", ["s"] = "t", ["name"] = "killed", ["pid"] = begun["pid"]!.DeepClone(), ["tid"] = begun["tid"]!.DeepClone(), ["ts"] = last });
+            }
+        }
+        var events = new JsonArray([.. output
+            .OrderBy(e => (string)e["ph"]! == "M" ? 0 : 1)
+            .ThenBy(e => e["ts"] is null ? 0 : (double)e["ts"]!)]);
+        return new JsonObject { ["traceEvents"] = events, ["displayTimeUnit"] = "ms", ["otherData"] = new JsonObject { ["version"] = 1 } };
+    }
+
+    private static JsonObject Span(JsonObject begun, double ended, bool unfinished)
+    {
+        var args = new JsonObject();
+        if (unfinished)
+        {
+            args["unfinished"] = true;
+            if ((string)begun["cat"]! == "process")
+            {
+                args["killed"] = true;
+            }
+        }
+        var ts = (double)begun["ts"]!;
+        return new JsonObject
+        {
+            ["pid"] = begun["pid"]!.DeepClone(), ["tid"] = begun["tid"]!.DeepClone(), ["ph"] = "X",
+            ["name"] = begun["name"]!.DeepClone(), ["cat"] = begun["cat"]!.DeepClone(),
+            ["ts"] = ts, ["dur"] = Math.Max(0, ended - ts), ["args"] = args,
+        };
+    }
+
+    public static void Write(JsonObject trace, string path)
+    {
+        File.WriteAllText(path, trace.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+        var parts = path + ".parts";
+        foreach (var part in Directory.EnumerateFiles(parts, "*.jsonl"))
+        {
+            File.Delete(part);
+        }
+        Directory.Delete(parts);
+    }
+}
