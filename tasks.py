@@ -1,8 +1,5 @@
-"""Tasks for building, running and testing both halves of Concurrency Parity.
-
-`invoke --list` shows them; `invoke --help TASK` shows a task's options. Every command runs
-with pty=False so the same tasks work on Windows.
-"""
+"""Tasks for building, running and testing both halves of Concurrency Parity: `invoke --list`
+shows them, `invoke --help TASK` a task's options. Commands run with pty=False (Windows too)."""
 
 from __future__ import annotations
 
@@ -56,21 +53,24 @@ def list_(c: Context, chapters: bool = False) -> None:
         "lang": "py, dotnet or both (default)",
         "via": ".NET side through the CLI (default) or in-process through the bridge",
         "time_scale": "multiply the article's durations (default 1: as written)",
+        "trace": "record each side's timeline into DIR/<id>.<language>.json (opens in Perfetto)",
     },
 )
-def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: str = "1") -> None:
+def run(
+    c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: str = "1", trace: str = ""
+) -> None:
     """Run one concept in both languages and show the outputs side by side."""
     concept = options.concept(id)
     languages = [x for x in options.languages(lang) if concept.has(x)]
     if not languages:
         raise options.fail(f"{id} has no {lang} implementation")
     chosen_via, scale = options.via(via), options.time_scale(time_scale, 1.0)
+    folder = options.trace_dir(trace)
     options.check_environment()
     options.ensure_built("dotnet" in languages)
     try:
-        results = runner.run_many(
-            [(concept, x) for x in languages], via=chosen_via, time_scale=scale, workers=len(languages)
-        )
+        pairs = [(concept, x) for x in languages]
+        results = runner.run_many(pairs, via=chosen_via, time_scale=scale, workers=2, trace_dir=folder)
     except runner.Interrupted as stop:
         ran = sorted([*stop.finished, *stop.stopped], key=lambda r: languages.index(r.language))
         summary.show_side_by_side(concept, ran, chosen_via, stopped=stop.stopped)
@@ -92,6 +92,7 @@ def run(c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: s
         "lang": "py, dotnet or both (default)",
         "only": "only the concepts whose id starts with one of these, comma-separated (`pool,task.when-all`)",
         "profile": "then show the ten slowest runs and where their time went (phases, load average)",
+        "trace": "record every run's timeline into DIR/<id>.<language>.json (opens in Perfetto)",
     },
 )
 def run_all(
@@ -103,17 +104,19 @@ def run_all(
     lang: str = "both",
     only: str = "",
     profile: bool = False,
+    trace: str = "",
 ) -> None:
     """Run every concept in both languages, with progress and one summary table."""
     # Every option is checked before anything is built or run.
     chosen_via, languages = options.via(via), options.languages(lang)
     scale = options.time_scale(time_scale, runner.RUN_ALL_TIME_SCALE)
     workers, report_path, concepts = options.jobs(jobs), options.report_path(json), options.select(only)
+    folder = options.trace_dir(trace)
     options.check_environment()
     pairs = [(x, y) for x in concepts for y in languages if x.has(y)]
     outcome = summary.Outcome.starting(concepts, languages, chosen_via, scale, options.prefixes(only))
     outcome.build_seconds = options.ensure_built(any(y == "dotnet" for _, y in pairs))
-    summary.run_and_show(outcome, pairs, workers, profile)
+    summary.run_and_show(outcome, pairs, workers, profile, folder)
     if report_path is not None and (error := summary.write_report(outcome, report_path)):
         raise options.fail(error, code=1)
     if outcome.interrupted:
@@ -135,16 +138,13 @@ def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: i
     test_reports.restore_sigint()
     if lint:
         lint_(c)
-    if under_load < 0:
-        raise options.fail(f"bad --under-load {under_load}; expected 0 or more processes")
-    with cpu_load.under_load(under_load):
+    with cpu_load.under_load(options.under_load(under_load)):
         _test(c, dotnet_tests)
 
 
 def _test(c: Context, dotnet_tests: bool) -> None:
     options.ensure_built()
-    if REPORTS.exists():
-        shutil.rmtree(REPORTS)
+    shutil.rmtree(REPORTS, ignore_errors=True)
     REPORTS.mkdir()
     steps = test_reports.suites(REPORTS, dotnet_tests)
     failures = []
@@ -164,8 +164,8 @@ def lint_(c: Context) -> None:
     """ruff, mypy for Linux, Windows and macOS, dotnet format, a Release build (no warnings)."""
     py = sys.executable
     with c.cd(str(PYTHON_DIR)):
-        c.run(f'"{py}" -m ruff check src tests ../tasks.py ../dev.py', pty=False)
-        c.run(f'"{py}" -m ruff format --check src tests ../tasks.py ../dev.py', pty=False)
+        for ruff in ("check", "format --check"):
+            c.run(f'"{py}" -m ruff {ruff} src tests ../tasks.py ../dev.py', pty=False)
         # Every platform from any one: what only Windows or macOS has (or lacks) fails here too.
         for platform in ("linux", "win32", "darwin"):
             c.run(f'"{py}" -m mypy --platform {platform}', pty=False)
@@ -198,8 +198,7 @@ def docs_(c: Context, samples: bool = False, only: str = "") -> None:
             docs.record_samples(concepts)
         except docs.SampleFailed as exc:
             raise options.fail(str(exc), code=1) from None
-    changed = docs.write()
-    print("\n".join(f"wrote {p.relative_to(ROOT)}" for p in changed) or "pages up to date")
+    print("\n".join(f"wrote {p.relative_to(ROOT)}" for p in docs.write()) or "pages up to date")
 
 
 @task(

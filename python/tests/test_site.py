@@ -268,7 +268,8 @@ def test_markdown_pages_show_output_before_code_under_headings() -> None:
     page = (docs.COMPARISONS / "task.md").read_text(encoding="utf-8")
     section = page[page.index('<a id="taskwhen-all">') : page.index('<a id="taskwhen-any">')]
     headings = re.findall(r"^### (.+)$", section, flags=re.MULTILINE)
-    assert headings[:3] == ["Output", "Code", "What a porter must know"]
+    # The timeline of the two runs sits right under their output.
+    assert headings[:4] == ["Output", "Timeline", "Code", "What a porter must know"]
     assert any(h.startswith("Claims of") for h in headings)
 
 

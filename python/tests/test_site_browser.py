@@ -170,6 +170,8 @@ def markdown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("markdown")
     if GITHUB_CSS.is_file():
         shutil.copy(GITHUB_CSS, folder / "github.css")
+    if docs.TIMELINES.is_dir():  # the pages' images, where their relative links expect them
+        shutil.copytree(docs.TIMELINES, folder / "timelines")
     for chapter in load().chapters:
         page = docs.COMPARISONS / f"{chapter.id}.md"
         if page.is_file():

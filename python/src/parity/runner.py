@@ -32,6 +32,8 @@ from parity.common import phase
 from parity.common.skip import SKIP_EXIT
 from parity.common.timing import LONG_TIMEOUT, POLL_INTERVAL, SHORT_TIMEOUT
 from parity.paths import REPORTS, ROOT
+from parity.trace.record import ORIGIN_VARIABLE as TRACE_ORIGIN_VARIABLE
+from parity.trace.record import TRACE_VARIABLE as TRACE_FILE_VARIABLE
 
 Language = Literal["python", "dotnet"]
 Status = Literal["ok", "failed", "skipped"]
@@ -229,6 +231,7 @@ def run(
     time_scale: float = 1.0,
     timeout: float = LONG_TIMEOUT,
     profile: bool = False,
+    trace: Path | None = None,
     _live: _Live | None = None,
 ) -> Result:
     """Run one side of one concept and collect its output; never raises for a failing concept.
@@ -244,6 +247,9 @@ def run(
         "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
         "DOTNET_NOLOGO": "1",
     }
+    env.pop(TRACE_ORIGIN_VARIABLE, None)  # a traced run starts its own clock and merges its parts
+    if trace is not None:
+        env[TRACE_FILE_VARIABLE] = str(trace)
     extra: dict[str, object] = (
         {"start_new_session": True}
         if os.name == "posix"
@@ -283,6 +289,8 @@ def run(
     killed = _kill_leftovers(proc, tree)
     if _live is not None:
         _live.discard(proc)
+    if trace is not None:
+        _merge_left_parts(trace)
     for reader in readers:
         reader.join(timeout=SHORT_TIMEOUT)
     stdout, stderr = "".join(out.lines), "".join(err.lines)
@@ -297,6 +305,16 @@ def run(
     output = stdout + (("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else "")
     phases = _phases(out, err.marks, started_wall, seconds) if profile else ()
     return Result(concept.id, language, status, round(seconds, 3), output, phases)
+
+
+def _merge_left_parts(trace: Path) -> None:
+    """A program that ends with os._exit (the bridge's, to skip a slow runtime shutdown) or is
+    killed merges no trace of its own: its processes' parts are merged here instead."""
+    from parity.trace import record, schema
+
+    parts = record.parts_dir(trace)
+    if parts.is_dir():
+        schema.write(schema.merge(parts), trace)
 
 
 class _Stream:
@@ -372,6 +390,11 @@ def longest_first(
     return sorted(pairs, key=expected, reverse=True)  # stable: ties keep the catalog's order
 
 
+def trace_file(folder: Path, concept: Concept, language: Language) -> Path:
+    """Where a run's timeline goes: FOLDER/<concept id>.<language>.json."""
+    return folder / f"{concept.id}.{language}.json"
+
+
 def run_many(
     jobs: Iterable[tuple[Concept, Language]],
     *,
@@ -380,8 +403,10 @@ def run_many(
     workers: int,
     on_result: Callable[[Result], None] | None = None,
     profile: bool = False,
+    trace_dir: Path | None = None,
 ) -> list[Result]:
     """Run many (concept, language) pairs, `workers` at a time; results keep the input order.
+    With `trace_dir`, each run records its timeline there (trace_file names it).
 
     Ctrl-C (KeyboardInterrupt in the calling thread) starts nothing more, passes the Ctrl-C on to
     each run in progress, kills what has not stopped after INTERRUPT_GRACE, and raises
@@ -391,7 +416,15 @@ def run_many(
     stopped: list[Result] = []
 
     def one(pair: tuple[Concept, Language]) -> Result:
-        result = run(pair[0], pair[1], via=via, time_scale=time_scale, profile=profile, _live=live)
+        result = run(
+            pair[0],
+            pair[1],
+            via=via,
+            time_scale=time_scale,
+            profile=profile,
+            _live=live,
+            trace=None if trace_dir is None else trace_file(trace_dir, pair[0], pair[1]),
+        )
         if live.stopping.is_set():
             stopped.append(result)
         elif on_result is not None:

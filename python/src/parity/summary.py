@@ -258,6 +258,7 @@ def run_and_show(
     pairs: list[tuple[Concept, runner.Language]],
     workers: int,
     profile: bool = False,
+    trace_dir: Path | None = None,
 ) -> None:
     """Run the pairs with a progress bar (a line per run in a log), longest first, record the
     results in the outcome and their durations for next time, then print its table, its footer,
@@ -295,6 +296,7 @@ def run_and_show(
                 workers=workers,
                 on_result=finished,
                 profile=profile,
+                trace_dir=trace_dir,
             )
             outcome.results = sorted(done, key=lambda r: position[(r.id, r.language)])
         except runner.Interrupted as stop:

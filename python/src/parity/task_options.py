@@ -84,6 +84,26 @@ def report_path(json: str | None) -> Path | None:
     return path
 
 
+def under_load(processes: int) -> int:
+    if processes < 0:
+        raise fail(f"bad --under-load {processes}; expected 0 or more processes")
+    return processes
+
+
+def trace_dir(folder: str) -> Path | None:
+    """The --trace folder (made if missing), checked before anything runs; None without one."""
+    if not folder:
+        return None
+    path = Path(folder).resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"bad --trace {folder!r}: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK):
+        raise fail(f"bad --trace {folder!r}: cannot write there")
+    return path
+
+
 def check_environment() -> None:
     """PARITY_START_METHOD checked once, before anything is built (PARITY_TIME_SCALE is not
     read here: the runs get --time-scale's value instead)."""

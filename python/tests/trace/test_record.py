@@ -122,3 +122,37 @@ def test_a_span_begun_and_never_ended_is_closed_at_the_end_as_unfinished(tmp_pat
     assert not by_start[2.0]["args"]
     assert by_start[4.0]["args"] == {"unfinished": True}
     assert by_start[1.0]["args"] == {"unfinished": True, "killed": True}
+
+
+def test_a_map_chunk_is_named_for_its_function_and_size() -> None:
+    import multiprocessing.pool as mp_pool
+
+    mapstar = mp_pool.mapstar  # type: ignore[attr-defined]
+    assert record.describe(mapstar, ((abs, [1, 2, 3]),)) == "abs x3"
+    assert record.describe(abs, (-2,)) == "abs(-2,)"
+    assert record.describe(len, ("x" * 60,)).endswith("…")
+
+
+def test_every_drawn_timeline_is_what_its_committed_traces_draw_and_the_page_shows_it() -> None:
+    from parity import catalog, docs
+    from parity.trace import render
+
+    drawn = 0
+    for concept in catalog.load().concepts:
+        svg = docs.TIMELINES / f"{concept.id}.svg"
+        files = {x: p for x, p in docs.trace_files(concept).items() if p.is_file()}
+        if not svg.is_file():
+            assert not files, f"{concept.id}: traces without a timeline"
+            continue
+        drawn += 1
+        traces = {x: schema.load(p) for x, p in files.items()}
+        for trace in traces.values():
+            assert schema.problems(trace) == []
+        # Stale like a page: `invoke docs --samples` redraws it from the traces beside it. Drawn
+        # on Linux; elsewhere the fonts' metrics may move a label by a fraction of a point.
+        if sys.platform == "linux":
+            assert svg.read_text(encoding="utf-8") == render.svg(concept.id, traces), concept.id
+        page = (docs.COMPARISONS / f"{concept.chapter}.md").read_text(encoding="utf-8")
+        assert f"(timelines/{concept.id}.svg)" in page
+        assert all(f"(traces/{p.name})" in page for p in files.values())
+    assert drawn > 0

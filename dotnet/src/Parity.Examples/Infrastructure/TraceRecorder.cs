@@ -31,6 +31,13 @@ public sealed class TraceRecorder : EventListener
         ["System.Threading.Tasks.Parallel.EventSource"] = EventKeywords.All,
     };
 
+    // The async methods of the lessons, as the runtime names their operations ("Async: " and the
+    // state machine's type name): not the framework's, nor this project's infrastructure's.
+    private static readonly HashSet<string> LessonMethods = [.. typeof(TraceRecorder).Assembly.GetTypes()
+        .Where(t => typeof(System.Runtime.CompilerServices.IAsyncStateMachine).IsAssignableFrom(t)
+            && t.Namespace != typeof(TraceRecorder).Namespace)
+        .Select(t => "Async: " + t.Name)];
+
     private static readonly List<EventSource> PendingSources = [];
     private readonly object _gate = new();
     private readonly string _trace;
@@ -100,9 +107,9 @@ public sealed class TraceRecorder : EventListener
             case "TaskCompleted":
                 End();
                 break;
-            case "TraceOperationBegin" when Payload(eventData, "TaskID") is int id:
-                var name = Payload(eventData, "OperationName") as string ?? $"async {id}";
-                Write(new JsonObject { ["ph"] = "B", ["name"] = name, ["cat"] = "async" }, FirstTaskTid + id, name);
+            case "TraceOperationBegin" when Payload(eventData, "TaskID") is int id
+                && Payload(eventData, "OperationName") is string op && LessonMethods.Contains(op):
+                Write(new JsonObject { ["ph"] = "B", ["name"] = op, ["cat"] = "async" }, FirstTaskTid + id, op);
                 break;
             case "TraceOperationEnd" when Payload(eventData, "TaskID") is int id:
                 Write(new JsonObject { ["ph"] = "E" }, FirstTaskTid + id);

@@ -322,7 +322,22 @@ class Builder:
             prev=prev,
             next=nxt,
             sample_note=self.prose(docs.SAMPLE_SCALE_NOTE[0].upper() + docs.SAMPLE_SCALE_NOTE[1:]),
+            timeline=self.timeline(concept),
         )
+
+    def timeline(self, concept: Concept) -> dict[str, object] | None:
+        """The concept's drawn timeline and its traces, copied beside the pages; None if none."""
+        drawn = docs.TIMELINES / f"{concept.id}.svg"
+        if not drawn.is_file():
+            return None
+        self.pages[f"timelines/{drawn.name}"] = drawn.read_bytes()
+        traces = []
+        for language, path in docs.trace_files(concept).items():
+            if path.is_file():
+                self.pages[f"traces/{path.name}"] = path.read_bytes()
+                traces.append((LANGUAGES[language][0], f"traces/{path.name}"))
+        note = docs.TIMELINE_NOTE.format(id=concept.id)
+        return {"svg": f"timelines/{drawn.name}", "traces": traces, "note": self.prose(note)}
 
     def chapter_page(self, chapter: Chapter) -> str:
         concepts = self.catalog.in_chapter(chapter.id)

@@ -112,11 +112,11 @@ def span(name: str, cat: str) -> Iterator[None]:
 
 def describe(func: Callable[..., Any], args: tuple[Any, ...]) -> str:
     """A span's name: the function, and its arguments while they are short."""
+    name = getattr(func, "__name__", "task")
     if func in (getattr(mp_pool, "mapstar", None), getattr(mp_pool, "starmapstar", None)):
-        # map's chunks: (function, items)
-        inner, chunk = args
+        inner, chunk = args[0]  # map's chunk of work: ((function, items),)
         return f"{getattr(inner, '__name__', 'task')} x{len(chunk)}"
-    text = f"{getattr(func, '__name__', 'task')}{args!r}" if args else getattr(func, "__name__", "task")
+    text = f"{name}{args!r}" if args else name
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -132,14 +132,25 @@ def _traced_bootstrap(self: mp_process.BaseProcess, *args: Any, **kwargs: Any) -
         return result
 
 
+def lesson_code(module: str | None) -> bool:
+    """Whether code from `module` is a lesson's own work, not a library's (a pool's handler
+    thread, a queue's feeder, a cluster's event loop) nor this project's infrastructure."""
+    module = module or ""
+    return module.startswith(("parity.", "__main__")) and not module.startswith("parity.common")
+
+
 def _traced_thread(self: threading.Thread) -> None:
     target = getattr(self, "_target", None)
-    internal = getattr(target, "__module__", "") or ""
-    if internal.startswith("multiprocessing"):  # a pool's handler or a queue's feeder thread
+    module = getattr(target, "__module__", None) if target else type(self).__module__
+    executor = (module or "").startswith("concurrent.futures.thread")  # runs a lesson's work items
+    if not (lesson_code(module) or executor):
         _originals["thread"](self)
         return
-    with span(self.name, "thread"):
+    begin(self.name, "thread", thread_name=self.name)  # not registered yet: name it ourselves
+    try:
         _originals["thread"](self)
+    finally:
+        end()
 
 
 class _Wrapped:
@@ -182,6 +193,10 @@ def traced_executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwa
 
 
 def _traced_work_item(self: Any) -> None:
+    module = getattr(self.fn, "__module__", None) or ""
+    if module.startswith(("distributed", "tornado", "dask", "redis")):  # a library's own offloading
+        _originals["work-item"](self)
+        return
     with span(describe(self.fn, self.args), "executor-task"):
         _originals["work-item"](self)
 
@@ -190,6 +205,9 @@ def _traced_create_task(
     self: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], *args: Any, **kwargs: Any
 ) -> asyncio.Task[Any]:
     task: asyncio.Task[Any] = _originals["create-task"](self, coro, *args, **kwargs)
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None or not lesson_code(frame.f_globals.get("__name__")):
+        return task  # a library's task (a cluster client's, a server's), or a plain awaitable
     with _lock:
         tid = _next_virtual[0]
         _next_virtual[0] += 1
