@@ -37,7 +37,8 @@ def test_pdeathsig_under_forkserver_never_fires_because_the_child_keeps_the_fork
     # only after the child is killed: while the child lives, the signal has nothing to fire on.
     out = orphans.kill_the_parent("pdeathsig", "forkserver", patience=0)
     assert out.survived
-    assert out.new_parent is not None and out.new_parent != out.program
+    assert out.new_parent is not None
+    assert out.new_parent != out.program
     assert "multiprocessing.forkserver" in out.new_parent_command
     # kill_the_parent has killed the child and waited for it; now the fork server goes too.
     assert gone(out.new_parent, LONG_TIMEOUT)

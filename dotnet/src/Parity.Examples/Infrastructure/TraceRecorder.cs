@@ -235,9 +235,14 @@ public static class TraceFile
         var ts = (double)begun["ts"]!;
         return new JsonObject
         {
-            ["pid"] = begun["pid"]!.DeepClone(), ["tid"] = begun["tid"]!.DeepClone(), ["ph"] = "X",
-            ["name"] = begun["name"]!.DeepClone(), ["cat"] = begun["cat"]!.DeepClone(),
-            ["ts"] = ts, ["dur"] = Math.Max(0, ended - ts), ["args"] = args,
+            ["pid"] = begun["pid"]!.DeepClone(),
+            ["tid"] = begun["tid"]!.DeepClone(),
+            ["ph"] = "X",
+            ["name"] = begun["name"]!.DeepClone(),
+            ["cat"] = begun["cat"]!.DeepClone(),
+            ["ts"] = ts,
+            ["dur"] = Math.Max(0, ended - ts),
+            ["args"] = args,
         };
     }
 
