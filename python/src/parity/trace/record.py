@@ -29,14 +29,15 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 TRACE_VARIABLE = "PARITY_TRACE_FILE"  # the trace file; its parts go to FILE.parts/
 ORIGIN_VARIABLE = "PARITY_TRACE_ORIGIN_NS"  # the run's start, shared by every process
 FIRST_TASK_TID = 1 << 40  # asyncio tasks get virtual tracks from here: no OS thread id is this big
 
 _lock = threading.Lock()
-_out: IO[str] | None = None
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # one encoder: json.dumps makes one a call
+_out: int | None = None  # this process's part, opened for appending; a raw descriptor
 _out_pid = 0
 _named: set[int] = set()
 _origin = 0
@@ -64,7 +65,8 @@ def _write(event: dict[str, Any], thread_name: str | None = None) -> None:
         if _out is None or _out_pid != pid:
             folder = parts_dir(os.environ[TRACE_VARIABLE])
             folder.mkdir(parents=True, exist_ok=True)
-            _out, _out_pid = (folder / f"{pid}.jsonl").open("a", encoding="utf-8"), pid
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            _out, _out_pid = os.open(folder / f"{pid}.jsonl", flags, 0o644), pid
             _named.clear()
             name = _process_name[-1] if _process_name else multiprocessing.current_process().name
             _line({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": name}})
@@ -78,8 +80,8 @@ def _write(event: dict[str, Any], thread_name: str | None = None) -> None:
 
 def _line(event: dict[str, Any]) -> None:
     assert _out is not None
-    _out.write(json.dumps(event, separators=(",", ":")) + "\n")
-    _out.flush()  # a process killed later keeps what it wrote
+    # One write of the whole line, no buffer: a process killed later keeps every line it wrote.
+    os.write(_out, (_encode(event) + "\n").encode())
 
 
 def begin(name: str, cat: str, tid: int | None = None, thread_name: str | None = None) -> None:
