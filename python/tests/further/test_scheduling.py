@@ -11,6 +11,28 @@ def test_a_thread_pool_runs_at_most_max_workers_at_once() -> None:
     assert scheduling.peak_in_pool(8, 8, patience=0) == 8  # each submit starts a thread until max_workers
 
 
+def test_a_full_thread_pool_starts_no_thread_past_max_workers_and_queues_the_rest() -> None:
+    # Decided by structure, not by a wait: with both workers held, the pool has two threads
+    # (Lib/concurrent/futures/thread.py, _adjust_thread_count) and the other six jobs wait in
+    # its queue, however long one looks.
+    gate, running = threading.Event(), threading.Semaphore(0)
+
+    def job() -> None:
+        running.release()
+        gate.wait(LONG_TIMEOUT)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(job) for _ in range(8)]
+        assert running.acquire(timeout=LONG_TIMEOUT)
+        assert running.acquire(timeout=LONG_TIMEOUT)
+        threads = len(pool._threads)  # type: ignore[attr-defined]
+        waiting = pool._work_queue.qsize()  # type: ignore[attr-defined]
+        gate.set()
+        for future in futures:
+            future.result(LONG_TIMEOUT)
+    assert (threads, waiting) == (2, 6)
+
+
 def test_a_dedicated_thread_is_not_a_pool_worker() -> None:
     assert scheduling.own_thread_or_pool() == ("pool_0", "long-running")
 

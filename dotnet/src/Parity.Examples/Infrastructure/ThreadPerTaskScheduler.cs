@@ -6,9 +6,14 @@ namespace Parity.Examples.Infrastructure;
 public sealed class ThreadPerTaskScheduler : TaskScheduler
 {
     private readonly ConcurrentDictionary<Task, byte> _queued = new();
+    private int _everQueued;
+
+    /// <summary>How many tasks were ever queued here: each got a thread of its own.</summary>
+    public int EverQueued => Volatile.Read(ref _everQueued);
 
     protected override void QueueTask(Task task)
     {
+        Interlocked.Increment(ref _everQueued);
         _queued.TryAdd(task, 0);
         new Thread(() =>
         {

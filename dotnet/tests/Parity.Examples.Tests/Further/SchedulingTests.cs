@@ -21,6 +21,12 @@ public sealed class SchedulingTests
         // Under the pair, every queued task gets a thread at once: only the pair's limit holds them back.
         var underlying = new ThreadPerTaskScheduler();
         Assert.Equal(2, await Scheduling.PeakOnLimitedSchedulerAsync(2, 8, TimeSpan.FromMilliseconds(300), Timeouts.Short, underlying));
+        // Decided by structure, not by the wait above: the pair queues a worker to the scheduler
+        // under it only while fewer than maxConcurrencyLevel run, and a worker leaves only once
+        // the queue is empty (ProcessAsyncIfNecessary, ConcurrentExclusiveSchedulerPair.cs in
+        // dotnet/runtime). All eight items were queued before the first could finish: two
+        // workers took them in turn, and no third thread was ever asked for.
+        Assert.Equal(2, underlying.EverQueued);
         Assert.Equal(8, await Scheduling.PeakOnLimitedSchedulerAsync(8, 8, TimeSpan.Zero, Timeouts.Short, underlying)); // the scheduler could run all eight
     }
 
