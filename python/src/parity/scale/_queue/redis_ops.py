@@ -272,7 +272,8 @@ def retry_later(r: redis.Redis, keys: Keys, d: Delivery, delay_ms: int) -> None:
 def block_ms(r: redis.Redis, keys: Keys, longest: int) -> int:
     """How long a read may block: `longest`, or less when a retry falls due sooner, so that a
     retry runs on time rather than when the read gives up. Never 0, which blocks for ever."""
-    first: Any = r.zrange(keys.retry, 0, 0, withscores=True)
+    # ZRANGEBYSCORE, a command the worker's role has already (promote_due), not ZRANGE.
+    first: Any = r.zrangebyscore(keys.retry, "-inf", "+inf", start=0, num=1, withscores=True)
     if not first:
         return longest
     return max(1, min(longest, int(first[0][1] - time.time() * 1000)))
