@@ -13,7 +13,7 @@ import pytest
 from parity import catalog, docs
 from parity.bench import report
 from parity.catalog import Catalog, CatalogError, load_listings
-from parity.paths import ROOT
+from parity.paths import DOTNET_SRC, PYTHON_SRC, ROOT
 
 CONCEPT_ATTRIBUTE = re.compile(r'\[Concept\("(?P<id>[^"]+)"\)\]')
 
@@ -27,15 +27,15 @@ def _python_modules(cat: Catalog) -> dict[str, Path]:
     """Every concept module on disk: parity/<chapter>/<slug>.py, private modules excluded."""
     found = {}
     for chapter in cat.chapters:
-        for path in sorted((catalog.PYTHON_SRC / "parity" / chapter.id).glob("*.py")):
+        for path in sorted((PYTHON_SRC / "parity" / chapter.id).glob("*.py")):
             if not path.name.startswith("_"):
-                found[path.relative_to(catalog.PYTHON_SRC).as_posix()] = path
+                found[path.relative_to(PYTHON_SRC).as_posix()] = path
     return found
 
 
 def _dotnet_ids() -> dict[str, Path]:
     found = {}
-    for path in catalog.DOTNET_SRC.rglob("*.cs"):
+    for path in DOTNET_SRC.rglob("*.cs"):
         if "obj" in path.parts or "bin" in path.parts:
             continue
         for match in CONCEPT_ATTRIBUTE.finditer(path.read_text(encoding="utf-8")):

@@ -2,11 +2,12 @@ import re
 
 import pytest
 
-from parity import docs
+from parity import catalog, docs
+from parity.paths import COMPARISONS, README, ROOT
 
 
 def test_committed_pages_are_not_stale() -> None:
-    stale = [str(p.relative_to(docs.ROOT)) for p in docs.stale()]
+    stale = [str(p.relative_to(ROOT)) for p in docs.stale()]
     assert not stale, f"run `invoke docs`; stale: {stale}"
 
 
@@ -29,7 +30,7 @@ def test_malformed_regions_are_rejected(text: str, message: str) -> None:
 
 
 def test_every_concept_source_has_well_formed_regions() -> None:
-    for concept in docs.load().concepts:
+    for concept in catalog.load().concepts:
         for path in (concept.python_path, concept.dotnet_path):
             if path is not None:
                 docs.listing(path)  # raises RegionError when malformed
@@ -40,7 +41,7 @@ def _anchors(page: str) -> set[str]:
 
 
 def test_every_relative_link_in_the_pages_resolves() -> None:
-    pages = [docs.README, *sorted(docs.COMPARISONS.glob("*.md"))]
+    pages = [README, *sorted(COMPARISONS.glob("*.md"))]
     broken = []
     for page in pages:
         # Links live in the prose; code listings are full of `name(args)` that only look like links.
@@ -104,6 +105,6 @@ def test_evidence_links_point_at_the_line_of_the_test() -> None:
     reference = "python/tests/test_docs.py::test_evidence_links_point_at_the_line_of_the_test"
     line = docs.evidence_line(reference)
     assert line is not None
-    lines = (docs.ROOT / "python/tests/test_docs.py").read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / "python/tests/test_docs.py").read_text(encoding="utf-8").splitlines()
     assert lines[line - 1].startswith("def test_evidence_links_point_at_the_line_of_the_test(")
     assert f"test_docs.py#L{line})" in docs._evidence(reference)

@@ -16,7 +16,7 @@ import pytest
 
 from parity import docs
 from parity.catalog import load
-from parity.paths import ROOT
+from parity.paths import COMPARISONS, ROOT
 from parity.site import SiteError, build
 from parity.site.build import MAX_PAGE_BYTES, Region, pair_rows
 
@@ -265,7 +265,7 @@ def test_markdown_folds_listings_over_sixty_lines() -> None:
 
 
 def test_markdown_pages_show_output_before_code_under_headings() -> None:
-    page = (docs.COMPARISONS / "task.md").read_text(encoding="utf-8")
+    page = (COMPARISONS / "task.md").read_text(encoding="utf-8")
     section = page[page.index('<a id="taskwhen-all">') : page.index('<a id="taskwhen-any">')]
     headings = re.findall(r"^### (.+)$", section, flags=re.MULTILINE)
     # The timeline of the two runs sits right under their output.

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from parity import docs
 from parity.catalog import load
 from parity.common.timing import LONG_TIMEOUT
-from parity.paths import ROOT
+from parity.paths import COMPARISONS, ROOT
 from parity.site import build
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
@@ -173,7 +173,7 @@ def markdown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if docs.TIMELINES.is_dir():  # the pages' images, where their relative links expect them
         shutil.copytree(docs.TIMELINES, folder / "timelines")
     for chapter in load().chapters:
-        page = docs.COMPARISONS / f"{chapter.id}.md"
+        page = COMPARISONS / f"{chapter.id}.md"
         if page.is_file():
             html = github_html(page.read_text(encoding="utf-8"), "github.css")
             (folder / f"{chapter.id}.html").write_text(html, encoding="utf-8")

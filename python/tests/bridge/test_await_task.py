@@ -8,7 +8,7 @@ import re
 import pytest
 
 from parity.bridge import await_task
-from parity.bridge._net import timespan
+from parity.bridge._net import bridge_types, timespan
 from parity.common.timing import SHORT_TIMEOUT
 from tests.conftest import RunConcept
 
@@ -31,7 +31,7 @@ def test_the_not_awaitable_pattern_matches_this_python_and_both_wordings() -> No
 @pytest.mark.bridge
 def test_a_dotnet_task_is_not_awaitable_by_itself() -> None:
     async def naive() -> object:
-        task = await_task.bridge_types().AwaitTask.SquareLaterAsync(
+        task = bridge_types().AwaitTask.SquareLaterAsync(
             2, timespan(0), await_task.cancellation_source().Token
         )
         return await task
@@ -67,7 +67,7 @@ def test_a_task_cancelled_by_dotnet_raises_cancelled_error() -> None:
 def test_cancelling_the_asyncio_task_cancels_the_dotnet_token() -> None:
     async def scenario() -> tuple[bool, str]:
         source = await_task.cancellation_source()
-        task = await_task.bridge_types().AwaitTask.SquareLaterAsync(3, timespan(60), source.Token)
+        task = bridge_types().AwaitTask.SquareLaterAsync(3, timespan(60), source.Token)
         waiting = asyncio.create_task(await_task.await_dotnet(task, source))
         await asyncio.sleep(0.05)
         waiting.cancel()

@@ -13,6 +13,7 @@ pytest.importorskip("numpy", reason=NO_WHEEL.format("numpy"))
 import numpy as np
 
 from parity.bridge import plinq
+from parity.bridge._net import bridge_types
 
 pytestmark = pytest.mark.bridge
 
@@ -27,7 +28,7 @@ def test_every_python_container_reaches_plinq_with_the_same_sum() -> None:
     assert plinq.plinq_sum(plinq.from_numpy(np.arange(SIZE, dtype=np.int64))) == expected
     assert plinq.plinq_sum(plinq.from_bytes(array.array("q", values).tobytes())) == expected
     # a list passed where long[] is expected is converted implicitly (copied)
-    assert plinq.bridge_types().PlinqData.Sum(values) == expected
+    assert bridge_types().PlinqData.Sum(values) == expected
 
 
 def test_a_list_is_copied_so_later_changes_are_not_seen() -> None:
@@ -39,7 +40,7 @@ def test_a_list_is_copied_so_later_changes_are_not_seen() -> None:
 
 def test_a_numpy_array_is_not_accepted_as_long_array_without_a_copy_path() -> None:
     with pytest.raises(TypeError, match="No method matches"):
-        plinq.bridge_types().PlinqData.Sum(np.arange(3, dtype=np.int64))
+        bridge_types().PlinqData.Sum(np.arange(3, dtype=np.int64))
 
 
 def test_a_dotnet_array_exposes_a_writable_buffer_and_writes_are_seen_by_dotnet() -> None:
@@ -49,7 +50,7 @@ def test_a_dotnet_array_exposes_a_writable_buffer_and_writes_are_seen_by_dotnet(
     shared = plinq.view(net_array)
     shared[:] = [10, 20, 30]
     assert plinq.plinq_sum(net_array) == 60
-    assert plinq.bridge_types().PlinqData.Get(net_array, 2) == 30
+    assert bridge_types().PlinqData.Get(net_array, 2) == 30
     assert plinq.write_through_view_is_seen(10) == (45, 90)
 
 
@@ -64,7 +65,7 @@ def test_bulk_and_zero_copy_paths_are_much_faster_than_copying_per_element() -> 
 def test_a_span_parameter_does_not_accept_a_dotnet_array() -> None:
     net_array = plinq.from_list([1, 2, 3])
     with pytest.raises(TypeError, match=r"No method matches given arguments for PlinqData\.SumSpan"):
-        plinq.bridge_types().PlinqData.SumSpan(net_array)
+        bridge_types().PlinqData.SumSpan(net_array)
 
 
 def test_dotnet_sums_a_numpy_array_in_place_with_the_same_result_as_numpy() -> None:
@@ -87,4 +88,4 @@ def test_the_in_place_sum_refuses_arrays_it_cannot_read_as_longs() -> None:
     with pytest.raises(ValueError, match="C-contiguous int64"):
         plinq.in_place_sum(np.arange(10, dtype=np.int64)[::2])
     with pytest.raises(ValueError, match="C-contiguous int64"):
-        plinq.in_place_sum(np.arange(10, dtype=np.int32))  # type: ignore[arg-type]
+        plinq.in_place_sum(np.arange(10, dtype=np.int32))

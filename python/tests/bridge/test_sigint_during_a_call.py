@@ -26,7 +26,7 @@ pytestmark = [
 
 def test_python_handles_a_sigint_only_after_the_blocking_dotnet_call_returns() -> None:
     _runtime.load()
-    from System.Threading import ManualResetEvent, WaitHandle  # type: ignore[import-not-found]
+    from System.Threading import ManualResetEvent, WaitHandle
 
     entered, release = ManualResetEvent(False), ManualResetEvent(False)
     released = threading.Event()
@@ -67,7 +67,7 @@ def test_python_handles_a_sigint_only_after_the_blocking_dotnet_call_returns() -
 def test_a_python_thread_runs_while_the_main_thread_is_inside_a_dotnet_method() -> None:
     """bridge.gil, forced: the .NET call can end only if a Python thread runs meanwhile."""
     _runtime.load()
-    from System.Threading import ManualResetEvent, WaitHandle  # type: ignore[import-not-found]
+    from System.Threading import ManualResetEvent, WaitHandle
 
     entered, release = ManualResetEvent(False), ManualResetEvent(False)
 

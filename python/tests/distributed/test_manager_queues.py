@@ -8,6 +8,7 @@ from multiprocessing.managers import BaseManager, SyncManager
 import psutil
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import LONG_TIMEOUT
 from parity.distributed import manager_queues as mq
 
@@ -19,7 +20,7 @@ def key() -> bytes:
     return secrets.token_bytes(32)
 
 
-def test_two_clients_exchange_messages_through_the_server(mp_context: mq.Context, key: bytes) -> None:
+def test_two_clients_exchange_messages_through_the_server(mp_context: Context, key: bytes) -> None:
     result = mq.exchange(mp_context, key)
     assert result.received == {"zhang": mq.ANSWER, "ming": mq.QUESTION}
     # The server process was shut down and reaped (the autouse fixture checks the clients).
@@ -39,7 +40,7 @@ def _listening(port: int) -> list[str]:
     return ips
 
 
-def test_server_listens_on_loopback_only_on_a_port_the_os_picked(mp_context: mq.Context, key: bytes) -> None:
+def test_server_listens_on_loopback_only_on_a_port_the_os_picked(mp_context: Context, key: bytes) -> None:
     server = mq.start_server(mp_context, key)
     try:
         host, port = mq.address(server)
@@ -50,7 +51,7 @@ def test_server_listens_on_loopback_only_on_a_port_the_os_picked(mp_context: mq.
         server.shutdown()
 
 
-def test_a_wrong_key_is_refused_and_the_right_one_still_works(mp_context: mq.Context, key: bytes) -> None:
+def test_a_wrong_key_is_refused_and_the_right_one_still_works(mp_context: Context, key: bytes) -> None:
     server = mq.start_server(mp_context, key)
     try:
         with pytest.raises(multiprocessing.AuthenticationError, match="digest sent was rejected"):
@@ -60,11 +61,11 @@ def test_a_wrong_key_is_refused_and_the_right_one_still_works(mp_context: mq.Con
         server.shutdown()
 
 
-def test_wrong_key_helper_reports_the_refusal(mp_context: mq.Context, key: bytes) -> None:
+def test_wrong_key_helper_reports_the_refusal(mp_context: Context, key: bytes) -> None:
     assert mq.wrong_key_is_refused(mp_context, key) == "digest sent was rejected"
 
 
-def test_a_get_on_an_empty_remote_queue_raises_queue_empty(mp_context: mq.Context, key: bytes) -> None:
+def test_a_get_on_an_empty_remote_queue_raises_queue_empty(mp_context: Context, key: bytes) -> None:
     server = mq.start_server(mp_context, key)
     try:
         with pytest.raises(queue.Empty):  # raised in the server, re-raised in the client

@@ -1,5 +1,6 @@
 import asyncio
 import importlib.util
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_merge_fails_at_the_first_error_and_delivers_nothing_after() -> None:
         got: list[int] = []
         release = asyncio.Event()
 
-        async def slow() -> reactive.AsyncIterator[int]:
+        async def slow() -> AsyncIterator[int]:
             await release.wait()  # never set: only the error can end this merge
             yield 99
 

@@ -25,8 +25,8 @@ def test_a_full_thread_pool_starts_no_thread_past_max_workers_and_queues_the_res
         futures = [pool.submit(job) for _ in range(8)]
         assert running.acquire(timeout=LONG_TIMEOUT)
         assert running.acquire(timeout=LONG_TIMEOUT)
-        threads = len(pool._threads)  # type: ignore[attr-defined]
-        waiting = pool._work_queue.qsize()  # type: ignore[attr-defined]
+        threads = len(pool._threads)
+        waiting = pool._work_queue.qsize()
         gate.set()
         for future in futures:
             future.result(LONG_TIMEOUT)
@@ -73,7 +73,7 @@ def test_the_job_queued_behind_runs_only_once_the_only_worker_is_free() -> None:
 
         def outer() -> tuple[int, int, Future[int]]:
             inner = pool.submit(run_inner)
-            threads = len(pool._threads)  # type: ignore[attr-defined]
+            threads = len(pool._threads)
             order.append("outer ends")
             return threads, threading.get_ident(), inner
 

@@ -13,6 +13,7 @@ from multiprocessing.synchronize import Barrier
 import psutil
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 from parity.pool import apply_async
 
@@ -31,7 +32,7 @@ def _meet(_: int) -> int:
     return _barrier.wait()
 
 
-def test_ten_tasks_run_on_at_most_five_workers(mp_context: apply_async.Context) -> None:
+def test_ten_tasks_run_on_at_most_five_workers(mp_context: Context) -> None:
     run = apply_async.run_tasks(mp_context, processes=5, tasks=10)
     assert [name for name, _ in run.results] == list(range(10))
     assert 1 <= len({pid for _, pid in run.results}) <= 5
@@ -49,14 +50,14 @@ def _task_then_hang_at_exit(name: int, seconds: float) -> tuple[int, int, float,
 
 
 def test_a_worker_stuck_at_exit_does_not_hang_the_run(
-    mp_context: apply_async.Context, monkeypatch: pytest.MonkeyPatch
+    mp_context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(apply_async, "task", _task_then_hang_at_exit)
     run = apply_async.run_tasks(mp_context, processes=2, tasks=4, seconds=0, join_timeout=0.5)
     assert [name for name, _ in run.results] == [0, 1, 2, 3]  # every result, then terminate()
 
 
-def test_five_workers_do_run_five_tasks_at_once(mp_context: apply_async.Context) -> None:
+def test_five_workers_do_run_five_tasks_at_once(mp_context: Context) -> None:
     with mp_context.Pool(
         5, initializer=_install, initargs=(mp_context.Barrier(5, timeout=SHORT_TIMEOUT),)
     ) as pool:
@@ -64,7 +65,7 @@ def test_five_workers_do_run_five_tasks_at_once(mp_context: apply_async.Context)
     assert sorted(arrivals) == [0, 1, 2, 3, 4]  # all five were inside wait() together
 
 
-def test_a_sixth_task_never_runs_beside_five(mp_context: apply_async.Context) -> None:
+def test_a_sixth_task_never_runs_beside_five(mp_context: Context) -> None:
     # Six parties can only meet if six tasks run at once: with five workers the barrier breaks.
     barrier = mp_context.Barrier(6, timeout=1.0)
     with mp_context.Pool(5, initializer=_install, initargs=(barrier,)) as pool:
@@ -73,7 +74,7 @@ def test_a_sixth_task_never_runs_beside_five(mp_context: apply_async.Context) ->
             pending.get(timeout=SHORT_TIMEOUT)
 
 
-def test_join_before_close_raises_value_error(mp_context: apply_async.Context) -> None:
+def test_join_before_close_raises_value_error(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     try:
         with pytest.raises(ValueError, match=r"^Pool is still running$"):
@@ -83,7 +84,7 @@ def test_join_before_close_raises_value_error(mp_context: apply_async.Context) -
         pool.join()
 
 
-def test_no_task_can_be_added_after_close(mp_context: apply_async.Context) -> None:
+def test_no_task_can_be_added_after_close(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     pool.close()
     try:
@@ -93,7 +94,7 @@ def test_no_task_can_be_added_after_close(mp_context: apply_async.Context) -> No
         pool.join()
 
 
-def test_pool_join_takes_no_timeout(mp_context: apply_async.Context) -> None:
+def test_pool_join_takes_no_timeout(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     pool.close()
     try:
@@ -103,14 +104,14 @@ def test_pool_join_takes_no_timeout(mp_context: apply_async.Context) -> None:
         pool.join()
 
 
-def test_apply_async_returns_at_once_and_apply_waits(mp_context: apply_async.Context) -> None:
+def test_apply_async_returns_at_once_and_apply_waits(mp_context: Context) -> None:
     with mp_context.Pool(1) as pool:
         assert pool.apply(pow, (2, 10)) == 1024  # synchronous: the value itself
         pending = pool.apply_async(time.sleep, (SHORT_TIMEOUT,))
         assert not pending.ready()  # the 30 s task is still running; leaving `with` terminates it
 
 
-def test_default_size_is_the_logical_cpu_count(mp_context: apply_async.Context) -> None:
+def test_default_size_is_the_logical_cpu_count(mp_context: Context) -> None:
     pool = mp_context.Pool()
     try:
         assert pool._processes == apply_async.default_pool_size()  # type: ignore[attr-defined]
@@ -145,7 +146,7 @@ def test_default_size_ignores_cpu_affinity_before_3_13() -> None:
     assert int(result.stdout) == expected
 
 
-def test_a_pool_cannot_be_handed_to_another_process(mp_context: apply_async.Context) -> None:
+def test_a_pool_cannot_be_handed_to_another_process(mp_context: Context) -> None:
     with (
         mp_context.Pool(1) as pool,
         pytest.raises(NotImplementedError, match="pool objects cannot be passed between processes"),
@@ -162,7 +163,7 @@ def _try_to_start_a_child(_: int) -> tuple[bool, str]:
     return me.daemon, "started"
 
 
-def test_workers_are_daemons_and_cannot_have_children(mp_context: apply_async.Context) -> None:
+def test_workers_are_daemons_and_cannot_have_children(mp_context: Context) -> None:
     with mp_context.Pool(1) as pool:
         daemon, outcome = pool.apply_async(_try_to_start_a_child, (0,)).get(timeout=SHORT_TIMEOUT)
     assert daemon is True
@@ -178,7 +179,7 @@ print(*{pool.apply_async(os.getpid).get(30) for _ in range(8)}, flush=True)
 """
 
 
-def test_workers_end_with_the_parent(mp_context: apply_async.Context) -> None:
+def test_workers_end_with_the_parent(mp_context: Context) -> None:
     env = {**os.environ, "PARITY_START_METHOD": mp_context.get_start_method()}
     command = [sys.executable, "-c", _ABANDON_SCRIPT]
     result = subprocess.run(
@@ -191,13 +192,13 @@ def test_workers_end_with_the_parent(mp_context: apply_async.Context) -> None:
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_run_module_prints_ten_tasks(run_ok: RunConcept, mp_context: apply_async.Context) -> None:
+def test_run_module_prints_ten_tasks(run_ok: RunConcept, mp_context: Context) -> None:
     result = run_ok("parity.pool.apply_async", start_method=mp_context.get_start_method())
     assert sorted(int(n) for n in re.findall(r"\[task (\d+)\]", result.stdout)) == list(range(10))
     assert result.stdout.rstrip().endswith("over")
 
 
-def test_apply_async_on_a_closed_pool_raises_pool_not_running(mp_context: apply_async.Context) -> None:
+def test_apply_async_on_a_closed_pool_raises_pool_not_running(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     pool.close()
     try:
@@ -211,7 +212,7 @@ def _pid_and_name(_: int) -> tuple[int, str]:
     return os.getpid(), multiprocessing.current_process().name
 
 
-def test_maxtasksperchild_replaces_each_worker_after_its_tasks(mp_context: apply_async.Context) -> None:
+def test_maxtasksperchild_replaces_each_worker_after_its_tasks(mp_context: Context) -> None:
     # One worker, one task each: the pool tops itself up after every exit, so three tasks meet
     # three different workers, and the pool is back at its size after each.
     with mp_context.Pool(1, maxtasksperchild=1) as pool:

@@ -6,6 +6,7 @@ from multiprocessing.synchronize import Event
 
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import callbacks
 
@@ -28,7 +29,7 @@ def _gated(name: int) -> int:
     return name
 
 
-def test_success_and_error_callbacks_each_get_their_outcomes(mp_context: callbacks.Context) -> None:
+def test_success_and_error_callbacks_each_get_their_outcomes(mp_context: Context) -> None:
     results: list[int] = []
     errors: list[BaseException] = []
     callbacks.run_with_callbacks(mp_context, results.append, errors.append)
@@ -37,7 +38,7 @@ def test_success_and_error_callbacks_each_get_their_outcomes(mp_context: callbac
     assert all(type(e) is RuntimeError for e in errors)
 
 
-def test_callbacks_follow_completion_order_not_submission_order(mp_context: callbacks.Context) -> None:
+def test_callbacks_follow_completion_order_not_submission_order(mp_context: Context) -> None:
     finish_order = [4, 0, 3, 2, 1]
     seen: queue.Queue[tuple[str, object, int, bool]] = queue.Queue()
 
@@ -69,7 +70,7 @@ def test_callbacks_follow_completion_order_not_submission_order(mp_context: call
     assert {(pid, on_main) for _, _, pid, on_main in order} == {(os.getpid(), False)}
 
 
-def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_context: callbacks.Context) -> None:
+def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_context: Context) -> None:
     with mp_context.Pool(1) as pool:
         pending = pool.apply_async(callbacks.fail, (7,))
         with pytest.raises(RuntimeError, match=r"^task 7 failed$") as caught:
@@ -81,7 +82,7 @@ def test_without_error_callback_get_reraises_with_the_remote_traceback(mp_contex
     assert 'raise RuntimeError(f"task {name} failed")' in str(cause)  # the worker's own traceback
 
 
-def test_run_module_reports_every_task(run_ok: RunConcept, mp_context: callbacks.Context) -> None:
+def test_run_module_reports_every_task(run_ok: RunConcept, mp_context: Context) -> None:
     result = run_ok("parity.pool.callbacks", start_method=mp_context.get_start_method())
     for name in (0, 1, 2):
         assert f"[callback] task {name} finished" in result.stdout
@@ -90,7 +91,7 @@ def test_run_module_reports_every_task(run_ok: RunConcept, mp_context: callbacks
     assert result.stdout.rstrip().endswith("over")
 
 
-def test_with_one_worker_the_failures_report_last(mp_context: callbacks.Context) -> None:
+def test_with_one_worker_the_failures_report_last(mp_context: Context) -> None:
     # The article's output (failures first) needs 5 workers; one worker runs the tasks in order.
     seen: list[object] = []
     callbacks.run_with_callbacks(mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1)
@@ -98,7 +99,7 @@ def test_with_one_worker_the_failures_report_last(mp_context: callbacks.Context)
 
 
 def test_tasks_that_outlast_the_timeout_raise_instead_of_hanging(
-    mp_context: callbacks.Context, monkeypatch: pytest.MonkeyPatch
+    mp_context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # At this time scale the succeeding tasks sleep 1000 s: the wait must give up and say so,
     # not ignore wait()'s result and then join the pool without a limit.
@@ -113,7 +114,7 @@ def _returns_nothing() -> None:
     pass
 
 
-def test_a_task_without_a_return_value_hands_none_to_the_callback(mp_context: callbacks.Context) -> None:
+def test_a_task_without_a_return_value_hands_none_to_the_callback(mp_context: Context) -> None:
     got: queue.Queue[object] = queue.Queue()
     with mp_context.Pool(1) as pool:
         pool.apply_async(_returns_nothing, callback=got.put).get(timeout=SHORT_TIMEOUT)

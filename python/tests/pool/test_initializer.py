@@ -1,25 +1,26 @@
 import psutil
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import initializer
 
 from ..conftest import RunConcept
 
 
-def test_workers_converse_through_queues_from_the_initializer(mp_context: initializer.Context) -> None:
+def test_workers_converse_through_queues_from_the_initializer(mp_context: Context) -> None:
     heard_by_zhang, heard_by_ming = initializer.converse(mp_context)
     assert heard_by_zhang == initializer.QUESTION
     assert heard_by_ming == initializer.ANSWER
 
 
-def test_one_shared_queue_on_one_worker_the_asker_hears_itself(mp_context: initializer.Context) -> None:
+def test_one_shared_queue_on_one_worker_the_asker_hears_itself(mp_context: Context) -> None:
     ming_heard, zhang_heard = initializer.converse_on_one_queue(mp_context, processes=1)
     assert ming_heard == initializer.QUESTION  # its own question came back
     assert zhang_heard == "queue.Empty: nobody asked"  # without a timeout: a hang
 
 
-def test_a_queue_cannot_be_a_task_argument(mp_context: initializer.Context) -> None:
+def test_a_queue_cannot_be_a_task_argument(mp_context: Context) -> None:
     with mp_context.Pool(1) as pool:
         pending = pool.apply_async(initializer.init_single, (mp_context.Queue(),))
         with pytest.raises(
@@ -28,7 +29,7 @@ def test_a_queue_cannot_be_a_task_argument(mp_context: initializer.Context) -> N
             pending.get(timeout=SHORT_TIMEOUT)
 
 
-def test_a_manager_runs_a_server_process_of_its_own(mp_context: initializer.Context) -> None:
+def test_a_manager_runs_a_server_process_of_its_own(mp_context: Context) -> None:
     me = psutil.Process()
     before = {p.pid for p in me.children(recursive=True)}
     with mp_context.Manager() as manager:

@@ -8,6 +8,7 @@ from multiprocessing.synchronize import Event
 import psutil
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import map_imap
 
@@ -34,7 +35,7 @@ def _held_first(x: int) -> int:
     return x
 
 
-def test_the_articles_sequence(mp_context: map_imap.Context) -> None:
+def test_the_articles_sequence(mp_context: Context) -> None:
     seen = map_imap.map_and_imap(mp_context)
     assert seen["apply_async"] == 100
     assert seen["map"] == SQUARES  # a list, in input order
@@ -44,9 +45,7 @@ def test_the_articles_sequence(mp_context: map_imap.Context) -> None:
 
 
 @pytest.mark.parametrize("ordered", [True, False], ids=["imap", "imap_unordered"])
-def test_imap_waits_for_item_zero_while_imap_unordered_does_not(
-    mp_context: map_imap.Context, ordered: bool
-) -> None:
+def test_imap_waits_for_item_zero_while_imap_unordered_does_not(mp_context: Context, ordered: bool) -> None:
     gate, second_done = mp_context.Event(), mp_context.Event()
     with mp_context.Pool(2, initializer=_install, initargs=(gate, second_done)) as pool:
         results = (pool.imap if ordered else pool.imap_unordered)(_held_first, [0, 1], chunksize=1)
@@ -62,7 +61,7 @@ def test_imap_waits_for_item_zero_while_imap_unordered_does_not(
             assert results.next(timeout=SHORT_TIMEOUT) == 0
 
 
-def test_imap_reads_the_whole_input_before_anyone_iterates(mp_context: map_imap.Context) -> None:
+def test_imap_reads_the_whole_input_before_anyone_iterates(mp_context: Context) -> None:
     exhausted = threading.Event()
 
     def numbers() -> Iterator[int]:
@@ -77,7 +76,7 @@ def test_imap_reads_the_whole_input_before_anyone_iterates(mp_context: map_imap.
         assert results.next(timeout=SHORT_TIMEOUT) == 0
 
 
-def test_leaving_the_with_block_terminates_instead_of_joining(mp_context: map_imap.Context) -> None:
+def test_leaving_the_with_block_terminates_instead_of_joining(mp_context: Context) -> None:
     with mp_context.Pool(1) as pool:
         worker = pool.apply(os.getpid)
         pending = pool.apply_async(time.sleep, (SHORT_TIMEOUT,))

@@ -4,6 +4,7 @@ from multiprocessing.synchronize import Event
 
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import result_timeout
 
@@ -23,7 +24,7 @@ def _gated_square(x: int) -> int:
     return x * x
 
 
-def test_get_times_out_while_the_task_runs_and_returns_later(mp_context: result_timeout.Context) -> None:
+def test_get_times_out_while_the_task_runs_and_returns_later(mp_context: Context) -> None:
     gate = mp_context.Event()
     with mp_context.Pool(1, initializer=_install, initargs=(gate,)) as pool:
         result = pool.apply_async(_gated_square, (10,))
@@ -50,7 +51,7 @@ def _raise_inside_a_builtin_handler() -> None:
         pytest.fail("the builtin TimeoutError caught multiprocessing's")
 
 
-def test_successful_before_the_result_is_ready_raises(mp_context: result_timeout.Context) -> None:
+def test_successful_before_the_result_is_ready_raises(mp_context: Context) -> None:
     gate = mp_context.Event()
     with mp_context.Pool(1, initializer=_install, initargs=(gate,)) as pool:
         result = pool.apply_async(_gated_square, (3,))
@@ -60,7 +61,7 @@ def test_successful_before_the_result_is_ready_raises(mp_context: result_timeout
         assert result.get(timeout=SHORT_TIMEOUT) == 9
 
 
-def test_the_walk_through_times_out_then_gets_the_value(mp_context: result_timeout.Context) -> None:
+def test_the_walk_through_times_out_then_gets_the_value(mp_context: Context) -> None:
     events = result_timeout.get_with_timeout(mp_context)
     assert events[0] == "submitted: ApplyResult, ready=False"
     assert events[1] == "timed out after 0.5 s: multiprocessing.context.TimeoutError('')"

@@ -6,6 +6,7 @@ from multiprocessing.queues import Queue
 
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.process import assertions
 
@@ -28,7 +29,7 @@ def test_under_python_dash_o_the_assert_is_gone() -> None:
     assert assertions.outcome_in_child("divide", optimize=True) == "ZeroDivisionError: division by zero"
 
 
-def test_join_asserts_the_process_was_started(mp_context: assertions.Context) -> None:
+def test_join_asserts_the_process_was_started(mp_context: Context) -> None:
     with pytest.raises(AssertionError, match=r"^can only join a started process$"):
         mp_context.Process(target=print).join(1)
 

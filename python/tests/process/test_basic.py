@@ -4,6 +4,7 @@ import re
 import psutil
 import pytest
 
+from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.process import basic
 
@@ -33,7 +34,7 @@ def _wait(event: object) -> None:
 
 @pytest.mark.skipif("forkserver" not in START_METHODS, reason="no forkserver on this platform")
 def test_under_forkserver_the_childs_parent_is_the_fork_server() -> None:
-    ctx = basic.context("forkserver")
+    ctx = context("forkserver")
     release = ctx.Event()
     child = ctx.Process(target=_wait, args=(release,))
     child.start()
@@ -47,7 +48,7 @@ def test_under_forkserver_the_childs_parent_is_the_fork_server() -> None:
     assert child.exitcode == 0
 
 
-def test_join_reaps_the_child(mp_context: basic.Context) -> None:
+def test_join_reaps_the_child(mp_context: Context) -> None:
     pid, exitcode = basic.run_child(mp_context, "reaped")
     assert exitcode == 0
     # Reaped means gone from the process table, not a zombie waiting for wait().

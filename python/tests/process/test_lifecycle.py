@@ -12,6 +12,7 @@ from multiprocessing.queues import Queue
 import psutil
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import POLL_INTERVAL, SHORT_TIMEOUT
 from parity.process import lifecycle
 
@@ -20,7 +21,7 @@ from ..conftest import START_METHODS, RunConcept
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and zombies")
 
 
-def test_states_initial_started_stopped(mp_context: lifecycle.Context) -> None:
+def test_states_initial_started_stopped(mp_context: Context) -> None:
     steps = lifecycle.walk_through(mp_context)  # its lines go to pytest's capture
     assert [(step, st) for step, st, _ in steps] == [
         ("created", "initial"),
@@ -31,13 +32,13 @@ def test_states_initial_started_stopped(mp_context: lifecycle.Context) -> None:
     assert [code for _, _, code in steps] == [None, None, None, -signal.SIGTERM]
 
 
-def test_name_defaults_to_class_and_counter_and_can_be_given(mp_context: lifecycle.Context) -> None:
+def test_name_defaults_to_class_and_counter_and_can_be_given(mp_context: Context) -> None:
     assert mp_context.Process(name="sleeper").name == "sleeper"
     # The default name comes from the class: ForkProcess-3, SpawnProcess-7, Process-2...
     assert re.fullmatch(r"\w*Process-\d+(:\d+)*", mp_context.Process().name)
 
 
-def test_terminate_reports_minus_sigterm_on_every_platform(mp_context: lifecycle.Context) -> None:
+def test_terminate_reports_minus_sigterm_on_every_platform(mp_context: Context) -> None:
     # POSIX: the child died of SIGTERM. Windows: TerminateProcess, and multiprocessing maps
     # that exit code to -SIGTERM too, so portable code sees the same value.
     child = mp_context.Process(target=time.sleep, args=(SHORT_TIMEOUT,))
@@ -48,7 +49,7 @@ def test_terminate_reports_minus_sigterm_on_every_platform(mp_context: lifecycle
     assert lifecycle.signal_name(child.exitcode) == "-SIGTERM"
 
 
-def test_kill_is_sigkill_on_posix_and_terminate_on_windows(mp_context: lifecycle.Context) -> None:
+def test_kill_is_sigkill_on_posix_and_terminate_on_windows(mp_context: Context) -> None:
     child = mp_context.Process(target=time.sleep, args=(SHORT_TIMEOUT,))
     child.start()
     child.kill()
@@ -74,7 +75,7 @@ def _catch_sigterm(ready: "Queue[str]") -> None:
 
 
 @POSIX_ONLY
-def test_terminate_sends_sigterm_which_the_child_can_catch(mp_context: lifecycle.Context) -> None:
+def test_terminate_sends_sigterm_which_the_child_can_catch(mp_context: Context) -> None:
     messages = mp_context.Queue()
     child = mp_context.Process(target=_catch_sigterm, args=(messages,))
     child.start()
@@ -99,7 +100,7 @@ def _settled_status(pid: int | None) -> str:
 
 
 @POSIX_ONLY
-def test_an_exited_child_is_a_zombie_until_joined(mp_context: lifecycle.Context) -> None:
+def test_an_exited_child_is_a_zombie_until_joined(mp_context: Context) -> None:
     child = mp_context.Process(target=time.sleep, args=(0,))
     child.start()
     assert wait([child.sentinel], timeout=SHORT_TIMEOUT)  # it is exiting; nobody reaps it yet
@@ -114,7 +115,7 @@ def test_an_exited_child_is_a_zombie_until_joined(mp_context: lifecycle.Context)
     assert not psutil.pid_exists(child.pid) or psutil.Process(child.pid).status() != psutil.STATUS_ZOMBIE
 
 
-def test_closed_process_refuses_every_query(mp_context: lifecycle.Context) -> None:
+def test_closed_process_refuses_every_query(mp_context: Context) -> None:
     child = mp_context.Process(target=time.sleep, args=(0,))
     child.start()
     child.join(SHORT_TIMEOUT)
@@ -123,7 +124,7 @@ def test_closed_process_refuses_every_query(mp_context: lifecycle.Context) -> No
         child.is_alive()
 
 
-def test_close_refuses_a_running_child(mp_context: lifecycle.Context) -> None:
+def test_close_refuses_a_running_child(mp_context: Context) -> None:
     child = mp_context.Process(target=time.sleep, args=(SHORT_TIMEOUT,))
     child.start()
     try:
@@ -189,7 +190,7 @@ def test_process_is_built_on_base_process_and_waits_in_popen() -> None:
 
 
 @contextmanager
-def _waiting_child(ctx: lifecycle.Context) -> Iterator[BaseProcess]:
+def _waiting_child(ctx: Context) -> Iterator[BaseProcess]:
     """A started child that waits on an event until the block ends; then it exits and is joined."""
     stop = ctx.Event()
     child = ctx.Process(target=stop.wait, args=(SHORT_TIMEOUT,))
@@ -202,7 +203,7 @@ def _waiting_child(ctx: lifecycle.Context) -> Iterator[BaseProcess]:
 
 
 @POSIX_ONLY
-def test_wnohang_returns_at_once_while_the_child_runs(mp_context: lifecycle.Context) -> None:
+def test_wnohang_returns_at_once_while_the_child_runs(mp_context: Context) -> None:
     import os
 
     with _waiting_child(mp_context) as child:
@@ -213,7 +214,7 @@ def test_wnohang_returns_at_once_while_the_child_runs(mp_context: lifecycle.Cont
 
 
 @POSIX_ONLY
-def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle.Context) -> None:
+def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: Context) -> None:
     with _waiting_child(mp_context) as child:
         assert child.pid is not None
         proc = psutil.Process(child.pid)
@@ -224,7 +225,7 @@ def test_a_child_blocked_in_a_wait_is_sleeping_not_running(mp_context: lifecycle
         assert proc.status() == psutil.STATUS_SLEEPING
 
 
-def test_join_drops_the_child_from_the_active_children(mp_context: lifecycle.Context) -> None:
+def test_join_drops_the_child_from_the_active_children(mp_context: Context) -> None:
     import multiprocessing
 
     with _waiting_child(mp_context) as child:

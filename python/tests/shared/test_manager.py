@@ -2,13 +2,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from parity.common.mp import Context
 from parity.shared import manager
 
 from ..conftest import START_METHODS, RunConcept
 
 
 @pytest.fixture
-def s(mp_context: manager.Context) -> Iterator[manager.Setup]:
+def s(mp_context: Context) -> Iterator[manager.Setup]:
     with manager.setup(mp_context) as ready:
         yield ready
 

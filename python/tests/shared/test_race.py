@@ -2,6 +2,7 @@ import multiprocessing
 
 import pytest
 
+from parity.common.mp import Context
 from parity.shared import race
 
 from ..conftest import RunConcept
@@ -11,34 +12,34 @@ from ..conftest import RunConcept
 MANY = 20_000
 
 
-def test_unlocked_total_never_exceeds_the_ideal(mp_context: race.Context) -> None:
+def test_unlocked_total_never_exceeds_the_ideal(mp_context: Context) -> None:
     total = race.count(mp_context, "unlocked", iterations=MANY)
     assert 0 < total <= race.PROCESSES * MANY
 
 
-def test_lost_update_step_by_step_loses_one_increment(mp_context: race.Context) -> None:
+def test_lost_update_step_by_step_loses_one_increment(mp_context: Context) -> None:
     total, b_read_during_pause = race.lost_update_step_by_step(mp_context, locked=False)
     assert b_read_during_pause  # B read the same 0 that A had read ...
     assert total == 1  # ... so two increments left 1: the Value's lock did not make += atomic
 
 
-def test_holding_the_lock_across_read_and_write_keeps_both(mp_context: race.Context) -> None:
+def test_holding_the_lock_across_read_and_write_keeps_both(mp_context: Context) -> None:
     total, b_read_during_pause = race.lost_update_step_by_step(mp_context, locked=True)
     assert not b_read_during_pause  # B was kept out while A held the lock
     assert total == 2
 
 
 @pytest.mark.parametrize("how", ["get_lock", "acquire"])
-def test_locked_total_is_exact(mp_context: race.Context, how: str) -> None:
+def test_locked_total_is_exact(mp_context: Context, how: str) -> None:
     assert race.count(mp_context, how, iterations=2_000) == race.PROCESSES * 2_000
 
 
-def test_children_that_do_not_overlap_lose_nothing(mp_context: race.Context) -> None:
+def test_children_that_do_not_overlap_lose_nothing(mp_context: Context) -> None:
     # The loss needs overlap: the article's 2153 is one machine's amount of overlap, not a constant.
     assert race.count_one_after_another(mp_context) == race.PROCESSES * race.ITERATIONS
 
 
-def test_value_lock_is_a_recursive_lock(mp_context: race.Context) -> None:
+def test_value_lock_is_a_recursive_lock(mp_context: Context) -> None:
     value = mp_context.Value("i", 7)
     lock = value.get_lock()
     assert type(lock).__name__ == "RLock"
@@ -60,7 +61,7 @@ def test_module_runs_with_the_article_numbers(run_ok: RunConcept) -> None:
     assert "read, pause, write (two processes):    1 of 2" in result.stdout
 
 
-def test_lock_false_gives_the_raw_ctypes_object(mp_context: race.Context) -> None:
+def test_lock_false_gives_the_raw_ctypes_object(mp_context: Context) -> None:
     raw = mp_context.Value("i", 0, lock=False)
     assert type(raw).__name__ == "c_int"  # no wrapper, no get_lock(): synchronise it yourself
     assert not hasattr(raw, "get_lock")
@@ -68,6 +69,6 @@ def test_lock_false_gives_the_raw_ctypes_object(mp_context: race.Context) -> Non
 
 def test_a_lock_without_acquire_is_refused() -> None:
     with pytest.raises(AttributeError, match="has no method 'acquire'"):
-        multiprocessing.Value("i", 0, lock=object())  # type: ignore[arg-type]
+        multiprocessing.Value("i", 0, lock=object())
     with pytest.raises(AttributeError, match="has no method 'acquire'"):
-        multiprocessing.Array("i", 3, lock=object())  # type: ignore[arg-type]
+        multiprocessing.Array("i", 3, lock=object())

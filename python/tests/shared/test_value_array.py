@@ -7,6 +7,7 @@ from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 
 import pytest
 
+from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.shared import value_array
 
@@ -17,14 +18,14 @@ CHILD_LINE = re.compile(
 )
 
 
-def test_children_writes_are_seen_by_the_parent(mp_context: value_array.Context) -> None:
+def test_children_writes_are_seen_by_the_parent(mp_context: Context) -> None:
     value, array = value_array.share(mp_context)
     assert value == 3.14
     assert array == [10, 10, 2, 3, 4, 5, 6, 7, 8, 9]
 
 
 def test_value_and_array_are_synchronized_wrappers_of_c_double_and_int(
-    mp_context: value_array.Context,
+    mp_context: Context,
 ) -> None:
     wrapper_v, wrapper_a, value_type, element_type = value_array.element_types(mp_context)
     assert wrapper_v is Synchronized
@@ -33,7 +34,7 @@ def test_value_and_array_are_synchronized_wrappers_of_c_double_and_int(
     assert element_type is ctypes.c_int
 
 
-def test_a_plain_list_in_a_child_is_a_copy(mp_context: value_array.Context) -> None:
+def test_a_plain_list_in_a_child_is_a_copy(mp_context: Context) -> None:
     assert value_array.plain_list_in_child(mp_context) == [1, 2, 3]
 
 
@@ -58,7 +59,7 @@ def _takes(shared: object) -> None:
     pass
 
 
-def test_a_value_cannot_be_passed_to_a_pool_task(mp_context: value_array.Context) -> None:
+def test_a_value_cannot_be_passed_to_a_pool_task(mp_context: Context) -> None:
     value = mp_context.Value("i", 0)
     with (
         mp_context.Pool(1) as pool,
@@ -67,7 +68,7 @@ def test_a_value_cannot_be_passed_to_a_pool_task(mp_context: value_array.Context
         pool.apply_async(_takes, (value,)).get(timeout=SHORT_TIMEOUT)
 
 
-def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: value_array.Context) -> None:
+def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: Context) -> None:
     with mp_context.Manager() as manager:
         value = manager.Value("d", 3.14)
         array = manager.Array("i", range(10), lock=True)  # the lock argument is accepted and ignored
@@ -76,27 +77,27 @@ def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: value_
         assert array[:].typecode == "i"  # an array.array from the server, not ctypes memory
         for proxy in (value, array):
             with pytest.raises(AttributeError, match="get_lock"):
-                proxy.get_lock()  # type: ignore[attr-defined]
+                proxy.get_lock()
 
 
-def test_manager_array_whole_writes_are_never_seen_half_done(mp_context: value_array.Context) -> None:
+def test_manager_array_whole_writes_are_never_seen_half_done(mp_context: Context) -> None:
     # If the server did not run each proxied call in one piece, some snapshot would mix marks.
     assert value_array.manager_array_snapshots(mp_context) == {1}
 
 
-def test_when_child_1_writes_first_child_2_sees_its_write(mp_context: value_array.Context) -> None:
+def test_when_child_1_writes_first_child_2_sees_its_write(mp_context: Context) -> None:
     one, two = value_array.share_in_order(mp_context, first=1)
     assert one == list(range(10))
     assert two == [10, *range(1, 10)]  # the article's output
 
 
-def test_when_child_2_writes_first_child_1_sees_its_write(mp_context: value_array.Context) -> None:
+def test_when_child_2_writes_first_child_1_sees_its_write(mp_context: Context) -> None:
     one, two = value_array.share_in_order(mp_context, first=2)
     assert two == list(range(10))
     assert one == [0, 10, *range(2, 10)]  # the other order, just as possible
 
 
-def test_a_single_write_waits_for_the_values_lock(mp_context: value_array.Context) -> None:
+def test_a_single_write_waits_for_the_values_lock(mp_context: Context) -> None:
     value = mp_context.Value("i", 0)
     started, written = threading.Event(), threading.Event()
 

@@ -195,7 +195,7 @@ def test_any_other_error_while_communicating_kills_the_child(monkeypatch: pytest
 
     class Recorded(subprocess.Popen):  # type: ignore[type-arg]
         def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            super().__init__(*args, **kwargs)
             made.append(self)
 
     monkeypatch.setattr(subprocess, "Popen", Recorded)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from parity.common.timing import LONG_TIMEOUT
+from parity.paths import COMPARISONS
 from parity.trace import record, schema
 
 from ..conftest import START_METHODS, RunConcept
@@ -152,7 +153,7 @@ def test_every_drawn_timeline_is_what_its_committed_traces_draw_and_the_page_sho
         # on Linux; elsewhere the fonts' metrics may move a label by a fraction of a point.
         if sys.platform == "linux":
             assert svg.read_text(encoding="utf-8") == render.svg(concept.id, traces), concept.id
-        page = (docs.COMPARISONS / f"{concept.chapter}.md").read_text(encoding="utf-8")
+        page = (COMPARISONS / f"{concept.chapter}.md").read_text(encoding="utf-8")
         assert f"(timelines/{concept.id}.svg)" in page
         assert all(f"(traces/{p.name})" in page for p in files.values())
     assert drawn > 0
