@@ -22,6 +22,7 @@ def test_every_consumer_ends_after_every_item_is_taken_once() -> None:
 def test_after_shutdown_put_raises_and_get_drains_then_raises() -> None:
     if sys.version_info < (3, 13):
         pytest.skip(NEEDS_313)
+
     async def run() -> None:
         channel: asyncio.Queue[int] = asyncio.Queue()
         channel.put_nowait(1)
@@ -40,6 +41,7 @@ def test_after_shutdown_put_raises_and_get_drains_then_raises() -> None:
 def test_shutdown_wakes_a_consumer_already_waiting() -> None:
     if sys.version_info < (3, 13):
         pytest.skip(NEEDS_313)
+
     async def run() -> None:
         channel: asyncio.Queue[int] = asyncio.Queue()
         consumer = asyncio.create_task(channel.get())
