@@ -67,7 +67,9 @@ public sealed class TaskQueueTests
     {
         await using var redis = await RedisForTest.StartAsync();
         var keys = FreshKeys();
-        const int idleMs = 1000; // at 150 and 400 ms the first renewal came up to 800 ms late under load
+        // Renewed every third of it: at 150, 400 and 1000 ms a renewal came late enough under load
+        // (a fresh-clone CI run beside other test runs) for the other worker to claim the task.
+        const int idleMs = 3000;
         await TaskQueue.PutTasksAsync(redis.Db, keys, "lease", 1, 0);
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,8 +82,9 @@ public sealed class TaskQueueTests
         {
             await holding.Task.WaitAsync(Timeouts.Short);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            // The other worker polls for several claim-idle periods while the task is held.
-            while (clock.ElapsedMilliseconds < 6 * idleMs)
+            // The other worker polls for two claim-idle periods while the task is held: without a
+            // renewal it would have claimed the task after the first.
+            while (clock.ElapsedMilliseconds < 2 * idleMs)
             {
                 Assert.False(await other.StepAsync(CancellationToken.None), "the held task was claimed by another worker");
                 await Task.Delay(QueueOps.Poll);
