@@ -47,10 +47,29 @@ public sealed class TwoSilos : IAsyncDisposable
             var hosts = await management.GetHosts(onlyActive: true).WaitAsync(deadline.Token);
             if (hosts.Keys.FirstOrDefault(s => !s.Equals(self)) is { } other)
             {
+                await PlacementKnowsAsync(local.Services.GetRequiredService<IGrainFactory>(), other.ToString(), deadline.Token);
                 return new TwoSilos(redis, local, remote, self.ToString(), other.ToString());
             }
             Assert.False(remote.Process.HasExited, "the second silo's process ended before it joined");
             await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
+
+    /// <summary>
+    /// Placement learns of a silo from the cluster manifest a moment after the membership table
+    /// lists it (under load, long enough for 32 random placements to land on this silo alone):
+    /// place fresh grains, keys apart from any test's, until one lands on the other silo.
+    /// </summary>
+    private static async Task PlacementKnowsAsync(IGrainFactory grains, string other, CancellationToken token)
+    {
+        for (var probe = -1L; ; probe--)
+        {
+            var placed = await grains.GetGrain<ISpreadSquareGrain>(probe).SquareAsync(probe).WaitAsync(token);
+            if (placed.Silo == other)
+            {
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), token);
         }
     }
 
