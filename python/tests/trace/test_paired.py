@@ -59,3 +59,19 @@ def test_a_killed_dotnet_child_is_drawn_killed_and_the_trace_still_opens(tmp_pat
     assert killed  # the worker the concept kills mid-task
     marks = {e["pid"] for e in trace["traceEvents"] if e["ph"] == "i" and e["name"] == "killed"}
     assert marks == killed
+
+
+def test_a_dotnet_task_has_an_arrow_from_where_it_was_queued_and_an_await_shows_its_hop(
+    tmp_path: Path,
+) -> None:
+    _out, trace = _traced_run("task.configure-await", "dotnet", tmp_path)
+    heads = {(f["pid"], f["tid"], f["ts"]) for _s, f in schema.flows(trace)}
+    for task in schema.spans(trace, "task"):  # TaskScheduled to TaskStarted, paired by task id
+        assert any(
+            k[:2] == (task["pid"], task["tid"]) and task["ts"] <= k[2] <= task["ts"] + task["dur"]
+            for k in heads
+        )
+    # With no synchronization context, the code after an await resumes on a pool thread: the
+    # async method ends on another thread than it began on.
+    hops = [s for s in schema.spans(trace, "async") if s["args"]["thread_start"] != s["args"]["thread_end"]]
+    assert hops

@@ -3,6 +3,7 @@ the file one Perfetto opens, and what the trace says agreeing with what the conc
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -45,6 +46,40 @@ def test_a_pool_of_five_runs_ten_tasks_at_most_five_at_once_one_per_worker(
     names = {e["args"]["name"] for e in trace["traceEvents"] if e["name"] == "process_name"}
     assert "MainProcess" in names
     assert len(names) == 6
+    # An arrow into every task, from the main process that called apply_async, and one into
+    # every worker process, from the process that started it.
+    main = next(e["pid"] for e in trace["traceEvents"] if e.get("args", {}).get("name") == "MainProcess")
+    assert {_tail_of(trace, s)["pid"] for s in tasks} == {main}
+    assert {_tail_of(trace, s)["pid"] for s in schema.spans(trace, "process") if s["pid"] != main} == {main}
+
+
+def _tail_of(trace: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
+    """The tail of the one arrow whose head lies in this span on its track, at its start."""
+    found = [
+        tail
+        for tail, head in schema.flows(trace)
+        if (head["pid"], head["tid"]) == (span["pid"], span["tid"])
+        and span["ts"] <= head["ts"] <= span["ts"] + span["dur"]
+        and not any(  # not an inner span's arrow: nothing on the track begins between them
+            o is not span
+            and (o["pid"], o["tid"]) == (span["pid"], span["tid"])
+            and span["ts"] < o["ts"] <= head["ts"]
+            for o in schema.spans(trace)
+        )
+    ]
+    assert len(found) == 1, (span, found)
+    return found[0]
+
+
+def test_a_thread_pool_job_has_an_arrow_from_the_thread_that_submitted_it(
+    run_ok: RunConcept, tmp_path: Path
+) -> None:
+    _stdout, trace = _traced(run_ok, "parity.further.scheduling", tmp_path)
+    jobs = [s for s in schema.spans(trace, "executor-task") if s["name"].startswith("job")]
+    assert len(jobs) == 8
+    tails = {(_tail_of(trace, s)["pid"], _tail_of(trace, s)["tid"]) for s in jobs}
+    assert len(tails) == 1  # all eight submitted by one thread...
+    assert tails.isdisjoint({(s["pid"], s["tid"]) for s in jobs})  # ...which runs none of them
 
 
 def test_a_killed_worker_leaves_an_unfinished_task_and_the_trace_still_opens(
@@ -63,6 +98,10 @@ def test_asyncio_tasks_each_get_a_track_of_their_own(run_ok: RunConcept, tmp_pat
     assert tasks
     assert all(s["tid"] >= record.FIRST_TASK_TID for s in tasks)
     assert len({s["tid"] for s in tasks}) == len(tasks)
+    for task in tasks:  # created by the main thread or by another task, never by itself
+        tail = _tail_of(trace, task)
+        assert tail["tid"] != task["tid"]
+        assert tail["tid"] < record.FIRST_TASK_TID or tail["tid"] in {s["tid"] for s in tasks}
 
 
 def test_tracing_is_off_and_not_even_imported_unless_asked_for() -> None:
@@ -96,6 +135,32 @@ def test_the_schema_check_finds_crossing_spans_and_unnamed_tracks() -> None:
     assert schema.problems(_named(_x("a", 0, 10), _x("b", 5, 10)))  # crosses on one track
     assert schema.problems(_named(_x("a", 0, 10), _x("b", 5, 10, tid=2)))  # track 2 unnamed
     assert schema.problems({"traceEvents": []})  # no displayTimeUnit
+
+
+def _flow(ph: str, flow: int, ts: float) -> dict[str, Any]:
+    return {"ph": ph, "id": flow, "name": "submit", "cat": "flow", "pid": 1, "tid": 1, "ts": ts}
+
+
+def test_an_arrow_needs_both_ends_in_order_and_the_merge_keeps_only_whole_ones(tmp_path: Path) -> None:
+    assert schema.problems(_named(_x("a", 0, 10), _flow("s", 1, 0), _flow("f", 1, 5))) == []
+    assert schema.problems(_named(_x("a", 0, 10), _flow("s", 1, 6), _flow("f", 1, 5)))  # backwards
+    assert schema.problems(_named(_x("a", 0, 10), _flow("f", 1, 5)))  # no tail
+    parts = tmp_path / "t.json.parts"
+    parts.mkdir()
+    events = [*_named()["traceEvents"], _flow("s", 1, 0), _flow("f", 1, 2), _flow("s", 2, 3)]
+    (parts / "1.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    merged = schema.merge(parts)
+    assert [e["id"] for e in merged["traceEvents"] if e["ph"] in "sf"] == [1, 1]  # 2 never ran
+
+
+def test_a_thread_pool_work_item_is_read_in_both_of_its_shapes() -> None:
+    class Before314:
+        fn, args = abs, (-1,)
+
+    class From314:  # concurrent.futures.thread._WorkItem(future, task) since 3.14
+        task: tuple[Any, ...] = (abs, (-1,), {})
+
+    assert record._work(Before314()) == record._work(From314()) == (abs, (-1,))
 
 
 def test_max_overlap_counts_spans_running_at_one_instant() -> None:

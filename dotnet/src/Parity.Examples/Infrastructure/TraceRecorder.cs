@@ -101,18 +101,24 @@ public sealed class TraceRecorder : EventListener
     {
         switch (eventData.EventName)
         {
-            case "TaskStarted" when Payload(eventData, "TaskID") is { } id:
+            case "TaskScheduled" when Payload(eventData, "TaskID") is int id:
+                Write(new JsonObject { ["ph"] = "s", ["id"] = FlowId(id), ["name"] = "submit", ["cat"] = "flow" });
+                break;
+            case "TaskStarted" when Payload(eventData, "TaskID") is int id:
                 Begin($"Task {id}", "task");
+                Write(new JsonObject { ["ph"] = "f", ["bp"] = "e", ["id"] = FlowId(id), ["name"] = "submit", ["cat"] = "flow" });
                 break;
             case "TaskCompleted":
                 End();
                 break;
             case "TraceOperationBegin" when Payload(eventData, "TaskID") is int id
                 && Payload(eventData, "OperationName") is string op && LessonMethods.Contains(op):
-                Write(new JsonObject { ["ph"] = "B", ["name"] = op, ["cat"] = "async" }, FirstTaskTid + id, op);
+                Write(new JsonObject { ["ph"] = "B", ["name"] = op, ["cat"] = "async", ["args"] = OnThread("thread_start") }, FirstTaskTid + id, op);
                 break;
             case "TraceOperationEnd" when Payload(eventData, "TaskID") is int id:
-                Write(new JsonObject { ["ph"] = "E" }, FirstTaskTid + id);
+                // The thread it ended on: after an await without a synchronization context,
+                // often not the one it began on.
+                Write(new JsonObject { ["ph"] = "E", ["args"] = OnThread("thread_end") }, FirstTaskTid + id);
                 break;
             case "ParallelLoopBegin" or "ParallelInvokeBegin":
                 Begin(eventData.EventName == "ParallelLoopBegin" ? "Parallel loop" : "Parallel.Invoke", "parallel");
@@ -122,6 +128,11 @@ public sealed class TraceRecorder : EventListener
                 break;
         }
     }
+
+    // A task's arrow, from where it was queued to where it ran: task ids are per process.
+    private static long FlowId(int taskId) => ((long)Environment.ProcessId << 30) + taskId;
+
+    private static JsonObject OnThread(string key) => new() { [key] = Environment.CurrentManagedThreadId };
 
     private static object? Payload(EventWrittenEventArgs e, string name)
     {
@@ -199,9 +210,9 @@ public static class TraceFile
                     stack.Push(e);
                     break;
                 case "E" when stack.Count > 0:
-                    output.Add(Span(stack.Pop(), (double)e["ts"]!, unfinished: false));
+                    output.Add(Span(stack.Pop(), (double)e["ts"]!, unfinished: false, e["args"] as JsonObject));
                     break;
-                case "i":
+                case "i" or "s" or "f":
                     output.Add(e);
                     break;
             }
@@ -215,15 +226,24 @@ public static class TraceFile
                 output.Add(new JsonObject { ["ph"] = "i", ["s"] = "t", ["name"] = "killed", ["pid"] = begun["pid"]!.DeepClone(), ["tid"] = begun["tid"]!.DeepClone(), ["ts"] = last });
             }
         }
+        // An arrow with one end only (a task queued and never run, or run unseen) is dropped.
+        var tails = output.Where(e => (string)e["ph"]! == "s").Select(e => (long)e["id"]!).ToHashSet();
+        var heads = output.Where(e => (string)e["ph"]! == "f").Select(e => (long)e["id"]!).ToHashSet();
+        tails.IntersectWith(heads);
+        output.RemoveAll(e => (string)e["ph"]! is "s" or "f" && !tails.Contains((long)e["id"]!));
         var events = new JsonArray([.. output
             .OrderBy(e => (string)e["ph"]! == "M" ? 0 : 1)
             .ThenBy(e => e["ts"] is null ? 0 : (double)e["ts"]!)]);
         return new JsonObject { ["traceEvents"] = events, ["displayTimeUnit"] = "ms", ["otherData"] = new JsonObject { ["version"] = 1 } };
     }
 
-    private static JsonObject Span(JsonObject begun, double ended, bool unfinished)
+    private static JsonObject Span(JsonObject begun, double ended, bool unfinished, JsonObject? endArgs = null)
     {
         var args = new JsonObject();
+        foreach (var (key, value) in (begun["args"] as JsonObject ?? []).Concat(endArgs ?? []))
+        {
+            args[key] = value?.DeepClone();
+        }
         if (unfinished)
         {
             args["unfinished"] = true;

@@ -19,6 +19,8 @@ import asyncio
 import atexit
 import concurrent.futures.process as cf_process
 import concurrent.futures.thread as cf_thread
+import hashlib
+import itertools
 import json
 import multiprocessing
 import multiprocessing.pool as mp_pool
@@ -26,6 +28,7 @@ import multiprocessing.process as mp_process
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +47,8 @@ _origin = 0
 _open_task: list[int] = []  # this process's pool worker: whether a task span is open (0 or 1 item)
 _next_virtual = [FIRST_TASK_TID]
 _process_name: list[str] = []  # set by a child's bootstrap before multiprocessing itself knows
+_task_tracks: weakref.WeakKeyDictionary[asyncio.Task[Any], int] = weakref.WeakKeyDictionary()
+_flows = itertools.count(1)  # hand-overs inside this process (to a thread, to a task)
 
 
 def enabled() -> bool:
@@ -82,6 +87,40 @@ def _line(event: dict[str, Any]) -> None:
     assert _out is not None
     # One write of the whole line, no buffer: a process killed later keeps every line it wrote.
     os.write(_out, (_encode(event) + "\n").encode())
+
+
+def track() -> int:
+    """Where the caller runs: its asyncio task's track inside a recorded task, else its thread."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop running in this thread
+        task = None
+    tid = _task_tracks.get(task) if task is not None else None
+    return threading.get_native_id() if tid is None else tid
+
+
+def flow_id(*parts: object) -> int:
+    """A flow's id from what both of its ends know (a pool's job and chunk, a process's
+    identity): 48 bits, so a trace viewer in JavaScript reads it exactly."""
+    digest = hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=6).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _local_flow() -> int:
+    return flow_id("local", os.getpid(), next(_flows))
+
+
+def submitted(flow: int, tid: int | None = None) -> None:
+    """The tail of an arrow: work handed over here, to run in the span where `started` is."""
+    tid = track() if tid is None else tid
+    _write({"ph": "s", "id": flow, "name": "submit", "cat": "flow", "tid": tid, "ts": now_us()})
+
+
+def started(flow: int, tid: int | None = None) -> None:
+    """The head of the arrow, bound to the span just begun on this track."""
+    tid = threading.get_native_id() if tid is None else tid
+    event = {"ph": "f", "bp": "e", "id": flow, "name": "submit", "cat": "flow", "tid": tid}
+    _write({**event, "ts": now_us()})
 
 
 def begin(name: str, cat: str, tid: int | None = None, thread_name: str | None = None) -> None:
@@ -127,9 +166,19 @@ def describe(func: Callable[..., Any], args: tuple[Any, ...]) -> str:
 _originals: dict[str, Any] = {}
 
 
+def _process_flow(process: mp_process.BaseProcess, parent_pid: int | None) -> int:
+    return flow_id("process", parent_pid, getattr(process, "_identity", ()))
+
+
+def _traced_start(self: mp_process.BaseProcess) -> None:
+    submitted(_process_flow(self, os.getpid()))
+    _originals["start"](self)
+
+
 def _traced_bootstrap(self: mp_process.BaseProcess, *args: Any, **kwargs: Any) -> int:
     _process_name.append(self.name)
     with span(self.name, "process"):
+        started(_process_flow(self, getattr(self, "_parent_pid", None)))
         result: int = _originals["process"](self, *args, **kwargs)
         return result
 
@@ -141,14 +190,27 @@ def lesson_code(module: str | None) -> bool:
     return module.startswith(("parity.", "__main__")) and not module.startswith("parity.common")
 
 
-def _traced_thread(self: threading.Thread) -> None:
-    target = getattr(self, "_target", None)
-    module = getattr(target, "__module__", None) if target else type(self).__module__
+def _lesson_thread(thread: threading.Thread) -> bool:
+    target = getattr(thread, "_target", None)
+    module = getattr(target, "__module__", None) if target else type(thread).__module__
     executor = (module or "").startswith("concurrent.futures.thread")  # runs a lesson's work items
-    if not (lesson_code(module) or executor):
+    return lesson_code(module) or executor
+
+
+def _traced_thread_start(self: threading.Thread) -> None:
+    if _lesson_thread(self):
+        self._parity_flow = _local_flow()  # type: ignore[attr-defined]
+        submitted(self._parity_flow)  # type: ignore[attr-defined]
+    _originals["thread-start"](self)
+
+
+def _traced_thread(self: threading.Thread) -> None:
+    if not _lesson_thread(self):
         _originals["thread"](self)
         return
     begin(self.name, "thread", thread_name=self.name)  # not registered yet: name it ourselves
+    if hasattr(self, "_parity_flow"):
+        started(self._parity_flow)
     try:
         _originals["thread"](self)
     finally:
@@ -169,9 +231,11 @@ class _Wrapped:
         if self._cat == "pool-task" and item is not None:
             _open_task.append(1)
             begin(describe(item[2], item[3]), self._cat)
+            started(flow_id("pool", _owner_pid(), item[0], item[1]))
         elif self._cat == "executor-task" and item is not None:
             _open_task.append(1)
             begin(describe(item.fn, item.args), self._cat)
+            started(flow_id("executor", _owner_pid(), item.work_id))
         return item
 
     def put(self, obj: Any, *args: Any, **kwargs: Any) -> None:
@@ -179,6 +243,61 @@ class _Wrapped:
             _open_task.clear()
             end()
         self._queue.put(obj, *args, **kwargs)
+
+
+def _owner_pid() -> int:
+    """The process whose pool handed this worker its task: the parent of a worker process,
+    this very process for a thread pool's worker thread."""
+    parent = multiprocessing.parent_process()
+    in_thread = threading.current_thread() is not threading.main_thread()
+    return os.getpid() if in_thread or parent is None else int(parent.pid or 0)
+
+
+class _SubmittingQueue:
+    """A pool's task queue seen from the process that owns the pool: each task put on it is the
+    tail of an arrow to the worker that runs it. A list of tasks (apply_async) is the caller's
+    own hand-over; a generator (map, imap) hands each task over as the pool's task thread takes it."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
+
+    def put(self, obj: Any) -> None:
+        if obj is not None:
+            tasks, set_length = obj
+            if isinstance(tasks, list):
+                for task in tasks:
+                    submitted(flow_id("pool", os.getpid(), task[0], task[1]))
+            else:
+                tasks = _submitting(tasks)
+            obj = (tasks, set_length)
+        self._queue.put(obj)
+
+
+def _submitting(tasks: Iterator[Any]) -> Iterator[Any]:
+    for task in tasks:
+        submitted(flow_id("pool", os.getpid(), task[0], task[1]))
+        yield task
+
+
+def _traced_pool_init(self: mp_pool.Pool, *args: Any, **kwargs: Any) -> None:
+    _originals["pool-init"](self, *args, **kwargs)
+    self._taskqueue = _SubmittingQueue(self._taskqueue)  # type: ignore[attr-defined]
+
+
+class _PendingWork(dict[int, Any]):
+    """A process pool executor's table of submitted work: each entry is a hand-over."""
+
+    def __setitem__(self, work_id: int, item: Any) -> None:
+        submitted(flow_id("executor", os.getpid(), work_id))
+        super().__setitem__(work_id, item)
+
+
+def _traced_executor_init(self: cf_process.ProcessPoolExecutor, *args: Any, **kwargs: Any) -> None:
+    _originals["executor-init"](self, *args, **kwargs)
+    self._pending_work_items = _PendingWork(self._pending_work_items)  # type: ignore[attr-defined]
 
 
 def traced_pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> None:
@@ -194,13 +313,36 @@ def traced_executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwa
     )
 
 
-def _traced_work_item(self: Any) -> None:
-    module = getattr(self.fn, "__module__", None) or ""
-    if module.startswith(("distributed", "tornado", "dask", "redis")):  # a library's own offloading
-        _originals["work-item"](self)
+def _work(item: Any) -> tuple[Any, tuple[Any, ...]]:
+    """A thread pool's work item's function and arguments: attributes up to 3.13, one
+    (fn, args, kwargs) task from 3.14, whose items an interpreter pool fills with its own
+    kind of task (then neither is known: None, described as "task")."""
+    task = getattr(item, "task", None)
+    if isinstance(task, tuple) and len(task) == 3 and callable(task[0]):
+        return task[0], tuple(task[1])
+    return getattr(item, "fn", None), tuple(getattr(item, "args", ()))
+
+
+def _library_work(item: Any) -> bool:
+    module = getattr(_work(item)[0], "__module__", None) or ""
+    return module.startswith(("distributed", "tornado", "dask", "redis"))  # its own offloading
+
+
+def _traced_work_item_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _originals["work-item-init"](self, *args, **kwargs)
+    if not _library_work(self):
+        self._parity_flow = _local_flow()
+        submitted(self._parity_flow)
+
+
+def _traced_work_item(self: Any, *args: Any) -> None:
+    if _library_work(self):
+        _originals["work-item"](self, *args)
         return
-    with span(describe(self.fn, self.args), "executor-task"):
-        _originals["work-item"](self)
+    with span(describe(*_work(self)), "executor-task"):
+        if hasattr(self, "_parity_flow"):
+            started(self._parity_flow)
+        _originals["work-item"](self, *args)
 
 
 def _traced_create_task(
@@ -214,7 +356,11 @@ def _traced_create_task(
         tid = _next_virtual[0]
         _next_virtual[0] += 1
     name = getattr(coro, "__qualname__", task.get_name())
+    flow = _local_flow()
+    submitted(flow)
     begin(name, "asyncio-task", tid=tid, thread_name=f"asyncio {task.get_name()}")
+    started(flow, tid=tid)
+    _task_tracks[task] = tid
     task.add_done_callback(lambda _t: end(tid=tid))
     return task
 
@@ -238,10 +384,15 @@ def install() -> None:
     # work starts, whoever started it.
     hooks: dict[str, tuple[object, str, Callable[..., Any]]] = {
         "process": (mp_process.BaseProcess, "_bootstrap", _traced_bootstrap),
+        "start": (mp_process.BaseProcess, "start", _traced_start),
         "thread": (threading.Thread, "_bootstrap_inner", _traced_thread),
+        "thread-start": (threading.Thread, "start", _traced_thread_start),
         "pool": (mp_pool, "worker", traced_pool_worker),
+        "pool-init": (mp_pool.Pool, "__init__", _traced_pool_init),
         "executor": (cf_process, "_process_worker", traced_executor_worker),
+        "executor-init": (cf_process.ProcessPoolExecutor, "__init__", _traced_executor_init),
         "work-item": (cf_thread._WorkItem, "run", _traced_work_item),
+        "work-item-init": (cf_thread._WorkItem, "__init__", _traced_work_item_init),
         "create-task": (asyncio.BaseEventLoop, "create_task", _traced_create_task),
     }
     for key, (owner, attribute, replacement) in hooks.items():

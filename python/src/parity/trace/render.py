@@ -1,5 +1,6 @@
 """Timelines drawn: one SVG per concept, its Python and .NET runs one above the other on the same
-time scale, a row per process, thread or task, a bar per span (matplotlib, already used by the
+time scale, a row per process, thread or task, a bar per span, and a faint arrow from where each
+piece of work was handed over to where it began to run (matplotlib, already used by the
 benchmarks). Same traces in, same bytes out: no dates, a fixed hash salt, text kept as text.
 """
 
@@ -35,7 +36,10 @@ def worth_drawing(traces: dict[str, dict[str, Any]]) -> bool:
     return any(units_of_work(t) > 1 or len(schema.spans(t, "process")) > 1 for t in traces.values())
 
 
-def _rows(trace: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, Any]]]], int]:
+Row = tuple[str, list[dict[str, Any]], tuple[int, int]]  # label, spans, (pid, tid)
+
+
+def _rows(trace: dict[str, Any]) -> tuple[list[Row], int]:
     names: dict[tuple[int, int], str] = {}
     processes: dict[int, str] = {}
     for e in trace["traceEvents"]:
@@ -53,8 +57,22 @@ def _rows(trace: dict[str, Any]) -> tuple[list[tuple[str, list[dict[str, Any]]]]
         process, thread = processes.get(pid, str(pid)), names.get((pid, tid), str(tid))
         alone = len(processes) == 1 or thread.startswith(("asyncio", "Async"))
         label = thread if alone else f"{process} · {thread}"
-        rows.append((label if len(label) <= 34 else label[:33] + "…", tracks[(pid, tid)]))
+        rows.append((label if len(label) <= 34 else label[:33] + "…", tracks[(pid, tid)], (pid, tid)))
     return rows, len(tracks) - len(kept)
+
+
+def _arrows(ax: Any, trace: dict[str, Any], rows: dict[tuple[int, int], int]) -> None:
+    """Hand-overs between two drawn rows (a row's own, such as a task starting a child task on
+    its track, would be a dot)."""
+    for tail, head in schema.flows(trace):
+        start, end = rows.get((tail["pid"], tail["tid"])), rows.get((head["pid"], head["tid"]))
+        if start is None or end is None or start == end:
+            continue
+        ax.annotate(
+            "", xy=(head["ts"] / 1000, end), xytext=(tail["ts"] / 1000, start),
+            arrowprops={"arrowstyle": "-|>,head_length=0.3,head_width=0.15", "color": "#888888",
+                        "linewidth": 0.5, "alpha": 0.6, "shrinkA": 0, "shrinkB": 0},
+        )  # fmt: skip
 
 
 def svg(concept_id: str, traces: dict[str, dict[str, Any]]) -> str:
@@ -75,7 +93,7 @@ def svg(concept_id: str, traces: dict[str, dict[str, Any]]) -> str:
     )  # fmt: skip
     for ax, (language, rows, more) in zip(axes[:, 0], panels, strict=True):
         dead = {s["pid"] for s in schema.spans(traces[language], "process") if s["args"].get("killed")}
-        for y, (_label, spans) in enumerate(rows):
+        for y, (_label, spans, _track) in enumerate(rows):
             for s in sorted(spans, key=lambda x: -x["dur"]):  # inner spans over the ones holding them
                 # Cut short by a kill, not merely still running when the program ended.
                 killed = bool(s["args"].get("unfinished")) and s["pid"] in dead
@@ -84,7 +102,8 @@ def svg(concept_id: str, traces: dict[str, dict[str, Any]]) -> str:
                     facecolors=COLOURS.get(s["cat"], "#bab0ac"), edgecolors="#c0392b" if killed else "none",
                     hatch="///" if killed else None, linewidth=1.2,
                 )  # fmt: skip
-        ax.set_yticks(range(len(rows)), [label for label, _s in rows])
+        _arrows(ax, traces[language], {track: y for y, (_l, _s, track) in enumerate(rows)})
+        ax.set_yticks(range(len(rows)), [label for label, _s, _t in rows])
         ax.set_ylim(len(rows) - 0.4, -0.6)
         more_text = f" (+{more} more rows)" if more else ""
         ax.set_title(f"{LABELS[language]}{more_text}", loc="left", fontsize=9, fontweight="bold")

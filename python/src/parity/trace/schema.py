@@ -11,6 +11,11 @@ open it, and the questions a test asks of it.
   at exit) runs to the end of the trace with args.unfinished; when it is a process's own span,
   args.killed too, and an `i` instant named "killed" marks where the trace lost it.
 - `i` instants (s: "t") mark a kill, a cancellation or a timeout.
+- Flow events draw an arrow from where work was handed over (`s`) to the span that ran it
+  (`f`, bound to the span that encloses it, "bp": "e"), paired by `id`. An end without its other
+  end (work handed over and never run, or run by code the recorder does not follow) is dropped.
+- A begin's args and its end's args (a .NET async method's thread at start and at end) join in
+  the span's args.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ def merge(parts: Path) -> dict[str, Any]:
         elif ph == "B":
             stacks[track].append(event)
         elif ph == "E" and stacks[track]:
-            out.append(_span(stacks[track].pop(), event["ts"]))
+            out.append(_span(stacks[track].pop(), event["ts"], ending=event))
         elif ph != "E":
             out.append(event)
     for stack in stacks.values():
@@ -54,16 +59,28 @@ def merge(parts: Path) -> dict[str, Any]:
             out.append(span)
             if span["args"].get("killed"):
                 out.append({**_at(begun), "ph": "i", "s": "t", "name": "killed", "ts": last})
+    out = _whole_arrows(out)
     out.sort(key=lambda e: (e["ph"] != "M", e.get("ts", 0.0)))
     return {"traceEvents": out, "displayTimeUnit": "ms", "otherData": {"version": 1}}
+
+
+def _whole_arrows(events: list[Event]) -> list[Event]:
+    """The events less the arrows with one end only: work handed over and never run, or run by
+    code the recorder does not follow."""
+    ends: dict[str, set[Any]] = {"s": set(), "f": set()}
+    for e in events:
+        if e["ph"] in ends:
+            ends[e["ph"]].add(e["id"])
+    paired = ends["s"] & ends["f"]
+    return [e for e in events if e["ph"] not in ends or e["id"] in paired]
 
 
 def _at(event: Event) -> Event:
     return {"pid": event["pid"], "tid": event["tid"]}
 
 
-def _span(begun: Event, ended: float, unfinished: bool = False) -> Event:
-    args: dict[str, Any] = {}
+def _span(begun: Event, ended: float, unfinished: bool = False, ending: Event | None = None) -> Event:
+    args: dict[str, Any] = {**begun.get("args", {}), **(ending or {}).get("args", {})}
     if unfinished:
         args["unfinished"] = True
         if begun["cat"] == "process":
@@ -107,17 +124,41 @@ def problems(trace: dict[str, Any]) -> list[str]:
     processes = {e["pid"] for e in events if e["ph"] == "M" and e["name"] == "process_name"}
     for e in events:
         missing = [k for k in ("ph", "pid", "tid") if k not in e]
-        if e.get("ph") in ("X", "i"):
+        if e.get("ph") in ("X", "i", "s", "f"):
             missing += [k for k in ("name", "ts") if k not in e]
         if e.get("ph") == "X" and not (isinstance(e.get("dur"), int | float) and e["dur"] >= 0):
             missing.append("dur")
         if missing:
             found.append(f"{e.get('ph')} event without {', '.join(missing)}: {e}")
-        elif e["ph"] in ("X", "i") and (e["pid"], e["tid"]) not in names:
+        elif e["ph"] in ("X", "i", "s", "f") and (e["pid"], e["tid"]) not in names:
             found.append(f"track {e['pid']}/{e['tid']} has no thread_name")
-        elif e["ph"] in ("X", "i") and e["pid"] not in processes:
+        elif e["ph"] in ("X", "i", "s", "f") and e["pid"] not in processes:
             found.append(f"process {e['pid']} has no process_name")
     found += _overlapping(spans(trace))
+    found += _unpaired(events)
+    return found
+
+
+def flows(trace: dict[str, Any]) -> list[tuple[Event, Event]]:
+    """Each arrow: the event where work was handed over, and the one where it began to run."""
+    tails = {e["id"]: e for e in trace["traceEvents"] if e["ph"] == "s"}
+    return [(tails[e["id"]], e) for e in trace["traceEvents"] if e["ph"] == "f" and e["id"] in tails]
+
+
+def _unpaired(events: list[Event]) -> list[str]:
+    """Arrows that a viewer cannot draw: an end without the other, or one running backwards."""
+    tails: dict[Any, list[Event]] = defaultdict(list)
+    heads: dict[Any, list[Event]] = defaultdict(list)
+    for e in events:
+        if e["ph"] in ("s", "f"):
+            (tails if e["ph"] == "s" else heads)[e.get("id")].append(e)
+    found = []
+    for flow in tails.keys() | heads.keys():
+        s, f = tails.get(flow, []), heads.get(flow, [])
+        if len(s) != 1 or len(f) != 1:
+            found.append(f"flow {flow}: {len(s)} tails and {len(f)} heads, not one of each")
+        elif s[0]["ts"] > f[0]["ts"]:
+            found.append(f"flow {flow} ends before it begins")
     return found
 
 
