@@ -92,7 +92,7 @@ public static class RateLimiting
     public static async Task<Outcome> GetThroughAsync(RateLimiter limiter, HttpClient client, Uri url, int count, CancellationToken token)
     {
         var (ok, rejected) = (0, 0);
-        var inFlight = new ConcurrencyMeter();
+        var inFlight = new ConcurrencyMeter("GET in flight");
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {

@@ -44,27 +44,29 @@ public static class Scheduling
     public static async Task<int> PeakOnLimitedSchedulerAsync(int limitTo, int count, TimeSpan patience, TimeSpan limit, TaskScheduler? underlying = null)
     {
         var scheduler = new ConcurrentExclusiveSchedulerPair(underlying ?? TaskScheduler.Default, limitTo).ConcurrentScheduler;
-        var (running, peak) = (0, 0);
+        var running = new ConcurrencyMeter("item running");
         using var full = new ManualResetEventSlim();
         using var overLimit = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
         var factory = new TaskFactory(scheduler);
         var work = Enumerable.Range(0, count).Select(_ => factory.StartNew(() =>
         {
-            var now = Interlocked.Increment(ref running);
-            lock (gate)
+            var now = running.Enter();
+            try
             {
-                peak = Math.Max(peak, now);
+                (now == limitTo ? full : now > limitTo ? overLimit : null)?.Set();
+                gate.Wait(limit);
             }
-            (now == limitTo ? full : now > limitTo ? overLimit : null)?.Set();
-            gate.Wait(limit);
-            Interlocked.Decrement(ref running);
+            finally
+            {
+                running.Exit();
+            }
         })).ToArray();
         full.Wait(limit);
         overLimit.Wait(patience); // an uncapped scheduler would start a third item in this time
         gate.Set();
         await Task.WhenAll(work).WaitAsync(limit).ConfigureAwait(false);
-        return peak;
+        return running.Max;
     }
     // </pair>
 

@@ -22,6 +22,12 @@ public sealed class TraceRecorder : EventListener
 
     /// <summary>Async operations get virtual tracks from here, as asyncio tasks do in Python.</summary>
     public const long FirstTaskTid = 1L << 40;
+
+    /// <summary>A ConcurrencyMeter's lanes: a track for each body inside it at once.</summary>
+    public const long FirstLaneTid = 1L << 41;
+
+    /// <summary>The recorder of this process's run, while it records one.</summary>
+    public static TraceRecorder? Current { get; private set; }
     // The task events of CoreLib (keywords Tasks, TaskStops, and AsyncCausalityOperation for an
     // async method's whole life, begun on one thread and ended on another), and Parallel's own in
     // System.Threading.Tasks.Parallel.dll (ParallelEtwProvider.cs there: loops and Invoke).
@@ -71,7 +77,7 @@ public sealed class TraceRecorder : EventListener
 
     /// <summary>A recorder when PARITY_TRACE_FILE is set; otherwise null, and nothing listens.</summary>
     public static TraceRecorder? FromEnvironment(string processName) =>
-        Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } trace
+        Current = Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } trace
             ? new TraceRecorder(Path.GetFullPath(trace), processName)
             : null;
 
@@ -145,6 +151,12 @@ public sealed class TraceRecorder : EventListener
 
     public void End() => Write(new JsonObject { ["ph"] = "E" });
 
+    /// <summary>A span begun on a track of the caller's choosing (a lane), not its thread's.</summary>
+    public void BeginOn(long track, string trackName, string name, string cat) =>
+        Write(new JsonObject { ["ph"] = "B", ["name"] = name, ["cat"] = cat }, track, trackName);
+
+    public void EndOn(long track) => Write(new JsonObject { ["ph"] = "E" }, track);
+
     private void Write(JsonObject e, long? onTrack = null, string? trackName = null)
     {
         var tid = onTrack ?? Environment.CurrentManagedThreadId;
@@ -172,6 +184,7 @@ public sealed class TraceRecorder : EventListener
 
     public override void Dispose()
     {
+        Current = null;
         Write(new JsonObject { ["ph"] = "E" }, _mainThread); // the process span, on the thread that began it
         base.Dispose();
         lock (_gate)

@@ -22,7 +22,7 @@ public static class ForEach
     public static int ParallelForEachMax(
         int items, TimeSpan body, int maxDegree = -1, CancellationToken token = default)
     {
-        var meter = new ConcurrencyMeter();
+        var meter = new ConcurrencyMeter($"Parallel.ForEach body, MaxDegree {maxDegree}");
         var options = new ParallelOptions
         {
             MaxDegreeOfParallelism = maxDegree,
@@ -37,7 +37,7 @@ public static class ForEach
     public static int PlinqMax(
         int items, TimeSpan body, int? degree = null, CancellationToken token = default)
     {
-        var meter = new ConcurrencyMeter();
+        var meter = new ConcurrencyMeter($"PLINQ body, degree {degree?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
         var query = Enumerable.Range(0, items).AsParallel().WithCancellation(token);
         if (degree is { } d)
         {
@@ -51,7 +51,7 @@ public static class ForEach
     public static async Task<int> ForEachAsyncMax(
         int items, TimeSpan body, int maxDegree = -1, CancellationToken token = default)
     {
-        var meter = new ConcurrencyMeter();
+        var meter = new ConcurrencyMeter($"ForEachAsync body, MaxDegree {maxDegree}");
         var options = new ParallelOptions { CancellationToken = token };
         if (maxDegree > 0)
         {

@@ -19,7 +19,7 @@ public static class ApplyAsync
     // <pool>
     public static async Task<BatchRun> RunTasksAsync(int maxParallel, int tasks, TimeSpan duration, TextWriter log, CancellationToken cancellationToken)
     {
-        var meter = new ConcurrencyMeter();
+        var meter = new ConcurrencyMeter("task running");
         var done = new ConcurrentQueue<int>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken };
         var clock = Stopwatch.StartNew();

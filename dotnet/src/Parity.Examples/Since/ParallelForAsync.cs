@@ -27,34 +27,15 @@ public static class ParallelForAsync
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        int running = 0, peak = 0, finished = 0;
+        var running = new ConcurrencyMeter("body running");
+        var finished = 0;
         await ForAsync(count: 10, limit: 3, async (i, token) =>
         {
-            var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref peak, now);
-            await Task.Delay(ctx.Seconds(0.05), token).ConfigureAwait(false);
-            Interlocked.Decrement(ref running);
+            await running.MeasureAsync(() => Task.Delay(ctx.Seconds(0.05), token)).ConfigureAwait(false);
             Interlocked.Increment(ref finished);
         }, ctx.CancellationToken)
             .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine($"10 bodies, limit 3: {finished} finished, at most {peak} at once");
+        ctx.Out.WriteLine($"10 bodies, limit 3: {finished} finished, at most {running.Max} at once");
     }
     // </run>
-
-    /// <summary>
-    /// Raises <paramref name="target"/> to <paramref name="value"/> if higher, atomically.
-    /// </summary>
-    public static void InterlockedMax(ref int target, int value)
-    {
-        var seen = Volatile.Read(ref target);
-        while (value > seen)
-        {
-            var before = Interlocked.CompareExchange(ref target, value, seen);
-            if (before == seen)
-            {
-                return;
-            }
-            seen = before;
-        }
-    }
 }

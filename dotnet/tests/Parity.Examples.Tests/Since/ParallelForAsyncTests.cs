@@ -8,22 +8,20 @@ public sealed class ParallelForAsyncTests
     [Fact]
     public async Task ForAsync_LimitThree_ThreeInsideTogetherAndNeverMore()
     {
-        int running = 0, peak = 0;
+        var running = new ConcurrencyMeter();
         var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
         var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await ParallelForAsync.ForAsync(10, 3, async (i, token) =>
         {
-            var now = Interlocked.Increment(ref running);
-            ParallelForAsync.InterlockedMax(ref peak, now);
-            if (now == 3)
+            if (running.Enter() == 3)
             {
                 full.TrySetResult();
             }
             await full.Task.WaitAsync(token).ConfigureAwait(false); // nobody leaves before three are inside
             seen.Add(i);
-            Interlocked.Decrement(ref running);
+            running.Exit();
         }).WaitAsync(Timeouts.Short);
-        Assert.Equal(3, peak);
+        Assert.Equal(3, running.Max);
         Assert.Equal(Enumerable.Range(0, 10), seen.Order());
     }
 

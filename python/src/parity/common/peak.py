@@ -6,14 +6,20 @@ Without a context the counters are plain integers behind a threading.Lock (threa
 With one, they live in shared memory behind the Value's lock, so processes count together:
 pass the meter to pool workers through `initializer`/`initargs` (it travels only while a
 process is being started, like the Values inside it).
+
+When the run records a timeline (`--trace`), each stay inside is a span named for the meter, on
+the caller's thread or asyncio task, begun and ended under the meter's own lock: the most spans
+of that name at one instant in the trace is then exactly the most the meter counted.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from parity.common.mp import Context
@@ -24,8 +30,18 @@ class _Plain:
     value: int = 0
 
 
+def _recorder() -> ModuleType | None:
+    """The timeline recorder when this run records one; never even imported otherwise."""
+    if "PARITY_TRACE_FILE" not in os.environ:
+        return None
+    from parity.trace import record
+
+    return record
+
+
 class PeakMeter:
-    def __init__(self, ctx: Context | None = None) -> None:
+    def __init__(self, ctx: Context | None = None, name: str = "inside") -> None:
+        self.name = name
         self._current: Any
         self._peak: Any
         if ctx is None:
@@ -36,16 +52,23 @@ class PeakMeter:
             self._lock = self._current.get_lock()
 
     @contextmanager
-    def inside(self) -> Iterator[None]:
-        """Count the caller as inside for the duration of the block."""
+    def inside(self) -> Iterator[int]:
+        """Count the caller as inside for the duration of the block; gives how many are inside
+        as it enters, itself included."""
+        trace = _recorder()
         with self._lock:
             self._current.value += 1
-            self._peak.value = max(self._peak.value, self._current.value)
+            now = int(self._current.value)
+            self._peak.value = max(self._peak.value, now)
+            if trace is not None:
+                trace.begin(self.name, "section", tid=trace.track())
         try:
-            yield
+            yield now
         finally:
             with self._lock:
                 self._current.value -= 1
+                if trace is not None:
+                    trace.end(tid=trace.track())
 
     @property
     def max(self) -> int:

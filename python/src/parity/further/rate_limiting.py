@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from parity.common.http import Reply, fetch, serve
+from parity.common.peak import PeakMeter
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
@@ -75,27 +76,26 @@ async def get_all(
     url: str, count: int, *, semaphore: asyncio.Semaphore | None = None, bucket: TokenBucket | None = None
 ) -> Outcome:
     """`count` GETs at once, each one waiting for the semaphore and/or a token first."""
-    in_flight = peak = ok = 0
+    in_flight = PeakMeter(name="GET in flight")  # counts the GETs under way, and the most at once
+    ok = 0
 
     async def one() -> None:
-        nonlocal in_flight, peak, ok
+        nonlocal ok
         if bucket is not None:
             await bucket.acquire()
         if semaphore is not None:
             await semaphore.acquire()
         try:
-            in_flight += 1
-            peak = max(peak, in_flight)
-            await fetch(url, timeout=SHORT_TIMEOUT)
+            with in_flight.inside():
+                await fetch(url, timeout=SHORT_TIMEOUT)
             ok += 1
         finally:
-            in_flight -= 1
             if semaphore is not None:
                 semaphore.release()
 
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(count)))
-    return Outcome(ok, peak, time.perf_counter() - started)
+    return Outcome(ok, in_flight.max, time.perf_counter() - started)
 
 
 # </http>

@@ -16,28 +16,23 @@ import concurrent.futures
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from parity.common.peak import PeakMeter
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
 # <limited>
 def peak_in_pool(max_workers: int, count: int, patience: float) -> int:
     """`count` blocking jobs on a pool of `max_workers`, held for `patience` once it is full; the peak."""
-    lock = threading.Lock()
-    running = peak = 0
+    running = PeakMeter(name="job running")
     full, over_limit, gate = threading.Event(), threading.Event(), threading.Event()
 
     def job() -> None:
-        nonlocal running, peak
-        with lock:
-            running += 1
-            peak = max(peak, running)
-            if running == max_workers:
+        with running.inside() as now:
+            if now == max_workers:
                 full.set()
-            elif running > max_workers:
+            elif now > max_workers:
                 over_limit.set()
-        gate.wait(SHORT_TIMEOUT)  # held until the pool is full
-        with lock:
-            running -= 1
+            gate.wait(SHORT_TIMEOUT)  # held until the pool is full
 
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
         futures = [pool.submit(job) for _ in range(count)]
@@ -46,7 +41,7 @@ def peak_in_pool(max_workers: int, count: int, patience: float) -> int:
         gate.set()
         for future in futures:
             future.result(SHORT_TIMEOUT)
-    return peak
+    return running.max
 
 
 def own_thread_or_pool() -> tuple[str, str]:

@@ -28,7 +28,7 @@ def _timed_body(meter: PeakMeter, seconds: float) -> None:
 
 def threads_max(items: int, body_seconds: float, max_workers: int | None = None) -> int:
     """ThreadPoolExecutor.map over blocking bodies; None = the default max_workers."""
-    meter = PeakMeter()
+    meter = PeakMeter(name=f"body, max_workers={max_workers or 'default'}")
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
         list(pool.map(lambda _: _timed_body(meter, body_seconds), range(items), timeout=LONG_TIMEOUT))
     return meter.max
@@ -49,7 +49,7 @@ def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: in
 
 async def async_max(items: int, body_seconds: float, limit: int) -> int:
     """asyncio: a Semaphore lets `limit` coroutines into the body at once."""
-    meter = PeakMeter()
+    meter = PeakMeter(name=f"body, Semaphore({limit})")
     gate = asyncio.Semaphore(limit)
 
     async def body(_: int) -> None:

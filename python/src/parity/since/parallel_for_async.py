@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from parity.common.peak import PeakMeter
 from parity.common.timing import scaled
 
 
@@ -33,18 +34,15 @@ async def for_async(count: int, limit: int, body: Callable[[int], Awaitable[None
 
 # <run>
 async def main_async() -> None:
-    running, peak, finished = 0, 0, []
+    running, finished = PeakMeter(name="body running"), []
 
     async def download(i: int) -> None:
-        nonlocal running, peak
-        running += 1
-        peak = max(peak, running)
-        await asyncio.sleep(scaled(0.05))
-        running -= 1
+        with running.inside():
+            await asyncio.sleep(scaled(0.05))
         finished.append(i)
 
     await for_async(count=10, limit=3, body=download)
-    print(f"10 bodies, limit 3: {len(finished)} finished, at most {peak} at once")
+    print(f"10 bodies, limit 3: {len(finished)} finished, at most {running.max} at once")
 
 
 def main() -> None:

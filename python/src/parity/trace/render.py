@@ -22,6 +22,7 @@ COLOURS = {
     "parallel": "#72b7b2",
     "asyncio-task": "#54a24b",
     "async": "#54a24b",
+    "section": "#e45756",
 }
 LABELS = {"python": "Python", "dotnet": ".NET"}
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 Event = dict[str, Any]
+EPSILON_US = 0.001  # a nanosecond: ts + dur of two spans ending together differ in the last bit
 
 
 def merge(parts: Path) -> dict[str, Any]:
@@ -174,7 +175,7 @@ def _overlapping(all_spans: Iterable[Event]) -> list[str]:
             while open_ends and open_ends[-1] <= s["ts"]:
                 open_ends.pop()
             end = s["ts"] + s["dur"]
-            if open_ends and end > open_ends[-1]:
+            if open_ends and end > open_ends[-1] + EPSILON_US:
                 found.append(f"track {track[0]}/{track[1]}: {s['name']!r} crosses the span holding it")
             open_ends.append(end)
     return found
