@@ -19,6 +19,7 @@ import asyncio
 import atexit
 import concurrent.futures.process as cf_process
 import concurrent.futures.thread as cf_thread
+import functools
 import hashlib
 import itertools
 import json
@@ -39,6 +40,9 @@ ORIGIN_VARIABLE = "PARITY_TRACE_ORIGIN_NS"  # the run's start, shared by every p
 FIRST_TASK_TID = 1 << 40  # asyncio tasks get virtual tracks from here: no OS thread id is this big
 
 _lock = threading.Lock()
+# POSIX appends each write(2) to an O_APPEND file whole; Windows' C runtime seeks, then writes,
+# so there two threads' lines could land on each other without the lock.
+_APPEND_LANDS_WHOLE = os.name == "posix"
 _encode = json.JSONEncoder(separators=(",", ":")).encode  # one encoder: json.dumps makes one a call
 _out: int | None = None  # this process's part, opened for appending; a raw descriptor
 _out_pid = 0
@@ -64,10 +68,24 @@ def parts_dir(trace: str | os.PathLike[str]) -> Path:
 
 
 def _write(event: dict[str, Any], thread_name: str | None = None) -> None:
+    """Any event; the frequent two, a span's begin and end, take the shorter road of _emit."""
+    tid = event["tid"]
+    body = _encode({k: v for k, v in event.items() if k not in ("tid", "ts")})[1:-1]
+    _emit(tid, body, event.get("ts", now_us()), thread_name)
+
+
+def _emit(tid: int, body: str, ts: float, thread_name: str | None = None) -> None:
+    """One line: `body` is the event's own fields as JSON, without braces; track, time and
+    process are added here. Formatted by hand: json's encoder would double a span's cost."""
     global _out, _out_pid
-    pid = os.getpid()
+    out = _out
+    if out is not None and _APPEND_LANDS_WHOLE and tid in _named:  # the usual case: no lock
+        os.write(out, _event_line(body, tid, ts, _out_pid))
+        return
     with _lock:
-        if _out is None or _out_pid != pid:
+        # A forked child finds _out None (_after_fork), so its pid is asked for once here.
+        pid = _out_pid if _out is not None else os.getpid()
+        if _out is None:
             folder = parts_dir(os.environ[TRACE_VARIABLE])
             folder.mkdir(parents=True, exist_ok=True)
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
@@ -75,18 +93,27 @@ def _write(event: dict[str, Any], thread_name: str | None = None) -> None:
             _named.clear()
             name = _process_name[-1] if _process_name else multiprocessing.current_process().name
             _line({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": name}})
-        tid = event["tid"]
         if tid not in _named:
             _named.add(tid)
             name = thread_name or threading.current_thread().name
             _line({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": name}})
-        _line({**event, "pid": pid})
+        os.write(_out, _event_line(body, tid, ts, pid))
+
+
+def _event_line(body: str, tid: int, ts: float, pid: int) -> bytes:
+    # Written whole at once, no buffer: a process killed later keeps every line it wrote.
+    return f'{{{body},"tid":{tid},"ts":{ts!r},"pid":{pid}}}\n'.encode()
 
 
 def _line(event: dict[str, Any]) -> None:
     assert _out is not None
-    # One write of the whole line, no buffer: a process killed later keeps every line it wrote.
     os.write(_out, (_encode(event) + "\n").encode())
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """A name as a JSON string; names repeat (a function, a worker), so each is encoded once."""
+    return _encode(text)
 
 
 def track() -> int:
@@ -125,12 +152,12 @@ def started(flow: int, tid: int | None = None) -> None:
 
 def begin(name: str, cat: str, tid: int | None = None, thread_name: str | None = None) -> None:
     tid = threading.get_native_id() if tid is None else tid
-    _write({"ph": "B", "name": name, "cat": cat, "tid": tid, "ts": now_us()}, thread_name)
+    _emit(tid, f'"ph":"B","name":{_quoted(name)},"cat":{_quoted(cat)}', now_us(), thread_name)
 
 
 def end(tid: int | None = None) -> None:
     tid = threading.get_native_id() if tid is None else tid
-    _write({"ph": "E", "tid": tid, "ts": now_us()})
+    _emit(tid, '"ph":"E"', now_us())
 
 
 def instant(name: str, tid: int | None = None) -> None:
