@@ -12,6 +12,7 @@ public static class Groups
         ["async"] = typeof(AsyncBenchmarks),
         ["bridge"] = typeof(BridgeBenchmarks),
         ["article"] = typeof(ArticleBenchmarks),
+        ["trace"] = typeof(TraceBenchmarks),
     };
 
     public static IEnumerable<string> Names => ByName.Keys;

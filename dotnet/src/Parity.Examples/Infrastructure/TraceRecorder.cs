@@ -1,5 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Utf8 = System.Text.Unicode.Utf8;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -31,9 +36,11 @@ public sealed class TraceRecorder : EventListener
     // The task events of CoreLib (keywords Tasks, TaskStops, and AsyncCausalityOperation for an
     // async method's whole life, begun on one thread and ended on another), and Parallel's own in
     // System.Threading.Tasks.Parallel.dll (ParallelEtwProvider.cs there: loops and Invoke).
+    public const EventKeywords TaskKeywords = (EventKeywords)(0x2 | 0x8 | 0x40);
+
     private static readonly Dictionary<string, EventKeywords> Sources = new(StringComparer.Ordinal)
     {
-        ["System.Threading.Tasks.TplEventSource"] = (EventKeywords)(0x2 | 0x8 | 0x40),
+        ["System.Threading.Tasks.TplEventSource"] = TaskKeywords,
         ["System.Threading.Tasks.Parallel.EventSource"] = EventKeywords.All,
     };
 
@@ -45,12 +52,13 @@ public sealed class TraceRecorder : EventListener
         .Select(t => "Async: " + t.Name)];
 
     private static readonly List<EventSource> PendingSources = [];
-    private readonly object _gate = new();
     private readonly string _trace;
-    private readonly StreamWriter _out;
+    private readonly TracePart _out;
     private readonly long _origin;
     private readonly bool _first;
-    private readonly HashSet<long> _named = [];
+    private readonly int _pid = Environment.ProcessId;
+    private readonly ConcurrentDictionary<long, bool> _named = new();
+    private readonly ConcurrentDictionary<string, string> _quoted = new(StringComparer.Ordinal);
     private readonly int _mainThread = Environment.CurrentManagedThreadId;
 
     private TraceRecorder(string trace, string processName)
@@ -63,7 +71,8 @@ public sealed class TraceRecorder : EventListener
         }
         _origin = long.Parse(Environment.GetEnvironmentVariable(OriginVariable)!, System.Globalization.CultureInfo.InvariantCulture);
         var parts = Directory.CreateDirectory(trace + ".parts");
-        _out = new StreamWriter(Path.Combine(parts.FullName, $"{Environment.ProcessId}.jsonl"), append: true);
+        // Named apart from a Python process's part: one process could hold both runtimes.
+        _out = new TracePart(Path.Combine(parts.FullName, $"{_pid}.dotnet.jsonl"));
         Line(new JsonObject { ["ph"] = "M", ["name"] = "process_name", ["tid"] = 0, ["args"] = new JsonObject { ["name"] = processName } });
         Begin(processName, "process");
         lock (PendingSources)
@@ -108,11 +117,11 @@ public sealed class TraceRecorder : EventListener
         switch (eventData.EventName)
         {
             case "TaskScheduled" when Payload(eventData, "TaskID") is int id:
-                Write(new JsonObject { ["ph"] = "s", ["id"] = FlowId(id), ["name"] = "submit", ["cat"] = "flow" });
+                Emit(Environment.CurrentManagedThreadId, "s", flow: FlowId(id));
                 break;
             case "TaskStarted" when Payload(eventData, "TaskID") is int id:
-                Begin($"Task {id}", "task");
-                Write(new JsonObject { ["ph"] = "f", ["bp"] = "e", ["id"] = FlowId(id), ["name"] = "submit", ["cat"] = "flow" });
+                Emit(Environment.CurrentManagedThreadId, "B", task: id);
+                Emit(Environment.CurrentManagedThreadId, "f", flow: FlowId(id));
                 break;
             case "TaskCompleted":
                 End();
@@ -147,50 +156,85 @@ public sealed class TraceRecorder : EventListener
     }
 
     public void Begin(string name, string cat) =>
-        Write(new JsonObject { ["ph"] = "B", ["name"] = name, ["cat"] = cat });
+        Emit(Environment.CurrentManagedThreadId, "B", Quoted(name), Quoted(cat));
 
-    public void End() => Write(new JsonObject { ["ph"] = "E" });
+    public void End() => Emit(Environment.CurrentManagedThreadId, "E");
 
     /// <summary>A span begun on a track of the caller's choosing (a lane), not its thread's.</summary>
     public void BeginOn(long track, string trackName, string name, string cat) =>
-        Write(new JsonObject { ["ph"] = "B", ["name"] = name, ["cat"] = cat }, track, trackName);
+        Emit(track, "B", Quoted(name), Quoted(cat), trackName);
 
-    public void EndOn(long track) => Write(new JsonObject { ["ph"] = "E" }, track);
+    public void EndOn(long track) => Emit(track, "E");
+
+    // A name as JSON text, encoded once: names repeat (a meter's, a lesson's async method).
+    private string Quoted(string text) =>
+        _quoted.GetOrAdd(text, static t => JsonSerializer.Serialize(t, QuotedOptions));
+
+    private static readonly JsonSerializerOptions QuotedOptions =
+        new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    /// <summary>A begin, an end, or an arrow's end, formatted straight into UTF-8 bytes on the
+    /// stack: the recorder's hot path (a JsonObject a line cost several microseconds).</summary>
+    private void Emit(long tid, string ph, string? name = null, string? cat = null, string? trackName = null, long flow = 0, int task = 0)
+    {
+        // Microseconds with three decimals, written as integers: a double's shortest form costs more.
+        var ns = Math.Max(0, NowNs() - _origin);
+        var (us, fraction) = Math.DivRem(ns, 1000);
+        NameTrack(tid, trackName);
+        Span<byte> line = stackalloc byte[512];
+        var at = CultureInfo.InvariantCulture;
+        int written;
+        var done = (ph, name) switch
+        {
+            ("s" or "f", _) => Utf8.TryWrite(line, at, $"{{\"ph\":\"{ph}\",{(ph == "f" ? "\"bp\":\"e\"," : "")}\"id\":{flow},\"name\":\"submit\",\"cat\":\"flow\",\"tid\":{tid},\"ts\":{us}.{fraction:D3},\"pid\":{_pid}}}\n", out written),
+            ("B", null) => Utf8.TryWrite(line, at, $"{{\"ph\":\"B\",\"name\":\"Task {task}\",\"cat\":\"task\",\"tid\":{tid},\"ts\":{us}.{fraction:D3},\"pid\":{_pid}}}\n", out written),
+            (_, null) => Utf8.TryWrite(line, at, $"{{\"ph\":\"{ph}\",\"tid\":{tid},\"ts\":{us}.{fraction:D3},\"pid\":{_pid}}}\n", out written),
+            _ => Utf8.TryWrite(line, at, $"{{\"ph\":\"{ph}\",\"name\":{name},\"cat\":{cat},\"tid\":{tid},\"ts\":{us}.{fraction:D3},\"pid\":{_pid}}}\n", out written),
+        };
+        if (done)
+        {
+            _out.Append(line[..written]);
+        }
+        else // a name too long for the stack: the slow road
+        {
+            Line(new JsonObject { ["ph"] = ph, ["name"] = JsonNode.Parse(name!), ["cat"] = JsonNode.Parse(cat!), ["tid"] = tid, ["ts"] = ns / 1000.0 });
+        }
+    }
 
     private void Write(JsonObject e, long? onTrack = null, string? trackName = null)
     {
         var tid = onTrack ?? Environment.CurrentManagedThreadId;
         e["tid"] = tid;
         e["ts"] = NowUs();
-        lock (_gate)
+        NameTrack(tid, trackName);
+        Line(e);
+    }
+
+    private void NameTrack(long tid, string? trackName)
+    {
+        // The first event on a track names it (the merge sorts). TryAdd takes a lock even when
+        // the key is there, so ask first: every pool thread passes here for every event.
+        if (!_named.ContainsKey(tid) && _named.TryAdd(tid, true))
         {
-            if (_named.Add(tid))
-            {
-                var thread = Thread.CurrentThread;
-                var name = trackName ?? thread.Name
-                    ?? (thread.IsThreadPoolThread ? $"pool thread {tid}" : $"thread {tid}");
-                Line(new JsonObject { ["ph"] = "M", ["name"] = "thread_name", ["tid"] = tid, ["args"] = new JsonObject { ["name"] = name } });
-            }
-            Line(e);
+            var thread = Thread.CurrentThread;
+            var name = trackName ?? thread.Name
+                ?? (thread.IsThreadPoolThread ? $"pool thread {tid}" : $"thread {tid}");
+            Line(new JsonObject { ["ph"] = "M", ["name"] = "thread_name", ["tid"] = tid, ["args"] = new JsonObject { ["name"] = name } });
         }
     }
 
     private void Line(JsonObject e)
     {
-        e["pid"] = Environment.ProcessId;
-        _out.WriteLine(e.ToJsonString());
-        _out.Flush();
+        e["pid"] = _pid;
+        _out.Append(System.Text.Encoding.UTF8.GetBytes(e.ToJsonString() + "\n"));
     }
 
     public override void Dispose()
     {
         Current = null;
-        Write(new JsonObject { ["ph"] = "E" }, _mainThread); // the process span, on the thread that began it
+        Emit(_mainThread, "E"); // the process span, on the thread that began it
         base.Dispose();
-        lock (_gate)
-        {
-            _out.Dispose();
-        }
+        _out.Dispose();
         if (_first)
         {
             TraceFile.Write(TraceFile.Merge(_trace + ".parts"), _trace);
@@ -204,8 +248,7 @@ public static class TraceFile
     public static JsonObject Merge(string parts)
     {
         var raw = Directory.EnumerateFiles(parts, "*.jsonl").Order(StringComparer.Ordinal)
-            .SelectMany(File.ReadLines).Where(l => l.Length > 0)
-            .Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+            .SelectMany(f => Lines(File.ReadAllText(f))).ToList();
         var last = raw.Where(e => e["ts"] is not null).Select(e => (double)e["ts"]!).DefaultIfEmpty(0).Max();
         var output = new List<JsonObject>();
         var named = new HashSet<string>();
@@ -248,6 +291,29 @@ public static class TraceFile
             .OrderBy(e => (string)e["ph"]! == "M" ? 0 : 1)
             .ThenBy(e => e["ts"] is null ? 0 : (double)e["ts"]!)]);
         return new JsonObject { ["traceEvents"] = events, ["displayTimeUnit"] = "ms", ["otherData"] = new JsonObject { ["version"] = 1 } };
+    }
+
+    /// <summary>A part's events. Zeros mark a part a killed process left (TracePart): they end
+    /// its lines too, and only there may a line be torn, cut off mid-copy.</summary>
+    private static IEnumerable<JsonObject> Lines(string text)
+    {
+        var killed = text.Contains('\0', StringComparison.Ordinal);
+        foreach (var line in text.Split(['\n', '\0'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            JsonObject? e;
+            try
+            {
+                e = JsonNode.Parse(line)?.AsObject();
+            }
+            catch (JsonException) when (killed)
+            {
+                continue;
+            }
+            if (e is not null)
+            {
+                yield return e;
+            }
+        }
     }
 
     private static JsonObject Span(JsonObject begun, double ended, bool unfinished, JsonObject? endArgs = null)

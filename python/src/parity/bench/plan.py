@@ -7,10 +7,10 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-GROUPS = ("start", "map", "sum", "sum-range", "ipc", "async", "bridge", "article")
+GROUPS = ("start", "map", "sum", "sum-range", "ipc", "async", "bridge", "article", "trace")
 """Run in this order; within a group the Python side runs, then the .NET side, back to back."""
 
-DOTNET_GROUPS = frozenset({"start", "map", "sum", "ipc", "async", "bridge", "article"})
+DOTNET_GROUPS = frozenset({"start", "map", "sum", "ipc", "async", "bridge", "article", "trace"})
 
 
 @dataclass(frozen=True)

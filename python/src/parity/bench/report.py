@@ -302,6 +302,39 @@ def _async(r: Rows) -> list[str]:
     ]
 
 
+def _trace(r: Rows) -> list[str]:
+    spans = [
+        ("py:trace.span", "a span: `parity.trace.record.begin` and `end`", "two lines written"),
+        ("net:trace.Span", "a span: `TraceRecorder.Begin` and `End`", "two lines written"),
+        ("net:trace.TaskUnrecorded", "`Task.Run` of an empty lambda, no listener", "per task"),
+        ("net:trace.TaskHeard", "the same, heard by a listener that does nothing", "per task"),
+        ("net:trace.TaskRead", "the same, heard by a listener that reads each task's id", "per task"),
+        ("net:trace.TaskRecorded", "the same, recorded (a span and an arrow)", "per task"),
+    ]
+    maps = []
+    for off, on, label in [
+        ("py:trace.map-off", "py:trace.map-on", "the map on Pool(2)"),
+        ("net:trace.MapUntraced", "net:trace.MapTraced", "the map on PLINQ(2)"),
+    ]:
+        if off in r and on in r:
+            maps += [
+                (off, f"{label}, tracing off", "1x"),
+                (on, f"{label}, tracing on", times(r.ratio(on, off))),
+            ]
+    if not any(key in r for key, _label, _more in spans):
+        return []  # a run from before timelines existed
+    return [
+        "## Timelines",
+        "",
+        "What recording a timeline costs (`--trace`). Off, nothing is recorded and nothing is patched"
+        " or listened to: a run takes the code path of every other row on this page. On, each span"
+        " is two lines written as it happens.",
+        "",
+        *_rows_table(r, spans, "per"),
+        *_rows_table(r, maps, "against off"),
+    ]
+
+
 def _bridge_calls(r: Rows) -> list[str]:
     entries = []
     for key, label in [
@@ -460,6 +493,7 @@ SECTIONS: list[Callable[[Rows], list[str]]] = [
     _bridge_data,
     _bridge_plinq,
     _article,
+    _trace,
 ]
 
 

@@ -7,6 +7,7 @@ EVEN = 0.05  # two paths are "even" when their ratio is within this of 1
 READ_VS_COPY = 0.5  # in-place read at least this fraction of memcpy's rate
 IPC_SHARE = 0.6  # the best Python IPC path, as a fraction of the raw pipe
 CALL_SECONDS = 1e-6  # one .NET static call from Python, at most
+SPAN_SECONDS = {"python": 5e-6, "dotnet": 1e-6}  # one span recorded on a timeline, at most
 
 # Speed verdicts of the catalog's claims: the ratio at which "faster" or "slower" holds.
 PARALLEL_SUM_SPEEDUP = 1.1

@@ -135,6 +135,44 @@ def _map_threads(count: int, workers: int) -> TimeFunc:
     return lambda loops: _timed(loops, lambda: sum(executor.map(map_range, parts, timeout=TIMEOUT)))
 
 
+# -- the timeline recorder: a span's cost, and the map with tracing on ----------------------------
+
+
+def _recording() -> Any:
+    """Starts parity.trace.record in this worker, its parts in a folder removed at exit. The run's
+    origin is set first, so this worker is not the run's first process and never merges."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="parity-trace-bench-")
+    _cleanups.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ["PARITY_TRACE_FILE"] = os.path.join(folder, "trace.json")
+    os.environ["PARITY_TRACE_ORIGIN_NS"] = str(time.perf_counter_ns())
+    from parity.trace import record
+
+    record.install()
+    return record
+
+
+def _trace_span() -> TimeFunc:
+    """One span recorded: its begin and its end, each a line written to this process's part."""
+    record = _recording()
+
+    def spans(loops: int) -> float:
+        start = time.perf_counter()
+        for _ in range(loops):
+            record.begin("span", "bench")
+            record.end()
+        return time.perf_counter() - start
+
+    return spans
+
+
+def _traced_map_pool(count: int, workers: int) -> TimeFunc:
+    _recording()  # before the pool starts: its workers record their tasks too
+    return _map_pool(count, workers, executor=False)
+
+
 # -- PLINQ sum (the article's million numbers) and the big range sum -----------------------------
 
 
@@ -442,6 +480,16 @@ def _map_group(s: Settings) -> Factories:
     return found
 
 
+def _trace_group(s: Settings) -> Factories:
+    """What a timeline costs: a span, and the map on a pool of 2 untraced (the code path of every
+    other row: nothing is patched until a run asks for a trace) and traced."""
+    return {
+        "trace.span": _trace_span,
+        "trace.map-off": partial(_map_pool, s.map_count, 2, executor=False),
+        "trace.map-on": partial(_traced_map_pool, s.map_count, 2),
+    }
+
+
 def _free_threading_group(s: Settings) -> Factories:
     """The map on one thread, on threads and on processes: run by python3.13t and by a GIL build
     (not part of `invoke bench`, which runs one interpreter; see the since.free-threading page)."""
@@ -503,6 +551,7 @@ GROUPS: dict[str, Callable[[Settings], Factories]] = {
     "async": _async_group,
     "bridge": _bridge_benchmarks,
     "article": _article_group,
+    "trace": _trace_group,
     "free-threading": _free_threading_group,
 }
 

@@ -21,6 +21,7 @@ open it, and the questions a test asks of it.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,11 +33,7 @@ EPSILON_US = 0.001  # a nanosecond: ts + dur of two spans ending together differ
 
 def merge(parts: Path) -> dict[str, Any]:
     """One trace from the per-process files of a run: each begin paired with its end."""
-    raw: list[Event] = []
-    for path in sorted(parts.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                raw.append(json.loads(line))
+    raw = [event for path in sorted(parts.glob("*.jsonl")) for event in _events(path)]
     last = max((e["ts"] for e in raw if "ts" in e), default=0.0)
     out: list[Event] = []
     named: set[tuple[str, int, int]] = set()
@@ -63,6 +60,22 @@ def merge(parts: Path) -> dict[str, Any]:
     out = _whole_arrows(out)
     out.sort(key=lambda e: (e["ph"] != "M", e.get("ts", 0.0)))
     return {"traceEvents": out, "displayTimeUnit": "ms", "otherData": {"version": 1}}
+
+
+def _events(part: Path) -> list[Event]:
+    """A part's events. Zeros mark a part a killed .NET process left (TracePart.cs, a file mapped
+    into memory): they end its lines too, and only there may a line be torn, cut off mid-copy."""
+    text = part.read_text(encoding="utf-8")
+    killed = "\0" in text
+    events = []
+    for line in re.split(r"[\n\0]+", text):
+        if line.strip():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                if not killed:
+                    raise
+    return events
 
 
 def _whole_arrows(events: list[Event]) -> list[Event]:
