@@ -9,8 +9,8 @@ namespace Parity.Examples.Infrastructure;
 /// </summary>
 public sealed class ConcurrencyMeter(string name = "inside")
 {
-    private static int s_meters;
-    private readonly int _id = Interlocked.Increment(ref s_meters);
+    private static int _meters;
+    private readonly int _id = Interlocked.Increment(ref _meters);
     private readonly Lock _gate = new();
     private readonly AsyncLocal<int> _lane = new(); // the caller's lane, from Enter to its Exit
     private readonly List<bool> _lanes = [];

@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
-using Utf8 = System.Text.Unicode.Utf8;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
+using Utf8 = System.Text.Unicode.Utf8;
 
 namespace Parity.Examples.Infrastructure;
 

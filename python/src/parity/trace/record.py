@@ -324,7 +324,7 @@ class _PendingWork(dict[int, Any]):
 
 def _traced_executor_init(self: cf_process.ProcessPoolExecutor, *args: Any, **kwargs: Any) -> None:
     _originals["executor-init"](self, *args, **kwargs)
-    self._pending_work_items = _PendingWork(self._pending_work_items)  # type: ignore[attr-defined]
+    self._pending_work_items = _PendingWork(self._pending_work_items)
 
 
 def traced_pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> None:
