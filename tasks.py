@@ -4,7 +4,6 @@ shows them, `invoke --help TASK` a task's options. Commands run with pty=False (
 from __future__ import annotations
 
 import shutil
-import sys
 
 from invoke.context import Context
 from invoke.exceptions import Exit
@@ -134,25 +133,14 @@ def run_all(
     }
 )
 def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: int = 0) -> None:
-    """Run pytest (every start method), the bridge tests, dotnet test and the linters."""
+    """Run the linters, dotnet test, the bridge tests and pytest (every start method), side by side."""
     test_reports.restore_sigint()
-    if lint:
-        lint_(c)
     with cpu_load.under_load(options.under_load(under_load)):
-        _test(c, dotnet_tests)
-
-
-def _test(c: Context, dotnet_tests: bool) -> None:
-    options.ensure_built()
-    shutil.rmtree(REPORTS, ignore_errors=True)
-    REPORTS.mkdir()
-    steps = test_reports.suites(REPORTS, dotnet_tests)
-    failures = []
-    with c.cd(str(PYTHON_DIR)):
-        for name, cmd in steps:
-            print(f"== {name}", flush=True)
-            if not c.run(cmd, pty=False, warn=True).ok:
-                failures.append(name)
+        options.ensure_built()
+        seconds = test_reports.file_seconds(REPORTS)  # last run's, to split pytest evenly
+        shutil.rmtree(REPORTS, ignore_errors=True)
+        REPORTS.mkdir()
+        failures = test_reports.run(test_reports.suites(REPORTS, seconds, dotnet_tests, lint), REPORTS)
     passed, failed, skipped = test_reports.totals(REPORTS)
     print(f"all: {passed} passed, {failed} failed, {skipped} skipped")
     if failures:
@@ -162,17 +150,9 @@ def _test(c: Context, dotnet_tests: bool) -> None:
 @task(name="lint")
 def lint_(c: Context) -> None:
     """ruff, mypy for Linux, Windows and macOS, dotnet format, a Release build (no warnings)."""
-    py = sys.executable
     with c.cd(str(PYTHON_DIR)):
-        for ruff in ("check", "format --check"):
-            c.run(f'"{py}" -m ruff {ruff} src tests ../tasks.py ../dev.py', pty=False)
-        # Every platform from any one: what only Windows or macOS has (or lacks) fails here too.
-        for platform in ("linux", "win32", "darwin"):
-            c.run(f'"{py}" -m mypy --platform {platform}', pty=False)
-    exe = dotnet_build.dotnet_exe()
-    c.run(f'"{exe}" format "{dotnet_build.SOLUTION}" --verify-no-changes', pty=False)
-    # Debug is what `invoke build` makes; Release (BenchmarkDotNet's) must not rot unseen.
-    c.run(f'"{exe}" build "{dotnet_build.SOLUTION}" -c Release -nologo -v quiet', pty=False)
+        for command in test_reports.lint_commands():
+            c.run(command, pty=False)
     print("lint: clean")
 
 

@@ -1,14 +1,27 @@
-"""The test suites `invoke test` runs, and how many tests passed, failed and were skipped, from
-the reports they write (JUnit XML from pytest, TRX from dotnet test)."""
+"""The test suites `invoke test` runs, side by side, and how many tests passed, failed and were
+skipped, from the reports they write (JUnit XML from pytest, TRX from dotnet test).
+
+Most of a test's time is spent waiting for the programs it starts (a pytest process keeps about
+40% of one core busy), so the suites run at once: the linters, dotnet test, the bridge tests, and
+pytest split into shards of about equal length by how long each test file took last time.
+"""
 
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from parity import dotnet_build
+from parity.paths import PYTHON_DIR
+
+SHARDS = 3  # pytest processes at once: with the other suites, about two cores' worth of work
 
 
 def junit_counts(path: Path) -> tuple[int, int, int]:
@@ -41,23 +54,100 @@ def totals(folder: Path) -> tuple[int, int, int]:
     return passed, failed, skipped
 
 
-def suites(folder: Path, dotnet_tests: bool = True) -> list[tuple[str, str]]:
-    """(name, command) of each suite, in the order they run; each writes its report in `folder`."""
-    py = sys.executable
-    found = []
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    commands: list[str]  # run one after another, from PYTHON_DIR; the first failure ends it
+
+
+def lint_commands() -> list[str]:
+    """ruff, mypy for every platform from any one, dotnet format, and a Release build (Debug is
+    what `invoke build` makes; Release, BenchmarkDotNet's, must not rot unseen)."""
+    py, exe = sys.executable, dotnet_build.dotnet_exe()
+    return [
+        f'"{py}" -m ruff check src tests ../tasks.py ../dev.py',
+        f'"{py}" -m ruff format --check src tests ../tasks.py ../dev.py',
+        *(f'"{py}" -m mypy --platform {platform}' for platform in ("linux", "win32", "darwin")),
+        f'"{exe}" format "{dotnet_build.SOLUTION}" --verify-no-changes',
+        f'"{exe}" build "{dotnet_build.SOLUTION}" -c Release -nologo -v quiet',
+    ]
+
+
+def file_seconds(folder: Path) -> dict[str, float]:
+    """How long each test file took in the pytest reports left in `folder` (none: empty)."""
+    seconds: dict[str, float] = {}
+    for report in folder.glob("pytest*.xml") if folder.is_dir() else []:
+        for case in ET.parse(report).getroot().iter("testcase"):
+            path = (case.get("classname") or "").replace(".", "/") + ".py"
+            seconds[path] = seconds.get(path, 0.0) + float(case.get("time") or 0)
+    return seconds
+
+
+def shards(files: list[str], seconds: dict[str, float], count: int) -> list[list[str]]:
+    """`files` in `count` groups of about equal length: the longest first, each to the group
+    with the least so far. A file never timed counts as long as the median one."""
+    known = sorted(seconds.values())
+    typical = known[len(known) // 2] if known else 1.0
+    groups: list[tuple[float, list[str]]] = [(0.0, []) for _ in range(count)]
+    for name in sorted(files, key=lambda f: (-seconds.get(f, typical), f)):
+        least = min(range(count), key=lambda i: groups[i][0])
+        total, members = groups[least]
+        groups[least] = (total + seconds.get(name, typical), [*members, name])
+    return [sorted(members) for _total, members in groups if members]
+
+
+def suites(
+    folder: Path, seconds: dict[str, float], dotnet_tests: bool = True, lint: bool = True
+) -> list[Suite]:
+    """Every suite `invoke test` runs; each writes its report in `folder`."""
+    found = [Suite("lint", lint_commands())] if lint else []
     if dotnet_tests:
+        command = (
+            f'"{dotnet_build.dotnet_exe()}" test "{dotnet_build.SOLUTION}" --no-build -nologo '
+            f'--logger "trx;LogFileName={folder / "dotnet.trx"}" --logger "console;verbosity=minimal"'
+        )
+        found.append(Suite("dotnet test", [command]))
+    pytest = f'"{sys.executable}" -m pytest -p no:cacheprovider'
+    found.append(Suite("pytest (bridge)", [f'{pytest} -m bridge --junitxml="{folder / "bridge.xml"}"']))
+    files = sorted(
+        str(p.relative_to(PYTHON_DIR)).replace("\\", "/") for p in (PYTHON_DIR / "tests").rglob("test_*.py")
+    )
+    for i, group in enumerate(shards(files, seconds, SHARDS), start=1):
+        report = folder / f"pytest-{i}.xml"
         found.append(
-            (
-                "dotnet test",
-                f'"{dotnet_build.dotnet_exe()}" test "{dotnet_build.SOLUTION}" --no-build -nologo '
-                f'--logger "trx;LogFileName={folder / "dotnet.trx"}" '
-                '--logger "console;verbosity=minimal"',
+            Suite(
+                f"pytest {i}/{SHARDS}", [f'{pytest} -m "not bridge" --junitxml="{report}" ' + " ".join(group)]
             )
         )
-    pytest = f'"{py}" -m pytest -p no:cacheprovider'
-    found.append(("pytest (bridge)", f'{pytest} -m bridge --junitxml="{folder / "bridge.xml"}"'))
-    found.append(("pytest", f'{pytest} -m "not bridge" --junitxml="{folder / "pytest.xml"}"'))
     return found
+
+
+def run(suites: list[Suite], folder: Path, say: Callable[[str], None] = print) -> list[str]:
+    """Runs the suites at once, each one's output into folder/<name>.log; says each one's end
+    (with the tail of its log when it failed) and returns the names of those that failed."""
+
+    def one(suite: Suite) -> bool:
+        log = folder / (suite.name.replace(" ", "-").replace("/", "-").strip("()") + ".log")
+        started = time.monotonic()
+        with log.open("w", encoding="utf-8") as out:
+            ok = all(
+                subprocess.run(
+                    command, check=False, shell=True, cwd=PYTHON_DIR, stdout=out, stderr=subprocess.STDOUT
+                ).returncode
+                == 0
+                for command in suite.commands
+            )
+        text = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        last = next((line for line in reversed(text) if line.strip()), "").strip("= ")
+        seconds = time.monotonic() - started
+        say(f"== {suite.name}: {'ok' if ok else 'FAILED'} in {seconds:.0f} s  {last}")
+        if not ok:
+            say("\n".join(text[-80:]))
+        return ok
+
+    with ThreadPoolExecutor(max_workers=len(suites)) as pool:
+        results = list(pool.map(one, suites))
+    return [s.name for s, ok in zip(suites, results, strict=True) if not ok]
 
 
 def restore_sigint() -> None:
