@@ -7,6 +7,11 @@ compute, parse and talk correctly.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from parity.bench import plan, report, rows, run, workloads
+from parity.common.timing import LONG_TIMEOUT
 
 TIMEOUT = 60
 
@@ -63,6 +69,18 @@ def test_every_group_runs_python_then_dotnet() -> None:
             assert steps[i - 1] == ("python", group)
 
 
+def test_chosen_groups_run_in_plan_order_and_an_unknown_one_is_named() -> None:
+    assert plan.chosen_groups("") == plan.GROUPS
+    assert plan.chosen_groups("ipc, map") == ("map", "ipc")
+    assert run.steps(plan.chosen_groups("ipc,sum-range")) == [
+        ("python", "sum-range"),
+        ("python", "ipc"),
+        ("dotnet", "ipc"),
+    ]
+    with pytest.raises(ValueError, match="unknown bench group 'pipes'"):
+        plan.chosen_groups("ipc,pipes")
+
+
 def test_benchmarkdotnet_rows_are_read_in_seconds_with_their_parameters(tmp_path: Path) -> None:
     stats = {"Median": 2_000.0, "Q1": 1_000.0, "Q3": 3_000.0, "N": 10}
     report_json = {
@@ -108,6 +126,50 @@ def test_the_raw_pipe_sink_acknowledges_each_message_and_stops_when_stdin_closes
     assert child.wait(TIMEOUT) == 0
 
 
+def test_the_sink_acknowledges_on_an_inherited_socketpair_end_and_stops_at_its_close() -> None:
+    here, there = socket.socketpair()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "parity.bench.sink", str(there.fileno())], pass_fds=[there.fileno()]
+    )
+    there.close()
+    here.settimeout(LONG_TIMEOUT)
+    try:
+        for size in (1, 300_000):  # the second is larger than a socket's buffer
+            here.sendall(size.to_bytes(4, "little") + bytes(size))
+            assert here.recv(1) == b"\x01"
+    finally:
+        here.close()
+    assert child.wait(LONG_TIMEOUT) == 0
+
+
+def _transport(fd: int) -> str:
+    """The raw limit measured for what a descriptor is: a socket or an OS pipe (a FIFO)."""
+    mode = os.fstat(fd).st_mode
+    return "raw-socketpair" if stat.S_ISSOCK(mode) else "raw-pipe" if stat.S_ISFIFO(mode) else "?"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows' Pipe() is a named pipe, not a socket")
+@pytest.mark.parametrize("method", multiprocessing.get_all_start_methods())
+def test_each_ipc_path_is_held_against_the_transport_multiprocessing_gives_it(method: str) -> None:
+    ctx = multiprocessing.get_context(method)
+    duplex = ctx.Pipe()
+    one_way = ctx.Pipe(duplex=False)
+    queue = ctx.Queue()
+    try:
+        assert _transport(duplex[0].fileno()) == rows.IPC_LIMITS["pipe"] == "raw-socketpair"
+        assert _transport(one_way[0].fileno()) == "raw-pipe"
+        reader = queue._reader  # type: ignore[attr-defined]
+        assert _transport(reader.fileno()) == rows.IPC_LIMITS["queue"] == "raw-pipe"
+    finally:
+        for conn in (*duplex, *one_way):
+            conn.close()
+        queue.close()
+    with ctx.Manager() as manager:  # proxies connect to the manager's address: a Unix socket
+        family = multiprocessing.connection.address_type(manager.address)  # type: ignore[attr-defined]
+    assert family == "AF_UNIX"
+    assert rows.IPC_LIMITS["manager-queue"] == "raw-socketpair"
+
+
 def test_the_articles_programs_print_hello_and_a_bad_mode_is_one_line() -> None:
     command = [sys.executable, "-m", "parity.bench.article"]
     for mode in ("default", "context-spawn", "set-spawn"):
@@ -120,9 +182,9 @@ def test_the_articles_programs_print_hello_and_a_bad_mode_is_one_line() -> None:
     ]
 
 
-def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
-    row = {"median": 0.002, "q1": 0.001, "q3": 0.003, "runs": 3}
-    results = {
+def _results(found: dict[str, dict[str, float]], **settings: object) -> rows.Results:
+    """A run's results.json with these rows, on a made-up 2-core machine."""
+    return {
         "generated_by": "invoke bench --quick",
         "mode": "quick",
         "started": "2026-01-01T00:00:00+00:00",
@@ -135,10 +197,21 @@ def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
             "dotnet_sdk": "10",
             "load_average_start": None,
         },
-        "settings": {**plan.settings(quick=True).__dict__, "ipc_sizes": [64]},
+        "settings": {**plan.settings(quick=True).__dict__, "cores": 2, **settings},
         "harnesses": {"python": "pyperf", "dotnet": "BenchmarkDotNet"},
-        "rows": {"py:start.process-fork": row, "py:start.thread": {**row, "median": 0.0001}},
+        "rows": found,
     }
+
+
+def _row(median: float) -> dict[str, float]:
+    return {"median": median, "q1": median, "q3": median, "runs": 3}
+
+
+def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
+    row = {"median": 0.002, "q1": 0.001, "q3": 0.003, "runs": 3}
+    results = _results(
+        {"py:start.process-fork": row, "py:start.thread": {**row, "median": 0.0001}}, ipc_sizes=[64]
+    )
     page = report.render(results)
     assert page.startswith(report.GENERATED)
     assert "| Python | Process, fork | 2 ms | 1 ms to 3 ms | 3 | 20x |" in page
@@ -149,3 +222,30 @@ def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
         "1,234x",
         "2.5 GB/s",
     )
+
+
+def test_each_ipc_row_names_the_limit_of_its_own_transport_and_the_channel_no_rate() -> None:
+    size = rows.MIB
+    found = {
+        f"py:ipc.pipe.{size}": _row(0.002),
+        f"py:ipc.raw-socketpair.{size}": _row(0.001),
+        f"py:ipc.raw-pipe.{size}": _row(0.004),
+        f"py:ipc.queue.{size}": _row(0.008),
+        f"py:ipc.shared-memory.{size}": _row(0.0005),
+        f"py:ipc.memcpy.{size}": _row(0.0001),
+        "py:ipc.raw-socketpair.64": _row(0.0001),
+        f"net:ipc.InProcessChannel.{size}": _row(2e-6),
+    }
+    lines = report.render(_results(found, ipc_sizes=[size])).splitlines()
+
+    def row_of(label: str) -> str:
+        (line,) = [x for x in lines if f"| 1 MiB: {label}" in x]
+        return line
+
+    assert row_of("multiprocessing Pipe").endswith("0.50 of the raw socketpair |")
+    assert row_of("multiprocessing Queue").endswith("0.50 of the raw OS pipe |")
+    # two copies of 0.1 ms and a 0.1 ms signal: 0.3 ms, against 0.5 ms measured
+    assert row_of("shared_memory").endswith("0.60 of 2 memcpy + a 64 B socketpair round trip |")
+    channel = row_of("Channel<byte[]>")
+    assert channel.endswith("| 2 us per message, no byte moves |")
+    assert "B/s" not in channel

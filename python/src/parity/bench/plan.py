@@ -13,6 +13,18 @@ GROUPS = ("start", "map", "sum", "sum-range", "ipc", "async", "bridge", "article
 DOTNET_GROUPS = frozenset({"start", "map", "sum", "ipc", "async", "bridge", "article"})
 
 
+def chosen_groups(text: str) -> tuple[str, ...]:
+    """`--groups ipc,map` as groups in run order; every group when empty. ValueError names an
+    unknown one."""
+    if not text:
+        return GROUPS
+    asked = [g.strip() for g in text.split(",") if g.strip()]
+    unknown = [g for g in asked if g not in GROUPS]
+    if unknown:
+        raise ValueError(f"unknown bench group {unknown[0]!r}; expected some of {', '.join(GROUPS)}")
+    return tuple(g for g in GROUPS if g in asked)
+
+
 @dataclass(frozen=True)
 class Settings:
     quick: bool

@@ -19,6 +19,7 @@ import atexit
 import itertools
 import math
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -240,17 +241,26 @@ def _ipc_shared_memory(size: int) -> TimeFunc:
     return lambda loops: _timed(loops, one)
 
 
-def _ipc_raw_pipe(size: int) -> TimeFunc:
+def _ipc_raw(size: int, transport: str) -> TimeFunc:
+    """The limit of a transport: the same message through an os.pipe pair (the child's stdin and
+    stdout) or one end of a socket.socketpair(), written and read with plain system calls."""
     message = size.to_bytes(4, "little") + os.urandom(size)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "parity.bench.sink"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    assert child.stdin is not None
-    assert child.stdout is not None
-    stdin, stdout = child.stdin.fileno(), child.stdout.fileno()
+    sink = [sys.executable, "-m", "parity.bench.sink"]
+    if transport == "socketpair":
+        here, there = socket.socketpair()
+        child = subprocess.Popen([*sink, str(there.fileno())], pass_fds=[there.fileno()])
+        there.close()
+        send = receive = here.fileno()
+        hang_up: Callable[[], None] = here.close
+    else:
+        child = subprocess.Popen(sink, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert child.stdin is not None
+        assert child.stdout is not None
+        send, receive = child.stdin.fileno(), child.stdout.fileno()
+        hang_up = child.stdin.close
 
     def stop() -> None:
-        child.stdin.close()  # type: ignore[union-attr]
+        hang_up()  # the child reads end of file and exits
         child.wait(TIMEOUT)
 
     _cleanups.append(stop)
@@ -258,8 +268,8 @@ def _ipc_raw_pipe(size: int) -> TimeFunc:
     def one() -> None:
         view = memoryview(message)
         while view:
-            view = view[os.write(stdin, view) :]
-        os.read(stdout, 1)
+            view = view[os.write(send, view) :]
+        os.read(receive, 1)
 
     return lambda loops: _timed(loops, one)
 
@@ -474,7 +484,9 @@ def _ipc_group(s: Settings) -> Factories:
         found[f"ipc.queue.{size}"] = partial(_ipc_queue, size, managed=False)
         found[f"ipc.manager-queue.{size}"] = partial(_ipc_queue, size, managed=True)
         found[f"ipc.shared-memory.{size}"] = partial(_ipc_shared_memory, size)
-        found[f"ipc.raw-pipe.{size}"] = partial(_ipc_raw_pipe, size)
+        found[f"ipc.raw-pipe.{size}"] = partial(_ipc_raw, size, "pipe")
+        if sys.platform != "win32":  # a Windows socket is no file descriptor (and Pipe() no socket)
+            found[f"ipc.raw-socketpair.{size}"] = partial(_ipc_raw, size, "socketpair")
         found[f"ipc.memcpy.{size}"] = partial(_memcpy, size)
     return found
 
