@@ -6,6 +6,7 @@ compute, parse and talk correctly.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -249,3 +250,68 @@ def test_each_ipc_row_names_the_limit_of_its_own_transport_and_the_channel_no_ra
     channel = row_of("Channel<byte[]>")
     assert channel.endswith("| 2 us per message, no byte moves |")
     assert "B/s" not in channel
+
+
+def test_the_keep_alive_pool_reuses_every_connection_of_the_round_before() -> None:
+    from parity.bench.keepalive import KeepAlivePool, PoolError
+
+    accepted: list[int] = []
+    requests_seen: list[int] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                requests_seen.append(1)
+                says_close = len(requests_seen) == 11  # the eleventh answer says it closes
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n")
+                writer.write(b"Connection: close\r\n\r\nok" if says_close else b"\r\nok")
+                await writer.drain()
+                if says_close or len(requests_seen) == 16:  # the sixteenth closes without a word
+                    break
+        except asyncio.IncompleteReadError:
+            pass  # the client closed an idle connection
+        writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        pool = KeepAlivePool(f"http://127.0.0.1:{port}/")
+        try:
+            async with asyncio.timeout(LONG_TIMEOUT):
+                for _ in range(2):  # 5 at once, twice: the second round opens nothing
+                    assert await asyncio.gather(*(pool.get() for _ in range(5))) == [b"ok"] * 5
+                assert (pool.opened, len(accepted)) == (5, 5)
+                assert await pool.get() == b"ok"  # answered with Connection: close
+                await asyncio.gather(*(pool.get() for _ in range(5)))
+                assert (pool.opened, len(accepted)) == (6, 6)  # only the closed one was replaced
+                # the connection that served the sixteenth request was closed by the server while
+                # idle: the next request on it fails to read, and the pool retries on a new one
+                assert await asyncio.gather(*(pool.get() for _ in range(5))) == [b"ok"] * 5
+                assert (pool.opened, len(accepted), len(requests_seen)) == (7, 7, 21)
+        finally:
+            await pool.close()
+            server.close()
+            await server.wait_closed()
+
+    asyncio.run(main())
+    with pytest.raises(PoolError, match="answered 404"):
+        asyncio.run(_get_from_a_server_answering(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+
+
+async def _get_from_a_server_answering(answer: bytes) -> bytes:
+    from parity.bench.keepalive import KeepAlivePool
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        async with asyncio.timeout(LONG_TIMEOUT):
+            return await KeepAlivePool(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/").get()
+    finally:
+        server.close()
+        await server.wait_closed()

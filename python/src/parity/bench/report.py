@@ -290,16 +290,27 @@ def _ipc(r: Rows) -> list[str]:
     ]
 
 
+FAN_OUTS = [
+    ("fan-out-keep-alive", "FanOutKeepAlive", "kept-alive connections, pooled"),
+    ("fan-out-new-connection", "FanOutNewConnection", "a new connection per request"),
+]
+
+
 def _async(r: Rows) -> list[str]:
     s = r.settings
-    sleep = s["sleep_ms"] / 1000
+    n, sleep = s["requests"], s["sleep_ms"] / 1000
     entries = []
-    for key, label in [
-        ("py:async.fan-out", f"asyncio.gather of {s['requests']:,} `parity.common.http.fetch`"),
-        ("net:async.FanOut", f"Task.WhenAll of {s['requests']:,} HttpClient.GetStringAsync"),
-    ]:
-        if key in r:
-            entries.append((key, label, f"{duration(r.median(key) / s['requests'])} per request"))
+    for py_name, net_name, how in FAN_OUTS:
+        py, net = f"py:async.{py_name}", f"net:async.{net_name}"
+        for key, label in [
+            (py, f"asyncio.gather of {n:,} GETs: {how}"),
+            (net, f"Task.WhenAll of {n:,} HttpClient GETs: {how}"),
+        ]:
+            if key in r:
+                more = f"{duration(r.median(key) / n)} per request"
+                if key == py and net in r:
+                    more += f", {times(r.ratio(py, net))} .NET's time"
+                entries.append((key, label, more))
     for key, label in [
         ("py:async.sleepers", f"asyncio.gather of {s['sleepers']:,} sleep({sleep:g})"),
         ("net:async.SleepingTasks", f"Task.WhenAll of {s['sleepers']:,} Task.Delay({s['sleep_ms']} ms)"),
@@ -310,9 +321,14 @@ def _async(r: Rows) -> list[str]:
         "## Async fan-out",
         "",
         "All requests at once to one Kestrel server on 127.0.0.1 in its own process (the same"
-        " server for both clients). The project's client opens a connection per request"
-        " (`Connection: close`); HttpClient pools connections. Then many tasks that only sleep: the"
-        " time beyond the sleep is the scheduler's.",
+        " server for both clients), twice: over kept-alive connections, and over a new connection"
+        " per request. HttpClient pools connections by default; the Python client"
+        " (`parity.bench.keepalive`, asyncio streams) keeps a pool the same way: a request takes an"
+        " idle connection or opens one and gives it back after the response, so every value after"
+        " the first reuses the connections of the one before. With a new connection per request"
+        " both clients send `Connection: close` (Python: `parity.common.http.fetch`; .NET:"
+        " `ConnectionClose = true`) and pay a TCP handshake and teardown each time."
+        " Then many tasks that only sleep: the time beyond the sleep is the scheduler's.",
         "",
         *_rows_table(r, entries, "derived"),
     ]

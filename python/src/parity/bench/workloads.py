@@ -295,17 +295,31 @@ def _raise_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-def _fan_out(url: str, requests: int) -> TimeFunc:
+def _fan_out(url: str, requests: int, keep_alive: bool) -> TimeFunc:
+    """All requests at once on one event loop that lives as long as the worker, as the .NET side's
+    HttpClient does: kept-alive connections (the pool's, reused by every value after the first)
+    or a new connection per request (`Connection: close`)."""
+    from parity.bench.keepalive import KeepAlivePool
     from parity.common.http import fetch
 
     _raise_file_limit()
+    loop = asyncio.new_event_loop()
+    pool = KeepAlivePool(url)
+    _cleanups.append(loop.close)
+    _cleanups.append(lambda: loop.run_until_complete(pool.close()))
+
+    async def one() -> object:
+        if not keep_alive:
+            return await fetch(url, TIMEOUT)
+        async with asyncio.timeout(TIMEOUT):
+            return await pool.get()
 
     async def once() -> None:
-        bodies = await asyncio.gather(*(fetch(url, timeout=TIMEOUT) for _ in range(requests)))
+        bodies = await asyncio.gather(*(one() for _ in range(requests)))
         if len(bodies) != requests:
             raise RuntimeError("lost requests")
 
-    return lambda loops: _timed(loops, lambda: asyncio.run(once()))
+    return lambda loops: _timed(loops, lambda: loop.run_until_complete(once()))
 
 
 def _sleepers(count: int, seconds: float) -> TimeFunc:
@@ -493,7 +507,8 @@ def _ipc_group(s: Settings) -> Factories:
 
 def _async_group(s: Settings) -> Factories:
     return {
-        "async.fan-out": partial(_fan_out, s.url, s.requests),
+        "async.fan-out-keep-alive": partial(_fan_out, s.url, s.requests, keep_alive=True),
+        "async.fan-out-new-connection": partial(_fan_out, s.url, s.requests, keep_alive=False),
         "async.sleepers": partial(_sleepers, s.sleepers, s.sleep_ms / 1000),
     }
 
