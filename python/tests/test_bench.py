@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from parity.bench import plan, report, rows, run, workloads
+from parity.bench.thresholds import MIN_MAP_SECONDS
 from parity.common.timing import LONG_TIMEOUT
 
 TIMEOUT = 60
@@ -57,7 +58,7 @@ def test_the_settings_reach_dotnet_with_the_same_sizes(tmp_path: Path) -> None:
     assert plan.Settings.read(tmp_path / "s.json") == settings
     env = settings.dotnet_environment()
     assert env["PARITY_BENCH_QUICK"] == "1"
-    assert env["PARITY_BENCH_MAP_COUNT"] == str(settings.map_count)
+    assert env["PARITY_BENCH_MAP_COUNT"] == str(settings.dotnet_map_count)
     assert env["PARITY_BENCH_IPC_SIZES"] == ",".join(map(str, settings.ipc_sizes))
     assert plan.settings(quick=False).map_count > settings.map_count
 
@@ -315,3 +316,13 @@ async def _get_from_a_server_answering(answer: bytes) -> bytes:
     finally:
         server.close()
         await server.wait_closed()
+
+
+def test_the_full_runs_map_sizes_last_over_100_ms_on_every_core_at_the_committed_speed() -> None:
+    committed = rows.Rows(rows.load())
+    full = plan.settings(quick=False)
+    py_count, net_count = rows.map_counts(committed.settings)
+    python_each = committed.median("py:map.sequential") / py_count
+    dotnet_each = committed.median("net:map.Sequential") / net_count
+    assert python_each * full.map_count / committed.cores >= MIN_MAP_SECONDS
+    assert dotnet_each * full.dotnet_map_count / committed.cores >= MIN_MAP_SECONDS

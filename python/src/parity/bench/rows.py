@@ -51,6 +51,12 @@ def size_text(size: int) -> str:
     return f"{size // 1024} KiB" if size >= 1024 else f"{size} B"
 
 
+def map_counts(settings: dict[str, Any]) -> tuple[int, int]:
+    """(Python's, .NET's) elements of the CPU-bound map; a run before the two were sized apart
+    used one count for both."""
+    return settings["map_count"], settings.get("dotnet_map_count", settings["map_count"])
+
+
 class Rows:
     """The rows of one run, with the ratios the page and the tests share."""
 

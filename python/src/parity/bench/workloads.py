@@ -438,8 +438,8 @@ def _bridge_map(s: Settings, workers: int) -> TimeFunc:
     """The .NET map through the bridge: 0 workers calls the sequential loop."""
     types = _bridge(s).Workloads
     if workers == 0:
-        return _warmed(s, lambda: types.MapSequential(s.map_count))
-    return _warmed(s, lambda: types.MapPlinq(s.map_count, workers))
+        return _warmed(s, lambda: types.MapSequential(s.dotnet_map_count))
+    return _warmed(s, lambda: types.MapPlinq(s.dotnet_map_count, workers))
 
 
 def _start_group(s: Settings) -> Factories:
