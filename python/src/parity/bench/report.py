@@ -103,7 +103,9 @@ def _targets(r: Rows) -> list[str]:
     lines = [
         "## Targets",
         "",
-        "Reference figures are the targets for 2 cores at rest; the measured ones are this run's.",
+        "The reference column holds figures measured on this machine (2 cores, at rest) before"
+        " this chapter existed; they set the targets. The measured column is this run's; a dash"
+        " means nothing was measured before.",
         "",
     ]
     body = [[t.name, t.reference, t.figure, "met" if t.met else "**not met**", t.why] for t in targets(r)]
