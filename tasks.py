@@ -229,7 +229,7 @@ def site(c: Context, out: str = "", source_url: str | None = None) -> None:
 )
 def bench(c: Context, quick: bool = False, out: str = "", render: bool = False, groups: str = "") -> None:
     """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet), interleaved; write the page."""
-    from parity.bench import plan, report
+    from parity.bench import plan, regressions, report
     from parity.bench import run as bench_run
 
     if render:
@@ -248,6 +248,8 @@ def bench(c: Context, quick: bool = False, out: str = "", render: bool = False, 
         results = bench_run.run_showing_progress(quick, work, chosen)
     except (bench_run.BenchError, dotnet_build.DotnetMissing) as exc:
         raise options.fail(str(exc), code=1) from None
+    if report.RESULTS.is_file():  # read before a full run replaces it
+        print("\n".join(regressions.summary(results, report.load())))
     written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
     print("\n".join(f"wrote {path}" for path in written))
     load = results["machine"].get("load_average_start")

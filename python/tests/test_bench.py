@@ -326,3 +326,38 @@ def test_the_full_runs_map_sizes_last_over_100_ms_on_every_core_at_the_committed
     dotnet_each = committed.median("net:map.Sequential") / net_count
     assert python_each * full.map_count / committed.cores >= MIN_MAP_SECONDS
     assert dotnet_each * full.dotnet_map_count / committed.cores >= MIN_MAP_SECONDS
+
+
+def test_a_ratio_that_moved_over_30_percent_is_one_warning_line_and_under_it_none() -> None:
+    from parity.bench import regressions
+
+    def run_with(pool: float, spawn: float, pipe: float) -> rows.Results:
+        return _results(
+            {
+                "py:map.sequential": _row(0.3),
+                "py:map.pool.2": _row(pool),
+                "py:start.thread": _row(1e-4),
+                "py:start.process-spawn": _row(spawn),
+                "py:ipc.pipe.64": _row(pipe),
+                "py:ipc.raw-socketpair.64": _row(2e-5),
+                "net:map.Sequential": _row(0.2),  # no parallel row: no ratio, no line
+            },
+            ipc_sizes=[64],
+        )
+
+    committed = run_with(pool=0.15, spawn=0.02, pipe=4e-5)
+    # speed-up 2.0 -> 1.2 (-40%), spawn/thread 200 -> 250 (+25%), pipe's share 0.5 -> 0.25 (-50%)
+    now = run_with(pool=0.25, spawn=0.025, pipe=8e-5)
+    assert regressions.moved(now, committed) == [
+        "bench: warning: py:map.sequential / py:map.pool.2 moved -40% (2 committed, 1.2 now)",
+        "bench: warning: py:ipc.pipe.64 share of the raw socketpair moved -50% (0.5 committed, 0.25 now)",
+    ]
+    now["machine"]["load_average_start"] = [2.5, 1.0, 0.5]
+    assert regressions.summary(now, committed)[-1] == (
+        "bench: 3 ratios compared with the committed run, 2 moved more than 30% (a warning, not a"
+        " failure); load average at the start 2.5, the committed run's unknown"
+    )
+    # every ratio within 30% (+25%, -20%, +29%): no warning line at all
+    close = run_with(pool=0.12, spawn=0.025, pipe=4e-5 / 1.29)
+    assert regressions.moved(close, committed) == []
+    assert regressions.moved(committed, committed) == []

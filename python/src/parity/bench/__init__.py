@@ -7,4 +7,5 @@ keepalive.py the fan-out's pooled HTTP/1.1 client (keep-alive connections, async
 article.py  the article's own programs, timed whole
 run.py      runs both harnesses group by group, interleaved, and merges their results
 report.py   the JSON report -> comparisons/benchmarks.md, its plots and the targets
+regressions.py a run's ratios against the committed run's: a warning for each that moved over 30%
 """
