@@ -223,37 +223,19 @@ def site(c: Context, out: str = "", source_url: str | None = None) -> None:
         "quick": "rough numbers in under two minutes, in a temporary folder (the committed results stay)",
         "out": "write the page, its plots and results.json under this folder instead",
         "render": "measure nothing: rewrite the page and its plots from the committed results.json",
-        "groups": "only these groups, comma-separated (start, map, sum, sum-range, ipc, async, bridge,"
-        " article); with --quick or --out, never over the committed results",
+        "groups": "only these groups, comma-separated (e.g. ipc,map); with --quick or --out",
     }
 )
 def bench(c: Context, quick: bool = False, out: str = "", render: bool = False, groups: str = "") -> None:
     """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet), interleaved; write the page."""
-    from parity.bench import plan, regressions, report
     from parity.bench import run as bench_run
 
-    if render:
-        for path in report.write(report.load()):
-            print(f"wrote {path}")
-        return
     try:
-        chosen = plan.chosen_groups(groups)
-    except ValueError as exc:
+        bench_run.command(quick, out, render, groups)
+    except bench_run.UsageError as exc:
         raise options.fail(str(exc)) from None
-    if chosen != plan.GROUPS and not (quick or out):
-        raise options.fail("--groups runs part of the benchmarks: add --quick or --out FOLDER")
-    folder = bench_run.output_folder(quick, out)
-    work = (folder if out or quick else REPORTS) / "bench-raw"
-    try:
-        results = bench_run.run_showing_progress(quick, work, chosen)
     except (bench_run.BenchError, dotnet_build.DotnetMissing) as exc:
         raise options.fail(str(exc), code=1) from None
-    if report.RESULTS.is_file():  # read before a full run replaces it
-        print("\n".join(regressions.summary(results, report.load())))
-    written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
-    print("\n".join(f"wrote {path}" for path in written))
-    load = results["machine"].get("load_average_start")
-    print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")
 
 
 @task

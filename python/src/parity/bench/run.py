@@ -25,7 +25,7 @@ from typing import Any
 from parity import dotnet_build, summary
 from parity.bench import plan
 from parity.common.timing import SHORT_TIMEOUT
-from parity.paths import ROOT
+from parity.paths import REPORTS, ROOT
 
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
 RELEASE_CLI = dotnet_build.ARTIFACTS / "bin" / "Parity.Cli" / "release"
@@ -37,6 +37,10 @@ Row = dict[str, Any]
 
 class BenchError(RuntimeError):
     """A step failed; the message names it and ends with its log's tail."""
+
+
+class UsageError(ValueError):
+    """The options ask for something `invoke bench` does not do."""
 
 
 def output_folder(quick: bool, out: str) -> Path:
@@ -288,3 +292,29 @@ def run_showing_progress(quick: bool, work: Path, groups: Sequence[str] = plan.G
         results = run(quick, work, on_step, groups)
         progress.advance(bar)
     return results
+
+
+def command(quick: bool, out: str, render: bool, groups: str) -> None:
+    """`invoke bench`: measure (every group, or `groups`), warn about ratios that moved from the
+    committed run, write the page, its plots and results.json; or, with `render`, only rewrite the
+    page and plots from the committed results.json."""
+    from parity.bench import regressions, report
+
+    if render:
+        print("\n".join(f"wrote {path}" for path in report.write(report.load())))
+        return
+    try:
+        chosen = plan.chosen_groups(groups)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if chosen != plan.GROUPS and not (quick or out):
+        raise UsageError("--groups runs part of the benchmarks: add --quick or --out FOLDER")
+    folder = output_folder(quick, out)
+    work = (folder if out or quick else REPORTS) / "bench-raw"
+    results = run_showing_progress(quick, work, chosen)
+    if report.RESULTS.is_file():  # read before a full run replaces it
+        print("\n".join(regressions.summary(results, report.load())))
+    written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
+    print("\n".join(f"wrote {path}" for path in written))
+    load = results["machine"].get("load_average_start")
+    print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")
