@@ -279,7 +279,9 @@ def _ipc(r: Rows) -> list[str]:
         " `multiprocessing.Pipe()` is duplex, which makes it a socketpair on Linux and macOS;"
         " a Queue sends through `Pipe(duplex=False)`, an OS pipe; a Manager's proxy talks to its"
         " server over a Unix socket; shared memory's limit is its two copies plus the signal's"
-        " round trip.",
+        " round trip. A share above 1 means a path beat its limit in this run: a small message's"
+        " time is mostly the wake-up of the other process, which depends on the core it wakes on"
+        " (compare the spreads).",
         "",
         "The Channel is not a transfer: both ends are in one process, so writing a `byte[]` hands"
         " the reader a reference to the same array and no byte moves, whatever the size. Its figure"
