@@ -202,23 +202,20 @@ def site(c: Context, out: str = "", source_url: str | None = None) -> None:
     help={
         "quick": "rough numbers in under two minutes, in a temporary folder (the committed results stay)",
         "out": "write the page, its plots and results.json under this folder instead",
+        "render": "measure nothing: rewrite the page and its plots from the committed results.json",
+        "groups": "only these groups, comma-separated (e.g. ipc,map); with --quick or --out",
     }
 )
-def bench(c: Context, quick: bool = False, out: str = "") -> None:
+def bench(c: Context, quick: bool = False, out: str = "", render: bool = False, groups: str = "") -> None:
     """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet), interleaved; write the page."""
-    from parity.bench import report
     from parity.bench import run as bench_run
 
-    folder = bench_run.output_folder(quick, out)
-    work = (folder if out or quick else REPORTS) / "bench-raw"
     try:
-        results = bench_run.run_showing_progress(quick, work)
+        bench_run.command(quick, out, render, groups)
+    except bench_run.UsageError as exc:
+        raise options.fail(str(exc)) from None
     except (bench_run.BenchError, dotnet_build.DotnetMissing) as exc:
         raise options.fail(str(exc), code=1) from None
-    written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
-    print("\n".join(f"wrote {path}" for path in written))
-    load = results["machine"].get("load_average_start")
-    print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")
 
 
 @task

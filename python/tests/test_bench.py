@@ -6,7 +6,13 @@ compute, parse and talk correctly.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from parity.bench import plan, report, rows, run, workloads
+from parity.bench.thresholds import MIN_MAP_SECONDS
+from parity.common.timing import LONG_TIMEOUT
 
 TIMEOUT = 60
 
@@ -50,7 +58,7 @@ def test_the_settings_reach_dotnet_with_the_same_sizes(tmp_path: Path) -> None:
     assert plan.Settings.read(tmp_path / "s.json") == settings
     env = settings.dotnet_environment()
     assert env["PARITY_BENCH_QUICK"] == "1"
-    assert env["PARITY_BENCH_MAP_COUNT"] == str(settings.map_count)
+    assert env["PARITY_BENCH_MAP_COUNT"] == str(settings.dotnet_map_count)
     assert env["PARITY_BENCH_IPC_SIZES"] == ",".join(map(str, settings.ipc_sizes))
     assert plan.settings(quick=False).map_count > settings.map_count
 
@@ -61,6 +69,18 @@ def test_every_group_runs_python_then_dotnet() -> None:
     for i, (language, group) in enumerate(steps):
         if language == "dotnet":
             assert steps[i - 1] == ("python", group)
+
+
+def test_chosen_groups_run_in_plan_order_and_an_unknown_one_is_named() -> None:
+    assert plan.chosen_groups("") == plan.GROUPS
+    assert plan.chosen_groups("ipc, map") == ("map", "ipc")
+    assert run.steps(plan.chosen_groups("ipc,sum-range")) == [
+        ("python", "sum-range"),
+        ("python", "ipc"),
+        ("dotnet", "ipc"),
+    ]
+    with pytest.raises(ValueError, match="unknown bench group 'pipes'"):
+        plan.chosen_groups("ipc,pipes")
 
 
 def test_benchmarkdotnet_rows_are_read_in_seconds_with_their_parameters(tmp_path: Path) -> None:
@@ -108,6 +128,50 @@ def test_the_raw_pipe_sink_acknowledges_each_message_and_stops_when_stdin_closes
     assert child.wait(TIMEOUT) == 0
 
 
+def test_the_sink_acknowledges_on_an_inherited_socketpair_end_and_stops_at_its_close() -> None:
+    here, there = socket.socketpair()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "parity.bench.sink", str(there.fileno())], pass_fds=[there.fileno()]
+    )
+    there.close()
+    here.settimeout(LONG_TIMEOUT)
+    try:
+        for size in (1, 300_000):  # the second is larger than a socket's buffer
+            here.sendall(size.to_bytes(4, "little") + bytes(size))
+            assert here.recv(1) == b"\x01"
+    finally:
+        here.close()
+    assert child.wait(LONG_TIMEOUT) == 0
+
+
+def _transport(fd: int) -> str:
+    """The raw limit measured for what a descriptor is: a socket or an OS pipe (a FIFO)."""
+    mode = os.fstat(fd).st_mode
+    return "raw-socketpair" if stat.S_ISSOCK(mode) else "raw-pipe" if stat.S_ISFIFO(mode) else "?"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows' Pipe() is a named pipe, not a socket")
+@pytest.mark.parametrize("method", multiprocessing.get_all_start_methods())
+def test_each_ipc_path_is_held_against_the_transport_multiprocessing_gives_it(method: str) -> None:
+    ctx = multiprocessing.get_context(method)
+    duplex = ctx.Pipe()
+    one_way = ctx.Pipe(duplex=False)
+    queue = ctx.Queue()
+    try:
+        assert _transport(duplex[0].fileno()) == rows.IPC_LIMITS["pipe"] == "raw-socketpair"
+        assert _transport(one_way[0].fileno()) == "raw-pipe"
+        reader = queue._reader  # type: ignore[attr-defined]
+        assert _transport(reader.fileno()) == rows.IPC_LIMITS["queue"] == "raw-pipe"
+    finally:
+        for conn in (*duplex, *one_way):
+            conn.close()
+        queue.close()
+    with ctx.Manager() as manager:  # proxies connect to the manager's address: a Unix socket
+        family = multiprocessing.connection.address_type(manager.address)  # type: ignore[attr-defined]
+    assert family == "AF_UNIX"
+    assert rows.IPC_LIMITS["manager-queue"] == "raw-socketpair"
+
+
 def test_the_articles_programs_print_hello_and_a_bad_mode_is_one_line() -> None:
     command = [sys.executable, "-m", "parity.bench.article"]
     for mode in ("default", "context-spawn", "set-spawn"):
@@ -120,9 +184,9 @@ def test_the_articles_programs_print_hello_and_a_bad_mode_is_one_line() -> None:
     ]
 
 
-def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
-    row = {"median": 0.002, "q1": 0.001, "q3": 0.003, "runs": 3}
-    results = {
+def _results(found: dict[str, dict[str, float]], **settings: object) -> rows.Results:
+    """A run's results.json with these rows, on a made-up 2-core machine."""
+    return {
         "generated_by": "invoke bench --quick",
         "mode": "quick",
         "started": "2026-01-01T00:00:00+00:00",
@@ -135,10 +199,21 @@ def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
             "dotnet_sdk": "10",
             "load_average_start": None,
         },
-        "settings": {**plan.settings(quick=True).__dict__, "ipc_sizes": [64]},
+        "settings": {**plan.settings(quick=True).__dict__, "cores": 2, **settings},
         "harnesses": {"python": "pyperf", "dotnet": "BenchmarkDotNet"},
-        "rows": {"py:start.process-fork": row, "py:start.thread": {**row, "median": 0.0001}},
+        "rows": found,
     }
+
+
+def _row(median: float) -> dict[str, float]:
+    return {"median": median, "q1": median, "q3": median, "runs": 3}
+
+
+def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
+    row = {"median": 0.002, "q1": 0.001, "q3": 0.003, "runs": 3}
+    results = _results(
+        {"py:start.process-fork": row, "py:start.thread": {**row, "median": 0.0001}}, ipc_sizes=[64]
+    )
     page = report.render(results)
     assert page.startswith(report.GENERATED)
     assert "| Python | Process, fork | 2 ms | 1 ms to 3 ms | 3 | 20x |" in page
@@ -149,3 +224,140 @@ def test_a_page_renders_from_a_partial_run_and_formats_its_numbers() -> None:
         "1,234x",
         "2.5 GB/s",
     )
+
+
+def test_each_ipc_row_names_the_limit_of_its_own_transport_and_the_channel_no_rate() -> None:
+    size = rows.MIB
+    found = {
+        f"py:ipc.pipe.{size}": _row(0.002),
+        f"py:ipc.raw-socketpair.{size}": _row(0.001),
+        f"py:ipc.raw-pipe.{size}": _row(0.004),
+        f"py:ipc.queue.{size}": _row(0.008),
+        f"py:ipc.shared-memory.{size}": _row(0.0005),
+        f"py:ipc.memcpy.{size}": _row(0.0001),
+        "py:ipc.raw-socketpair.64": _row(0.0001),
+        f"net:ipc.InProcessChannel.{size}": _row(2e-6),
+    }
+    lines = report.render(_results(found, ipc_sizes=[size])).splitlines()
+
+    def row_of(label: str) -> str:
+        (line,) = [x for x in lines if f"| 1 MiB: {label}" in x]
+        return line
+
+    assert row_of("multiprocessing Pipe").endswith("0.50 of the raw socketpair |")
+    assert row_of("multiprocessing Queue").endswith("0.50 of the raw OS pipe |")
+    # two copies of 0.1 ms and a 0.1 ms signal: 0.3 ms, against 0.5 ms measured
+    assert row_of("shared_memory").endswith("0.60 of 2 memcpy + a 64 B socketpair round trip |")
+    channel = row_of("Channel<byte[]>")
+    assert channel.endswith("| 2 us per message, no byte moves |")
+    assert "B/s" not in channel
+
+
+def test_the_keep_alive_pool_reuses_every_connection_of_the_round_before() -> None:
+    from parity.bench.keepalive import KeepAlivePool, PoolError
+
+    accepted: list[int] = []
+    requests_seen: list[int] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                requests_seen.append(1)
+                says_close = len(requests_seen) == 11  # the eleventh answer says it closes
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n")
+                writer.write(b"Connection: close\r\n\r\nok" if says_close else b"\r\nok")
+                await writer.drain()
+                if says_close or len(requests_seen) == 16:  # the sixteenth closes without a word
+                    break
+        except asyncio.IncompleteReadError:
+            pass  # the client closed an idle connection
+        writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        pool = KeepAlivePool(f"http://127.0.0.1:{port}/")
+        try:
+            async with asyncio.timeout(LONG_TIMEOUT):
+                for _ in range(2):  # 5 at once, twice: the second round opens nothing
+                    assert await asyncio.gather(*(pool.get() for _ in range(5))) == [b"ok"] * 5
+                assert (pool.opened, len(accepted)) == (5, 5)
+                assert await pool.get() == b"ok"  # answered with Connection: close
+                await asyncio.gather(*(pool.get() for _ in range(5)))
+                assert (pool.opened, len(accepted)) == (6, 6)  # only the closed one was replaced
+                # the connection that served the sixteenth request was closed by the server while
+                # idle: the next request on it fails to read, and the pool retries on a new one
+                assert await asyncio.gather(*(pool.get() for _ in range(5))) == [b"ok"] * 5
+                assert (pool.opened, len(accepted), len(requests_seen)) == (7, 7, 21)
+        finally:
+            await pool.close()
+            server.close()
+            await server.wait_closed()
+
+    asyncio.run(main())
+    with pytest.raises(PoolError, match="answered 404"):
+        asyncio.run(_get_from_a_server_answering(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+
+
+async def _get_from_a_server_answering(answer: bytes) -> bytes:
+    from parity.bench.keepalive import KeepAlivePool
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        async with asyncio.timeout(LONG_TIMEOUT):
+            return await KeepAlivePool(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/").get()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+def test_the_full_runs_map_sizes_last_over_100_ms_on_every_core_at_the_committed_speed() -> None:
+    committed = rows.Rows(rows.load())
+    full = plan.settings(quick=False)
+    py_count, net_count = rows.map_counts(committed.settings)
+    python_each = committed.median("py:map.sequential") / py_count
+    dotnet_each = committed.median("net:map.Sequential") / net_count
+    assert python_each * full.map_count / committed.cores >= MIN_MAP_SECONDS
+    assert dotnet_each * full.dotnet_map_count / committed.cores >= MIN_MAP_SECONDS
+
+
+def test_a_ratio_that_moved_over_30_percent_is_one_warning_line_and_under_it_none() -> None:
+    from parity.bench import regressions
+
+    def run_with(pool: float, spawn: float, pipe: float) -> rows.Results:
+        return _results(
+            {
+                "py:map.sequential": _row(0.3),
+                "py:map.pool.2": _row(pool),
+                "py:start.thread": _row(1e-4),
+                "py:start.process-spawn": _row(spawn),
+                "py:ipc.pipe.64": _row(pipe),
+                "py:ipc.raw-socketpair.64": _row(2e-5),
+                "net:map.Sequential": _row(0.2),  # no parallel row: no ratio, no line
+            },
+            ipc_sizes=[64],
+        )
+
+    committed = run_with(pool=0.15, spawn=0.02, pipe=4e-5)
+    # speed-up 2.0 -> 1.2 (-40%), spawn/thread 200 -> 250 (+25%), pipe's share 0.5 -> 0.25 (-50%)
+    now = run_with(pool=0.25, spawn=0.025, pipe=8e-5)
+    assert regressions.moved(now, committed) == [
+        "bench: warning: py:map.sequential / py:map.pool.2 moved -40% (2 committed, 1.2 now)",
+        "bench: warning: py:ipc.pipe.64 share of the raw socketpair moved -50% (0.5 committed, 0.25 now)",
+    ]
+    now["machine"]["load_average_start"] = [2.5, 1.0, 0.5]
+    assert regressions.summary(now, committed)[-1] == (
+        "bench: 3 ratios compared with the committed run, 2 moved more than 30% (a warning, not a"
+        " failure); load average at the start 2.5, the committed run's unknown"
+    )
+    # every ratio within 30% (+25%, -20%, +29%): no warning line at all
+    close = run_with(pool=0.12, spawn=0.025, pipe=4e-5 / 1.29)
+    assert regressions.moved(close, committed) == []
+    assert regressions.moved(committed, committed) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from parity.bench import report, run
 from parity.paths import ROOT
 
@@ -66,3 +68,9 @@ def test_invoke_docs_leaves_the_benchmarks_page_and_its_folder_alone() -> None:
     written = set(docs.render())
     assert report.PAGE not in written
     assert not any(path.is_relative_to(report.FOLDER) for path in written)
+
+
+def test_the_page_says_where_its_reference_figures_come_from_in_its_own_words() -> None:
+    page = report.render(report.load())
+    assert "measured on this machine (2 cores, at rest) before this chapter existed" in page
+    assert not re.search(r"\bissues?\b", page, re.IGNORECASE), "the page names no tracker"

@@ -9,7 +9,8 @@ namespace Parity.Benchmarks;
 /// <summary>
 /// Workload 3: one message of Size bytes delivered and acknowledged (one byte back), by path:
 /// an anonymous pipe to a child process, a memory-mapped file shared with a child, a Channel
-/// inside the process, and memcpy (the limit).
+/// inside the process (it hands over a reference, so the page reports its latency, not a
+/// rate), and memcpy (the limit).
 /// </summary>
 public class IpcBenchmarks
 {

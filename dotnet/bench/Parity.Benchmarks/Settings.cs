@@ -10,7 +10,7 @@ public static class Settings
 {
     public static bool Quick => Environment.GetEnvironmentVariable("PARITY_BENCH_QUICK") == "1";
 
-    public static int MapCount => Int("PARITY_BENCH_MAP_COUNT", 20_000);
+    public static int MapCount => Int("PARITY_BENCH_MAP_COUNT", 600_000);
 
     public static int SumCount => Int("PARITY_BENCH_SUM_COUNT", 1_000_000);
 

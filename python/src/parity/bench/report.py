@@ -23,12 +23,15 @@ from parity.bench.rows import (
     Rows,
     duration,
     ipc_key,
+    ipc_limit,
     load,
+    map_counts,
     rate,
     size_text,
     times,
 )
 from parity.bench.targets import targets
+from parity.bench.thresholds import MIN_MAP_SECONDS
 from parity.paths import COMPARISONS
 
 PAGE = COMPARISONS / "benchmarks.md"
@@ -100,7 +103,9 @@ def _targets(r: Rows) -> list[str]:
     lines = [
         "## Targets",
         "",
-        "Reference figures are the targets for 2 cores at rest; the measured ones are this run's.",
+        "The reference column holds figures measured on this machine (2 cores, at rest) before"
+        " this chapter existed; they set the targets. The measured column is this run's; a dash"
+        " means nothing was measured before.",
         "",
     ]
     body = [[t.name, t.reference, t.figure, "met" if t.met else "**not met**", t.why] for t in targets(r)]
@@ -184,21 +189,34 @@ def _map(r: Rows) -> list[str]:
         add(f"net:map.Plinq.{k}", f"PLINQ, WithDegreeOfParallelism({k})", "net:map.Sequential", k)
     for k in range(1, cores + 1):
         add(f"net:map.ParallelFor.{k}", f"Parallel.For, MaxDegreeOfParallelism {k}", "net:map.Sequential", k)
+    py_count, net_count = map_counts(s)
     lines = [
         "## CPU-bound map",
         "",
-        f"The same function over the same input: 200 square roots for each of 0..{s['map_count'] - 1:,},"
-        " summed (`Plinq.Cancellation.Work` in C#, `parity.bench.workloads.work` in Python)."
-        " Speed-up is against the same language's sequential run (the bridge rows against the"
-        " sequential .NET call through the bridge); ideal is the number of workers.",
+        "The same function: 200 square roots for each element, summed (`Plinq.Cancellation.Work`"
+        " in C#, `parity.bench.workloads.work` in Python). Each language maps its own count:"
+        f" 0..{py_count - 1:,} in Python, 0..{net_count - 1:,} in .NET and through the bridge (the"
+        f" full run sizes both so that a run on every core lasts over {MIN_MAP_SECONDS * 1000:.0f} ms"
+        " and start and merge stay a small part of it). Speed-up is against the same language's"
+        " sequential run (the bridge rows against the sequential .NET call through the bridge);"
+        " ideal is the number of workers, and each row gives its share of it.",
         "",
         *_rows_table(r, entries, "speed-up"),
     ]
-    if "py:map.sequential" in r and "net:map.Sequential" in r:
+    shortest = min((r.median(key) for key, _, _ in entries), default=0.0)
+    if entries and shortest < MIN_MAP_SECONDS:
         lines += [
-            f"Sequential Python takes {r.ratio('py:map.sequential', 'net:map.Sequential'):.0f}x"
-            " as long as sequential .NET"
-            " for the same elements: the interpreter against compiled code.",
+            f"The shortest of these runs took {duration(shortest)}, under {MIN_MAP_SECONDS * 1000:.0f} ms:"
+            " start and merge weigh more in it than the sizes intend.",
+            "",
+        ]
+    if "py:map.sequential" in r and "net:map.Sequential" in r:
+        per_element = (r.median("py:map.sequential") / py_count) / (
+            r.median("net:map.Sequential") / net_count
+        )
+        lines += [
+            f"Per element, sequential Python takes {per_element:.0f}x as long as sequential .NET:"
+            " the interpreter against compiled code.",
             "",
         ]
     lines += [
@@ -237,23 +255,40 @@ def _ipc(r: Rows) -> list[str]:
     sizes: list[int] = r.settings["ipc_sizes"]
     entries = []
     for size in sizes:
-        raw = f"py:ipc.raw-pipe.{size}"
         for lang, path, label in IPC_PATHS:
             key = ipc_key(lang, path, size)
-            if key in r:
+            if key not in r:
+                continue
+            if path == "InProcessChannel":  # a reference changes hands: no bytes to count
+                more = f"{duration(r.median(key))} per message, no byte moves"
+            else:
                 more = rate(size / r.median(key), "B")
-                if lang == "py" and raw in r and path not in ("raw-pipe", "memcpy"):
-                    more += f", {r.ratio(raw, key):.2f} of the raw pipe"
-                entries.append((key, f"{size_text(size)}: {label}", more))
+            limit = ipc_limit(r, path, size) if lang == "py" else None
+            if limit:
+                more += f", {limit[0] / r.median(key):.2f} of {limit[1]}"
+            entries.append((key, f"{size_text(size)}: {label}", more))
     lines = [
         "## IPC by message size",
         "",
         "One message delivered to another process and acknowledged with one byte, per message."
         " Shared memory and the memory-mapped file copy the payload in and out and signal through"
-        " a pipe; the Channel stays in one process (it passes a reference). The limits are measured"
-        " the same way: a raw pipe to a child that reads with os.read, and memcpy of the payload.",
+        " a pipe (Python's Pipe, a socketpair; .NET's child's stdin)."
+        " The limits are measured the same way, with os.write and os.read on a child that reads"
+        " every byte: a raw OS pipe (`os.pipe`), a raw socketpair (`socket.socketpair`), and memcpy"
+        " of the payload. Each Python path is held against the transport it uses:"
+        " `multiprocessing.Pipe()` is duplex, which makes it a socketpair on Linux and macOS;"
+        " a Queue sends through `Pipe(duplex=False)`, an OS pipe; a Manager's proxy talks to its"
+        " server over a Unix socket; shared memory's limit is its two copies plus the signal's"
+        " round trip. A share above 1 means a path beat its limit in this run: a small message's"
+        " time is mostly the wake-up of the other process, which depends on the core it wakes on"
+        " (compare the spreads).",
         "",
-        *_rows_table(r, entries, "throughput"),
+        "The Channel is not a transfer: both ends are in one process, so writing a `byte[]` hands"
+        " the reader a reference to the same array and no byte moves, whatever the size. Its figure"
+        " is the latency of one message and its acknowledgement through two bounded channels,"
+        " which a bytes-per-second rate would hide behind an absurd number.",
+        "",
+        *_rows_table(r, entries, "throughput; share of the path's limit"),
         "![time per message against message size](benchmarks/ipc.svg)",
         "",
         "### Manager queue against shared memory",
@@ -274,16 +309,27 @@ def _ipc(r: Rows) -> list[str]:
     ]
 
 
+FAN_OUTS = [
+    ("fan-out-keep-alive", "FanOutKeepAlive", "kept-alive connections, pooled"),
+    ("fan-out-new-connection", "FanOutNewConnection", "a new connection per request"),
+]
+
+
 def _async(r: Rows) -> list[str]:
     s = r.settings
-    sleep = s["sleep_ms"] / 1000
+    n, sleep = s["requests"], s["sleep_ms"] / 1000
     entries = []
-    for key, label in [
-        ("py:async.fan-out", f"asyncio.gather of {s['requests']:,} `parity.common.http.fetch`"),
-        ("net:async.FanOut", f"Task.WhenAll of {s['requests']:,} HttpClient.GetStringAsync"),
-    ]:
-        if key in r:
-            entries.append((key, label, f"{duration(r.median(key) / s['requests'])} per request"))
+    for py_name, net_name, how in FAN_OUTS:
+        py, net = f"py:async.{py_name}", f"net:async.{net_name}"
+        for key, label in [
+            (py, f"asyncio.gather of {n:,} GETs: {how}"),
+            (net, f"Task.WhenAll of {n:,} HttpClient GETs: {how}"),
+        ]:
+            if key in r:
+                more = f"{duration(r.median(key) / n)} per request"
+                if key == py and net in r:
+                    more += f", {times(r.ratio(py, net))} .NET's time"
+                entries.append((key, label, more))
     for key, label in [
         ("py:async.sleepers", f"asyncio.gather of {s['sleepers']:,} sleep({sleep:g})"),
         ("net:async.SleepingTasks", f"Task.WhenAll of {s['sleepers']:,} Task.Delay({s['sleep_ms']} ms)"),
@@ -294,9 +340,14 @@ def _async(r: Rows) -> list[str]:
         "## Async fan-out",
         "",
         "All requests at once to one Kestrel server on 127.0.0.1 in its own process (the same"
-        " server for both clients). The project's client opens a connection per request"
-        " (`Connection: close`); HttpClient pools connections. Then many tasks that only sleep: the"
-        " time beyond the sleep is the scheduler's.",
+        " server for both clients), twice: over kept-alive connections, and over a new connection"
+        " per request. HttpClient pools connections by default; the Python client"
+        " (`parity.bench.keepalive`, asyncio streams) keeps a pool the same way: a request takes an"
+        " idle connection or opens one and gives it back after the response, so every value after"
+        " the first reuses the connections of the one before. With a new connection per request"
+        " both clients send `Connection: close` (Python: `parity.common.http.fetch`; .NET:"
+        " `ConnectionClose = true`) and pay a TCP handshake and teardown each time."
+        " Then many tasks that only sleep: the time beyond the sleep is the scheduler's.",
         "",
         *_rows_table(r, entries, "derived"),
     ]

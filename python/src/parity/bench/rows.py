@@ -51,6 +51,12 @@ def size_text(size: int) -> str:
     return f"{size // 1024} KiB" if size >= 1024 else f"{size} B"
 
 
+def map_counts(settings: dict[str, Any]) -> tuple[int, int]:
+    """(Python's, .NET's) elements of the CPU-bound map; a run before the two were sized apart
+    used one count for both."""
+    return settings["map_count"], settings.get("dotnet_map_count", settings["map_count"])
+
+
 class Rows:
     """The rows of one run, with the ratios the page and the tests share."""
 
@@ -83,17 +89,44 @@ IPC_PATHS = [
     ("py", "queue", "multiprocessing Queue"),
     ("py", "manager-queue", "Manager().Queue"),
     ("py", "shared-memory", "shared_memory + a Pipe signal"),
+    ("py", "raw-socketpair", "limit: raw socketpair (os.write / os.read)"),
     ("py", "raw-pipe", "limit: raw OS pipe (os.write / os.read)"),
     ("py", "memcpy", "limit: memcpy (numpy.copyto)"),
     ("net", "AnonymousPipe", "anonymous pipe to a child (stdin)"),
     ("net", "MemoryMapped", "MemoryMappedFile + a pipe signal"),
-    ("net", "InProcessChannel", "Channel<byte[]> in-process"),
+    ("net", "InProcessChannel", "Channel<byte[]> in-process (passes a reference)"),
     ("net", "Memcpy", "limit: memcpy (Span.CopyTo)"),
 ]
+
+IPC_LIMITS = {
+    "pipe": "raw-socketpair",  # Pipe() is duplex: socket.socketpair() on POSIX
+    "manager-queue": "raw-socketpair",  # each proxy call crosses an AF_UNIX stream socket
+    "queue": "raw-pipe",  # Queue sends through Pipe(duplex=False): an os.pipe()
+}
+"""The transport each Python path moves its bytes through, so its row is held against that
+transport's raw limit (test_bench checks the pairing against the objects multiprocessing makes).
+Shared memory moves the payload outside any transport: see `ipc_limit`."""
+
+SIGNAL_SIZE = 64
+"""shared memory's signal is a few bytes: the smallest message of the raw socketpair stands for it"""
 
 
 def ipc_key(lang: str, path: str, size: int) -> str:
     return f"py:ipc.{path}.{size}" if lang == "py" else f"net:ipc.{path}.{size}"
+
+
+def ipc_limit(r: Rows, path: str, size: int) -> tuple[float, str] | None:
+    """The fastest a Python path could deliver one message of `size` over what it uses, and the
+    limit's name; None when the run lacks the rows (a quick run, an older run, Windows)."""
+    if path in IPC_LIMITS:
+        key = ipc_key("py", IPC_LIMITS[path], size)
+        names = {"raw-socketpair": "the raw socketpair", "raw-pipe": "the raw OS pipe"}
+        return (r.median(key), names[IPC_LIMITS[path]]) if key in r else None
+    if path == "shared-memory":  # a copy in, a copy out, and the signal's round trip
+        copy, signal = ipc_key("py", "memcpy", size), ipc_key("py", "raw-socketpair", SIGNAL_SIZE)
+        if copy in r and signal in r:
+            return 2 * r.median(copy) + r.median(signal), "2 memcpy + a 64 B socketpair round trip"
+    return None
 
 
 BRIDGE_DATA = [

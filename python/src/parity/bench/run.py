@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from parity import dotnet_build, summary
 from parity.bench import plan
 from parity.common.timing import SHORT_TIMEOUT
-from parity.paths import ROOT
+from parity.paths import REPORTS, ROOT
 
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
 RELEASE_CLI = dotnet_build.ARTIFACTS / "bin" / "Parity.Cli" / "release"
@@ -37,6 +37,10 @@ Row = dict[str, Any]
 
 class BenchError(RuntimeError):
     """A step failed; the message names it and ends with its log's tail."""
+
+
+class UsageError(ValueError):
+    """The options ask for something `invoke bench` does not do."""
 
 
 def output_folder(quick: bool, out: str) -> Path:
@@ -182,18 +186,23 @@ class _Server:
             self._process.wait(SHORT_TIMEOUT)
 
 
-def steps() -> list[tuple[str, str]]:
-    """(language, group) in run order: Python then .NET for each group."""
+def steps(groups: Sequence[str] = plan.GROUPS) -> list[tuple[str, str]]:
+    """(language, group) in run order: Python then .NET for each group of `groups`."""
     order = []
-    for group in plan.GROUPS:
+    for group in (g for g in plan.GROUPS if g in groups):
         order.append(("python", group))
         if group in plan.DOTNET_GROUPS:
             order.append(("dotnet", group))
     return order
 
 
-def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = None) -> dict[str, Any]:
-    """Every step of the plan; returns the results (what results.json holds)."""
+def run(
+    quick: bool,
+    work: Path,
+    on_step: Callable[[str, str], None] | None = None,
+    groups: Sequence[str] = plan.GROUPS,
+) -> dict[str, Any]:
+    """Every step of the plan (of `groups` only, if given); returns what results.json holds."""
     work.mkdir(parents=True, exist_ok=True)
     started_at, started = datetime.now(UTC), time.perf_counter()
     info = machine()
@@ -202,7 +211,7 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
     rows: dict[str, Row] = {}
     server: _Server | None = None
     try:
-        for language, group in steps():
+        for language, group in steps(groups):
             if on_step:
                 on_step(language, group)
             if group == "async" and server is None:
@@ -247,7 +256,9 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
             server.stop()
     info["load_average_end"] = load_average()
     return {
-        "generated_by": "invoke bench" + (" --quick" if quick else ""),
+        "generated_by": "invoke bench"
+        + (" --quick" if quick else "")
+        + ("" if set(groups) >= set(plan.GROUPS) else f" --groups {','.join(groups)}"),
         "mode": "quick" if quick else "full",
         "started": started_at.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 1),
@@ -262,13 +273,13 @@ def run(quick: bool, work: Path, on_step: Callable[[str, str], None] | None = No
     }
 
 
-def run_showing_progress(quick: bool, work: Path) -> dict[str, Any]:
+def run_showing_progress(quick: bool, work: Path, groups: Sequence[str] = plan.GROUPS) -> dict[str, Any]:
     """`run`, with a progress bar naming the group and the harness at work."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=False) as progress:
-        bar = progress.add_task("bench: building (Release)", total=len(steps()))
+        bar = progress.add_task("bench: building (Release)", total=len(steps(groups)))
         seen: list[str] = []
 
         def on_step(language: str, group: str) -> None:
@@ -278,6 +289,32 @@ def run_showing_progress(quick: bool, work: Path) -> dict[str, Any]:
             name = "Python (pyperf)" if language == "python" else ".NET (BenchmarkDotNet)"
             progress.update(bar, description=f"bench{' --quick' if quick else ''}: {group}, {name}")
 
-        results = run(quick, work, on_step)
+        results = run(quick, work, on_step, groups)
         progress.advance(bar)
     return results
+
+
+def command(quick: bool, out: str, render: bool, groups: str) -> None:
+    """`invoke bench`: measure (every group, or `groups`), warn about ratios that moved from the
+    committed run, write the page, its plots and results.json; or, with `render`, only rewrite the
+    page and plots from the committed results.json."""
+    from parity.bench import regressions, report
+
+    if render:
+        print("\n".join(f"wrote {path}" for path in report.write(report.load())))
+        return
+    try:
+        chosen = plan.chosen_groups(groups)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if chosen != plan.GROUPS and not (quick or out):
+        raise UsageError("--groups runs part of the benchmarks: add --quick or --out FOLDER")
+    folder = output_folder(quick, out)
+    work = (folder if out or quick else REPORTS) / "bench-raw"
+    results = run_showing_progress(quick, work, chosen)
+    if report.RESULTS.is_file():  # read before a full run replaces it
+        print("\n".join(regressions.summary(results, report.load())))
+    written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
+    print("\n".join(f"wrote {path}" for path in written))
+    load = results["machine"].get("load_average_start")
+    print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")

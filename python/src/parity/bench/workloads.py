@@ -19,6 +19,7 @@ import atexit
 import itertools
 import math
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -278,17 +279,26 @@ def _ipc_shared_memory(size: int) -> TimeFunc:
     return lambda loops: _timed(loops, one)
 
 
-def _ipc_raw_pipe(size: int) -> TimeFunc:
+def _ipc_raw(size: int, transport: str) -> TimeFunc:
+    """The limit of a transport: the same message through an os.pipe pair (the child's stdin and
+    stdout) or one end of a socket.socketpair(), written and read with plain system calls."""
     message = size.to_bytes(4, "little") + os.urandom(size)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "parity.bench.sink"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    assert child.stdin is not None
-    assert child.stdout is not None
-    stdin, stdout = child.stdin.fileno(), child.stdout.fileno()
+    sink = [sys.executable, "-m", "parity.bench.sink"]
+    if transport == "socketpair":
+        here, there = socket.socketpair()
+        child = subprocess.Popen([*sink, str(there.fileno())], pass_fds=[there.fileno()])
+        there.close()
+        send = receive = here.fileno()
+        hang_up: Callable[[], None] = here.close
+    else:
+        child = subprocess.Popen(sink, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert child.stdin is not None
+        assert child.stdout is not None
+        send, receive = child.stdin.fileno(), child.stdout.fileno()
+        hang_up = child.stdin.close
 
     def stop() -> None:
-        child.stdin.close()  # type: ignore[union-attr]
+        hang_up()  # the child reads end of file and exits
         child.wait(TIMEOUT)
 
     _cleanups.append(stop)
@@ -296,8 +306,8 @@ def _ipc_raw_pipe(size: int) -> TimeFunc:
     def one() -> None:
         view = memoryview(message)
         while view:
-            view = view[os.write(stdin, view) :]
-        os.read(stdout, 1)
+            view = view[os.write(send, view) :]
+        os.read(receive, 1)
 
     return lambda loops: _timed(loops, one)
 
@@ -323,17 +333,31 @@ def _raise_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-def _fan_out(url: str, requests: int) -> TimeFunc:
+def _fan_out(url: str, requests: int, keep_alive: bool) -> TimeFunc:
+    """All requests at once on one event loop that lives as long as the worker, as the .NET side's
+    HttpClient does: kept-alive connections (the pool's, reused by every value after the first)
+    or a new connection per request (`Connection: close`)."""
+    from parity.bench.keepalive import KeepAlivePool
     from parity.common.http import fetch
 
     _raise_file_limit()
+    loop = asyncio.new_event_loop()
+    pool = KeepAlivePool(url)
+    _cleanups.append(loop.close)
+    _cleanups.append(lambda: loop.run_until_complete(pool.close()))
+
+    async def one() -> object:
+        if not keep_alive:
+            return await fetch(url, TIMEOUT)
+        async with asyncio.timeout(TIMEOUT):
+            return await pool.get()
 
     async def once() -> None:
-        bodies = await asyncio.gather(*(fetch(url, timeout=TIMEOUT) for _ in range(requests)))
+        bodies = await asyncio.gather(*(one() for _ in range(requests)))
         if len(bodies) != requests:
             raise RuntimeError("lost requests")
 
-    return lambda loops: _timed(loops, lambda: asyncio.run(once()))
+    return lambda loops: _timed(loops, lambda: loop.run_until_complete(once()))
 
 
 def _sleepers(count: int, seconds: float) -> TimeFunc:
@@ -452,8 +476,8 @@ def _bridge_map(s: Settings, workers: int) -> TimeFunc:
     """The .NET map through the bridge: 0 workers calls the sequential loop."""
     types = _bridge(s).Workloads
     if workers == 0:
-        return _warmed(s, lambda: types.MapSequential(s.map_count))
-    return _warmed(s, lambda: types.MapPlinq(s.map_count, workers))
+        return _warmed(s, lambda: types.MapSequential(s.dotnet_map_count))
+    return _warmed(s, lambda: types.MapPlinq(s.dotnet_map_count, workers))
 
 
 def _start_group(s: Settings) -> Factories:
@@ -522,14 +546,17 @@ def _ipc_group(s: Settings) -> Factories:
         found[f"ipc.queue.{size}"] = partial(_ipc_queue, size, managed=False)
         found[f"ipc.manager-queue.{size}"] = partial(_ipc_queue, size, managed=True)
         found[f"ipc.shared-memory.{size}"] = partial(_ipc_shared_memory, size)
-        found[f"ipc.raw-pipe.{size}"] = partial(_ipc_raw_pipe, size)
+        found[f"ipc.raw-pipe.{size}"] = partial(_ipc_raw, size, "pipe")
+        if sys.platform != "win32":  # a Windows socket is no file descriptor (and Pipe() no socket)
+            found[f"ipc.raw-socketpair.{size}"] = partial(_ipc_raw, size, "socketpair")
         found[f"ipc.memcpy.{size}"] = partial(_memcpy, size)
     return found
 
 
 def _async_group(s: Settings) -> Factories:
     return {
-        "async.fan-out": partial(_fan_out, s.url, s.requests),
+        "async.fan-out-keep-alive": partial(_fan_out, s.url, s.requests, keep_alive=True),
+        "async.fan-out-new-connection": partial(_fan_out, s.url, s.requests, keep_alive=False),
         "async.sleepers": partial(_sleepers, s.sleepers, s.sleep_ms / 1000),
     }
 
