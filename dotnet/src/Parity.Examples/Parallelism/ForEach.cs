@@ -102,10 +102,11 @@ public static class ForEach
         string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
         // A measurement, not a test: how long a work item queued to the pool waits while each loop
         // runs. First, while the pool still has only its minimum threads: the lines below grow it.
-        var underPlinq = ThreadPoolProbe.MedianMs(plinq: true, items: 64, Timeouts.Short, token);
-        var underLoop = ThreadPoolProbe.MedianMs(plinq: false, items: 64, Timeouts.Short, token);
+        // One probe each: a second of thread injection against a tenth of a millisecond.
+        var underPlinq = ThreadPoolProbe.LatencyMs(plinq: true, items: 64, Timeouts.Short, token);
+        var underLoop = ThreadPoolProbe.LatencyMs(plinq: false, items: 64, Timeouts.Short, token);
         ctx.Out.WriteLine("a work item queued to the thread pool while 64 blocked bodies"
-            + " wait for it starts after (median of 3):");
+            + " wait for it starts after:");
         Row("PLINQ, default degree:", Ms(underPlinq));
         Row("Parallel.ForEach, default:", Ms(underLoop));
         var seconds = body.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
