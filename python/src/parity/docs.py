@@ -541,14 +541,28 @@ def readme_index(catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
-# The figures of the README's measured paragraph that the catalog decides: rewritten on every
-# `invoke docs`, so adding a concept cannot leave them stale.
+# The README's figures that the repository decides (the catalog, requirements.txt): rewritten on
+# every `invoke docs`, so adding a concept or a package cannot leave them stale.
 _README_FIGURES = re.compile(r"runs the \d+ concepts \(\d+ runs\)")
+_README_PACKAGES = re.compile(r"install(ing|s)? \d+ packages")
 
 
 def readme_figures(catalog: Catalog) -> str:
     runs = sum(c.has(x) for c in catalog.concepts for x in ("python", "dotnet"))
     return f"runs the {len(catalog.concepts)} concepts ({runs} runs)"
+
+
+def requirement_count() -> int:
+    """The packages requirements.txt pins, counted as dev.py counts them when it says so."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("parity_dev", ROOT / "dev.py")
+    assert spec is not None
+    assert spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    count: int = dev.count_packages((ROOT / "requirements.txt").read_bytes())
+    return count
 
 
 def render(catalog: Catalog | None = None) -> dict[Path, str]:
@@ -565,6 +579,7 @@ def render(catalog: Catalog | None = None) -> dict[Path, str]:
     readme = README.read_text(encoding="utf-8")
     start, end = readme.index(_INDEX_START) + len(_INDEX_START), readme.index(_INDEX_END)
     readme = readme[:start] + "\n" + readme_index(catalog) + "\n" + readme[end:]
+    readme = _README_PACKAGES.sub(lambda m: f"install{m[1] or ''} {requirement_count()} packages", readme)
     pages[README] = _README_FIGURES.sub(readme_figures(catalog), readme)
     return pages
 
