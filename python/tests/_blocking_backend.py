@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import socket
+import sys
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,8 @@ NAME, VERSION = "blocker", "0.0.0"
 def _hold_if_asked() -> None:
     block = HERE / "block"
     if block.is_file():
+        if sys.platform == "win32":  # the POSIX tests alone come here
+            raise NotImplementedError("POSIX only")
         with socket.socket(socket.AF_UNIX) as conn:
             conn.connect(block.read_text(encoding="utf-8").strip())
             conn.recv(1)  # the test never sends: this waits for Ctrl-C

@@ -21,7 +21,7 @@ from typing import Any
 import psutil
 import pytest
 
-from parity.common.mp import Context
+from parity.common.mp import Context, context
 from parity.common.timing import LONG_TIMEOUT, timeout_scale
 
 # Wheels with C extensions that an interpreter may lack (the offline wheelhouse builds them for
@@ -91,7 +91,7 @@ def no_fork_after_the_clr(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(params=START_METHODS)
 def mp_context(request: pytest.FixtureRequest) -> Context:
-    return multiprocessing.get_context(request.param)
+    return context(request.param)
 
 
 def _children() -> list[psutil.Process]:

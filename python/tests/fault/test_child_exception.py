@@ -22,7 +22,8 @@ def test_a_pool_tasks_exception_is_raised_again_by_get_with_the_remote_traceback
     exc = child_exception.pool_task_raises(mp_context)
     assert type(exc) is ValueError
     assert str(exc) == "bad row 3"
-    assert isinstance(exc.__cause__, multiprocessing.pool.RemoteTraceback)
+    remote = multiprocessing.pool.RemoteTraceback  # type: ignore[attr-defined]  # not in typeshed
+    assert isinstance(exc.__cause__, remote)
     assert 'raise ValueError("bad row 3")' in str(exc.__cause__)
 
 

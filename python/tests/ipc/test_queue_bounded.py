@@ -75,7 +75,7 @@ def test_where_qsize_raises_the_drain_says_unknown(
 
 
 def test_full_is_queue_full_a_bare_exception_subclass() -> None:
-    assert queues.Full is queue.Full
+    assert queues.Full is queue.Full  # type: ignore[attr-defined]  # imported there, not exported
     assert queue.Full.__bases__ == (Exception,)
 
 

@@ -1,7 +1,7 @@
 import os
 import queue
 import threading
-from multiprocessing.pool import RemoteTraceback
+from multiprocessing.pool import RemoteTraceback  # type: ignore[attr-defined]  # not in typeshed
 from multiprocessing.synchronize import Event
 
 import pytest

@@ -78,8 +78,11 @@ def test_a_long_healthy_task_keeps_its_lease_and_is_never_claimed(r: Any, keys: 
     tq.put_tasks(r, "lease", 1, 0, keys=keys)
     holding, gate = threading.Event(), threading.Event()
     say = lambda line: holding.set() if line.startswith("holding") else None  # noqa: E731
-    holder = Worker(r, keys=keys, name="python-a", claim_idle_ms=idle_ms, say=say,
-                    work=lambda _task, _cancel: gate.wait(SHORT_TIMEOUT))  # fmt: skip
+
+    def work(_task: object, _cancel: threading.Event) -> None:
+        gate.wait(SHORT_TIMEOUT)
+
+    holder = Worker(r, keys=keys, name="python-a", claim_idle_ms=idle_ms, say=say, work=work)
     other = Worker(r, keys=keys, name="python-b", claim_idle_ms=idle_ms, **quiet())
     thread = threading.Thread(target=holder.step)
     thread.start()
@@ -267,7 +270,8 @@ def test_a_malformed_task_is_dead_lettered_once_byte_for_byte(redis_url: str, ke
 
     assert worker.step()
 
-    [(_id, dead)] = plain.xrange(keys.dead)
+    entries: Any = plain.xrange(keys.dead)  # redis-py types replies loosely
+    [(_id, dead)] = entries
     assert (dead[b"task"], dead[b"deliveries"]) == (raw, b"1")
     assert dead[b"reason"].startswith(b"bad message: ")
     assert (plain.xlen(keys.tasks), plain.xpending(keys.tasks, keys.group)["pending"]) == (0, 0)

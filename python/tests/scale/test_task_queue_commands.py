@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import psutil
@@ -30,6 +31,11 @@ from parity.scale._queue.processes import start_worker
 from .queue_helpers import LANGUAGES, cli, dotnet_or_skip, program, submit_to_workers
 
 OUTSIDE = "PARITY_REDIS_URL names an outside server: creating users there is not ours to do"
+
+
+def _redis(client: redis.Redis, *args: object) -> Any:
+    """One raw Redis command (ACL SETUSER, CONFIG GET): redis-py leaves execute_command untyped."""
+    return client.execute_command(*args)  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.parametrize("submitter", LANGUAGES)
@@ -143,7 +149,8 @@ def test_a_stopped_worker_hands_its_task_back_and_exits_with_the_signals_code(
     finally:
         worker.stop()
     assert worker.lines[-1].endswith("stopped (Ctrl-C)" if code == 130 else " stopped")
-    [pending] = r.xpending_range(keys.tasks, keys.group, "-", "+", 1)
+    pending_entries: Any = r.xpending_range(keys.tasks, keys.group, "-", "+", 1)
+    [pending] = pending_entries
     assert pending["time_since_delivered"] > tq.CLAIM_IDLE_MS  # handed back: claimable at once
     assert pending["times_delivered"] == 0  # the next claim makes it 1 again: no delivery burned
     r.close()
@@ -183,8 +190,8 @@ def test_acl_users_with_only_their_own_commands_run_the_queue(
         pytest.skip(OUTSIDE)
     dotnet_or_skip()
     admin = ops.connect(redis_url)
-    admin.execute_command(*ops.acl_setuser("worker", "w-pass", ops.WORKER_ACL, keys))
-    admin.execute_command(*ops.acl_setuser("submitter", "s-pass", ops.SUBMITTER_ACL, keys))
+    _redis(admin, *ops.acl_setuser("worker", "w-pass", ops.WORKER_ACL, keys))
+    _redis(admin, *ops.acl_setuser("submitter", "s-pass", ops.SUBMITTER_ACL, keys))
     port = urlsplit(redis_url).port
     worker_url = f"redis://worker:w-pass@127.0.0.1:{port}/0"
     submit_url = f"redis://submitter:s-pass@127.0.0.1:{port}/0"
@@ -216,15 +223,15 @@ def test_a_role_can_neither_read_the_configuration_nor_write_a_foreign_key(
     rules, own_write, foreign_write = _ROLES[user]
     admin = ops.connect(redis_url)
     try:
-        admin.execute_command(*ops.acl_setuser(user, "role-pass", rules, keys))
+        _redis(admin, *ops.acl_setuser(user, "role-pass", rules, keys))
         role = ops.connect(f"redis://{user}:role-pass@127.0.0.1:{urlsplit(redis_url).port}/0")
         # CONFIG GET requirepass would hand the role the admin password (AUTH default <it>).
         with pytest.raises(redis.exceptions.NoPermissionError):
-            role.execute_command("CONFIG", "GET", "requirepass")
+            _redis(role, "CONFIG", "GET", "requirepass")
         # A command the role has: allowed on its own namespace, refused on any other key.
-        role.execute_command(own_write[0], own_write[1].format(ns=keys.ns), *own_write[2:])
+        _redis(role, own_write[0], own_write[1].format(ns=keys.ns), *own_write[2:])
         with pytest.raises(redis.exceptions.NoPermissionError):
-            role.execute_command(*foreign_write)
+            _redis(role, *foreign_write)
         assert not admin.exists("other")
         role.close()
     finally:

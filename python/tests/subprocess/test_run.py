@@ -3,6 +3,7 @@ import subprocess
 import sys
 import time
 import warnings
+from typing import Any
 
 import psutil
 import pytest
@@ -86,8 +87,8 @@ def test_os_popen_is_built_on_subprocess_not_the_other_way_round(monkeypatch: py
     made: list[subprocess.Popen[str]] = []
 
     class RecordingPopen(subprocess.Popen[str]):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[call-overload]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
             made.append(self)
 
     monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
@@ -131,7 +132,7 @@ def test_run_refuses_input_together_with_stdin() -> None:
 def test_run_refuses_capture_output_together_with_stdout_or_stderr() -> None:
     for stream in ("stdout", "stderr"):
         with pytest.raises(ValueError, match="may not be used with capture_output"):
-            subprocess.run(
+            subprocess.run(  # type: ignore[call-overload]  # the combination run() refuses
                 run.python("pass"),
                 check=False,
                 capture_output=True,
@@ -194,7 +195,7 @@ def test_any_other_error_while_communicating_kills_the_child(monkeypatch: pytest
     made: list[subprocess.Popen[bytes]] = []
 
     class Recorded(subprocess.Popen):  # type: ignore[type-arg]
-        def __init__(self, *args: object, **kwargs: object) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             made.append(self)
 

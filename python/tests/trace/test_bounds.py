@@ -91,8 +91,9 @@ def _chosen(trace: dict[str, Any], spans: str) -> list[dict[str, Any]]:
 
 
 def _within(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
-    same = inner["pid"] == outer["pid"]
-    return same and outer["ts"] <= inner["ts"] and inner["ts"] + inner["dur"] <= outer["ts"] + outer["dur"]
+    same: bool = inner["pid"] == outer["pid"]
+    starts, ends = inner["ts"] + 0.0, inner["ts"] + inner["dur"] + 0.0
+    return same and outer["ts"] <= starts and ends <= outer["ts"] + outer["dur"]
 
 
 def check(output: str, trace: dict[str, Any], bounds: list[Bound]) -> None:
