@@ -137,3 +137,22 @@ def test_a_fresh_run_shows_its_bound_on_its_timeline(language: runner.Language, 
     trace = schema.load(path)
     assert schema.problems(trace) == []
     check(result.output, trace, BOUNDS[concept.id][language])
+
+
+# The same idea in both languages: as many units of work, as many at once. (rate-limiting is not
+# here: its .NET side runs a second limiter that rejects half its requests.)
+PAIRS = {
+    "pool.apply-async": ("pool-task", "section:task running"),
+    "further.scheduling": ("section:job running", "section:item running"),
+    "since.parallel-for-async": ("section:body running", "section:body running"),
+}
+
+
+@pytest.mark.parametrize("concept_id", sorted(PAIRS))
+def test_both_languages_draw_the_same_shape(concept_id: str) -> None:
+    python, dotnet = (
+        _chosen(schema.load(docs.TRACES / f"{concept_id}.{language}.json"), spans)
+        for language, spans in zip(("python", "dotnet"), PAIRS[concept_id], strict=True)
+    )
+    assert len(python) == len(dotnet) > 1
+    assert schema.max_overlap(python) == schema.max_overlap(dotnet)
