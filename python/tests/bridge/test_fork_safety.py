@@ -69,11 +69,13 @@ def test_a_spawned_child_loads_dotnet_itself() -> None:
 
 @POSIX_ONLY
 def test_using_plinq_in_a_child_forked_after_load_hangs_or_crashes() -> None:
-    outcome, parent_code = fork_safety.forked_child_outcome(limit=3.0)
+    outcome, parent_code, warned = fork_safety.forked_child_outcome(limit=3.0)
     child_finished = outcome == "child finished"
     # The hazard: the child never delivers the PLINQ result (it hangs or dies), or the forking
     # parent itself crashes (SIGSEGV, seen with .NET 10's default W^X double-mapped code pages).
     assert not child_finished or parent_code != 0, (outcome, parent_code)
+    # A parent that lived to report says the bridge warned it as it forked.
+    assert parent_code != 0 or [w.split(":", 1)[0] for w in warned] == ["ForkAfterLoadWarning"]
 
 
 @POSIX_ONLY

@@ -2,8 +2,9 @@
 
 Started as `python -m parity.bridge._fork_hazard SECONDS` by launch() (for
 fork_safety.forked_child_outcome()).
-Prints `child PID` first (so the caller can clean up even if this process dies), then one
-`outcome: ...` line. The child arms an alarm, so a hung child ends itself as well.
+Prints `child PID` first (so the caller can clean up even if this process dies), a `warned: ...`
+line for each warning the fork raised, then one `outcome: ...` line. The child arms an alarm, so
+a hung child ends itself as well.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from parity.common.timing import SHORT_TIMEOUT
 EXPECTED = 499_999_500_000
 
 
-def launch(limit: float) -> tuple[str, int]:
-    """Run this module in a fresh interpreter: (its outcome line, its exit code)."""
+def launch(limit: float) -> tuple[str, int, list[str]]:
+    """Run this module in a fresh interpreter: (its outcome line, its exit code, the warnings
+    its fork raised)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "parity.bridge._fork_hazard", str(limit)],
         stdout=subprocess.PIPE,
@@ -50,7 +52,8 @@ def launch(limit: float) -> tuple[str, int]:
         if line.startswith("child "):
             _kill_orphan(int(line.split()[1]))
     outcome = next((line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)")
-    return outcome.removeprefix("outcome: "), process.returncode
+    warned = [line.removeprefix("warned: ") for line in lines if line.startswith("warned: ")]
+    return outcome.removeprefix("outcome: "), process.returncode, warned
 
 
 def _read_lines(stream: Iterable[str], lines: queue.SimpleQueue[str | None]) -> None:
@@ -75,13 +78,16 @@ def main() -> None:
     limit = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
     plinq_sum = examples().Plinq.Sum
     assert plinq_sum.ParallelRange(1_000_000) == EXPECTED  # .NET works here, before the fork
-    warnings.simplefilter("ignore", ForkAfterLoadWarning)  # the warning is not the point here
-    pid = os.fork()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ForkAfterLoadWarning)
+        pid = os.fork()
     if pid == 0:
         signal.alarm(int(limit) + 3)  # SIGALRM's default action ends a hung child
         ok = plinq_sum.ParallelRange(1_000_000) == EXPECTED
         os._exit(0 if ok else 3)
     print(f"child {pid}", flush=True)
+    for w in caught:
+        print(f"warned: {w.category.__name__}: {w.message}", flush=True)
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)

@@ -14,9 +14,7 @@ mappings the child writes into). So:
 
 from __future__ import annotations
 
-import ast
 import os
-import subprocess
 import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -86,21 +84,13 @@ def spawned_child_sum(timeout: float = LONG_TIMEOUT) -> int:
 # </spawn>
 
 
-def forked_child_outcome(limit: float | None = None) -> tuple[str, int]:
-    """Runs the hazard in a sacrificial interpreter (_fork_hazard): load, fork, PLINQ in the child.
+def forked_child_outcome(limit: float | None = None) -> tuple[str, int, list[str]]:
+    """Runs the hazard in a sacrificial interpreter (_fork_hazard): load, fork, PLINQ in the child;
+    the concept never forks its own CLR.
 
-    Returns (its outcome line, its exit code); a negative code is the signal that killed it."""
+    Returns (its outcome line, its exit code, the warnings the fork raised there); a negative
+    code is the signal that killed it."""
     return launch(max(1.0, scaled(HANG_LIMIT)) if limit is None else limit)
-
-
-def fork_warnings_in_a_fresh_interpreter() -> list[str]:
-    """fork_warnings() run in a child interpreter: the concept never forks its own CLR."""
-    code = "from parity.bridge import fork_safety as f; print(f.fork_warnings()); f.exit_process()"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
-    )
-    found = ast.literal_eval(done.stdout.strip().splitlines()[-1])
-    return [str(x) for x in found]
 
 
 def main() -> None:
@@ -110,15 +100,14 @@ def main() -> None:
         return
     # Each part runs in an interpreter of its own (started with exec, never a fork of this one),
     # so they run side by side; the lines still come in this order.
-    with ThreadPoolExecutor(max_workers=3) as background:
+    with ThreadPoolExecutor(max_workers=2) as background:
         spawned = background.submit(spawned_child_sum)
-        warned = background.submit(fork_warnings_in_a_fresh_interpreter)
         hazard = background.submit(forked_child_outcome)
         refusal = fork_context_refusal()  # loads the CLR here meanwhile
-        outcome, code = hazard.result(timeout=LONG_TIMEOUT)
+        outcome, code, warned = hazard.result(timeout=LONG_TIMEOUT)
         parent = "exited normally" if code == 0 else f"died (exit code {code})"
         print(f"forked after load, PLINQ in the child: {outcome}; the forking parent {parent}")
-        for message in warned.result(timeout=LONG_TIMEOUT):
+        for message in warned:
             print(f"os.fork() after load warns: {message.split(':', 1)[0]}")
         print(f"child_context('fork') after load: BridgeError: {refusal}")
         print(f"spawned child loads its own CLR, PLINQ sum: {spawned.result(timeout=LONG_TIMEOUT)}")
