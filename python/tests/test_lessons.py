@@ -26,7 +26,6 @@ OVER_LIMIT = {
     "python/src/parity/further/reactive.py",
     "python/src/parity/ipc/queue_pool.py",
     "python/src/parity/ipc/queue_processes.py",
-    "python/src/parity/scale/cluster_map.py",
     "python/src/parity/shared/value_array.py",
 }
 
