@@ -22,7 +22,6 @@ OVER_LIMIT = {
     "dotnet/src/Parity.Examples/Tasks/RetryBackoff.cs",
     "python/src/parity/context/start_methods.py",
     "python/src/parity/distributed/manager_queues.py",
-    "python/src/parity/ipc/queue_pool.py",
     "python/src/parity/ipc/queue_processes.py",
     "python/src/parity/shared/value_array.py",
 }
