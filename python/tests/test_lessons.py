@@ -20,7 +20,6 @@ OVER_LIMIT = {
     "dotnet/src/Parity.Examples/Shared/Manager.cs",
     "dotnet/src/Parity.Examples/Shared/Race.cs",
     "dotnet/src/Parity.Examples/Tasks/RetryBackoff.cs",
-    "python/src/parity/distributed/manager_queues.py",
     "python/src/parity/ipc/queue_processes.py",
     "python/src/parity/shared/value_array.py",
 }
