@@ -132,7 +132,7 @@ public static class Manager
     public static (int Added, bool OtherReadDuringPause) YearStepByStep(bool locked)
     {
         var years = new ConcurrentDictionary<string, int> { ["year"] = StartYear };
-        var bReadDuringPause = Race.Interleave(
+        var bReadDuringPause = Interleaving.Run(
             () => years["year"], // one thread-safe call ...
             value => years["year"] = value, // ... and another: nothing holds them together
             locked ? new Lock() : null);
