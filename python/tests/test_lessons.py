@@ -14,50 +14,14 @@ from parity.paths import DOTNET, PYTHON_SRC, ROOT
 
 LESSONS = lesson_lines.lessons()
 
-# Lessons still longer than the limit, each to be split into the lesson and its support. Strict:
-# once one fits, its entry here fails the suite until it is removed, so the list only shrinks.
-OVER_LIMIT = {
-    "dotnet/src/Parity.Examples/Fault/GracefulShutdown.cs",
-    "dotnet/src/Parity.Examples/Fault/Orphans.cs",
-    "dotnet/src/Parity.Examples/Shared/Manager.cs",
-    "dotnet/src/Parity.Examples/Shared/Race.cs",
-    "dotnet/src/Parity.Examples/Tasks/RetryBackoff.cs",
-    "python/src/parity/context/start_methods.py",
-    "python/src/parity/distributed/manager_queues.py",
-    "python/src/parity/fault/graceful_shutdown.py",
-    "python/src/parity/further/reactive.py",
-    "python/src/parity/ipc/queue_pool.py",
-    "python/src/parity/ipc/queue_processes.py",
-    "python/src/parity/scale/cluster_map.py",
-    "python/src/parity/shared/manager.py",
-    "python/src/parity/shared/value_array.py",
-}
-
 
 def _rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-def _lesson_params() -> list[object]:
-    params: list[object] = []
-    for lesson in LESSONS:
-        rel = _rel(lesson.path)
-        marks = (
-            [pytest.mark.xfail(strict=True, reason="longer than the limit; to be split")]
-            if rel in OVER_LIMIT
-            else []
-        )
-        params.append(pytest.param(lesson, id=rel, marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("lesson", _lesson_params())
+@pytest.mark.parametrize("lesson", [pytest.param(x, id=_rel(x.path)) for x in LESSONS])
 def test_no_lesson_passes_the_limit(lesson: lesson_lines.Lesson) -> None:
     assert lesson.lines <= lesson_lines.MAX_LINES, f"{lesson.lines} lines"
-
-
-def test_every_over_limit_entry_names_a_lesson() -> None:
-    assert {_rel(x.path) for x in LESSONS} >= OVER_LIMIT
 
 
 def test_the_script_reports_every_lesson_and_the_figures() -> None:

@@ -7,7 +7,8 @@ import pytest
 from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
 from parity.context import start_methods
-from parity.context.start_methods import expected_default, start_once
+from parity.context._start_methods import expected_default, time_programs
+from parity.context.start_methods import start_once
 
 from ..conftest import START_METHODS, RunConcept
 
@@ -48,7 +49,8 @@ def test_set_start_method_a_second_time_raises_unless_forced() -> None:
 
 
 def test_get_context_and_set_start_method_start_the_same_spawned_child() -> None:
-    timings = {t.setup: t for t in start_methods.time_article_programs(runs=1)}
+    programs = time_programs(start_methods.PROGRAM, start_methods.ARTICLE_SETUPS, runs=1)
+    timings = {t.setup: t for t in programs}
     by_set = timings["set_start_method('spawn')"]
     by_get = timings["get_context('spawn')"]
     # Both programs spawn a fresh interpreter that imports the target itself: the same work,

@@ -10,6 +10,7 @@ import pytest
 
 from parity.common.mp import Context
 from parity.common.timing import LONG_TIMEOUT
+from parity.distributed import _manager_queues
 from parity.distributed import manager_queues as mq
 
 from ..conftest import RunConcept
@@ -43,7 +44,7 @@ def _listening(port: int) -> list[str]:
 def test_server_listens_on_loopback_only_on_a_port_the_os_picked(mp_context: Context, key: bytes) -> None:
     server = mq.start_server(mp_context, key)
     try:
-        host, port = mq.address(server)
+        host, port = _manager_queues.address(server)
         assert host == "127.0.0.1"
         assert port != 0  # port 0 asked the OS for a free one; the real one was read back
         assert _listening(port) == ["127.0.0.1"]
@@ -55,8 +56,8 @@ def test_a_wrong_key_is_refused_and_the_right_one_still_works(mp_context: Contex
     server = mq.start_server(mp_context, key)
     try:
         with pytest.raises(multiprocessing.AuthenticationError, match="digest sent was rejected"):
-            mq.connect(mq.address(server), secrets.token_bytes(32))
-        assert mq.connect(mq.address(server), key).get_zhang_queue().qsize() == 0
+            mq.connect(_manager_queues.address(server), secrets.token_bytes(32))
+        assert mq.connect(_manager_queues.address(server), key).get_zhang_queue().qsize() == 0
     finally:
         server.shutdown()
 
@@ -69,16 +70,16 @@ def test_a_get_on_an_empty_remote_queue_raises_queue_empty(mp_context: Context, 
     server = mq.start_server(mp_context, key)
     try:
         with pytest.raises(queue.Empty):  # raised in the server, re-raised in the client
-            mq.connect(mq.address(server), key).get_ming_queue().get(timeout=0.05)
+            mq.connect(_manager_queues.address(server), key).get_ming_queue().get(timeout=0.05)
     finally:
         server.shutdown()
 
 
 def test_the_key_comes_from_the_environment_or_is_random(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(mq.AUTHKEY_VARIABLE, "from-the-environment")
-    assert mq.authkey() == b"from-the-environment"
-    monkeypatch.delenv(mq.AUTHKEY_VARIABLE)
-    first, second = mq.authkey(), mq.authkey()
+    monkeypatch.setenv(_manager_queues.AUTHKEY_VARIABLE, "from-the-environment")
+    assert _manager_queues.authkey() == b"from-the-environment"
+    monkeypatch.delenv(_manager_queues.AUTHKEY_VARIABLE)
+    first, second = _manager_queues.authkey(), _manager_queues.authkey()
     assert len(first) == 32
     assert first != second
 
@@ -105,8 +106,8 @@ def test_registering_on_base_manager_adds_the_name_to_every_manager() -> None:
 
 def test_module_runs_with_the_key_from_the_environment(run_ok: RunConcept) -> None:
     secret = secrets.token_hex(16)
-    result = run_ok("parity.distributed.manager_queues", env={mq.AUTHKEY_VARIABLE: secret})
-    assert f"authkey: 32 bytes, from {mq.AUTHKEY_VARIABLE}" in result.stdout
+    result = run_ok("parity.distributed.manager_queues", env={_manager_queues.AUTHKEY_VARIABLE: secret})
+    assert f"authkey: 32 bytes, from {_manager_queues.AUTHKEY_VARIABLE}" in result.stdout
     assert secret not in result.stdout + result.stderr  # the key itself is never printed
     assert f"zhang received: {mq.ANSWER}" in result.stdout
     assert "AuthenticationError: digest sent was rejected" in result.stdout

@@ -4,8 +4,9 @@ import sys
 
 import pytest
 
-from parity.common.mp import Context
+from parity.common.mp import START_METHOD_VARIABLE, Context
 from parity.common.timing import SHORT_TIMEOUT
+from parity.fault import _shutdown
 from parity.fault import graceful_shutdown as gs
 
 from ..conftest import RunConcept
@@ -15,14 +16,22 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture
+def server_start_method(mp_context: Context, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The server program the harness starts uses this test's start method."""
+    method = mp_context.get_start_method()
+    monkeypatch.setenv(START_METHOD_VARIABLE, method)
+    return method
+
+
 def _stopped(output: str) -> tuple[int, int]:
     found = re.search(r"stopped: (\d+) jobs finished, (\d+) cut short", output)
     assert found, output
     return int(found[1]), int(found[2])
 
 
-def test_sigterm_stops_taking_jobs_and_lets_the_ones_in_flight_finish(mp_context: Context) -> None:
-    out = gs.stop_a_server("drain", signal.SIGTERM, group=False, start_method=mp_context.get_start_method())
+def test_sigterm_stops_taking_jobs_and_lets_the_ones_in_flight_finish(server_start_method: str) -> None:
+    out = _shutdown.stop_a_server("drain", signal.SIGTERM, group=False)
     assert out.exit_code == gs.DRAINED, out.errors
     assert "got SIGTERM: taking no new jobs" in out.output
     finished, cut_short = _stopped(out.output)
@@ -30,8 +39,8 @@ def test_sigterm_stops_taking_jobs_and_lets_the_ones_in_flight_finish(mp_context
     assert finished == out.output.count("submitted ") >= 2  # every job it took, it finished
 
 
-def test_ctrl_c_past_the_deadline_terminates_the_jobs_in_flight(mp_context: Context) -> None:
-    out = gs.stop_a_server("stuck", signal.SIGINT, group=True, start_method=mp_context.get_start_method())
+def test_ctrl_c_past_the_deadline_terminates_the_jobs_in_flight(server_start_method: str) -> None:
+    out = _shutdown.stop_a_server("stuck", signal.SIGINT, group=True)
     assert out.exit_code == gs.CUT_SHORT, out.errors
     assert _stopped(out.output) == (0, 2)
     assert "got SIGINT" in out.output
@@ -39,7 +48,7 @@ def test_ctrl_c_past_the_deadline_terminates_the_jobs_in_flight(mp_context: Cont
 
 
 def test_asyncio_run_cancels_the_tasks_on_ctrl_c_then_raises_keyboard_interrupt() -> None:
-    out = gs.stop_a_server("asyncio", signal.SIGINT, group=True)
+    out = _shutdown.stop_a_server("asyncio", signal.SIGINT, group=True)
     assert out.exit_code == gs.INTERRUPTED, out.errors
     lines = out.output.splitlines()
     assert {"a: job 1 cancelled", "b: job 1 cancelled"} <= set(lines)
@@ -50,7 +59,7 @@ def test_fork_workers_inherit_the_parents_python_signal_handlers(mp_context: Con
     previous = signal.signal(signal.SIGTERM, lambda *_: None)
     pool = mp_context.Pool(1)
     try:
-        default = pool.apply_async(gs.sigterm_is_default).get(timeout=SHORT_TIMEOUT)
+        default = pool.apply_async(_shutdown.sigterm_is_default).get(timeout=SHORT_TIMEOUT)
     finally:
         # Not terminate() (what `with` calls): its SIGTERM would only run the inherited handler in
         # a forked worker and leave it running. close() lets the worker exit on its own.

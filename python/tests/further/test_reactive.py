@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from parity.further import reactive
+from parity.further import _reactive, reactive
 
 
 def test_a_cold_source_runs_once_per_consumer_and_a_hot_one_once_for_all() -> None:
@@ -15,19 +15,19 @@ def test_a_cold_source_runs_once_per_consumer_and_a_hot_one_once_for_all() -> No
 
 def test_buffer_groups_by_count_and_flushes_the_rest() -> None:
     async def run() -> list[list[int]]:
-        return [chunk async for chunk in reactive.buffer(reactive.stream(list(range(1, 8))), 3)]
+        return [chunk async for chunk in reactive.buffer(_reactive.stream(list(range(1, 8))), 3)]
 
     assert asyncio.run(run()) == [[1, 2, 3], [4, 5, 6], [7]]
 
 
-BURST: list[reactive.Timed] = [(0, 1), (100, 2), (200, 3), (800, 4), (900, 5), (1500, reactive.END)]
+BURST: list[_reactive.Timed] = [(0, 1), (100, 2), (200, 3), (800, 4), (900, 5), (1500, _reactive.END)]
 
 
 def test_debounce_and_sample_emit_at_the_same_virtual_times_as_rx() -> None:
     async def run() -> tuple[str, str]:
-        debounced = [e async for e in reactive.debounce(reactive.timed(BURST), 300)]
-        sampled = [e async for e in reactive.sample(reactive.timed(BURST), 500)]
-        return reactive.show(debounced), reactive.show(sampled)
+        debounced = [e async for e in reactive.debounce(_reactive.timed(BURST), 300)]
+        sampled = [e async for e in reactive.sample(_reactive.timed(BURST), 500)]
+        return _reactive.show(debounced), _reactive.show(sampled)
 
     # The same strings the .NET side's Throttle and Sample produce on a HistoricalScheduler.
     assert asyncio.run(run()) == ("3@500 5@1200 completed@1500", "3@500 5@1000 completed@1500")
@@ -35,8 +35,8 @@ def test_debounce_and_sample_emit_at_the_same_virtual_times_as_rx() -> None:
 
 def test_debounce_flushes_a_pending_value_on_completion() -> None:
     async def run() -> str:
-        return reactive.show(
-            [e async for e in reactive.debounce(reactive.timed([(0, 1), (100, reactive.END)]), 300)]
+        return _reactive.show(
+            [e async for e in reactive.debounce(_reactive.timed([(0, 1), (100, _reactive.END)]), 300)]
         )
 
     assert asyncio.run(run()) == "1@100 completed@100"
@@ -44,7 +44,7 @@ def test_debounce_flushes_a_pending_value_on_completion() -> None:
 
 def test_merge_ends_when_every_source_ends() -> None:
     async def run() -> list[int]:
-        return [v async for v in reactive.merge(reactive.stream([1]), reactive.stream([10, 20]))]
+        return [v async for v in reactive.merge(_reactive.stream([1]), _reactive.stream([10, 20]))]
 
     assert sorted(asyncio.run(run())) == [1, 10, 20]
 
@@ -59,7 +59,7 @@ def test_merge_fails_at_the_first_error_and_delivers_nothing_after() -> None:
             yield 99
 
         async def drain() -> None:
-            async for value in reactive.merge(slow(), reactive.stream([10], fail_after=True)):
+            async for value in reactive.merge(slow(), _reactive.stream([10], fail_after=True)):
                 got.append(value)
 
         with pytest.raises(RuntimeError, match="b failed"):

@@ -6,7 +6,7 @@ import pytest
 from parity.common.mp import Context
 from parity.common.process_group import close_pool
 from parity.common.timing import CLOCK_TICK, SHORT_TIMEOUT, scaled
-from parity.ipc import queue_pool
+from parity.ipc import _queue_pool, queue_pool
 from parity.ipc import queue_processes as qp
 
 from ..conftest import RunConcept
@@ -48,7 +48,7 @@ def test_under_fork_workers_inherit_the_parents_global_elsewhere_each_makes_its_
     queue_pool.module_queues()
     pool = mp_context.Pool(1)
     try:
-        worker, maker = pool.apply_async(queue_pool.who_made_the_queues).get(SHORT_TIMEOUT)
+        worker, maker = pool.apply_async(_queue_pool.who_made_the_queues).get(SHORT_TIMEOUT)
         assert close_pool(pool)
     finally:
         pool.terminate()

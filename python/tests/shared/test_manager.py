@@ -3,14 +3,14 @@ from collections.abc import Iterator
 import pytest
 
 from parity.common.mp import Context
-from parity.shared import manager
+from parity.shared import _manager, manager
 
 from ..conftest import START_METHODS, RunConcept
 
 
 @pytest.fixture
-def s(mp_context: Context) -> Iterator[manager.Setup]:
-    with manager.setup(mp_context) as ready:
+def s(mp_context: Context) -> Iterator[_manager.Setup]:
+    with _manager.setup(mp_context) as ready:
         yield ready
 
 
@@ -19,8 +19,8 @@ FINAL_DICT = dict(WRITES)
 REVERSED = list(range(9, -1, -1))
 
 
-def test_as_the_article_the_reader_sees_any_stage_of_the_writer(s: manager.Setup) -> None:
-    (seen_d, seen_l), final_d, final_l = manager.as_the_article(s)
+def test_as_the_article_the_reader_sees_any_stage_of_the_writer(s: _manager.Setup) -> None:
+    (seen_d, seen_l), (final_d, final_l) = manager.as_the_article(s)
     # The reader may run before, during or after the writer: it sees a prefix of the writes
     # and the list either way round. No cross-check between the two: the reader copies the
     # dict and then the list in two round trips, and the writer may finish in between.
@@ -30,37 +30,37 @@ def test_as_the_article_the_reader_sees_any_stage_of_the_writer(s: manager.Setup
     assert final_l == REVERSED
 
 
-def test_the_reader_can_run_before_the_writer(s: manager.Setup) -> None:
-    assert manager.reader_first(s) == ({}, list(range(10)))
+def test_the_reader_can_run_before_the_writer(s: _manager.Setup) -> None:
+    assert _manager.reader_first(s, manager.write, manager.read) == ({}, list(range(10)))
 
 
-def test_waiting_for_the_writer_first_gives_the_articles_output(s: manager.Setup) -> None:
+def test_waiting_for_the_writer_first_gives_the_articles_output(s: _manager.Setup) -> None:
     assert manager.in_order(s) == (FINAL_DICT, REVERSED)
 
 
 IDEAL_YEAR = manager.START_YEAR + manager.PROCESSES * manager.ITERATIONS
 
 
-def test_unlocked_year_never_exceeds_the_ideal(s: manager.Setup) -> None:
+def test_unlocked_year_never_exceeds_the_ideal(s: _manager.Setup) -> None:
     assert manager.START_YEAR < manager.years(s, "none") <= IDEAL_YEAR
 
 
-def test_multiprocessing_lock_with_process_children_is_exact(s: manager.Setup) -> None:
+def test_multiprocessing_lock_with_process_children_is_exact(s: _manager.Setup) -> None:
     assert manager.years(s, "multiprocessing", "process") == IDEAL_YEAR
 
 
-def test_manager_lock_with_pool_tasks_is_exact(s: manager.Setup) -> None:
+def test_manager_lock_with_pool_tasks_is_exact(s: _manager.Setup) -> None:
     assert manager.years(s, "manager", "pool") == IDEAL_YEAR
 
 
-def test_multiprocessing_lock_cannot_be_passed_to_pool_tasks(s: manager.Setup) -> None:
+def test_multiprocessing_lock_cannot_be_passed_to_pool_tasks(s: _manager.Setup) -> None:
     with pytest.raises(
         RuntimeError, match="Lock objects should only be shared between processes through inheritance"
     ):
         manager.years(s, "multiprocessing", "pool")
 
 
-def test_manager_offers_the_listed_types(s: manager.Setup) -> None:
+def test_manager_offers_the_listed_types(s: _manager.Setup) -> None:
     m = s.manager
     made = {
         "list": m.list([1]),
@@ -83,8 +83,8 @@ def test_manager_offers_the_listed_types(s: manager.Setup) -> None:
     assert made["Barrier"].wait(timeout=5) == 0
 
 
-def test_a_manager_round_trip_is_much_slower_than_shared_memory(s: manager.Setup) -> None:
-    shared, proxied = manager.seconds_per_read(s)
+def test_a_manager_round_trip_is_much_slower_than_shared_memory(s: _manager.Setup) -> None:
+    shared, proxied = _manager.seconds_per_read(s)
     # Typically 100x or more (a socket round trip against a lock and a load); 5x leaves room for load.
     assert proxied > 5 * shared
 
@@ -96,13 +96,13 @@ def test_module_runs(run_ok: RunConcept) -> None:
     assert f"year with manager.Lock(), Pool tasks: {IDEAL_YEAR}" in result.stdout
 
 
-def test_unlocked_year_loses_an_update_step_by_step(s: manager.Setup) -> None:
+def test_unlocked_year_loses_an_update_step_by_step(s: _manager.Setup) -> None:
     added, b_read_during_pause = manager.lost_year_step_by_step(s, locked=False)
     assert b_read_during_pause  # B read the year A had read and not yet written back ...
     assert added == 1  # ... so two += 1 added one year: each proxy call is whole, += is two calls
 
 
-def test_a_lock_around_the_year_keeps_both_updates(s: manager.Setup) -> None:
+def test_a_lock_around_the_year_keeps_both_updates(s: _manager.Setup) -> None:
     added, b_read_during_pause = manager.lost_year_step_by_step(s, locked=True)
     assert not b_read_during_pause  # B waited for A's lock
     assert added == 2

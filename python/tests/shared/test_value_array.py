@@ -9,7 +9,7 @@ import pytest
 
 from parity.common.mp import Context
 from parity.common.timing import SHORT_TIMEOUT
-from parity.shared import value_array
+from parity.shared import _value_array, value_array
 
 from ..conftest import START_METHODS, RunConcept
 
@@ -27,7 +27,7 @@ def test_children_writes_are_seen_by_the_parent(mp_context: Context) -> None:
 def test_value_and_array_are_synchronized_wrappers_of_c_double_and_int(
     mp_context: Context,
 ) -> None:
-    wrapper_v, wrapper_a, value_type, element_type = value_array.element_types(mp_context)
+    wrapper_v, wrapper_a, value_type, element_type = _value_array.element_types(mp_context)
     assert wrapper_v is Synchronized
     assert wrapper_a is SynchronizedArray
     assert value_type is ctypes.c_double

@@ -21,11 +21,11 @@ public static class GracefulShutdown
     public const int CutShort = 124;
     public const int Workers = 2;
 
-    public sealed record Outcome(int ExitCode, string Output);
-
     // <serve>
-    /// <summary>Runs jobs until SIGTERM or Ctrl-C, then drains within <paramref name="deadline"/>; returns the exit code.</summary>
-    public static async Task<int> ServeAsync(TextWriter log, TimeSpan jobTime, TimeSpan deadline, CancellationToken hostToken)
+    /// <summary>Runs jobs until SIGTERM or Ctrl-C, then drains within <paramref name="deadline"/>;
+    /// returns the exit code.</summary>
+    public static async Task<int> ServeAsync(
+        TextWriter log, TimeSpan jobTime, TimeSpan deadline, CancellationToken hostToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(hostToken); // no new jobs
         using var abort = new CancellationTokenSource(); // cut the jobs in flight short
@@ -65,8 +65,10 @@ public static class GracefulShutdown
                     }
                 }
             }
-            var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(Worker, CancellationToken.None)).ToArray();
-            await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            var workers = Enumerable.Range(0, Workers)
+                .Select(_ => Task.Run(Worker, CancellationToken.None)).ToArray();
+            await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token)
+                .ContinueWith(_ => { }, TaskScheduler.Default); // until a signal
             abort.CancelAfter(deadline);
             await Task.WhenAll(workers);
             log.WriteLine($"stopped: {finished} jobs finished, {cutShort} cut short");
@@ -79,66 +81,12 @@ public static class GracefulShutdown
     }
     // </serve>
 
-    // <stop>
-    /// <summary>Starts <c>serve MODE</c>, sends <paramref name="signal"/> once two jobs run, waits for the exit code.</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static async Task<Outcome> StopAServerAsync(string mode, PosixSignal signal, CancellationToken cancellationToken)
-    {
-        using var server = ProcessTools.StartChild("fault.graceful-shutdown", "serve", mode);
-        var seen = new List<string>();
-        try
-        {
-            while (seen.Count(l => l.EndsWith("started", StringComparison.Ordinal)) < 2)
-            {
-                seen.Add(await ProcessTools.ReadLineAsync(server, Timeouts.Short, cancellationToken));
-            }
-            ProcessTools.Signal(server.Id, signal); // what systemd, docker stop or a terminal's Ctrl-C do
-            var rest = await server.StandardOutput.ReadToEndAsync(cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
-            await ProcessTools.WaitExitAsync(server, Timeouts.Short);
-            return new Outcome(server.ExitCode, string.Join('\n', seen) + '\n' + rest);
-        }
-        finally
-        {
-            if (!server.HasExited)
-            {
-                server.Kill(entireProcessTree: true);
-                await ProcessTools.WaitExitAsync(server, Timeouts.Short);
-            }
-        }
-    }
-    // </stop>
-
-    /// <summary>
-    /// ServeAsync in this process, stopped through the token its signal handlers cancel, once two
-    /// jobs have started: the drain and the deadline without a signal (what Windows runs).
-    /// </summary>
-    public static async Task<Outcome> StopInProcessAsync(string mode, ConceptContext ctx)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
-        using var log = new StopAfterTwoStarts(stop);
-        var exitCode = mode == "drain"
-            ? await ServeAsync(log, ctx.Seconds(1), Timeouts.Short, stop.Token)
-            : await ServeAsync(log, Timeouts.Short, ctx.Seconds(2), stop.Token);
-        return new Outcome(exitCode, log.ToString());
-    }
-
-    /// <summary>Records the log and cancels <paramref name="stop"/> when the second job starts.</summary>
-    private sealed class StopAfterTwoStarts(CancellationTokenSource stop) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
-    {
-        private int _started;
-
-        public override void WriteLine(string? value)
-        {
-            lock (this)
-            {
-                base.WriteLine(value);
-            }
-            if (value?.EndsWith("started", StringComparison.Ordinal) == true && Interlocked.Increment(ref _started) == 2)
-            {
-                stop.Cancel();
-            }
-        }
-    }
+    /// <summary>Drain's jobs finish well inside the deadline; stuck's never would.</summary>
+    public static Task<int> ServeAsync(
+        string mode, ConceptContext ctx, TextWriter log, CancellationToken token) =>
+        mode == "drain"
+            ? ServeAsync(log, ctx.Seconds(1), Timeouts.Short, token)
+            : ServeAsync(log, Timeouts.Short, ctx.Seconds(2), token);
 
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -148,15 +96,24 @@ public static class GracefulShutdown
             // console; here the token the handlers would cancel is cancelled instead.
             foreach (var mode in new[] { "drain", "stuck" })
             {
-                var inProcess = await StopInProcessAsync(mode, ctx);
-                ctx.Out.WriteLine($"{mode}, stopped by its token (no signal on Windows): exit code {inProcess.ExitCode}");
+                var inProcess = await ShutdownHarness.StopInProcessAsync(
+                    (log, token) => ServeAsync(mode, ctx, log, token), ctx.CancellationToken);
+                var how = "stopped by its token (no signal on Windows)";
+                ctx.Out.WriteLine($"{mode}, {how}: exit code {inProcess.ExitCode}");
                 ctx.Out.WriteLine($"  {inProcess.Output.Trim().Split('\n')[^1].Trim()}");
             }
             return;
         }
-        foreach (var (mode, signal) in new[] { ("drain", PosixSignal.SIGTERM), ("stuck", PosixSignal.SIGINT), ("default", PosixSignal.SIGTERM) })
+        var stops = new[]
         {
-            var outcome = await StopAServerAsync(mode, signal, ctx.CancellationToken);
+            ("drain", PosixSignal.SIGTERM),
+            ("stuck", PosixSignal.SIGINT),
+            ("default", PosixSignal.SIGTERM),
+        };
+        foreach (var (mode, signal) in stops)
+        {
+            var outcome = await ShutdownHarness.StopAServerAsync(
+                "fault.graceful-shutdown", mode, signal, ctx.CancellationToken);
             ctx.Out.WriteLine($"{mode}, {signal}: exit code {outcome.ExitCode}");
             foreach (var line in outcome.Output.Trim().Split('\n').TakeLast(3))
             {
@@ -169,15 +126,14 @@ public static class GracefulShutdown
     {
         switch (args)
         {
-            case ["serve", "drain"]: // the jobs finish well inside the deadline
-                return await ServeAsync(ctx.Out, ctx.Seconds(1), Timeouts.Short, ctx.CancellationToken);
-            case ["serve", "stuck"]: // the jobs never would
-                return await ServeAsync(ctx.Out, Timeouts.Short, ctx.Seconds(2), ctx.CancellationToken);
+            case ["serve", "drain" or "stuck"]:
+                return await ServeAsync(args[1], ctx, ctx.Out, ctx.CancellationToken);
             case ["serve", "default"]:
                 // <default>
-                // .NET 3.0 to 9 raised ProcessExit on SIGTERM; .NET 10 installs no SIGTERM handler, so the
-                // operating system's default ends the process at once and this line never prints.
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => ctx.Out.WriteLine("ProcessExit ran");
+                // .NET 3.0 to 9 raised ProcessExit on SIGTERM; .NET 10 installs no SIGTERM handler,
+                // so the operating system's default ends the process at once: this never prints.
+                AppDomain.CurrentDomain.ProcessExit +=
+                    (_, _) => ctx.Out.WriteLine("ProcessExit ran");
                 ctx.Out.WriteLine("job 1 started");
                 ctx.Out.WriteLine("job 2 started");
                 await Task.Delay(Timeouts.Short, CancellationToken.None);

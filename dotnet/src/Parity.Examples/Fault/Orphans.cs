@@ -9,16 +9,8 @@ namespace Parity.Examples.Fault;
 /// <summary>
 /// fault.orphans: the parent is killed; its children are not. A .NET child process is never tied
 /// to its parent: there is no daemon flag, and Kill(entireProcessTree: true) only helps a parent
-/// that is alive to call it. The same fixes as in Python:
-/// <list type="bullet">
-/// <item>portable: the child watches a pipe only the parent can write to (here its stdin) and
-/// exits at end of file, which the kernel delivers when the parent dies, however it dies;</item>
-/// <item>Linux: prctl(PR_SET_PDEATHSIG, SIGKILL) in the child. The signal comes when the parent
-/// <em>thread</em> that started the child exits: start such children from a thread that lives
-/// as long as the process (here the main thread), not from a thread-pool thread;</item>
-/// <item>Windows: a Job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE; when the parent dies its
-/// handle closes and Windows kills every process in the job.</item>
-/// </list>
+/// that is alive to call it. The fixes: the child watches a pipe only the parent writes (portable);
+/// prctl(PR_SET_PDEATHSIG) in the child (Linux); a kill-on-close Job object (Windows).
 /// The demo starts a middle program that starts the child, kills the middle program, and looks.
 /// </summary>
 [Concept("fault.orphans")]
@@ -26,26 +18,28 @@ public static class Orphans
 {
     public sealed record Outcome(string Mode, int Child, bool Survived);
 
-    /// <summary>The modes this platform has: plain and watch everywhere, pdeathsig on Linux, job on Windows.</summary>
+    /// <summary>Plain and watch everywhere, pdeathsig on Linux, job on Windows.</summary>
     public static IReadOnlyList<string> Modes =>
         OperatingSystem.IsLinux() ? ["plain", "watch", "pdeathsig"]
         : OperatingSystem.IsWindows() ? ["plain", "watch", "job"]
         : ["plain", "watch"];
 
     // <kill-parent>
-    /// <summary>Starts the middle program, kills it (not its tree), and sees whether its child outlived it.</summary>
-    public static async Task<Outcome> KillTheParentAsync(string mode, CancellationToken cancellationToken)
+    /// <summary>Starts the middle program, kills it (not its tree): its child lives on?</summary>
+    public static async Task<Outcome> KillTheParentAsync(string mode, CancellationToken cancel)
     {
         int child;
         using (var middle = ProcessTools.StartChild("fault.orphans", "middle", mode))
         {
             try
             {
-                child = int.Parse(await ProcessTools.ReadLineAsync(middle, Timeouts.Short, cancellationToken), CultureInfo.InvariantCulture);
+                var line = await ProcessTools.ReadLineAsync(middle, Timeouts.Short, cancel);
+                child = int.Parse(line, CultureInfo.InvariantCulture);
             }
             finally
             {
-                middle.Kill(); // SIGKILL / TerminateProcess: no finally blocks, no ProcessExit in the middle program
+                // SIGKILL / TerminateProcess: no finally blocks, no ProcessExit in the middle.
+                middle.Kill();
                 await ProcessTools.WaitExitAsync(middle, Timeouts.Short);
             }
         }
@@ -74,16 +68,22 @@ public static class Orphans
         switch (args)
         {
             case ["middle", var mode]:
-                // Started before any await: on the main thread, which lives as long as this program.
+                // Started before any await: on the main thread, which lives as long as the program
+                // (PR_SET_PDEATHSIG fires when the parent *thread* that started the child exits).
                 var info = SelfLauncher.StartInfo("fault.orphans", "leaf", mode);
                 info.RedirectStandardInput = mode == "watch"; // we hold the only write end
-                using (var leaf = Process.Start(info) ?? throw new InvalidOperationException("the child did not start"))
+                var started = Process.Start(info);
+                using (var leaf = started ?? throw new InvalidOperationException("no leaf"))
                 {
+                    // <job>
+                    // Windows: in a kill-on-close Job whose only handle is ours. When this program
+                    // dies, however it dies, the handle closes and Windows kills the job's members.
                     if (mode == "job" && OperatingSystem.IsWindows())
                     {
                         JobObject.KillOnClose(leaf);
                     }
-                    await ProcessTools.ReadLineAsync(leaf, Timeouts.Short, ctx.CancellationToken); // "ready"
+                    // </job>
+                    await ProcessTools.ReadLineAsync(leaf, Timeouts.Short, ctx.CancellationToken);
                     ctx.Out.WriteLine(leaf.Id);
                     await Task.Delay(Timeouts.Short, ctx.CancellationToken);
                 }
@@ -108,7 +108,7 @@ public static class Orphans
     }
 
     // <watch>
-    /// <summary>Child side of the portable fix: end of file on stdin means the parent is gone.</summary>
+    /// <summary>The portable fix, child side: end of file on stdin, the parent is gone.</summary>
     private static void WatchParent()
     {
         var stdin = Console.OpenStandardInput();
@@ -127,14 +127,15 @@ public static class Orphans
     private const int PrSetPdeathsig = 1;
     private const int SigKill = 9;
 
-    /// <summary>Child side of the Linux fix: ask the kernel for SIGKILL when the parent exits.</summary>
+    /// <summary>The Linux fix, child side: SIGKILL from the kernel as the parent exits.</summary>
     [SupportedOSPlatform("linux")]
     private static void DieWithParent()
     {
         var parent = ParentProcess.Id();
         if (Prctl(PrSetPdeathsig, SigKill, 0, 0, 0) != 0)
         {
-            throw new InvalidOperationException($"prctl(PR_SET_PDEATHSIG) failed: errno {Marshal.GetLastPInvokeError()}");
+            var errno = Marshal.GetLastPInvokeError();
+            throw new InvalidOperationException($"prctl(PR_SET_PDEATHSIG) failed: errno {errno}");
         }
         if (ParentProcess.Id() != parent)
         {
@@ -146,74 +147,4 @@ public static class Orphans
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
     // </pdeathsig>
-
-    // <job>
-    /// <summary>The Windows fix: a Job object that kills its processes when its last handle closes.</summary>
-    [SupportedOSPlatform("windows")]
-    private static class JobObject
-    {
-        private const int ExtendedLimitInformation = 9;
-        private const uint KillOnJobClose = 0x2000;
-
-        // Never closed: the handle must live exactly as long as this process does.
-        private static nint _job;
-
-        public static void KillOnClose(Process child)
-        {
-            if (_job == 0)
-            {
-                _job = CreateJobObjectW(0, null);
-                var limits = new ExtendedLimits { BasicLimitInformation = new BasicLimits { LimitFlags = KillOnJobClose } };
-                if (_job == 0 || !SetInformationJobObject(_job, ExtendedLimitInformation, ref limits, Marshal.SizeOf<ExtendedLimits>()))
-                {
-                    throw new InvalidOperationException($"creating the job object failed: error {Marshal.GetLastPInvokeError()}");
-                }
-            }
-            if (!AssignProcessToJobObject(_job, child.Handle))
-            {
-                throw new InvalidOperationException($"AssignProcessToJobObject failed: error {Marshal.GetLastPInvokeError()}");
-            }
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct BasicLimits
-        {
-            public long PerProcessUserTimeLimit;
-            public long PerJobUserTimeLimit;
-            public uint LimitFlags;
-            public nuint MinimumWorkingSetSize;
-            public nuint MaximumWorkingSetSize;
-            public uint ActiveProcessLimit;
-            public nuint Affinity;
-            public uint PriorityClass;
-            public uint SchedulingClass;
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct ExtendedLimits
-        {
-            public BasicLimits BasicLimitInformation;
-            public ulong ReadOperationCount, WriteOperationCount, OtherOperationCount;
-            public ulong ReadTransferCount, WriteTransferCount, OtherTransferCount;
-            public nuint ProcessMemoryLimit;
-            public nuint JobMemoryLimit;
-            public nuint PeakProcessMemoryUsed;
-            public nuint PeakJobMemoryUsed;
-        }
-
-        [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
-        private static extern nint CreateJobObjectW(nint attributes, string? name);
-
-        [DllImport("kernel32.dll", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
-        [return: MarshalAs(UnmanagedType.Bool)]
-        private static extern bool SetInformationJobObject(nint job, int infoClass, ref ExtendedLimits info, int size);
-
-        [DllImport("kernel32.dll", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
-        [return: MarshalAs(UnmanagedType.Bool)]
-        private static extern bool AssignProcessToJobObject(nint job, nint process);
-    }
-    // </job>
 }

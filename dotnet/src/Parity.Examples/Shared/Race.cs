@@ -56,10 +56,10 @@ public static class Race
 
     // <run>
     /// <summary>
-    /// <paramref name="workers"/> threads, lined up by a barrier so they really overlap, each
-    /// add 1 <paramref name="iterations"/> times; returns the final total.
+    /// Five threads, lined up by a barrier so they really overlap, each add 1
+    /// <paramref name="iterations"/> times; returns the final total.
     /// </summary>
-    public static int Count(How how, int workers = Workers, int iterations = Iterations, TimeSpan? timeout = null)
+    public static int Count(How how, int iterations = Iterations)
     {
         var counter = new Counter();
         Action<Counter, int> add = how switch
@@ -69,7 +69,7 @@ public static class Race
             How.Lock => AddWithLock,
             _ => throw new ArgumentOutOfRangeException(nameof(how), how, null),
         };
-        LinedUpThreads.Run(workers, () => add(counter, iterations), timeout ?? Timeouts.Long);
+        LinedUpThreads.Run(Workers, () => add(counter, iterations), Timeouts.Long);
         return Volatile.Read(ref counter.Value);
     }
     // </run>
@@ -80,91 +80,28 @@ public static class Race
     /// writes what it read plus one. Returns the total (1 or 2) and whether B could read during
     /// A's pause. With <paramref name="locked"/>, each holds the lock across its read and write.
     /// </summary>
-    public static (int Total, bool OtherReadDuringPause) LostUpdateStepByStep(bool locked, TimeSpan? blockedFor = null)
+    public static (int Total, bool OtherReadDuringPause) LostUpdateStepByStep(bool locked)
     {
         var counter = new Counter();
-        var bReadDuringPause = Interleave(
+        var bReadDuringPause = Interleaving.Run(
             () => Volatile.Read(ref counter.Value), // the read half of counter++
             value => Volatile.Write(ref counter.Value, value), // the write half
-            locked ? counter.Gate : null,
-            blockedFor);
+            locked ? counter.Gate : null);
         return (Volatile.Read(ref counter.Value), bReadDuringPause);
-    }
-
-    /// <summary>
-    /// Runs read-then-write-plus-one on two threads: A reads and pauses, B tries; then A writes.
-    /// With a <paramref name="gate"/>, each holds it across its read and write. Returns whether
-    /// B read during A's pause.
-    /// </summary>
-    public static bool Interleave(Func<int> read, Action<int> write, Lock? gate, TimeSpan? blockedFor = null)
-    {
-        // Not disposed: after a time-out a thread may still use them (they hold no kernel handle
-        // unless WaitHandle is asked for).
-        var aRead = new ManualResetEventSlim();
-        var goOn = new ManualResetEventSlim();
-        var bTrying = new ManualResetEventSlim();
-        var bRead = new ManualResetEventSlim();
-        var limit = Timeouts.Short;
-
-        void ReadPauseWrite(ManualResetEventSlim? trying, ManualResetEventSlim haveRead, bool pause)
-        {
-            trying?.Set();
-            if (gate is not null && !gate.TryEnter(limit))
-            {
-                throw new TimeoutException("lock not acquired");
-            }
-            try
-            {
-                var seen = read();
-                haveRead.Set();
-                if (pause && !goOn.Wait(limit))
-                {
-                    throw new TimeoutException("never told to go on");
-                }
-                write(seen + 1);
-            }
-            finally
-            {
-                gate?.Exit();
-            }
-        }
-
-        var a = new Thread(() => ReadPauseWrite(null, aRead, pause: true)) { IsBackground = true };
-        var b = new Thread(() => ReadPauseWrite(bTrying, bRead, pause: false)) { IsBackground = true };
-        var bReadDuringPause = false;
-        var finished = false;
-        try
-        {
-            a.Start();
-            if (!aRead.Wait(limit))
-            {
-                throw new TimeoutException("A never read");
-            }
-            b.Start();
-            if (!bTrying.Wait(limit))
-            {
-                throw new TimeoutException("B never started");
-            }
-            // Unlocked, B reads the same value while A pauses; locked, B waits for A's lock.
-            bReadDuringPause = bRead.Wait(gate is not null ? blockedFor ?? TimeSpan.FromMilliseconds(200) : limit);
-        }
-        finally
-        {
-            goOn.Set(); // A may go on: it writes what it read, plus one
-            finished = a.Join(limit) & (b.ThreadState == ThreadState.Unstarted || b.Join(limit));
-        }
-        return finished ? bReadDuringPause : throw new TimeoutException("a thread did not finish");
     }
     // </step-by-step>
 
     public static Task RunAsync(ConceptContext ctx)
     {
-        ctx.Out.WriteLine($"{Workers} threads x {Iterations} increments, ideal total {Workers * Iterations}");
+        var ideal = Workers * Iterations;
+        ctx.Out.WriteLine($"{Workers} threads x {Iterations} increments, ideal total {ideal}");
         ctx.Out.WriteLine($"counter++ without a lock:   {Count(How.Unlocked)}");
         ctx.Out.WriteLine($"Interlocked.Increment:      {Count(How.Interlocked)}");
         ctx.Out.WriteLine($"lock (gate) {{ counter++ }}:  {Count(How.Lock)}");
-        ctx.Out.WriteLine($"read, pause, write (two threads): {LostUpdateStepByStep(locked: false).Total} of 2");
-        ctx.Out.WriteLine($"the same holding the lock:       {LostUpdateStepByStep(locked: true).Total} of 2");
+        var (unlocked, _) = LostUpdateStepByStep(locked: false);
+        var (locked, _) = LostUpdateStepByStep(locked: true);
+        ctx.Out.WriteLine($"read, pause, write (two threads): {unlocked} of 2");
+        ctx.Out.WriteLine($"the same holding the lock:       {locked} of 2");
         return Task.CompletedTask;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tasks;
@@ -6,9 +5,8 @@ namespace Parity.Examples.Tasks;
 /// <summary>
 /// task.retry-backoff: retry a download three times, waiting 1 s, 2 s, 4 s, then try once more
 /// and let that last error reach the caller. Unlike the article, only HttpRequestException is
-/// retried (a cancellation or a bug is not a reason to try again), the token reaches every
-/// request and every delay, and the program shares one HttpClient instead of creating and
-/// disposing one per call. The server is a loopback one that fails the first k requests.
+/// retried (a cancellation or a bug is no reason to try again), the token reaches every request
+/// and every delay, and the program shares one HttpClient rather than one per call.
 /// </summary>
 [Concept("task.retry-backoff")]
 public static class RetryBackoff
@@ -18,16 +16,19 @@ public static class RetryBackoff
     // <one-client>
     // One client for the whole program: it pools connections. PooledConnectionLifetime makes it
     // reconnect now and then, so a long-lived client still follows DNS changes.
-    private static readonly HttpClient Shared = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    private static readonly HttpClient Shared = new(
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
     {
         Timeout = Timeouts.Short,
     };
     // </one-client>
 
     // <retry>
-    /// <summary>GETs <paramref name="url"/>; after a failure waits firstDelay, then twice as long, ...; the last error propagates.</summary>
-    public static async Task<string> DownloadWithRetryAsync(HttpClient client, Uri url, TimeSpan firstDelay,
-        CancellationToken cancellationToken, Action<int, TimeSpan, HttpRequestException>? onRetry = null)
+    /// <summary>GETs <paramref name="url"/>; after a failure waits firstDelay, then twice as long,
+    /// ...; the last error propagates.</summary>
+    public static async Task<string> DownloadWithRetryAsync(HttpClient client, Uri url,
+        TimeSpan firstDelay, CancellationToken cancellationToken,
+        Action<int, TimeSpan, HttpRequestException>? onRetry = null)
     {
         var delay = firstDelay;
         for (var attempt = 1; attempt <= Retries; attempt++)
@@ -40,16 +41,18 @@ public static class RetryBackoff
             {
                 onRetry?.Invoke(attempt, delay, ex);
             }
-            await Task.Delay(delay, cancellationToken); // a cancellation here ends the download at once
+            await Task.Delay(delay, cancellationToken); // a cancel here ends the download at once
             delay *= 2;
         }
-        return await client.GetStringAsync(url, cancellationToken); // the last attempt: its error is the caller's
+        // The last attempt: its error is the caller's.
+        return await client.GetStringAsync(url, cancellationToken);
     }
     // </retry>
 
     // <swallow-everything>
-    /// <summary>The article's shape: an empty catch, and delays that ignore the token. A cancel is eaten.</summary>
-    public static async Task<string> DownloadSwallowingEverythingAsync(HttpClient client, Uri url, TimeSpan firstDelay, CancellationToken cancellationToken)
+    /// <summary>The article's shape: an empty catch, and delays that ignore the token.</summary>
+    public static async Task<string> DownloadSwallowingEverythingAsync(HttpClient client, Uri url,
+        TimeSpan firstDelay, CancellationToken cancellationToken)
     {
         var delay = firstDelay;
         for (var attempt = 1; attempt <= Retries; attempt++)
@@ -70,41 +73,14 @@ public static class RetryBackoff
     }
     // </swallow-everything>
 
-    /// <summary>A handler that answers 500 to the first k requests, then 200; each reply after <paramref name="delay"/>.</summary>
-    public static Func<string, int, HttpReply> FailingFirst(int k, TimeSpan delay = default) =>
-        (_, number) => number <= k ? new HttpReply(500, "busy", delay) : new HttpReply(200, $"page after {number} requests", delay);
-
-    /// <summary>Cancels <paramref name="download"/> after <paramref name="after"/>; how long it ran on, and how it ended.</summary>
-    public static async Task<(TimeSpan After, string Outcome)> CancelDuringAsync(Func<CancellationToken, Task<string>> download, TimeSpan after)
-    {
-        using var cts = new CancellationTokenSource();
-        var task = download(cts.Token);
-        await Task.Delay(after);
-        await cts.CancelAsync();
-        var stopwatch = Stopwatch.StartNew();
-        string outcome;
-        try
-        {
-            await task.WaitAsync(Timeouts.Long);
-            outcome = "finished anyway";
-        }
-        catch (OperationCanceledException ex)
-        {
-            outcome = ex.GetType().Name;
-        }
-        catch (HttpRequestException ex)
-        {
-            outcome = $"HttpRequestException {(int?)ex.StatusCode}";
-        }
-        return (stopwatch.Elapsed, outcome);
-    }
-
     // <connections>
-    /// <summary>How many TCP connections <paramref name="requests"/> GETs open: one shared client, or one client per call.</summary>
-    public static async Task<(int Shared, int PerCall)> ConnectionsOpenedAsync(int requests, CancellationToken cancellationToken)
+    /// <summary>TCP connections the GETs open: one shared client, or one client per call.</summary>
+    public static async Task<(int Shared, int PerCall)> ConnectionsOpenedAsync(
+        int requests, CancellationToken cancellationToken)
     {
         int shared, perCall;
-        await using (var server = new LoopbackHttpServer((_, number) => new HttpReply(200, $"request {number}"), keepAlive: true))
+        static HttpReply Reply(string path, int number) => new(200, $"request {number}");
+        await using (var server = new LoopbackHttpServer(Reply, keepAlive: true))
         {
             using var client = new HttpClient();
             for (var i = 0; i < requests; i++)
@@ -113,7 +89,7 @@ public static class RetryBackoff
             }
             shared = server.ConnectionCount;
         }
-        await using (var server = new LoopbackHttpServer((_, number) => new HttpReply(200, $"request {number}"), keepAlive: true))
+        await using (var server = new LoopbackHttpServer(Reply, keepAlive: true))
         {
             for (var i = 0; i < requests; i++)
             {
@@ -133,33 +109,42 @@ public static class RetryBackoff
         foreach (var k in new[] { 2, 4 })
         {
             ctx.Out.WriteLine($"server fails the first {k} requests:");
-            await using var server = new LoopbackHttpServer(FailingFirst(k));
+            await using var server = new LoopbackHttpServer(RetryHarness.FailingFirst(k));
+            void OnRetry(int attempt, TimeSpan delay, HttpRequestException ex) => ctx.Out.WriteLine(
+                $"  attempt {attempt} failed ({ex.Message}); waiting {delay.TotalSeconds:F2} s");
             try
             {
-                var page = await DownloadWithRetryAsync(Shared, server.Url("/page"), ctx.Seconds(1), token,
-                    (attempt, delay, ex) => ctx.Out.WriteLine($"  attempt {attempt} failed ({ex.Message}); waiting {delay.TotalSeconds:F2} s"));
+                var page = await DownloadWithRetryAsync(
+                    Shared, server.Url("/page"), ctx.Seconds(1), token, OnRetry);
                 ctx.Out.WriteLine($"  got '{page}' after {server.RequestCount} attempts");
             }
             catch (HttpRequestException ex)
             {
-                ctx.Out.WriteLine($"  gave up after {server.RequestCount} attempts: HttpRequestException {(int?)ex.StatusCode}");
+                var status = $"HttpRequestException {(int?)ex.StatusCode}";
+                ctx.Out.WriteLine($"  gave up after {server.RequestCount} attempts: {status}");
             }
         }
 
         // Every reply is slow, so the cancel lands while a request is in flight.
-        ctx.Out.WriteLine("cancelled while the first request is in flight (backoff 0.25 s, 0.5 s, 1 s):");
-        await using (var slow = new LoopbackHttpServer(FailingFirst(100, ctx.Seconds(0.2))))
+        ctx.Out.WriteLine(
+            "cancelled while the first request is in flight (backoff 0.25 s, 0.5 s, 1 s):");
+        var slowReplies = RetryHarness.FailingFirst(100, ctx.Seconds(0.2));
+        await using (var slow = new LoopbackHttpServer(slowReplies))
         {
-            var url = slow.Url("/page");
-            var first = ctx.Seconds(0.25);
-            var good = await CancelDuringAsync(t => DownloadWithRetryAsync(Shared, url, first, t), ctx.Seconds(0.1));
-            ctx.Out.WriteLine($"  catch (HttpRequestException): {good.Outcome} {good.After.TotalSeconds:F2} s after the cancel");
-            var bad = await CancelDuringAsync(t => DownloadSwallowingEverythingAsync(Shared, url, first, t), ctx.Seconds(0.1));
-            ctx.Out.WriteLine($"  catch {{}} (the article's): {bad.Outcome} {bad.After.TotalSeconds:F2} s after the cancel");
+            var (url, first, soon) = (slow.Url("/page"), ctx.Seconds(0.25), ctx.Seconds(0.1));
+            var good = await RetryHarness.CancelDuringAsync(
+                t => DownloadWithRetryAsync(Shared, url, first, t), soon);
+            var after = $"{good.After.TotalSeconds:F2} s after the cancel";
+            ctx.Out.WriteLine($"  catch (HttpRequestException): {good.Outcome} {after}");
+            var bad = await RetryHarness.CancelDuringAsync(
+                t => DownloadSwallowingEverythingAsync(Shared, url, first, t), soon);
+            after = $"{bad.After.TotalSeconds:F2} s after the cancel";
+            ctx.Out.WriteLine($"  catch {{}} (the article's): {bad.Outcome} {after}");
         }
 
         var (shared, perCall) = await ConnectionsOpenedAsync(3, token);
-        ctx.Out.WriteLine($"3 requests opened {shared} connection(s) with one shared HttpClient, {perCall} with a new HttpClient per call");
+        ctx.Out.WriteLine($"3 requests opened {shared} connection(s) with one shared HttpClient, "
+            + $"{perCall} with a new HttpClient per call");
     }
     // </run>
 }

@@ -15,7 +15,7 @@ public sealed class RetryBackoffTests
     {
         var clock = Stopwatch.StartNew();
         var times = new ConcurrentQueue<TimeSpan>();
-        var failing = RetryBackoff.FailingFirst(k);
+        var failing = RetryHarness.FailingFirst(k);
         await using var server = new LoopbackHttpServer((path, n) =>
         {
             times.Enqueue(clock.Elapsed);
@@ -87,7 +87,7 @@ public sealed class RetryBackoffTests
         await using var server = new LoopbackHttpServer((path, n) => new HttpReply(500, "busy", TimeSpan.FromSeconds(n == 1 ? 0.5 : 0.01)));
         using var client = new HttpClient();
         var first = TimeSpan.FromSeconds(0.05);
-        var (after, outcome) = await RetryBackoff.CancelDuringAsync(
+        var (after, outcome) = await RetryHarness.CancelDuringAsync(
             t => RetryBackoff.DownloadSwallowingEverythingAsync(client, server.Url("/p"), first, t), TimeSpan.FromSeconds(0.01));
         // The cancel is caught and ignored: the caller waits 1+2+4 backoff units before it surfaces.
         Assert.Equal(nameof(TaskCanceledException), outcome);

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import statistics
-import subprocess
 import sys
-import textwrap
 import time
-from dataclasses import dataclass
 
 from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
 from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT
+from parity.context._start_methods import fresh, time_programs
 
 # <child>
 # Set when this module is imported: a forked child inherits the parent's value, a spawned
@@ -64,29 +61,8 @@ def median_start(ctx: Context, runs: int = 3) -> float:
 
 
 # <defaults>
-def expected_default(platform: str, version: tuple[int, int]) -> str:
-    """The default start method of CPython `version` on `platform` (sys.platform)."""
-    if platform == "win32":
-        return "spawn"
-    if platform == "darwin":
-        return "spawn" if version >= (3, 8) else "fork"
-    return "forkserver" if version >= (3, 14) else "fork"
-
-
-def _fresh(code: str) -> str:
-    """Run `code` in a fresh interpreter (never in ours: the default can be set only once)."""
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=SHORT_TIMEOUT,
-        check=True,
-    )
-    return done.stdout
-
-
 def default_in_fresh_interpreter() -> str:
-    return _fresh("import multiprocessing as mp; print(mp.get_start_method())").strip()
+    return fresh("import multiprocessing as mp; print(mp.get_start_method())").strip()
 
 
 # </defaults>
@@ -114,7 +90,7 @@ SET_TWICE = """
 
 def set_start_method_twice() -> list[str]:
     """What set_start_method says when called more than once, in a fresh interpreter."""
-    return _fresh(SET_TWICE).splitlines()
+    return fresh(SET_TWICE).splitlines()
 
 
 # </set-twice>
@@ -142,32 +118,15 @@ ARTICLE_SETUPS = {
 }
 
 
-@dataclass(frozen=True)
-class ProgramTiming:
-    setup: str
-    median_seconds: float
-    answer: str
-
-
-def time_article_programs(runs: int = 3) -> list[ProgramTiming]:
-    """Run each program `runs` times in fresh interpreters, interleaved so load hits all alike."""
-    times: dict[str, list[float]] = {name: [] for name in ARTICLE_SETUPS}
-    answers: dict[str, str] = {}
-    for _ in range(runs):
-        for name, setup in ARTICLE_SETUPS.items():
-            began = time.perf_counter()
-            answers[name] = _fresh(PROGRAM.replace("{setup}", setup)).strip()
-            times[name].append(time.perf_counter() - began)
-    return [ProgramTiming(name, statistics.median(times[name]), answers[name]) for name in ARTICLE_SETUPS]
-
-
 # </article-programs>
 
 
 # <main>
 def main() -> None:
-    print(f"default start method here: {default_in_fresh_interpreter()} (Python {sys.version.split()[0]})")
-    medians = {method: median_start(context(method)) for method in multiprocessing.get_all_start_methods()}
+    version = sys.version.split()[0]
+    print(f"default start method here: {default_in_fresh_interpreter()} (Python {version})")
+    methods = multiprocessing.get_all_start_methods()
+    medians = {method: median_start(context(method)) for method in methods}
     fastest = min(medians.values())
     for method, seconds in medians.items():
         print(f"  {method:<10} median start {seconds * 1000:7.1f} ms  x{seconds / fastest:5.1f}")
@@ -176,7 +135,7 @@ def main() -> None:
         print(f"  {line}")
 
     print("the article's two spawn programs, whole-program wall time:")
-    for timing in time_article_programs(runs=1):
+    for timing in time_programs(PROGRAM, ARTICLE_SETUPS, runs=1):
         print(f"  {timing.setup:<26} {timing.median_seconds * 1000:7.1f} ms -> {timing.answer}")
 
 

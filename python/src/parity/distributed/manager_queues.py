@@ -1,4 +1,4 @@
-"""distributed.manager-queues: a BaseManager serves two queues over TCP; two clients talk through it.
+"""distributed.manager-queues: a BaseManager serves two queues over TCP; two clients talk by it.
 
 The server registers two names, each returning one queue it keeps; a client registers the same
 names (without the callables), connects with the address and the authkey, and gets proxies to
@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import queue
 import secrets
-from dataclasses import dataclass
 from multiprocessing import AuthenticationError
 from multiprocessing.managers import BaseManager
 from typing import Any
@@ -27,17 +26,11 @@ from parity.common.entry import start_manager
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all
 from parity.common.timing import SHORT_TIMEOUT
+from parity.distributed._manager_queues import AUTHKEY_VARIABLE, Exchange, address, authkey
 
-AUTHKEY_VARIABLE = "PARITY_AUTHKEY"
 LOOPBACK = "127.0.0.1"
 QUESTION = "[Zhang] Ming, is the boss away on business tomorrow?"
 ANSWER = "[Ming] He is, so no overtime for us for a few days (>_<)"
-
-
-def authkey() -> bytes:
-    """The shared secret: PARITY_AUTHKEY if set, else 32 random bytes for this run."""
-    configured = os.environ.get(AUTHKEY_VARIABLE)
-    return configured.encode() if configured else secrets.token_bytes(32)
 
 
 # <server>
@@ -66,18 +59,8 @@ QueueServer.register("get_ming_queue", callable=_get_ming_queue)
 def start_server(ctx: Context, key: bytes) -> QueueServer:
     """Start the server in a child process on loopback; manager.address holds the real port."""
     server = QueueServer(address=(LOOPBACK, 0), authkey=key, ctx=ctx)
-    # Its server ignores Ctrl-C (it serves until the parent shuts it down); a Ctrl-C while it
-    # starts is one KeyboardInterrupt here, with nothing left running.
-    start_manager(server)
+    start_manager(server)  # start(), where a Ctrl-C leaves nothing running
     return server
-
-
-def address(server: BaseManager) -> tuple[str, int]:
-    """The (host, port) the server really listens on."""
-    bound = server.address
-    if not isinstance(bound, tuple):
-        raise TypeError(f"not a TCP address: {bound!r}")
-    return str(bound[0]), int(bound[1])
 
 
 # </server>
@@ -113,13 +96,6 @@ def ming(address: tuple[str, int], key: bytes, results: Any) -> None:
 # </client>
 
 
-@dataclass(frozen=True)
-class Exchange:
-    received: dict[str, str]  # client name -> the message it got
-    address: tuple[str, int]
-    server_pid: int
-
-
 # <run>
 def exchange(ctx: Context, key: bytes) -> Exchange:
     """Server and both clients, each in a child process; everything is shut down on return."""
@@ -127,7 +103,8 @@ def exchange(ctx: Context, key: bytes) -> Exchange:
     server_pid = server._process.pid  # type: ignore[attr-defined]
     try:
         results = ctx.Queue()
-        clients = [ctx.Process(target=f, args=(address(server), key, results)) for f in (zhang, ming)]
+        args = (address(server), key, results)
+        clients = [ctx.Process(target=f, args=args) for f in (zhang, ming)]
         for c in clients:
             c.start()
         try:
@@ -143,13 +120,12 @@ def wrong_key_is_refused(ctx: Context, key: bytes) -> str:
     """Connect with a key that is not the server's; returns the AuthenticationError's message."""
     server = start_server(ctx, key)
     try:
-        try:
-            connect(address(server), secrets.token_bytes(32))
-        except AuthenticationError as error:
-            return str(error)
-        raise AssertionError("a client with the wrong key was let in")
+        connect(address(server), secrets.token_bytes(32))
+    except AuthenticationError as error:
+        return str(error)
     finally:
         server.shutdown()
+    raise AssertionError("a client with the wrong key was let in")
 
 
 # </run>
@@ -157,7 +133,8 @@ def wrong_key_is_refused(ctx: Context, key: bytes) -> str:
 
 def main() -> None:
     ctx = context()
-    source = f"from {AUTHKEY_VARIABLE}" if os.environ.get(AUTHKEY_VARIABLE) else "generated for this run"
+    configured = os.environ.get(AUTHKEY_VARIABLE)
+    source = f"from {AUTHKEY_VARIABLE}" if configured else "generated for this run"
     key = authkey()
     print(f"authkey: {len(key)} bytes, {source}")
     result = exchange(ctx, key)

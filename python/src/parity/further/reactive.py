@@ -1,12 +1,8 @@
 """further.reactive: the same streams as Rx.NET, with async generators.
 
-An async generator function is a cold source: every `async for` runs it again from the start.
-A hot source pushes to whoever is subscribed right now (here each subscriber gets a queue), so
-a late subscriber misses what came before. buffer, debounce (Rx.NET's Throttle), sample and merge
-are a few lines each. The time operators read timestamps carried by the events (virtual
-milliseconds, as Rx.NET's HistoricalScheduler provides), so their output is exact; a live
-version would wait with asyncio.timeout instead. Python's Rx is the reactivex package (formerly
-RxPY, `rx` on PyPI); it is not needed for five operators, and it is not installed here.
+An async generator is a cold source (every `async for` runs it again); a hot source pushes to
+whoever is subscribed now, so a late subscriber misses what came before. Rx's operators take a
+few lines each; the time operators read virtual timestamps the events carry: exact output.
 """
 
 from __future__ import annotations
@@ -14,15 +10,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
 
-END = None  # the completion marker of a timestamped stream: (at_ms, END)
-
-Timed = tuple[int, int | None]
+from parity.further._reactive import END, Timed, show, stream, timed
 
 
 # <cold-hot>
 async def cold_values(runs: list[int]) -> AsyncIterator[int]:
-    """A cold source: its body runs once per consumer."""
-    runs.append(1)
+    runs.append(1)  # a cold source: its body runs once per consumer
     for i in (1, 2, 3):
         yield i
 
@@ -35,7 +28,7 @@ class Hot:
 
     def subscribe(self) -> AsyncIterator[int]:
         inbox: asyncio.Queue[int | None] = asyncio.Queue()
-        self._subscribers.append(inbox)
+        self._subscribers.append(inbox)  # subscribed now, not at the first pull
 
         async def values() -> AsyncIterator[int]:
             while (value := await inbox.get()) is not None:
@@ -47,27 +40,21 @@ class Hot:
         for inbox in self._subscribers:
             inbox.put_nowait(value)
 
-    def complete(self) -> None:
-        self.publish(None)
-
 
 async def cold_and_hot() -> tuple[list[int], list[int], int, list[int], list[int]]:
     runs: list[int] = []
-    first = [v async for v in cold_values(runs)]
-    second = [v async for v in cold_values(runs)]
+    first, second = [v async for v in cold_values(runs)], [v async for v in cold_values(runs)]
     hot = Hot()
     early = hot.subscribe()
     hot.publish(1)
     hot.publish(2)
     late = hot.subscribe()
     hot.publish(3)
-    hot.complete()
+    hot.publish(None)  # None completes every subscriber: Rx's OnCompleted
     return first, second, len(runs), [v async for v in early], [v async for v in late]
 
 
 # </cold-hot>
-
-
 # <operators>
 async def buffer(source: AsyncIterable[int], count: int) -> AsyncIterator[list[int]]:
     chunk: list[int] = []
@@ -81,7 +68,7 @@ async def buffer(source: AsyncIterable[int], count: int) -> AsyncIterator[list[i
 
 
 async def debounce(events: AsyncIterable[Timed], quiet_ms: int) -> AsyncIterator[Timed]:
-    """Rx.NET's Throttle: a value goes out once `quiet_ms` pass with no newer one; completion flushes it."""
+    """Rx.NET's Throttle: a value goes out once `quiet_ms` pass with no newer one, or at the end."""
     pending: Timed | None = None
     async for at, value in events:
         if pending is not None and at >= pending[0] + quiet_ms:
@@ -113,30 +100,23 @@ async def sample(events: AsyncIterable[Timed], period_ms: int) -> AsyncIterator[
 
 async def merge(*sources: AsyncIterable[int]) -> AsyncIterator[int]:
     """Values from every source as they come; ends when all end; the first error ends it at once."""
-    inbox: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+    inbox: asyncio.Queue[int | Exception | None] = asyncio.Queue()  # None: a source completed
 
     async def pump(source: AsyncIterable[int]) -> None:
         try:
             async for value in source:
-                await inbox.put(("next", value))
+                await inbox.put(value)
+            await inbox.put(None)
         except Exception as error:  # handed on to the consumer, as OnError
-            await inbox.put(("error", error))
-        else:
-            await inbox.put(("done", None))
+            await inbox.put(error)
 
     pumps = [asyncio.create_task(pump(source)) for source in sources]
     try:
-        open_sources = len(pumps)
-        while open_sources:
-            kind, payload = await inbox.get()
-            if kind == "error":
-                assert isinstance(payload, Exception)
-                raise payload
-            if kind == "done":
-                open_sources -= 1
-                continue
-            assert isinstance(payload, int)
-            yield payload
+        for _ in pumps:  # until each source has completed
+            while (item := await inbox.get()) is not None:
+                if isinstance(item, Exception):
+                    raise item
+                yield item
     finally:
         for task in pumps:
             task.cancel()  # after an error (or an early exit) nothing more is delivered
@@ -144,26 +124,8 @@ async def merge(*sources: AsyncIterable[int]) -> AsyncIterator[int]:
 
 
 # </operators>
-
-
-async def timed(events: list[Timed]) -> AsyncIterator[Timed]:
-    for event in events:
-        yield event
-
-
-async def stream(values: list[int], fail_after: bool = False) -> AsyncIterator[int]:
-    for value in values:
-        yield value
-    if fail_after:
-        raise RuntimeError("b failed")
-
-
-def show(events: list[Timed]) -> str:
-    return " ".join("completed@" + str(at) if value is END else f"{value}@{at}" for at, value in events)
-
-
 # <run>
-async def run() -> None:
+async def main() -> None:
     first, second, runs, early, late = await cold_and_hot()
     print(f"cold: first {first}, second {second}, producer ran {runs} times")
     print(f"hot:  early {early}, late {late}")
@@ -183,12 +145,6 @@ async def run() -> None:
         print(f"merge, b fails: {sorted(got)} then error: {error}")
 
 
-def main() -> None:
-    asyncio.run(run())
-
-
 # </run>
-
-
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())

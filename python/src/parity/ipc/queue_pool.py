@@ -17,22 +17,19 @@ The tasks use one queue per direction (see ipc.queue-processes for why one is no
 
 from __future__ import annotations
 
-import os
 import queue
 import time
-from multiprocessing.pool import Pool
 from multiprocessing.queues import Queue
 from typing import Any
 
 from parity.common.mp import Context, context
 from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
+from parity.ipc._queue_pool import Heard, run_pair
 
 QUESTION = "[Xiao Ming] Skewers tonight?"
 ANSWER = "[Xiao Zhang] Can't, I have a date."
 FRIEND_DELAY = 4  # article seconds before the answer
-Pair = tuple[Any, Any]  # (to_friend, from_friend): Queues or Manager proxies
-Heard = tuple[str | None, str | None]  # (what the asker heard, what the answerer heard)
 
 
 # <tasks>
@@ -58,23 +55,15 @@ def answer(to_friend: Any, from_friend: Any, wait: float) -> str | None:
 
 
 # <global>
-_queues: Pair | None = None  # this process's module global
-_made_in: int | None = None  # the pid of the process that made it
+_queues: tuple[Any, Any] | None = None  # this process's module global: (to_friend, from_friend)
 
 
-def module_queues() -> Pair:
+def module_queues() -> tuple[Any, Any]:
     """The module-global pair, made on first use by whichever process asks first."""
-    global _queues, _made_in
+    global _queues
     if _queues is None:
         _queues = (context().Queue(), context().Queue())
-        _made_in = os.getpid()
     return _queues
-
-
-def who_made_the_queues() -> tuple[int, int | None]:
-    """Runs in a worker: (this worker's pid, the pid of the process that made its global queues)."""
-    module_queues()
-    return os.getpid(), _made_in
 
 
 def adopt(to_friend: Queue[str], from_friend: Queue[str]) -> None:
@@ -94,12 +83,6 @@ def answer_global(wait: float) -> str | None:
 # </global>
 
 
-def _run_pair(pool: Any, first: tuple[Any, ...], second: tuple[Any, ...]) -> Heard:
-    a = pool.apply_async(first[0], first[1:])
-    b = pool.apply_async(second[0], second[1:])
-    return a.get(SHORT_TIMEOUT), b.get(SHORT_TIMEOUT)
-
-
 # <plain>
 def with_plain_queue(ctx: Context) -> list[BaseException]:
     """Pass a plain Queue as a task argument; returns what the error_callback received."""
@@ -107,10 +90,8 @@ def with_plain_queue(ctx: Context) -> list[BaseException]:
     errors: list[BaseException] = []
     pool = ctx.Pool(2)
     try:
-        results = [
-            pool.apply_async(ask, (to_friend, from_friend, SHORT_TIMEOUT), error_callback=errors.append),
-            pool.apply_async(answer, (to_friend, from_friend, SHORT_TIMEOUT), error_callback=errors.append),
-        ]
+        pair = (to_friend, from_friend, SHORT_TIMEOUT)
+        results = [pool.apply_async(f, pair, error_callback=errors.append) for f in (ask, answer)]
         for result in results:
             result.wait(SHORT_TIMEOUT)
         close_pool(pool)
@@ -127,39 +108,21 @@ def with_manager(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 1: Manager().Queue() proxies pickle fine as task arguments."""
     with ctx.Manager() as manager:
         to_friend, from_friend = manager.Queue(), manager.Queue()
-        pool = ctx.Pool(2)
-        try:
-            heard = _run_pair(
-                pool, (ask, to_friend, from_friend, wait), (answer, to_friend, from_friend, wait)
-            )
-            close_pool(pool)
-        finally:
-            pool.terminate()
-    return heard
-
-
-def _globals_pair(pool: Pool, wait: float) -> Heard:
-    """Both tasks use the worker's module-global queues; the pool is closed, or terminated."""
-    try:
-        heard = _run_pair(pool, (ask_global, wait), (answer_global, wait))
-        close_pool(pool)
-    finally:
-        pool.terminate()
-    return heard
+        pair = (to_friend, from_friend, wait)
+        return run_pair(ctx.Pool(2), (ask, *pair), (answer, *pair))
 
 
 def with_initializer(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 2: hand plain Queues to every worker when it starts, through the initializer."""
     to_friend, from_friend = ctx.Queue(), ctx.Queue()
     pool = ctx.Pool(2, initializer=adopt, initargs=(to_friend, from_friend))
-    return _globals_pair(pool, wait)
+    return run_pair(pool, (ask_global, wait), (answer_global, wait))
 
 
 def with_module_global(ctx: Context, wait: float = SHORT_TIMEOUT) -> Heard:
     """Fix 3, fork only: the workers inherit the global the parent made before the pool."""
     module_queues()  # make it now, so a forked worker is born with it
-    pool = ctx.Pool(2)
-    return _globals_pair(pool, wait)
+    return run_pair(ctx.Pool(2), (ask_global, wait), (answer_global, wait))
 
 
 # </fixes>
@@ -177,11 +140,10 @@ def main() -> None:
     asked, answered = with_module_global(ctx, wait)
     method = ctx.get_start_method()
     if asked is None:
-        print(
-            f"module global under {method}: each worker has its own queues; both gave up after {wait:.2f} s"
-        )
+        outcome = f"each worker has its own queues; both gave up after {wait:.2f} s"
     else:
-        print(f"module global under {method}: answerer heard {answered!r}; asker heard {asked!r}")
+        outcome = f"answerer heard {answered!r}; asker heard {asked!r}"
+    print(f"module global under {method}: {outcome}")
 
 
 if __name__ == "__main__":

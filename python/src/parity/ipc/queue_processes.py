@@ -14,6 +14,7 @@ import queue
 import time
 from collections.abc import Callable, Sequence
 from multiprocessing.queues import Queue
+from typing import TypeAlias
 
 from parity.common.mp import Context, context
 from parity.common.process_group import join_or_kill
@@ -23,6 +24,7 @@ QUESTION = "[talker] Ming, skewers tonight?"
 ANSWER = "[friend] Can't, I have a date."
 FRIEND_DELAY = 4  # article seconds: the friend's "network latency" before answering
 Report = tuple[str, object]
+Inbox: TypeAlias = "Queue[str]"  # quoted: Queue[str] is for the type checker only
 
 
 # <retry>
@@ -47,7 +49,7 @@ def retry_until(
 
 
 # <one-queue>
-def article_talker(shared: Queue[str], report: Queue[Report]) -> None:
+def article_talker(shared: Inbox, report: Queue[Report]) -> None:
     """The article's first process: ask on the shared queue, then poll that queue for a reply."""
     shared.put(QUESTION)
     delays = [scaled(d) for d in article_delays()]
@@ -56,23 +58,11 @@ def article_talker(shared: Queue[str], report: Queue[Report]) -> None:
     report.put(("talker", heard))  # heard is the talker's own QUESTION when it is alone
 
 
-def article_friend(shared: Queue[str], report: Queue[Report], wait: float) -> None:
-    """The article's second process: take the question, pause, answer on the same queue."""
-    try:
-        heard = shared.get(timeout=wait)  # the article's get() has no timeout: it would hang
-    except queue.Empty:
-        report.put(("friend", None))
-        return
-    time.sleep(scaled(FRIEND_DELAY))
-    shared.put(ANSWER)
-    report.put(("friend", heard))
-
-
 # </one-queue>
 
 
 # <two-queues>
-def talker(to_friend: Queue[str], from_friend: Queue[str], report: Queue[Report], wait: float) -> None:
+def talker(to_friend: Inbox, from_friend: Inbox, report: Queue[Report], wait: float) -> None:
     """Ask on one queue, wait on the other: nothing we put can come back to us."""
     to_friend.put(QUESTION)
     try:
@@ -81,9 +71,10 @@ def talker(to_friend: Queue[str], from_friend: Queue[str], report: Queue[Report]
         report.put(("talker", None))
 
 
-def friend(to_friend: Queue[str], from_friend: Queue[str], report: Queue[Report], wait: float) -> None:
+def friend(to_friend: Inbox, from_friend: Inbox, report: Queue[Report], wait: float) -> None:
+    """Take the question, pause, answer. The article's friend is this with one queue for both."""
     try:
-        heard = to_friend.get(timeout=wait)
+        heard = to_friend.get(timeout=wait)  # the article's get() has no timeout: it could hang
     except queue.Empty:
         report.put(("friend", None))
         return
@@ -102,16 +93,15 @@ def _collect(report: Queue[Report], count: int) -> dict[str, object]:
 # <parent>
 def lone_talker(ctx: Context, wait: float) -> dict[str, object]:
     """The race made certain: the talker runs before its friend exists, then the friend runs.
-
-    Returns what each heard: the talker its own question, the friend nothing (after `wait`).
-    """
-    shared: Queue[str] = ctx.Queue()
+    What each heard: the talker its own question, the friend nothing (after `wait`)."""
+    shared: Inbox = ctx.Queue()
     report: Queue[Report] = ctx.Queue()
     first = ctx.Process(target=article_talker, args=(shared, report))
     first.start()
     heard = _collect(report, 1)
     join_or_kill(first)
-    second = ctx.Process(target=article_friend, args=(shared, report, wait))
+    # The article's friend takes the question from, and answers on, the same queue.
+    second = ctx.Process(target=friend, args=(shared, shared, report, wait))
     second.start()
     heard |= _collect(report, 1)
     join_or_kill(second)
@@ -120,8 +110,8 @@ def lone_talker(ctx: Context, wait: float) -> dict[str, object]:
 
 def converse(ctx: Context, wait: float = SHORT_TIMEOUT) -> tuple[dict[str, object], float]:
     """The fix: one queue per direction. Returns what each heard and the seconds it took."""
-    to_friend: Queue[str] = ctx.Queue()
-    from_friend: Queue[str] = ctx.Queue()
+    to_friend: Inbox = ctx.Queue()
+    from_friend: Inbox = ctx.Queue()
     report: Queue[Report] = ctx.Queue()
     args = (to_friend, from_friend, report, wait)
     processes = [ctx.Process(target=talker, args=args), ctx.Process(target=friend, args=args)]

@@ -21,18 +21,16 @@ import logging
 import multiprocessing
 import os
 import secrets
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
 
 import psutil
 from distributed import Client, Event, LocalCluster, Queue, as_completed, wait
 
 from parity.common.mp import Context, context
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
+from parity.scale._cluster_map import Crash, PoolCrash, hold, pool_hold, pool_init, until
 
 SCHEDULER_VARIABLE = "PARITY_DASK_SCHEDULER"
 TIMEOUT = LONG_TIMEOUT
@@ -73,7 +71,8 @@ def map_in_order_and_as_completed(client: Client, n: int = 10) -> tuple[list[int
     """gather(): the results in input order; as_completed(): in the order they finish."""
     futures = client.map(square, range(n))
     in_order: list[int] = client.gather(futures)
-    finished = [f.result(timeout=TIMEOUT) for f in as_completed(client.map(square, range(n), pure=False))]
+    again = client.map(square, range(n), pure=False)  # pure=False: computed anew, not reused
+    finished = [f.result(timeout=TIMEOUT) for f in as_completed(again)]
     return in_order, finished
 
 
@@ -81,31 +80,11 @@ def map_in_order_and_as_completed(client: Client, n: int = 10) -> tuple[list[int
 
 
 # <crash>
-def _hold(x: int, started: str, release: str) -> int:
-    """Say which process holds task x, then wait for the test's go."""
-    Queue(started).put((x, os.getpid()))
-    if not Event(release).wait(TIMEOUT):
-        raise TimeoutError("never released")
-    return x * x
-
-
-@dataclass(frozen=True)
-class Crash:
-    results: list[int]
-    killed_task: int
-    killed_pid: int
-    runs: dict[int, int]  # task -> how many times it started
-
-    @property
-    def recomputed(self) -> list[int]:
-        return sorted(x for x, n in self.runs.items() if n > 1)
-
-
 def kill_a_worker_mid_map(client: Client, n: int = 6) -> Crash:
-    """Start a map whose tasks wait for a go; kill the process running one of them; then let all go."""
+    """Start a map whose tasks wait for a go; kill the process running one; then let all go."""
     token = secrets.token_hex(4)
     started, release = Queue(f"started-{token}"), Event(f"release-{token}")
-    futures = client.map(_hold, range(n), started=started.name, release=release.name, pure=False)
+    futures = client.map(hold, range(n), started=started.name, release=release.name, pure=False)
     killed_task, killed_pid = started.get(timeout=TIMEOUT)  # a task is running in that process now
     psutil.Process(killed_pid).kill()  # SIGKILL: no goodbye to the scheduler
     release.set()
@@ -119,53 +98,19 @@ def kill_a_worker_mid_map(client: Client, n: int = 6) -> Crash:
 
 
 # <pool>
-# Lock-free shared arrays, polled: a process killed while it holds a multiprocessing lock (a
-# Queue's write lock, an Event's condition) leaves it held forever, and the survivors hang.
-_pids: Any = None
-_runs: Any = None
-_release: Any = None
-
-
-def _pool_init(pids: Any, runs: Any, release: Any) -> None:
-    global _pids, _runs, _release
-    _pids, _runs, _release = pids, runs, release
-
-
-def _until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not within {timeout} s")
-        time.sleep(0.01)
-
-
-def _pool_hold(x: int) -> int:
-    _runs[x] += 1  # only one process runs task x at a time
-    _pids[x] = os.getpid()
-    _until(lambda: bool(_release.value))
-    return x * x
-
-
-@dataclass(frozen=True)
-class PoolCrash:
-    killed_task: int
-    killed_pid: int
-    finished: bool  # did map_async ever deliver?
-    runs: dict[int, int]
-
-
 def kill_a_pool_worker_mid_map(ctx: Context, n: int = 4, wait_for: float = 1.0) -> PoolCrash:
     """The same blow to multiprocessing.Pool: kill the process running one task, let the rest go."""
+    # Lock-free, polled: a process killed holding a multiprocessing lock leaves it held forever.
     pids, runs = ctx.Array("i", n, lock=False), ctx.Array("i", n, lock=False)
     release = ctx.Value("b", 0, lock=False)
-    with ctx.Pool(2, initializer=_pool_init, initargs=(pids, runs, release)) as pool:
-        result = pool.map_async(_pool_hold, range(n), chunksize=1)
-        _until(lambda: any(pids))
+    with ctx.Pool(2, initializer=pool_init, initargs=(pids, runs, release)) as pool:
+        result = pool.map_async(pool_hold, range(n), chunksize=1)
+        until(lambda: any(pids))
         killed_task = next(x for x in range(n) if pids[x])
         killed_pid = pids[killed_task]
         psutil.Process(killed_pid).kill()
         release.value = 1
-        _until(lambda: all(runs))  # every other task ran, on the survivor or the replacement
+        until(lambda: all(runs))  # every other task ran, on the survivor or the replacement
         try:
             result.get(timeout=wait_for)  # a Pool never retries: this can only time out
             finished = True
@@ -179,7 +124,8 @@ def kill_a_pool_worker_mid_map(ctx: Context, n: int = 4, wait_for: float = 1.0) 
 
 
 def main() -> None:
-    where = os.environ.get(SCHEDULER_VARIABLE) or "a LocalCluster of 2 worker processes on 127.0.0.1"
+    local = "a LocalCluster of 2 worker processes on 127.0.0.1"
+    where = os.environ.get(SCHEDULER_VARIABLE) or local
     with cluster_client() as client:
         print(f"cluster: {where}")
         in_order, finished = map_in_order_and_as_completed(client)
@@ -187,12 +133,14 @@ def main() -> None:
         print(f"as_completed (finish order) holds the same results: {sorted(finished) == in_order}")
         crash = kill_a_worker_mid_map(client)
         print(f"dask: killed the worker process running task {crash.killed_task} mid-task")
-        print(f"dask: every result came back {crash.results}; run again elsewhere: {crash.recomputed}")
+        again = crash.recomputed
+        print(f"dask: every result came back {crash.results}; run again elsewhere: {again}")
     pool = kill_a_pool_worker_mid_map(context(), wait_for=max(0.5, scaled(5.0)))
-    print(f"multiprocessing.Pool: killed the worker process running task {pool.killed_task} mid-task")
+    killed = pool.killed_task
+    print(f"multiprocessing.Pool: killed the worker process running task {killed} mid-task")
     print(
-        f"multiprocessing.Pool: map_async finished: {pool.finished}; task {pool.killed_task} ran "
-        f"{pool.runs[pool.killed_task]} time(s): the pool replaced the process, not the task"
+        f"multiprocessing.Pool: map_async finished: {pool.finished}; task {killed} ran "
+        f"{pool.runs[killed]} time(s): the pool replaced the process, not the task"
     )
 
 

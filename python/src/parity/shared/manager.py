@@ -16,39 +16,18 @@ Two things the article's listing hides:
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from multiprocessing.managers import SyncManager
-from multiprocessing.pool import Pool
 from multiprocessing.synchronize import Event, Lock
-from typing import Any, Literal
+from typing import Literal
 
 from parity.common.interleave import interleave
-from parity.common.mp import Context, context
+from parity.common.mp import context
 from parity.common.process_group import run_all
 from parity.common.timing import SHORT_TIMEOUT
+from parity.shared._manager import Proxy, Setup, Snapshot, reader_first, seconds_per_read, setup
 
 PROCESSES = 5
 ITERATIONS = 100  # the article's: 5 processes x 100 increments
 START_YEAR = 2000
-
-Proxy = Any  # DictProxy / ListProxy / a lock proxy: dynamic classes typeshed cannot describe
-
-
-@dataclass(frozen=True)
-class Setup:
-    """One Manager and one two-worker Pool, shared by the demos (each would cost a process start)."""
-
-    ctx: Context
-    manager: SyncManager
-    pool: Pool
-
-
-@contextlib.contextmanager
-def setup(ctx: Context) -> Iterator[Setup]:
-    with ctx.Manager() as manager, ctx.Pool(2) as pool:
-        yield Setup(ctx, manager, pool)
 
 
 # <pool-tasks>
@@ -59,20 +38,20 @@ def write(d: Proxy, items: Proxy) -> None:
     items.reverse()
 
 
-def read(d: Proxy, items: Proxy) -> tuple[dict[Any, Any], list[Any]]:
+def read(d: Proxy, items: Proxy) -> Snapshot:
     return d.copy(), items[:]  # copies made in the server: one round trip each
 
 
-def as_the_article(s: Setup) -> tuple[tuple[dict[Any, Any], list[Any]], dict[Any, Any], list[Any]]:
-    """Writer and reader submitted together; returns (what the reader saw, final dict, final list)."""
+def as_the_article(s: Setup) -> tuple[Snapshot, Snapshot]:
+    """Writer and reader submitted together; returns (what the reader saw, the final state)."""
     d, items = s.manager.dict(), s.manager.list(range(10))
     writing = s.pool.apply_async(write, (d, items))
     reading = s.pool.apply_async(read, (d, items))  # may well run before the writer
     writing.get(SHORT_TIMEOUT)
-    return reading.get(SHORT_TIMEOUT), d.copy(), items[:]
+    return reading.get(SHORT_TIMEOUT), (d.copy(), items[:])
 
 
-def in_order(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
+def in_order(s: Setup) -> Snapshot:
     """The article's output, guaranteed: wait for the writer before submitting the reader."""
     d, items = s.manager.dict(), s.manager.list(range(10))
     s.pool.apply_async(write, (d, items)).get(SHORT_TIMEOUT)
@@ -80,28 +59,6 @@ def in_order(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
 
 
 # </pool-tasks>
-
-
-def _write_after(d: Proxy, items: Proxy, reader_done: Proxy) -> None:
-    if not reader_done.wait(SHORT_TIMEOUT):
-        raise TimeoutError("the reader never finished")
-    write(d, items)
-
-
-def _read_then_signal(d: Proxy, items: Proxy, reader_done: Proxy) -> tuple[dict[Any, Any], list[Any]]:
-    try:
-        return read(d, items)
-    finally:
-        reader_done.set()
-
-
-def reader_first(s: Setup) -> tuple[dict[Any, Any], list[Any]]:
-    """Force the order the article's listing allows too: the reader runs before the writer."""
-    d, items, reader_done = s.manager.dict(), s.manager.list(range(10)), s.manager.Event()
-    writing = s.pool.apply_async(_write_after, (d, items, reader_done))  # the pool has 2 workers
-    seen = s.pool.apply_async(_read_then_signal, (d, items, reader_done)).get(SHORT_TIMEOUT)
-    writing.get(SHORT_TIMEOUT)
-    return seen
 
 
 # <year>
@@ -115,17 +72,14 @@ LockKind = Literal["none", "multiprocessing", "manager"]
 Runner = Literal["process", "pool"]
 
 
-def years(s: Setup, lock: LockKind, runner: Runner = "process", iterations: int = ITERATIONS) -> int:
-    """5 children (or 5 Pool tasks) add 1 to d["year"] `iterations` times each; the final year.
-
-    lock: "none", "multiprocessing" (ctx.Lock(), as the article) or "manager" (manager.Lock()).
-    runner: "process" (Process children, as the article) or "pool" (apply_async tasks).
-    """
+def years(s: Setup, lock: LockKind, runner: Runner = "process") -> int:
+    """5 children (as the article) or 5 Pool tasks add 1 to d["year"] 100 times each."""
     d = s.manager.dict({"year": START_YEAR})
-    chosen = {"none": lambda: None, "multiprocessing": s.ctx.Lock, "manager": s.manager.Lock}[lock]()
-    args = (d, chosen, iterations)
+    make = {"none": lambda: None, "multiprocessing": s.ctx.Lock, "manager": s.manager.Lock}[lock]
+    args = (d, make(), ITERATIONS)
     if runner == "process":
-        run_all([s.ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)], SHORT_TIMEOUT)
+        children = [s.ctx.Process(target=add_years, args=args) for _ in range(PROCESSES)]
+        run_all(children, SHORT_TIMEOUT)
     else:
         tasks = [s.pool.apply_async(add_years, args) for _ in range(PROCESSES)]
         for task in tasks:
@@ -137,7 +91,7 @@ def years(s: Setup, lock: LockKind, runner: Runner = "process", iterations: int 
 
 
 # <year-step-by-step>
-def _year_read_pause_write(d: Proxy, lock: Lock | None, events: tuple[Event, ...], pause: bool) -> None:
+def _read_pause_write(d: Proxy, lock: Lock | None, events: tuple[Event, ...], pause: bool) -> None:
     """`d["year"] += 1` split in its two proxy calls, with a pause between them."""
     trying, have_read, go_on = events
     trying.set()
@@ -155,56 +109,38 @@ def _year_read_pause_write(d: Proxy, lock: Lock | None, events: tuple[Event, ...
 
 
 def lost_year_step_by_step(s: Setup, locked: bool, blocked_for: float = 0.2) -> tuple[int, bool]:
-    """A reads the year and pauses; B adds one; A writes. Returns (years added, B read during the pause)."""
+    """A reads the year and pauses; B adds one; A writes: (years added, B read in the pause)."""
     d = s.manager.dict({"year": START_YEAR})
     lock = s.ctx.Lock() if locked else None
-    b_read = interleave(s.ctx, _year_read_pause_write, (d, lock), locked, blocked_for)
+    b_read = interleave(s.ctx, _read_pause_write, (d, lock), locked, blocked_for)
     return int(d["year"]) - START_YEAR, b_read
 
 
 # </year-step-by-step>
 
 
-def seconds_per_read(s: Setup, reads: int = 2000) -> tuple[float, float]:
-    """(shared-memory Value, Manager Value): the average time of one read of .value."""
-
-    def timed(read_value: Callable[[], object]) -> float:
-        start = time.perf_counter()
-        for _ in range(reads):
-            read_value()
-        return (time.perf_counter() - start) / reads
-
-    shared, proxied = s.ctx.Value("i", 0), s.manager.Value("i", 0)
-    return timed(lambda: shared.value), timed(lambda: proxied.value)
-
-
 def main() -> None:
     with setup(context()) as s:
-        demo(s)
-
-
-def demo(s: Setup) -> None:
-    seen, final_d, final_l = as_the_article(s)
-    print(f"[article] reader saw {seen[0]} {seen[1]}; afterwards {final_d} {final_l}")
-    d, items = in_order(s)
-    print(f"[in order] reader saw {d} {items}")
-    d, items = reader_first(s)
-    print(f"[reader first] reader saw {d} {items}")
-    ideal = START_YEAR + PROCESSES * ITERATIONS
-    print(f"year, {PROCESSES} processes x {ITERATIONS} += 1, ideal {ideal}")
-    print(f"year without a lock: {years(s, 'none')}")
-    print(
-        f"read, pause, write (two processes): {lost_year_step_by_step(s, locked=False)[0]} of 2 years added"
-    )
-    print(f"the same holding a lock:            {lost_year_step_by_step(s, locked=True)[0]} of 2 years added")
-    print(f"year with a multiprocessing.Lock, Process children: {years(s, 'multiprocessing')}")
-    print(f"year with manager.Lock(), Pool tasks: {years(s, 'manager', 'pool')}")
-    try:
-        years(s, "multiprocessing", "pool")
-    except RuntimeError as error:
-        print(f"multiprocessing.Lock passed to Pool tasks: RuntimeError: {error}")
-    shared, proxied = seconds_per_read(s)
-    print(f"one read: shared Value {shared * 1e6:.2f} us, Manager Value {proxied * 1e6:.1f} us")
+        seen, (final_d, final_l) = as_the_article(s)
+        print(f"[article] reader saw {seen[0]} {seen[1]}; afterwards {final_d} {final_l}")
+        d, items = in_order(s)
+        print(f"[in order] reader saw {d} {items}")
+        d, items = reader_first(s, write, read)
+        print(f"[reader first] reader saw {d} {items}")
+        ideal = START_YEAR + PROCESSES * ITERATIONS
+        print(f"year, {PROCESSES} processes x {ITERATIONS} += 1, ideal {ideal}")
+        print(f"year without a lock: {years(s, 'none')}")
+        unlocked, locked = (lost_year_step_by_step(s, locked=x)[0] for x in (False, True))
+        print(f"read, pause, write (two processes): {unlocked} of 2 years added")
+        print(f"the same holding a lock:            {locked} of 2 years added")
+        print(f"year with a multiprocessing.Lock, Process children: {years(s, 'multiprocessing')}")
+        print(f"year with manager.Lock(), Pool tasks: {years(s, 'manager', 'pool')}")
+        try:
+            years(s, "multiprocessing", "pool")
+        except RuntimeError as error:
+            print(f"multiprocessing.Lock passed to Pool tasks: RuntimeError: {error}")
+        shared, proxied = seconds_per_read(s)
+        print(f"one read: shared Value {shared * 1e6:.2f} us, Manager Value {proxied * 1e6:.1f} us")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""shared.value-array: a Value and an Array in shared memory, written by children, seen by the parent.
+"""shared.value-array: a Value and an Array in shared memory, written by children, read by all.
 
 `Value("d", 3.14)` is one C double and `Array("i", range(10))` ten C ints, placed in shared
 memory before the children start; each child writes one slot and the parent sees both writes.
@@ -12,7 +12,6 @@ write, which is only one possible ordering.
 from __future__ import annotations
 
 import array as arraymodule
-import sys
 import time
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
@@ -22,22 +21,17 @@ from typing import Any
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all, run_all
 from parity.common.timing import SHORT_TIMEOUT
+from parity.shared._value_array import element_types, say
 
 ArrayLike = Any  # a SynchronizedArray or a Manager's ArrayProxy: both index and slice
 
 
 # <children>
-def set_slot(name: str, value: Synchronized[float], array: SynchronizedArray[int], slot: int) -> None:
+def set_slot(name: str, value: Synchronized[float], array: SynchronizedArray[int], n: int) -> None:
     """Runs in a child: read the shared double, write 10 into one slot of the shared ints."""
-    _say(f"[{name}] value={value.value} before: {array[:]}")
-    array[slot] = 10  # one write: guarded by the Array's own lock
-    _say(f"[{name}] value={value.value} after:  {array[:]}")
-
-
-def _say(line: str) -> None:
-    """One write per line, so two children's lines never interleave mid-line."""
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    say(f"[{name}] value={value.value} before: {array[:]}")
+    array[n] = 10  # one write: guarded by the Array's own lock
+    say(f"[{name}] value={value.value} after:  {array[:]}")
 
 
 def append_to_copy(items: list[int]) -> None:
@@ -52,8 +46,8 @@ def share(ctx: Context) -> tuple[float, list[int]]:
     """Two children write slots 0 and 1; returns what the parent then sees (value, array)."""
     value = ctx.Value("d", 3.14)  # 'd': C double
     array = ctx.Array("i", range(10))  # 'i': C int, initialised from any iterable of ints
-    children = [ctx.Process(target=set_slot, args=(f"child {n + 1}", value, array, n)) for n in range(2)]
-    run_all(children, SHORT_TIMEOUT)
+    args = [(f"child {n + 1}", value, array, n) for n in range(2)]
+    run_all([ctx.Process(target=set_slot, args=a) for a in args], SHORT_TIMEOUT)
     return value.value, array[:]
 
 
@@ -69,22 +63,19 @@ def plain_list_in_child(ctx: Context) -> list[int]:
 
 # <ordered>
 def _set_slot_in_turn(
-    array: SynchronizedArray[int], slot: int, after: Event | None, done: Event, seen: Queue[list[int]]
+    array: SynchronizedArray[int], n: int, after: Event | None, done: Event, seen: Queue[list[int]]
 ) -> None:
     """Runs in a child: wait for the other child's write (if told to), note the array, write."""
     if after is not None and not after.wait(SHORT_TIMEOUT):
         raise TimeoutError("the other child never wrote")
     seen.put(array[:])
-    array[slot] = 10
+    array[n] = 10
     done.set()
 
 
 def share_in_order(ctx: Context, first: int) -> tuple[list[int], list[int]]:
-    """Both children start at once, but child `first` (1 or 2) writes before the other reads.
-
-    Returns what child 1 and child 2 saw before writing. The article's output is first=1;
-    nothing in the listing forces it, so the scheduler may just as well pick first=2.
-    """
+    """Both children start at once, but child `first` (1 or 2) writes before the other reads:
+    what child 1 and child 2 saw. The article shows first=1; the scheduler may pick either."""
     array = ctx.Array("i", range(10))
     wrote = (ctx.Event(), ctx.Event())
     seen: list[Queue[list[int]]] = [ctx.Queue(), ctx.Queue()]
@@ -107,29 +98,21 @@ def share_in_order(ctx: Context, first: int) -> tuple[list[int], list[int]]:
 # </ordered>
 
 
-def element_types(ctx: Context) -> tuple[type, type, type, type]:
-    """The wrapper types and the ctypes types behind 'd' and 'i'."""
-    value, array = ctx.Value("d", 0.0), ctx.Array("i", 1)
-    return type(value), type(array), type(value.get_obj()), array.get_obj()._type_
-
-
 # <manager-array>
 def _fill(array: ArrayLike, mark: int, size: int, rounds: int) -> None:
     for _ in range(rounds):
         array[:] = arraymodule.array("i", [mark] * size)  # one proxied call: the whole slice
 
 
-def manager_array_snapshots(ctx: Context, writers: int = 3, size: int = 256, rounds: int = 100) -> set[int]:
-    """Children overwrite a Manager Array whole, again and again, while the parent reads it whole.
-
-    Returns how many distinct numbers each snapshot held: {1} means no read ever saw half of one
-    write and half of another. The Manager's Array is an array.array living in the manager's
-    server process; every proxied call runs there in one piece.
+def manager_array_snapshots(ctx: Context, size: int = 256, rounds: int = 100) -> set[int]:
+    """Three children overwrite a Manager Array whole, again and again, while the parent reads it
+    whole: how many distinct numbers each snapshot held. {1}: no read saw two writes' halves,
+    since the array lives in the manager's server and each proxied call runs there in one piece.
     """
     mixes: set[int] = set()
     with ctx.Manager() as manager:
         array = manager.Array("i", [0] * size)
-        children = [ctx.Process(target=_fill, args=(array, n + 1, size, rounds)) for n in range(writers)]
+        children = [ctx.Process(target=_fill, args=(array, n + 1, size, rounds)) for n in range(3)]
         for c in children:
             c.start()
         try:
