@@ -41,7 +41,7 @@ def test_the_embedded_cluster_has_worker_processes_on_loopback_only(client: Clie
         pytest.skip("PARITY_DASK_SCHEDULER names an outside cluster")
     info = client.scheduler_info()
     assert client.scheduler is not None
-    assert client.scheduler.address.startswith("tcp://127.0.0.1:")
+    assert str(client.scheduler.address).startswith("tcp://127.0.0.1:")
     assert len(info["workers"]) == 2
     assert all(address.startswith("tcp://127.0.0.1:") for address in info["workers"])
     pids = client.run(os.getpid)

@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -62,10 +63,10 @@ def test_multiprocessing_lock_cannot_be_passed_to_pool_tasks(s: _manager.Setup) 
 
 def test_manager_offers_the_listed_types(s: _manager.Setup) -> None:
     m = s.manager
-    made = {
+    made: dict[str, Any] = {  # proxies: typeshed knows some of their methods, not all
         "list": m.list([1]),
         "dict": m.dict(a=1),
-        "Namespace": m.Namespace(x=1),
+        "Namespace": m.Namespace(x=1),  # type: ignore[call-arg]  # typeshed: no attributes
         "Lock": m.Lock(),
         "RLock": m.RLock(),
         "Semaphore": m.Semaphore(2),

@@ -1,4 +1,5 @@
 import multiprocessing
+from typing import Any, Literal
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_holding_the_lock_across_read_and_write_keeps_both(mp_context: Context) 
 
 
 @pytest.mark.parametrize("how", ["get_lock", "acquire"])
-def test_locked_total_is_exact(mp_context: Context, how: str) -> None:
+def test_locked_total_is_exact(mp_context: Context, how: Literal["get_lock", "acquire"]) -> None:
     assert race.count(mp_context, how, iterations=2_000) == race.PROCESSES * 2_000
 
 
@@ -68,7 +69,8 @@ def test_lock_false_gives_the_raw_ctypes_object(mp_context: Context) -> None:
 
 
 def test_a_lock_without_acquire_is_refused() -> None:
+    not_a_lock: Any = object()  # what typeshed rightly refuses: the point of the test
     with pytest.raises(AttributeError, match="has no method 'acquire'"):
-        multiprocessing.Value("i", 0, lock=object())
+        multiprocessing.Value("i", 0, lock=not_a_lock)
     with pytest.raises(AttributeError, match="has no method 'acquire'"):
-        multiprocessing.Array("i", 3, lock=object())
+        multiprocessing.Array("i", 3, lock=not_a_lock)

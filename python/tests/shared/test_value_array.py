@@ -4,6 +4,7 @@ import threading
 from ast import literal_eval
 from multiprocessing.managers import ArrayProxy, ValueProxy  # type: ignore[attr-defined]
 from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
+from typing import Any
 
 import pytest
 
@@ -71,11 +72,13 @@ def test_a_value_cannot_be_passed_to_a_pool_task(mp_context: Context) -> None:
 def test_manager_value_and_array_are_proxies_without_get_lock(mp_context: Context) -> None:
     with mp_context.Manager() as manager:
         value = manager.Value("d", 3.14)
-        array = manager.Array("i", range(10), lock=True)  # the lock argument is accepted and ignored
+        # The lock argument is accepted and ignored (typeshed does not list it).
+        array = manager.Array("i", range(10), lock=True)  # type: ignore[call-arg]
         assert isinstance(value, ValueProxy)
         assert isinstance(array, ArrayProxy)
         assert array[:].typecode == "i"  # an array.array from the server, not ctypes memory
-        for proxy in (value, array):
+        proxies: tuple[Any, ...] = (value, array)
+        for proxy in proxies:
             with pytest.raises(AttributeError, match="get_lock"):
                 proxy.get_lock()
 
@@ -136,4 +139,4 @@ def test_the_typecodes_map_to_the_ctypes_of_the_article_table() -> None:
         "f": ctypes.c_float,
         "d": ctypes.c_double,
     }
-    assert sharedctypes.typecode_to_type == table
+    assert sharedctypes.typecode_to_type == table  # type: ignore[attr-defined]  # not in typeshed
