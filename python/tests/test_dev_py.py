@@ -18,12 +18,11 @@ import tempfile
 from collections.abc import Iterator
 from importlib.machinery import ModuleSpec
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
-from parity.paths import ROOT
+from parity.paths import ROOT, dev_py
 from tests._sessions import as_terminal, ctrl_c, left_in_session
 
 # What a newcomer types `python3` for: the interpreter behind the venv running these tests.
@@ -31,15 +30,6 @@ BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 # A venv made, every requirement installed and .NET built from nothing, on a loaded machine.
 SETUP_TIMEOUT = 3 * LONG_TIMEOUT
 VENV_BIN = "Scripts" if sys.platform == "win32" else "bin"
-
-
-def _load_dev() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _environment(**changes: str | None) -> dict[str, str]:
@@ -258,7 +248,7 @@ def test_an_older_dotnet_sdk_is_refused(fresh_copy: Path, tmp_path: Path) -> Non
 def test_python_older_than_3_11_is_refused_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dev = _load_dev()
+    dev = dev_py()
     assert dev.python_problem((3, 11, 0)) is None
     monkeypatch.setattr(sys, "version_info", (3, 10, 12, "final", 0))
     code = dev.main(["run-all"])
@@ -277,7 +267,7 @@ def test_dev_py_parses_on_old_pythons_so_that_it_can_refuse_them() -> None:
 def test_a_python_without_venv_support_is_named_with_its_fix(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    dev = _load_dev()
+    dev = dev_py()
     assert dev.venv_problem() is None
     real = importlib.util.find_spec
 
@@ -293,7 +283,7 @@ def test_a_python_without_venv_support_is_named_with_its_fix(
 def test_parity_venv_names_another_venv_with_its_stamp_beside_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    dev = _load_dev()
+    dev = dev_py()
     monkeypatch.delenv("PARITY_VENV", raising=False)
     assert dev.Venv.chosen().path == str(ROOT / ".venv")
     monkeypatch.setenv("PARITY_VENV", str(tmp_path / "ci"))

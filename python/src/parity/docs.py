@@ -24,7 +24,7 @@ from parity.catalog import (
     load,
     load_listings,
 )
-from parity.paths import COMPARISONS, DOTNET_SRC, README, ROOT
+from parity.paths import COMPARISONS, DOTNET_SRC, README, ROOT, dev_py
 
 SAMPLES = COMPARISONS / "samples"
 TRACES = COMPARISONS / "traces"  # each run's recorded timeline, for Perfetto
@@ -554,14 +554,7 @@ def readme_figures(catalog: Catalog) -> str:
 
 def requirement_count() -> int:
     """The packages requirements.txt pins, counted as dev.py counts them when it says so."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("parity_dev", ROOT / "dev.py")
-    assert spec is not None
-    assert spec.loader is not None
-    dev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(dev)
-    count: int = dev.count_packages((ROOT / "requirements.txt").read_bytes())
+    count: int = dev_py().count_packages((ROOT / "requirements.txt").read_bytes())
     return count
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[3]
 PYTHON_DIR = ROOT / "python"
@@ -23,3 +25,14 @@ def generated_outputs() -> list[Path]:
     found = [path for name in caches for path in ROOT.rglob(name)]
     outputs = [DOTNET / "artifacts", REPORTS, ROOT / "site", ROOT / ".screenshots", *found]
     return [path for path in outputs if path.exists() and ".venv" not in path.parts]
+
+
+def dev_py() -> ModuleType:
+    """dev.py, the standard-library script at the root, loaded as a module (it is not in the
+    package): what it counts and checks, asked without running it."""
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
