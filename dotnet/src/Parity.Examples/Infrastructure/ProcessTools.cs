@@ -42,17 +42,13 @@ public static class ProcessTools
     public static async Task<bool> ExitsWithinAsync(
         Process child, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await child.WaitForExitAsync(deadline.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        // The exit raced against the time limit; the loser is cancelled, not left waiting.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var exited = child.WaitForExitAsync(stop.Token);
+        var first = await Task.WhenAny(exited, Task.Delay(timeout, stop.Token)).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == exited && exited.IsCompletedSuccessfully;
     }
 
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie (dead, waiting to be reaped).</summary>
