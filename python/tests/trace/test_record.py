@@ -242,3 +242,21 @@ def test_every_drawn_timeline_is_what_its_committed_traces_draw_and_the_page_sho
         assert f"(timelines/{concept.id}.svg)" in page
         assert all(f"(traces/{p.name})" in page for p in files.values())
     assert drawn > 0
+
+
+def test_the_queue_s_workers_each_get_a_process_and_only_the_killed_one_is_drawn_killed(
+    run_ok: RunConcept, tmp_path: Path
+) -> None:
+    _stdout, trace = _traced(run_ok, "parity.scale.task_queue", tmp_path)
+    processes = [(s["name"], bool(s["args"].get("killed"))) for s in schema.spans(trace, "process")]
+    python = sorted(p for p in processes if p[0] == "python -m parity.scale.worker")
+    # The victim, killed holding a task, and the Python rescuer; the .NET one, a program too.
+    assert python == [("python -m parity.scale.worker", False), ("python -m parity.scale.worker", True)]
+    assert [p for p in processes if p[0].startswith("dotnet worker")] == [("dotnet worker --redis", False)]
+    assert not any("guardian" in name for name, _killed in processes)  # a helper, not the lesson
+
+
+def test_a_program_that_ends_by_os_exit_still_ends_its_span(run_ok: RunConcept, tmp_path: Path) -> None:
+    _stdout, trace = _traced(run_ok, "parity.bridge.gil", tmp_path)  # exit_process: os._exit
+    [main] = schema.spans(trace, "process")
+    assert main["args"] == {}  # finished, not cut short

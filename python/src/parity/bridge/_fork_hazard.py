@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import psutil
 
-from parity.bridge._runtime import ForkAfterLoadWarning, examples
+from parity.bridge._runtime import ForkAfterLoadWarning, examples, exit_process
 from parity.common.kill import gone
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -104,4 +104,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    os._exit(0)  # skip pythonnet's slow shutdown; nothing is left to clean up
+    exit_process()  # skip pythonnet's slow shutdown; nothing is left to clean up

@@ -76,6 +76,8 @@ def exit_process(code: int = 0) -> NoReturn:
     if is_loaded():
         sys.stdout.flush()
         sys.stderr.flush()
+        if (trace := sys.modules.get("parity.trace.record")) is not None:
+            trace.before_exit()  # what its atexit hook would do: os._exit runs none
         os._exit(code)
     sys.exit(code)
 

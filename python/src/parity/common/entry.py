@@ -98,7 +98,7 @@ def _report_interrupt(
 TRACE_OPTION, TRACE_VARIABLE = "--trace", "PARITY_TRACE_FILE"
 
 
-def start_tracing() -> None:
+def start_tracing(program: bool = False) -> None:
     """`--trace FILE` (taken off the command line, so the concept never sees it) or PARITY_TRACE_FILE:
     record the run's timeline into FILE (parity.trace.record); otherwise nothing is loaded."""
     if TRACE_OPTION in sys.argv:
@@ -108,16 +108,18 @@ def start_tracing() -> None:
             raise SystemExit(BAD_ENVIRONMENT_EXIT)
         os.environ[TRACE_VARIABLE] = os.path.abspath(sys.argv[at + 1])
         del sys.argv[at : at + 2]
-    if TRACE_VARIABLE in os.environ:
+    # The project's own helper programs (a guardian, a server's launcher) are not the lesson's.
+    helper = program and " ".join(getattr(sys, "orig_argv", [])).count(" -m parity.common.") > 0
+    if TRACE_VARIABLE in os.environ and not helper:
         from parity.trace import record
 
-        record.install()
+        record.install(program)
 
 
 def start_program() -> None:
     """`python -m parity.<module>` is starting: check the environment, prepare for Ctrl-C."""
     check_environment()
-    start_tracing()
+    start_tracing(program=True)
     sys.excepthook = _report_interrupt
     break_is_ctrl_c()
     if hasattr(os, "register_at_fork"):

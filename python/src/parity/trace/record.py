@@ -27,6 +27,7 @@ import multiprocessing
 import multiprocessing.pool as mp_pool
 import multiprocessing.process as mp_process
 import os
+import sys
 import threading
 import time
 import weakref
@@ -37,6 +38,7 @@ from typing import Any
 
 TRACE_VARIABLE = "PARITY_TRACE_FILE"  # the trace file; its parts go to FILE.parts/
 ORIGIN_VARIABLE = "PARITY_TRACE_ORIGIN_NS"  # the run's start, shared by every process
+_FIRST_PID_VARIABLE = "PARITY_TRACE_FIRST_PID"  # the process that started the recording
 FIRST_TASK_TID = 1 << 40  # asyncio tasks get virtual tracks from here: no OS thread id is this big
 
 _lock = threading.Lock()
@@ -51,6 +53,8 @@ _origin = 0
 _open_task: list[int] = []  # this process's pool worker: whether a task span is open (0 or 1 item)
 _next_virtual = [FIRST_TASK_TID]
 _process_name: list[str] = []  # set by a child's bootstrap before multiprocessing itself knows
+_process_span: list[int] = []  # the track of this process's own span, while it is open
+_first: list[str] = []  # the trace file, in the run's first process (which merges at exit)
 _task_tracks: weakref.WeakKeyDictionary[asyncio.Task[Any], int] = weakref.WeakKeyDictionary()
 _flows = itertools.count(1)  # hand-overs inside this process (to a thread, to a task)
 
@@ -91,7 +95,7 @@ def _emit(tid: int, body: str, ts: float, thread_name: str | None = None) -> Non
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
             _out, _out_pid = os.open(folder / f"{pid}.jsonl", flags, 0o644), pid
             _named.clear()
-            name = _process_name[-1] if _process_name else multiprocessing.current_process().name
+            name = _process_name[-1] if _process_name else _program_name()
             _line({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": name}})
         if tid not in _named:
             _named.add(tid)
@@ -103,6 +107,17 @@ def _emit(tid: int, body: str, ts: float, thread_name: str | None = None) -> Non
 def _event_line(body: str, tid: int, ts: float, pid: int) -> bytes:
     # Written whole at once, no buffer: a process killed later keeps every line it wrote.
     return f'{{{body},"tid":{tid},"ts":{ts!r},"pid":{pid}}}\n'.encode()
+
+
+def _program_name() -> str:
+    """A process multiprocessing did not start: the run's first ("MainProcess"), or a program
+    it started, named for its command line as the .NET side names its own ("python -m
+    parity.scale.worker", where multiprocessing would say "MainProcess" again)."""
+    name = multiprocessing.current_process().name
+    command = getattr(sys, "orig_argv", [])[1:3]
+    if name != "MainProcess" or os.environ.get(_FIRST_PID_VARIABLE) == str(os.getpid()) or not command:
+        return name
+    return " ".join(["python", *command])
 
 
 def _line(event: dict[str, Any]) -> None:
@@ -204,6 +219,7 @@ def _traced_start(self: mp_process.BaseProcess) -> None:
 
 def _traced_bootstrap(self: mp_process.BaseProcess, *args: Any, **kwargs: Any) -> int:
     _process_name.append(self.name)
+    _process_span[:] = [threading.get_native_id()]
     with span(self.name, "process"):
         started(_process_flow(self, getattr(self, "_parent_pid", None)))
         result: int = _originals["process"](self, *args, **kwargs)
@@ -396,16 +412,21 @@ def _after_fork() -> None:
     global _lock, _out
     _lock, _out = threading.Lock(), None  # the parent's lock may have been held by another thread
     _open_task.clear()
+    _first.clear()  # a forked child neither merges the run nor ends its parent's span
+    _process_span.clear()
 
 
-def install() -> None:
-    """Starts recording in this process (once); the first process of the run merges at exit."""
+def install(program: bool = False) -> None:
+    """Starts recording in this process (once); the first process of the run merges at exit.
+    `program`: this process is a program (`python -m ...`), not one multiprocessing started,
+    so its own span begins here."""
     global _origin
     if _originals or not enabled():
         return
     first = ORIGIN_VARIABLE not in os.environ
     if first:
         os.environ[ORIGIN_VARIABLE] = str(time.perf_counter_ns())
+        os.environ[_FIRST_PID_VARIABLE] = str(os.getpid())
     _origin = int(os.environ[ORIGIN_VARIABLE])
     # Private entry points of the standard library (3.11 to 3.14): the one place each unit of
     # work starts, whoever started it.
@@ -427,13 +448,24 @@ def install() -> None:
         setattr(owner, attribute, replacement)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork)
+    if first or program:
+        _process_span[:] = [threading.get_native_id()]
+        begin(_program_name(), "process")
     if first:
-        begin("MainProcess", "process")
-        atexit.register(_finish, os.environ[TRACE_VARIABLE])
+        _first.append(os.environ[TRACE_VARIABLE])
+    atexit.register(before_exit)
+
+
+def before_exit() -> None:
+    """Closes this process's span (and merges the run, in its first process): at exit, or just
+    before a program ends by os._exit, which runs no atexit hook."""
+    if _process_span:
+        end(tid=_process_span.pop())
+    if _first:
+        _finish(_first.pop())
 
 
 def _finish(trace: str) -> None:
     from parity.trace import schema
 
-    end()
     schema.write(schema.merge(parts_dir(trace)), Path(trace))
