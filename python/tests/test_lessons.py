@@ -147,7 +147,7 @@ def test_no_csharp_source_passes_a_number_as_a_timeout() -> None:
 # chapter's private support (parity.<chapter>._*: the bridge's runtime, the task queue's format
 # and Redis steps, a demo's harness). Other packages only where
 # they are the subject: the .NET runtime (the bridge), psutil (process trees), the cluster clients.
-THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "distributed"}
+THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "dask", "distributed"}
 
 
 def _imports(source: str) -> set[str]:
