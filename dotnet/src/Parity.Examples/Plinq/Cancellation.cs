@@ -55,9 +55,11 @@ public static class Cancellation
         var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = cts.Token.Register(() => fired.TrySetResult(watch.Elapsed));
         cts.CancelAfter(after);
-        // Task.Run hands the blocking query to the thread pool, so the caller can await it.
+        // The blocking query gets a thread of its own, so the caller can await it. Not a pool
+        // thread: with PLINQ's other partitions on the pool, CancelAfter's timer (which runs on
+        // the pool) would wait for the pool to grow, and fire late.
         var token = cts.Token;
-        var query = Task.Run(() => LongQuery(token, onElement), CancellationToken.None);
+        var query = OnItsOwnThread(() => LongQuery(token, onElement));
         try
         {
             await query.WaitAsync(patience ?? Timeouts.Long, CancellationToken.None).ConfigureAwait(false);
@@ -75,6 +77,9 @@ public static class Cancellation
         }
         throw new InvalidOperationException("The query finished although it was cancelled.");
     }
+
+    private static Task<double> OnItsOwnThread(Func<double> query) =>
+        Task.Factory.StartNew(query, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Only the token stops a query: cancel it, then wait (bounded) until the query has ended.</summary>
     private static async Task StopAsync(CancellationTokenSource cts, Task query)
@@ -103,7 +108,7 @@ public static class Cancellation
         }
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cleanup);
         var token = cts.Token;
-        var query = Task.Run(() => LongQuery(token, OnElement), CancellationToken.None);
+        var query = OnItsOwnThread(() => LongQuery(token, OnElement));
         try
         {
             try
