@@ -122,6 +122,7 @@ def partitions_meeting(parties: int) -> int:
 
 def main() -> None:
     busy = scaled(BUSY)
+    bridge_types()  # the CLR loads now, outside every measurement below
     print(f"cores: {os.cpu_count()}")
     method = observe(lambda: busy_all_cores(busy))
     print(
