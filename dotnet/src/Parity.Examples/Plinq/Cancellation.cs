@@ -55,11 +55,11 @@ public static class Cancellation
         var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = cts.Token.Register(() => fired.TrySetResult(watch.Elapsed));
         cts.CancelAfter(after);
-        // The blocking query gets a thread of its own, so the caller can await it. Not a pool
-        // thread: with PLINQ's other partitions on the pool, CancelAfter's timer (which runs on
-        // the pool) would wait for the pool to grow, and fire late.
+        // A thread of its own for the blocking query: with it and PLINQ's partitions all on the
+        // pool, CancelAfter's timer (a pool callback) would wait for the pool to grow.
         var token = cts.Token;
-        var query = OnItsOwnThread(() => LongQuery(token, onElement));
+        var query = Task.Factory.StartNew(() => LongQuery(token, onElement), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             await query.WaitAsync(patience ?? Timeouts.Long, CancellationToken.None).ConfigureAwait(false);
@@ -77,9 +77,6 @@ public static class Cancellation
         }
         throw new InvalidOperationException("The query finished although it was cancelled.");
     }
-
-    private static Task<double> OnItsOwnThread(Func<double> query) =>
-        Task.Factory.StartNew(query, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Only the token stops a query: cancel it, then wait (bounded) until the query has ended.</summary>
     private static async Task StopAsync(CancellationTokenSource cts, Task query)
@@ -108,7 +105,8 @@ public static class Cancellation
         }
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cleanup);
         var token = cts.Token;
-        var query = OnItsOwnThread(() => LongQuery(token, OnElement));
+        var query = Task.Factory.StartNew(() => LongQuery(token, OnElement), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             try
