@@ -55,8 +55,7 @@ public static class Cancellation
         var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = cts.Token.Register(() => fired.TrySetResult(watch.Elapsed));
         cts.CancelAfter(after);
-        // A thread of its own for the blocking query: with it and PLINQ's partitions all on the
-        // pool, CancelAfter's timer (a pool callback) would wait for the pool to grow.
+        // Its own thread: on the pool beside PLINQ's partitions, CancelAfter's timer would wait.
         var token = cts.Token;
         var query = Task.Factory.StartNew(() => LongQuery(token, onElement), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
