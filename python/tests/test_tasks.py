@@ -286,3 +286,16 @@ def test_a_helper_that_ends_while_the_runner_looks_is_neither_waited_for_nor_kil
         assert runner._alive([zombie]) == []
     finally:
         child.wait(timeout=SHORT_TIMEOUT)
+
+
+def test_a_run_s_group_id_taken_again_by_a_newcomer_is_not_the_run_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.name != "posix":
+        pytest.skip("process groups are POSIX")
+    # A process group that holds this very process: were it the run's, this one would be a leftover.
+    ours = subprocess.Popen([sys.executable, "-c", "pass"], text=True)
+    ours.wait(SHORT_TIMEOUT)
+    monkeypatch.setattr(runner, "_pgid", lambda _pid: ours.pid)
+    monkeypatch.setattr(psutil, "pid_exists", lambda pid: pid == ours.pid)  # the pid is back
+    assert runner._leftovers(ours, []) == []  # the kernel reuses a group's id only once it is empty
+    monkeypatch.setattr(psutil, "pid_exists", lambda _pid: False)
+    assert runner._leftovers(ours, [])  # otherwise every member of the group is the run's

@@ -103,13 +103,22 @@ def _alive(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
 
 def _leftovers(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> list[psutil.Process]:
     if os.name == "posix":  # everything in the run's process group
+        # The run's leader is reaped by now. A live process with its pid is a newcomer (pids wrap
+        # at 32768 on many machines), and the kernel hands out a pid still in use as a group's
+        # id only once that group is empty: then nothing of the run is left, and the group of
+        # that number is somebody else's.
+        if psutil.pid_exists(proc.pid):
+            return []
         return _alive(p for p in psutil.process_iter() if _pgid(p.pid) == proc.pid)
     return _alive(tree)
 
 
 def _is_self_ending_helper(p: psutil.Process) -> bool:
     try:
-        return any(name in " ".join(p.cmdline()) for name in _SELF_ENDING_HELPERS)
+        command = " ".join(p.cmdline())
+        # No command line yet (exec in progress) or any more (exiting): not known to be a
+        # leftover, so it gets the helpers' time too; one still there after that is killed.
+        return not command or any(name in command for name in _SELF_ENDING_HELPERS)
     except psutil.NoSuchProcess:  # ZombieProcess included: it ended between two looks
         return True
     except psutil.Error:
