@@ -21,7 +21,7 @@ from pathlib import Path
 from parity import dotnet_build
 from parity.paths import PYTHON_DIR
 
-SHARDS = 4  # pytest processes at once: with the other suites, about two cores of work
+SHARDS = 3  # pytest processes at once: with the other suites, about two cores of work (4 measured slower)
 
 
 def junit_counts(path: Path) -> tuple[int, int, int]:
