@@ -58,6 +58,7 @@ def totals(folder: Path) -> tuple[int, int, int]:
 class Suite:
     name: str
     commands: list[str]  # run one after another, from PYTHON_DIR; the first failure ends it
+    alone: bool = False  # after the suites that run side by side, not beside them
 
 
 def lint_commands() -> list[str]:
@@ -112,13 +113,13 @@ def suites(
     files = sorted(
         str(p.relative_to(PYTHON_DIR)).replace("\\", "/") for p in (PYTHON_DIR / "tests").rglob("test_*.py")
     )
+    marks = '-m "not bridge and not serial"'
     for i, group in enumerate(shards(files, seconds, SHARDS), start=1):
         report = folder / f"pytest-{i}.xml"
-        found.append(
-            Suite(
-                f"pytest {i}/{SHARDS}", [f'{pytest} -m "not bridge" --junitxml="{report}" ' + " ".join(group)]
-            )
-        )
+        command = f'{pytest} {marks} --junitxml="{report}" ' + " ".join(group)
+        found.append(Suite(f"pytest {i}/{SHARDS}", [command]))
+    serial = f'{pytest} -m "serial and not bridge" --junitxml="{folder / "pytest-serial.xml"}"'
+    found.append(Suite("pytest (serial)", [serial], alone=True))
     return found
 
 
@@ -145,9 +146,11 @@ def run(suites: list[Suite], folder: Path, say: Callable[[str], None] = print) -
             say("\n".join(text[-80:]))
         return ok
 
-    with ThreadPoolExecutor(max_workers=len(suites)) as pool:
-        results = list(pool.map(one, suites))
-    return [s.name for s, ok in zip(suites, results, strict=True) if not ok]
+    together = [s for s in suites if not s.alone]
+    with ThreadPoolExecutor(max_workers=max(1, len(together))) as pool:
+        results = dict(zip((s.name for s in together), pool.map(one, together), strict=True))
+    results |= {s.name: one(s) for s in suites if s.alone}
+    return [s.name for s in suites if not results[s.name]]
 
 
 def restore_sigint() -> None:
