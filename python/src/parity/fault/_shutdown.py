@@ -33,6 +33,7 @@ def stop_a_server(mode: str, signum: int, *, group: bool) -> Outcome:
         start_new_session=True,  # its own group: a Ctrl-C here reaches it and its workers only
     )
     assert server.stdout is not None
+    assert server.stderr is not None
     seen: list[str] = []
     try:
         with killed_after(SHORT_TIMEOUT, lambda: signal_group(server.pid)):
@@ -46,7 +47,12 @@ def stop_a_server(mode: str, signum: int, *, group: bool) -> Outcome:
             signal_group(server.pid, signum)  # what the terminal does on Ctrl-C
         else:
             os.kill(server.pid, signum)  # what systemd, docker stop or kill(1) do
-        rest, errors = server.communicate(timeout=SHORT_TIMEOUT)
+        # The rest through the same file object: communicate() reads the pipe itself and would
+        # lose what readline() has already taken into the object's buffer (a whole line, when
+        # two arrive together on a loaded machine).
+        with killed_after(SHORT_TIMEOUT, lambda: signal_group(server.pid)):
+            rest, errors = server.stdout.read(), server.stderr.read()
+            server.wait()
     finally:
         if server.poll() is None:
             signal_group(server.pid)
