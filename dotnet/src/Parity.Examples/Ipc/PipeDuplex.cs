@@ -32,7 +32,11 @@ public static class PipeDuplex
     {
         var name = PipeNames.Unique("parity"); // unguessable, so no other program joins in
         await using var server = new NamedPipeServerStream(
-            name, PipeDirection.InOut, maxNumberOfServerInstances: 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+            name,
+            PipeDirection.InOut,
+            maxNumberOfServerInstances: 1,
+            PipeTransmissionMode.Byte,
+            PipeOptions.Asynchronous);
         await using var child = ChildProcess.Start("ipc.pipe-duplex", [name]);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeouts.Short);
@@ -53,7 +57,8 @@ public static class PipeDuplex
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
         deadline.CancelAfter(Timeouts.Short);
-        await using var pipe = new NamedPipeClientStream(".", args[0], PipeDirection.InOut, PipeOptions.Asynchronous);
+        await using var pipe = new NamedPipeClientStream(
+            ".", args[0], PipeDirection.InOut, PipeOptions.Asynchronous);
         await pipe.ConnectAsync(deadline.Token);
         using var reader = new StreamReader(pipe, leaveOpen: true);
         await using var writer = new StreamWriter(pipe, leaveOpen: true) { AutoFlush = true };
@@ -64,6 +69,9 @@ public static class PipeDuplex
     }
     // </child>
 
-    private static async Task<string> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken) =>
-        await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("the other end closed the pipe");
+    private static async Task<string> ReadLineAsync(
+        StreamReader reader,
+        CancellationToken cancellationToken) =>
+        await reader.ReadLineAsync(cancellationToken)
+            ?? throw new EndOfStreamException("the other end closed the pipe");
 }

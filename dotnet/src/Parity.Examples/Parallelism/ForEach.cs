@@ -37,7 +37,8 @@ public static class ForEach
     public static int PlinqMax(
         int items, TimeSpan body, int? degree = null, CancellationToken token = default)
     {
-        var meter = new ConcurrencyMeter($"PLINQ body, degree {degree?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
+        var label = degree?.ToString(CultureInfo.InvariantCulture) ?? "default";
+        var meter = new ConcurrencyMeter($"PLINQ body, degree {label}");
         var query = Enumerable.Range(0, items).AsParallel().WithCancellation(token);
         if (degree is { } d)
         {

@@ -19,15 +19,23 @@ public static class MapImap
     public static List<int> Map(IEnumerable<int> source, Func<int, int> selector) =>
         source.AsParallel().AsOrdered().WithDegreeOfParallelism(4).Select(selector).ToList();
 
-    /// <summary>imap (ordered) or imap_unordered: results streamed as they become available.</summary>
-    public static ParallelQuery<int> Imap(IEnumerable<int> source, Func<int, int> selector, bool ordered)
+    /// <summary>
+    /// imap (ordered) or imap_unordered: results streamed as they become available.
+    /// </summary>
+    public static ParallelQuery<int> Imap(
+        IEnumerable<int> source,
+        Func<int, int> selector,
+        bool ordered)
     {
         var query = source.AsParallel();
         if (ordered)
         {
             query = query.AsOrdered();
         }
-        return query.WithDegreeOfParallelism(4).WithMergeOptions(ParallelMergeOptions.NotBuffered).Select(selector);
+        return query
+            .WithDegreeOfParallelism(4)
+            .WithMergeOptions(ParallelMergeOptions.NotBuffered)
+            .Select(selector);
     }
     // </map>
 

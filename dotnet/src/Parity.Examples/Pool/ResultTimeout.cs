@@ -11,14 +11,20 @@ namespace Parity.Examples.Pool;
 [Concept("pool.result-timeout")]
 public static class ResultTimeout
 {
-    public static async Task<int> SquareAsync(int x, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<int> SquareAsync(
+        int x,
+        TimeSpan duration,
+        CancellationToken cancellationToken)
     {
         await Task.Delay(duration, cancellationToken);
         return x * x;
     }
 
     // <timeout>
-    public static async Task<IReadOnlyList<string>> GetWithTimeoutAsync(Task<int> work, TimeSpan firstWait, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> GetWithTimeoutAsync(
+        Task<int> work,
+        TimeSpan firstWait,
+        CancellationToken cancellationToken)
     {
         var events = new List<string> { $"submitted: IsCompleted={work.IsCompleted}" };
         try
@@ -37,8 +43,11 @@ public static class ResultTimeout
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var work = Task.Run(() => SquareAsync(10, ctx.Seconds(1), ctx.CancellationToken), ctx.CancellationToken);
-        foreach (var line in await GetWithTimeoutAsync(work, ctx.Seconds(0.5), ctx.CancellationToken))
+        var work = Task.Run(
+            () => SquareAsync(10, ctx.Seconds(1), ctx.CancellationToken),
+            ctx.CancellationToken);
+        var lines = await GetWithTimeoutAsync(work, ctx.Seconds(0.5), ctx.CancellationToken);
+        foreach (var line in lines)
         {
             ctx.Out.WriteLine(line);
         }

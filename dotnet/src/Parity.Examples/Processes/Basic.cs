@@ -21,9 +21,13 @@ public static class Basic
         ctx.Out.WriteLine($"[parent] child {child.Pid} exited with code {child.ExitCode}");
     }
 
-    public static async Task<ChildResult> StartChildAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ChildResult> StartChildAsync(
+        string name,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
-        // The equivalent of start() then join(): run the child, wait for its exit, never without a limit.
+        // The equivalent of start() then join(): run the child, wait for its exit, never without
+        // a limit.
         var child = await SelfLauncher.RunAsync("process.basic", [name], timeout, cancellationToken);
         return new ChildResult(child.Pid, child.ExitCode, child.Output);
     }

@@ -31,11 +31,13 @@ public static class ParallelForAsync
         var finished = 0;
         await ForAsync(count: 10, limit: 3, async (i, token) =>
         {
-            await running.MeasureAsync(() => Task.Delay(ctx.Seconds(0.05), token)).ConfigureAwait(false);
+            await running.MeasureAsync(() => Task.Delay(ctx.Seconds(0.05), token))
+                .ConfigureAwait(false);
             Interlocked.Increment(ref finished);
         }, ctx.CancellationToken)
             .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine($"10 bodies, limit 3: {finished} finished, at most {running.Max} at once");
+        ctx.Out.WriteLine(
+            $"10 bodies, limit 3: {finished} finished, at most {running.Max} at once");
     }
     // </run>
 }

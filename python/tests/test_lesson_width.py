@@ -1,0 +1,86 @@
+"""No C# line a page shows is wider than two panes side by side allow."""
+
+from parity import lesson_lines
+from parity.paths import ROOT
+
+EXAMPLES = "dotnet/src/Parity.Examples/"
+
+# Being split into shorter lessons on another branch; the lead empties this set after merging.
+BEING_SPLIT_ELSEWHERE = {
+    f"{EXAMPLES}{name}"
+    for name in (
+        "Fault/Orphans.cs",
+        "Fault/GracefulShutdown.cs",
+        "Shared/Manager.cs",
+        "Shared/Race.cs",
+        "Tasks/RetryBackoff.cs",
+    )
+}
+
+# Not wrapped yet on this branch (time ran out): each file leaves this set once its shown lines
+# are wrapped, and the set must end empty. A file outside both sets fails at its first wide line.
+NOT_YET_WRAPPED = {
+    f"{EXAMPLES}{name}"
+    for name in (
+        "Bridge/Cancellation.cs",
+        "Context/Logging.cs",
+        "Context/StartMethods.cs",
+        "Fault/ChildExceptions.cs",
+        "Fault/Recycling.cs",
+        "Fault/TimeoutKill.cs",
+        "Fault/WorkerKilled.cs",
+        "Further/Channels.cs",
+        "Further/Dataflow.cs",
+        "Further/Immutable.cs",
+        "Further/RateLimiting.cs",
+        "Further/Reactive.cs",
+        "Further/Scheduling.cs",
+        "Ipc/PipePool.cs",
+        "Ipc/PipeSimplex.cs",
+        "Ipc/QueueBounded.cs",
+        "Ipc/QueueProcesses.cs",
+        "Parallelism/Invoke.cs",
+        "Plinq/Aggregate.cs",
+        "Plinq/Cancellation.cs",
+        "Plinq/Select.cs",
+        "Plinq/Sum.cs",
+        "Pool/ApplyAsync.cs",
+        "Pool/Callbacks.cs",
+        "Pool/Initializer.cs",
+        "Processes/Assertions.cs",
+        "Processes/Lifecycle.cs",
+        "Processes/Subclass.cs",
+        "Scale/ClusterMap.cs",
+        "Shared/ValueArray.cs",
+        "Subprocess/Communicate.cs",
+        "Subprocess/Pipeline.cs",
+        "Subprocess/Run.cs",
+        "Tasks/CancelAfter.cs",
+        "Tasks/ConfigureAwait.cs",
+        "Tasks/Progress.cs",
+        "Tasks/SyncOverAsync.cs",
+        "Tasks/WhenAll.cs",
+        "Tasks/WhenAny.cs",
+    )
+}
+
+
+def test_no_csharp_lesson_shows_a_line_wider_than_the_limit() -> None:
+    offenders = {
+        path: lesson.wide
+        for lesson in lesson_lines.lessons()
+        if lesson.language == "csharp"
+        and lesson.wide
+        and (path := lesson.path.relative_to(ROOT).as_posix()) not in BEING_SPLIT_ELSEWHERE | NOT_YET_WRAPPED
+    }
+    assert not offenders, f"shown lines wider than {lesson_lines.WIDTH} characters, per file: {offenders}"
+
+
+def test_files_not_yet_wrapped_still_have_wide_lines() -> None:
+    # Keeps the set honest: a file wrapped since must leave it.
+    wide = {
+        lesson.path.relative_to(ROOT).as_posix()
+        for lesson in lesson_lines.lessons()
+        if lesson.language == "csharp" and lesson.wide
+    }
+    assert not NOT_YET_WRAPPED - wide, f"wrapped now, remove: {NOT_YET_WRAPPED - wide}"
