@@ -5,20 +5,8 @@ from parity.paths import ROOT
 
 EXAMPLES = "dotnet/src/Parity.Examples/"
 
-# Being split into shorter lessons on another branch; the lead empties this set after merging.
-BEING_SPLIT_ELSEWHERE = {
-    f"{EXAMPLES}{name}"
-    for name in (
-        "Fault/Orphans.cs",
-        "Fault/GracefulShutdown.cs",
-        "Shared/Manager.cs",
-        "Shared/Race.cs",
-        "Tasks/RetryBackoff.cs",
-    )
-}
-
-# Not wrapped yet on this branch (time ran out): each file leaves this set once its shown lines
-# are wrapped, and the set must end empty. A file outside both sets fails at its first wide line.
+# Not wrapped yet: each file leaves this set once its shown lines are wrapped, and the set must
+# end empty. A file outside it fails at its first wide line.
 NOT_YET_WRAPPED = {
     f"{EXAMPLES}{name}"
     for name in (
@@ -71,7 +59,7 @@ def test_no_csharp_lesson_shows_a_line_wider_than_the_limit() -> None:
         for lesson in lesson_lines.lessons()
         if lesson.language == "csharp"
         and lesson.wide
-        and (path := lesson.path.relative_to(ROOT).as_posix()) not in BEING_SPLIT_ELSEWHERE | NOT_YET_WRAPPED
+        and (path := lesson.path.relative_to(ROOT).as_posix()) not in NOT_YET_WRAPPED
     }
     assert not offenders, f"shown lines wider than {lesson_lines.WIDTH} characters, per file: {offenders}"
 
