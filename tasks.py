@@ -9,7 +9,16 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from parity import catalog, cpu_load, docs, dotnet_build, lesson_lines, runner, summary, test_reports
+from parity import (
+    catalog,
+    cpu_load,
+    docs,
+    dotnet_build,
+    lesson_lines,
+    runner,
+    summary,
+    test_reports,
+)
 from parity import task_options as options
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.paths import PYTHON_DIR, REPORTS, ROOT, generated_outputs
@@ -56,7 +65,12 @@ def list_(c: Context, chapters: bool = False) -> None:
     },
 )
 def run(
-    c: Context, id: str, lang: str = "both", via: str = "cli", time_scale: str = "1", trace: str = ""
+    c: Context,
+    id: str,
+    lang: str = "both",
+    via: str = "cli",
+    time_scale: str = "1",
+    trace: str = "",
 ) -> None:
     """Run one concept in both languages and show the outputs side by side."""
     concept = options.concept(id)
@@ -69,7 +83,9 @@ def run(
     options.ensure_built("dotnet" in languages)
     try:
         pairs = [(concept, x) for x in languages]
-        results = runner.run_many(pairs, via=chosen_via, time_scale=scale, workers=2, trace_dir=folder)
+        results = runner.run_many(
+            pairs, via=chosen_via, time_scale=scale, workers=2, trace_dir=folder
+        )
     except runner.Interrupted as stop:
         ran = sorted([*stop.finished, *stop.stopped], key=lambda r: languages.index(r.language))
         summary.show_side_by_side(concept, ran, chosen_via, stopped=stop.stopped)
@@ -109,18 +125,22 @@ def run_all(
     # Every option is checked before anything is built or run.
     chosen_via, languages = options.via(via), options.languages(lang)
     scale = options.time_scale(time_scale, runner.RUN_ALL_TIME_SCALE)
-    workers, report_path, concepts = options.jobs(jobs), options.report_path(json), options.select(only)
+    workers, report_path = options.jobs(jobs), options.report_path(json)
+    concepts = options.select(only)
     folder = options.trace_dir(trace)
     options.check_environment()
     pairs = [(x, y) for x in concepts for y in languages if x.has(y)]
-    outcome = summary.Outcome.starting(concepts, languages, chosen_via, scale, options.prefixes(only))
+    outcome = summary.Outcome.starting(
+        concepts, languages, chosen_via, scale, options.prefixes(only)
+    )
     outcome.build_seconds = options.ensure_built(any(y == "dotnet" for _, y in pairs))
     summary.run_and_show(outcome, pairs, workers, profile, folder)
     if report_path is not None and (error := summary.write_report(outcome, report_path)):
         raise options.fail(error, code=1)
     if outcome.interrupted:
         done = summary.plural(len(outcome.results), "run")
-        raise options.fail(f"interrupted (Ctrl-C): {done} of {len(pairs)} finished", code=INTERRUPTED_EXIT)
+        message = f"interrupted (Ctrl-C): {done} of {len(pairs)} finished"
+        raise options.fail(message, code=INTERRUPTED_EXIT)
     if outcome.failed:
         raise Exit(f"parity: {len(outcome.failed)} of {len(outcome.results)} runs failed", code=1)
 
@@ -140,7 +160,9 @@ def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: i
         seconds = test_reports.file_seconds(REPORTS)  # last run's, to split pytest evenly
         shutil.rmtree(REPORTS, ignore_errors=True)
         REPORTS.mkdir()
-        failures = test_reports.run(test_reports.suites(REPORTS, seconds, dotnet_tests, lint), REPORTS)
+        failures = test_reports.run(
+            test_reports.suites(REPORTS, seconds, dotnet_tests, lint), REPORTS
+        )
     passed, failed, skipped = test_reports.totals(REPORTS)
     print(f"all: {passed} passed, {failed} failed, {skipped} skipped")
     if failures:
@@ -206,7 +228,9 @@ def site(c: Context, out: str = "", source_url: str | None = None) -> None:
         "groups": "only these groups, comma-separated (e.g. ipc,map); with --quick or --out",
     }
 )
-def bench(c: Context, quick: bool = False, out: str = "", render: bool = False, groups: str = "") -> None:
+def bench(
+    c: Context, quick: bool = False, out: str = "", render: bool = False, groups: str = ""
+) -> None:
     """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet), interleaved; write the page."""
     from parity.bench import run as bench_run
 

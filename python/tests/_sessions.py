@@ -38,7 +38,12 @@ def as_terminal(command: list[str], **options: Any) -> Iterator[subprocess.Popen
     """Start `command` as a terminal would run it: its own session and process group, so that
     `ctrl_c()` reaches it and its children alike. Killed on the way out if still running."""
     proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **options
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **options,
     )
     try:
         yield proc

@@ -83,10 +83,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def no_fork_after_the_clr(request: pytest.FixtureRequest) -> None:
     """Fail loudly, rather than hang or crash, if a test that may fork runs after the CLR loaded."""
-    if request.node.get_closest_marker("bridge") is None and "parity.bridge._runtime" in sys.modules:
+    if (
+        request.node.get_closest_marker("bridge") is None
+        and "parity.bridge._runtime" in sys.modules
+    ):
         from parity.bridge import is_loaded
 
-        assert not is_loaded(), "the CLR is loaded in this pytest process: run the bridge tests last"
+        assert not is_loaded(), (
+            "the CLR is loaded in this pytest process: run the bridge tests last"
+        )
 
 
 @pytest.fixture(params=START_METHODS)

@@ -35,7 +35,9 @@ def test_chunks_cover_the_range_once_in_order() -> None:
 def test_the_python_map_computes_what_the_csharp_map_computes() -> None:
     # Plinq.Cancellation.Work(3) in C#: the sum of sqrt(3 + k) for k in 1..200.
     assert workloads.work(3) == pytest.approx(sum((3 + k) ** 0.5 for k in range(1, 201)), rel=1e-12)
-    assert workloads.map_range((0, 4)) == pytest.approx(sum(workloads.work(x) for x in range(4)), rel=1e-12)
+    assert workloads.map_range((0, 4)) == pytest.approx(
+        sum(workloads.work(x) for x in range(4)), rel=1e-12
+    )
 
 
 def test_quick_mode_sizes_each_value_and_reports_the_time_per_operation() -> None:
@@ -86,14 +88,19 @@ def test_chosen_groups_run_in_plan_order_and_an_unknown_one_is_named() -> None:
 def test_benchmarkdotnet_rows_are_read_in_seconds_with_their_parameters(tmp_path: Path) -> None:
     stats = {"Median": 2_000.0, "Q1": 1_000.0, "Q3": 3_000.0, "N": 10}
     report_json = {
-        "HostEnvironmentInfo": {"RuntimeVersion": ".NET 10.0.0", "BenchmarkDotNetVersion": "0.15.8"},
+        "HostEnvironmentInfo": {
+            "RuntimeVersion": ".NET 10.0.0",
+            "BenchmarkDotNetVersion": "0.15.8",
+        },
         "Benchmarks": [
             {"Method": "AnonymousPipe", "Parameters": "Size=64", "Statistics": stats},
             {"Method": "Sequential", "Parameters": "", "Statistics": stats},
         ],
     }
     (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "X-report-full.json").write_text(json.dumps(report_json), encoding="utf-8")
+    (tmp_path / "results" / "X-report-full.json").write_text(
+        json.dumps(report_json), encoding="utf-8"
+    )
     rows, host = run.bdn_rows("ipc", tmp_path)
     assert set(rows) == {"net:ipc.AnonymousPipe.64", "net:ipc.Sequential"}
     assert rows["net:ipc.Sequential"]["median"] == pytest.approx(2e-6)
@@ -105,7 +112,12 @@ def test_pyperf_rows_give_median_quartiles_and_count(tmp_path: Path) -> None:
     import pyperf  # type: ignore[import-untyped]
 
     runs = [
-        pyperf.Run([v], warmups=None, metadata={"name": "map.sequential", "loops": 1}, collect_metadata=False)
+        pyperf.Run(
+            [v],
+            warmups=None,
+            metadata={"name": "map.sequential", "loops": 1},
+            collect_metadata=False,
+        )
         for v in (1.0, 2.0, 3.0, 4.0, 5.0)
     ]
     path = tmp_path / "py.json"
@@ -175,9 +187,13 @@ def test_each_ipc_path_is_held_against_the_transport_multiprocessing_gives_it(me
 def test_the_articles_programs_print_hello_and_a_bad_mode_is_one_line() -> None:
     command = [sys.executable, "-m", "parity.bench.article"]
     for mode in ("default", "context-spawn", "set-spawn"):
-        done = subprocess.run([*command, mode], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            [*command, mode], capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
         assert (done.returncode, done.stdout) == (0, "hello\n"), done.stderr
-    bad = subprocess.run([*command, "nope"], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    bad = subprocess.run(
+        [*command, "nope"], capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [
         "article: unknown mode 'nope'; expected default, set-spawn, context-spawn or noop"
@@ -297,7 +313,9 @@ def test_the_keep_alive_pool_reuses_every_connection_of_the_round_before() -> No
 
     asyncio.run(main())
     with pytest.raises(PoolError, match="answered 404"):
-        asyncio.run(_get_from_a_server_answering(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+        asyncio.run(
+            _get_from_a_server_answering(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+        )
 
 
 async def _get_from_a_server_answering(answer: bytes) -> bytes:
@@ -312,7 +330,9 @@ async def _get_from_a_server_answering(answer: bytes) -> bytes:
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     try:
         async with asyncio.timeout(LONG_TIMEOUT):
-            return await KeepAlivePool(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/").get()
+            return await KeepAlivePool(
+                f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+            ).get()
     finally:
         server.close()
         await server.wait_closed()

@@ -63,7 +63,9 @@ CHECKS = [
         "Aggregates such as Sum suit PLINQ",
         "plinq-sum",
         # The claim holds only if AsParallel().Sum() is clearly faster than Sum(), in-process.
-        lambda r: _holds(r.speedup("net:sum.Sequential", "net:sum.Parallel") >= PARALLEL_SUM_SPEEDUP),
+        lambda r: _holds(
+            r.speedup("net:sum.Sequential", "net:sum.Parallel") >= PARALLEL_SUM_SPEEDUP
+        ),
     ),
     Check(
         "plinq.sum",
@@ -80,7 +82,8 @@ CHECKS = [
         "start-methods",
         lambda r: _holds(
             r.ratio("py:start.process-spawn", "py:start.process-fork") >= SPAWN_VS_FORK
-            and r.ratio("py:start.process-spawn", "py:start.process-forkserver") >= SPAWN_VS_FORKSERVER
+            and r.ratio("py:start.process-spawn", "py:start.process-forkserver")
+            >= SPAWN_VS_FORKSERVER
         ),
     ),
     Check(
@@ -89,13 +92,17 @@ CHECKS = [
         "the-articles-timings",
         # set_start_method itself would be the cost only if its program were slower than the
         # get_context('spawn') program, which starts the same spawn child.
-        lambda r: _holds(r.ratio("py:article.set-spawn", "py:article.context-spawn") >= SET_VS_CONTEXT_SPAWN),
+        lambda r: _holds(
+            r.ratio("py:article.set-spawn", "py:article.context-spawn") >= SET_VS_CONTEXT_SPAWN
+        ),
     ),
     Check(
         "context.start-methods",
         "get_context('spawn') is much faster",
         "the-articles-timings",
-        lambda r: _holds(r.ratio("py:article.set-spawn", "py:article.context-spawn") >= SET_VS_CONTEXT_SPAWN),
+        lambda r: _holds(
+            r.ratio("py:article.set-spawn", "py:article.context-spawn") >= SET_VS_CONTEXT_SPAWN
+        ),
     ),
     Check(
         "shared.manager",
@@ -113,7 +120,9 @@ CHECKS = [
         "bridge.plinq",
         "Python lists are copied element by element",
         "bridge-data",
-        lambda r: _holds(r.ratio("py:bridge.data-list", "py:bridge.data-numpy-copy") >= LIST_VS_NUMPY_COPY),
+        lambda r: _holds(
+            r.ratio("py:bridge.data-list", "py:bridge.data-numpy-copy") >= LIST_VS_NUMPY_COPY
+        ),
     ),
     Check(
         "bridge.call-overhead",
@@ -130,7 +139,8 @@ CHECKS = [
         "bridge-plinq",
         # More than one core at work shows as a speed-up over the same .NET map on one thread.
         lambda r: _holds(
-            _map_speedup(r, "py:map.bridge-plinq", "py:map.bridge-sequential") >= BRIDGE_PLINQ_SPEEDUP
+            _map_speedup(r, "py:map.bridge-plinq", "py:map.bridge-sequential")
+            >= BRIDGE_PLINQ_SPEEDUP
         ),
     ),
 ]
@@ -145,9 +155,15 @@ def test_the_catalog_verdict_is_the_one_the_measured_ratios_imply(check: Check, 
 
 def test_the_notes_about_short_items_and_process_costs_match_the_run(rows: Rows) -> None:
     """Sub-claims the notes rely on: cheap items do not gain from PLINQ, fork is cheap next to spawn."""
-    assert f"{PAGE}#plinq-sum" in _claim("plinq.sum", "Parallelism fits work items of medium length").evidence
+    assert (
+        f"{PAGE}#plinq-sum"
+        in _claim("plinq.sum", "Parallelism fits work items of medium length").evidence
+    )
     assert rows.speedup("net:sum.Sequential", "net:sum.Parallel") < PARALLEL_SUM_SPEEDUP
-    assert f"{PAGE}#start-methods" in _claim("shared.manager", "Creating processes is expensive").evidence
+    assert (
+        f"{PAGE}#start-methods"
+        in _claim("shared.manager", "Creating processes is expensive").evidence
+    )
     assert rows.ratio("py:start.process-spawn", "py:start.process-fork") >= SPAWN_VS_FORK
 
 
@@ -161,4 +177,6 @@ def test_a_contradicting_run_would_fail_the_check() -> None:
     }
     flipped = Rows({**results, "rows": rows})
     assert CHECKS[0].verdict(flipped) == "holds"
-    assert _claim("plinq.sum", "Aggregates such as Sum suit PLINQ").verdict != CHECKS[0].verdict(flipped)
+    assert _claim("plinq.sum", "Aggregates such as Sum suit PLINQ").verdict != CHECKS[0].verdict(
+        flipped
+    )

@@ -17,7 +17,9 @@ def test_the_page_is_what_the_committed_results_render_to() -> None:
 
 def test_the_committed_results_come_from_a_full_run_with_every_row_complete() -> None:
     results = report.load()
-    assert results["mode"] == "full", "`invoke bench --quick` writes to a temporary folder, never here"
+    assert results["mode"] == "full", (
+        "`invoke bench --quick` writes to a temporary folder, never here"
+    )
     assert results["machine"]["cores"] >= 1
     assert results["machine"]["cpu"]
     for key, row in results["rows"].items():
@@ -48,7 +50,9 @@ def test_headings_have_the_anchors_the_catalog_cites() -> None:
 def test_slug_follows_github() -> None:
     assert report.slug("The article's timings") == "the-articles-timings"
     assert report.slug("IPC by message size") == "ipc-by-message-size"
-    assert report.slug("Manager queue against shared memory") == "manager-queue-against-shared-memory"
+    assert (
+        report.slug("Manager queue against shared memory") == "manager-queue-against-shared-memory"
+    )
 
 
 def test_a_quick_run_writes_to_a_fresh_temporary_folder_never_over_the_committed_results() -> None:

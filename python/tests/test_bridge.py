@@ -71,7 +71,9 @@ def test_namespaces_can_be_explored_and_suggest_close_names() -> None:
     assert {"Plinq", "Tasks", "Infrastructure", "Bridge"} <= set(dir(root))
     assert dir(root.Plinq) == ["Aggregate", "Cancellation", "Select", "Sum"]
     assert "Parity.Examples.Plinq: Aggregate, Cancellation, Select, Sum" in repr(root.Plinq)
-    with pytest.raises(AttributeError, match=r"^Parity\.Examples\.Plinq has no 'Summ'; did you mean: Sum\? "):
+    with pytest.raises(
+        AttributeError, match=r"^Parity\.Examples\.Plinq has no 'Summ'; did you mean: Sum\? "
+    ):
         _ = root.Plinq.Summ
     with pytest.raises(AttributeError, match=r"has no 'Nothing'; dir\(\) lists what it has$"):
         _ = root.Nothing

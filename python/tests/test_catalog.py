@@ -67,7 +67,9 @@ def test_every_declared_dotnet_implementation_carries_the_id(cat: Catalog) -> No
             assert concept.id not in ids, f"{concept.id}: catalog says none but C# exists"
             continue
         assert concept.id in ids, f'{concept.id}: no C# class with [Concept("{concept.id}")]'
-        assert ids[concept.id] == concept.dotnet_path, f"{concept.id}: declared in {ids[concept.id]}"
+        assert ids[concept.id] == concept.dotnet_path, (
+            f"{concept.id}: declared in {ids[concept.id]}"
+        )
 
 
 def test_every_implementation_has_a_catalog_entry(cat: Catalog) -> None:
@@ -174,7 +176,9 @@ def test_catalog_refuses_a_listed_chapter_without_a_file(tmp_path: Path) -> None
 
 
 def test_catalog_refuses_a_concept_filed_under_another_chapter(tmp_path: Path) -> None:
-    concept = '[[concept]]\nid = "z.a"\ntitle = "t"\nchapter = "z"\nsection = "s"\npython = "none"\n'
+    concept = (
+        '[[concept]]\nid = "z.a"\ntitle = "t"\nchapter = "z"\nsection = "s"\npython = "none"\n'
+    )
     folder = _write_catalog(tmp_path / "c", ["x"], {"x": CHAPTER_X + concept})
     with pytest.raises(catalog.CatalogError, match=r"listed in x\.toml, says chapter 'z'"):
         catalog.load.__wrapped__(folder)
@@ -201,7 +205,11 @@ def _fenced_blocks(text: str) -> dict[str, str]:
 
 
 # What each fence's info string allows: the article fences some output as py, and one program bare.
-_KINDS_FOR_FENCE = {"py": {"python", "output"}, "csharp": {"csharp"}, "": {"python", "csharp", "output"}}
+_KINDS_FOR_FENCE = {
+    "py": {"python", "output"},
+    "csharp": {"csharp"},
+    "": {"python", "csharp", "output"},
+}
 
 
 def test_every_fenced_block_of_the_article_is_mapped() -> None:
@@ -214,7 +222,9 @@ def test_every_fenced_block_of_the_article_is_mapped() -> None:
     mapped = {x.lines: x.kind for x in load_listings()}
     assert sorted(set(blocks) - set(mapped)) == []  # a listing nobody mapped
     assert sorted(set(mapped) - set(blocks)) == []  # a range that is no block of the article
-    wrong_kind = [lines for lines, kind in mapped.items() if kind not in _KINDS_FOR_FENCE[blocks[lines]]]
+    wrong_kind = [
+        lines for lines, kind in mapped.items() if kind not in _KINDS_FOR_FENCE[blocks[lines]]
+    ]
     assert wrong_kind == []
 
 

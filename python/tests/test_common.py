@@ -18,7 +18,9 @@ def _meet(barrier: Barrier) -> None:
     barrier.wait()
 
 
-def test_a_failed_start_kills_the_started_ones_and_raises_the_real_error(mp_context: Context) -> None:
+def test_a_failed_start_kills_the_started_ones_and_raises_the_real_error(
+    mp_context: Context,
+) -> None:
     # The first child waits for the second at a barrier; the second never starts. The start's
     # own error must come out at once, not a TimeoutError after the first waited in vain.
     barrier = mp_context.Barrier(2, timeout=LONG_TIMEOUT)

@@ -45,7 +45,9 @@ def test_every_relative_link_in_the_pages_resolves() -> None:
     broken = []
     for page in pages:
         # Links live in the prose; code listings are full of `name(args)` that only look like links.
-        text = re.sub(r"^(`{3,}).*?^\1", "", page.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+        text = re.sub(
+            r"^(`{3,}).*?^\1", "", page.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL
+        )
         text = re.sub(r"`[^`\n]*`", "", text)
         targets = re.findall(r"(?<!\\)\]\(([^)\s]+)\)", text) + re.findall(r'href="([^"]+)"', text)
         for target in targets:
@@ -55,7 +57,11 @@ def test_every_relative_link_in_the_pages_resolves() -> None:
             file = (page.parent / path).resolve() if path else page
             if not file.exists():
                 broken.append(f"{page.name}: {target}")
-            elif anchor and file.suffix == ".md" and anchor not in _anchors(file.read_text(encoding="utf-8")):
+            elif (
+                anchor
+                and file.suffix == ".md"
+                and anchor not in _anchors(file.read_text(encoding="utf-8"))
+            ):
                 broken.append(f"{page.name}: {target} (no such anchor)")
     assert not broken
 

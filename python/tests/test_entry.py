@@ -21,8 +21,16 @@ PROGRAMS = [c.module for c in catalog.load().concepts if c.module] + ["parity.br
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("PARITY_TIME_SCALE", "abc", "parity: PARITY_TIME_SCALE must be a positive number, got 'abc'"),
-        ("PARITY_TIME_SCALE", "-1", "parity: PARITY_TIME_SCALE must be a positive number, got '-1'"),
+        (
+            "PARITY_TIME_SCALE",
+            "abc",
+            "parity: PARITY_TIME_SCALE must be a positive number, got 'abc'",
+        ),
+        (
+            "PARITY_TIME_SCALE",
+            "-1",
+            "parity: PARITY_TIME_SCALE must be a positive number, got '-1'",
+        ),
         (
             "PARITY_START_METHOD",
             "bogus",
@@ -58,7 +66,9 @@ def test_ctrl_c_ends_a_concept_with_one_line_and_no_process_left(
     module: str, marker: str, start_method: str
 ) -> None:
     if os.name != "posix":
-        pytest.skip("Ctrl-C is sent here as SIGINT to a process group; Windows' CTRL_C_EVENT differs")
+        pytest.skip(
+            "Ctrl-C is sent here as SIGINT to a process group; Windows' CTRL_C_EVENT differs"
+        )
     env = {
         **os.environ,
         "PARITY_START_METHOD": start_method,
@@ -81,7 +91,8 @@ def test_ctrl_c_ends_a_concept_with_one_line_and_no_process_left(
 # Windows, forced here: Linux has no SIGBREAK nor CTRL_BREAK_EVENT, so SIGUSR1 stands in for both.
 # On Windows itself SIGUSR1 does not exist; there the runner's Ctrl-Break reaches the real handler.
 FORCED_FROM_POSIX = pytest.mark.skipif(
-    sys.platform == "win32", reason="forces Windows' Ctrl-Break from POSIX, with SIGUSR1 standing in"
+    sys.platform == "win32",
+    reason="forces Windows' Ctrl-Break from POSIX, with SIGUSR1 standing in",
 )
 _BREAK_CHILD = """
 import signal, sys, time

@@ -72,7 +72,9 @@ def literal_timeouts_in_python(source: str) -> list[int]:
                 found.append(node.lineno)
         # Only numbers (and a block flag): get(5), get(True, 5); not a dict's get("k", 0).
         elif name in _WAITS and node.args and _is_number(node.args[-1]):
-            found.extend([node.lineno] if all(_is_number(a) or _is_flag(a) for a in node.args) else [])
+            found.extend(
+                [node.lineno] if all(_is_number(a) or _is_flag(a) for a in node.args) else []
+            )
     return found
 
 
@@ -147,7 +149,17 @@ def test_no_csharp_source_passes_a_number_as_a_timeout() -> None:
 # chapter's private support (parity.<chapter>._*: the bridge's runtime, the task queue's format
 # and Redis steps, a demo's harness). Other packages only where
 # they are the subject: the .NET runtime (the bridge), psutil (process trees), the cluster clients.
-THIRD_PARTY = {"System", "clr", "pythonnet", "numpy", "psutil", "rich", "redis", "dask", "distributed"}
+THIRD_PARTY = {
+    "System",
+    "clr",
+    "pythonnet",
+    "numpy",
+    "psutil",
+    "rich",
+    "redis",
+    "dask",
+    "distributed",
+}
 
 
 def _imports(source: str) -> set[str]:

@@ -39,7 +39,9 @@ def test_a_missing_server_fails_only_in_ci_and_never_on_windows(
     assert servers_required() is required
 
 
-@pytest.mark.parametrize(("platform", "runtime"), [("win32", "netfx"), ("linux", "mono"), ("darwin", "mono")])
+@pytest.mark.parametrize(
+    ("platform", "runtime"), [("win32", "netfx"), ("linux", "mono"), ("darwin", "mono")]
+)
 def test_pythonnets_default_runtime_is_netfx_on_windows_and_mono_elsewhere(
     monkeypatch: pytest.MonkeyPatch, platform: str, runtime: str
 ) -> None:

@@ -30,7 +30,12 @@ def test_a_profiled_run_has_its_phases_in_order_and_no_marks_in_its_output(
 ) -> None:
     result = _run(monkeypatch, MARKING, profile=True)
     assert result.status == "ok", result.output
-    assert [name for name, _ in result.phases] == ["server up", "first output", "last output", "exit"]
+    assert [name for name, _ in result.phases] == [
+        "server up",
+        "first output",
+        "last output",
+        "exit",
+    ]
     times = [t for _, t in result.phases]
     assert times == sorted(times)
     assert times[-1] == result.seconds
@@ -80,7 +85,9 @@ def test_durations_are_kept_merged_and_a_damaged_file_means_none_known(tmp_path:
 
 def test_the_profile_shows_the_slowest_runs_first_with_phases_and_the_load() -> None:
     results = [
-        runner.Result(f"c{i}", "python", "ok", float(i), "", (("CLR loaded", i / 2), ("exit", float(i))))
+        runner.Result(
+            f"c{i}", "python", "ok", float(i), "", (("CLR loaded", i / 2), ("exit", float(i)))
+        )
         for i in range(1, 13)
     ]
     lines = summary.profile_lines(results, cores=2)
@@ -110,6 +117,8 @@ def test_the_test_totals_skip_the_durations_kept_beside_the_reports(tmp_path: Pa
 
     suite = '<testsuites><testsuite tests="3" failures="1" errors="0" skipped="1"/></testsuites>'
     (tmp_path / "pytest.xml").write_text(suite, encoding="utf-8")
-    runner.save_durations([runner.Result("a", "python", "ok", 1.0, "")], tmp_path / "run-durations.json")
+    runner.save_durations(
+        [runner.Result("a", "python", "ok", 1.0, "")], tmp_path / "run-durations.json"
+    )
     assert test_reports.totals(tmp_path) == test_reports.junit_counts(tmp_path / "pytest.xml")
     assert sum(test_reports.totals(tmp_path)) == 3

@@ -165,7 +165,9 @@ def test_every_internal_link_and_anchor_resolves(site: Path, pages: dict[str, Pa
     assert broken == []
 
 
-def test_nothing_refers_outside_the_site(site: Path, pages: dict[str, Page], tmp_path: Path) -> None:
+def test_nothing_refers_outside_the_site(
+    site: Path, pages: dict[str, Page], tmp_path: Path
+) -> None:
     # What a browser loads stays inside the folder, and the style and script ask for nothing else.
     for name, page in pages.items():
         for ref in page.resources:
@@ -251,15 +253,21 @@ def test_markdown_pairs_listings_only_where_both_fit_github_column() -> None:
     together = "\n".join(docs._pair("", python, csharp))
     assert "<table>" in together
     apart = "\n".join(
-        docs._pair("", docs.Block("Python", "python", short + "z"), docs.Block("C#", "csharp", wide))
+        docs._pair(
+            "", docs.Block("Python", "python", short + "z"), docs.Block("C#", "csharp", wide)
+        )
     )
     assert "<table>" not in apart
     assert apart.index("Python:") < apart.index("C#:")
 
 
 def test_markdown_folds_listings_over_sixty_lines() -> None:
-    block = docs.Block("Python", "python", "\n".join(f"line {i}" for i in range(docs.FOLD_LINES + 1)))
-    assert block.markdown("Python run").startswith("<details><summary>Python run (61 lines)</summary>")
+    block = docs.Block(
+        "Python", "python", "\n".join(f"line {i}" for i in range(docs.FOLD_LINES + 1))
+    )
+    assert block.markdown("Python run").startswith(
+        "<details><summary>Python run (61 lines)</summary>"
+    )
     shorter = docs.Block("Python", "python", "\n".join(["x"] * docs.FOLD_LINES))
     assert shorter.markdown("Python run").startswith("```python")
 
@@ -274,5 +282,7 @@ def test_markdown_pages_show_output_before_code_under_headings() -> None:
 
 
 def test_a_dunder_name_in_prose_stays_a_name() -> None:
-    assert docs.prose("Process.__init__(self) and a_b") == "Process.\\_\\_init\\_\\_(self) and a\\_b"
+    assert (
+        docs.prose("Process.__init__(self) and a_b") == "Process.\\_\\_init\\_\\_(self) and a\\_b"
+    )
     assert docs.prose("`__init__` in code") == "`__init__` in code"

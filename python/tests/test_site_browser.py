@@ -78,7 +78,9 @@ def test_no_page_scrolls_sideways(site: dict[str, Any], width: str) -> None:
     assert site["overflow"][width] == {}
 
 
-def test_at_1280_px_the_two_listings_stand_side_by_side_inside_the_window(site: dict[str, Any]) -> None:
+def test_at_1280_px_the_two_listings_stand_side_by_side_inside_the_window(
+    site: dict[str, Any],
+) -> None:
     pair = site["pair_1280"]
     python, csharp = pair["python"], pair["csharp"]
     assert python["left"] >= 0
@@ -101,7 +103,9 @@ def test_printed_the_listings_stack_and_the_controls_go(site: dict[str, Any]) ->
     assert site["print_hidden"] == []
 
 
-def test_focusing_or_hovering_a_python_region_marks_its_csharp_pair_only(site: dict[str, Any]) -> None:
+def test_focusing_or_hovering_a_python_region_marks_its_csharp_pair_only(
+    site: dict[str, Any],
+) -> None:
     assert site["marks_before"] == {"row": False, "others": 0}
     assert site["marks_focus"] == {"row": True, "others": 0}
     assert site["marks_blur"] == {"row": False, "others": 0}
@@ -139,7 +143,9 @@ def test_the_arrow_keys_go_to_the_next_and_previous_concept(site: dict[str, Any]
 
 
 def test_axe_finds_nothing_serious_in_light_or_dark(site: dict[str, Any]) -> None:
-    serious = {page: [v for v in found if v["impact"] in SERIOUS] for page, found in site["axe"].items()}
+    serious = {
+        page: [v for v in found if v["impact"] in SERIOUS] for page, found in site["axe"].items()
+    }
     assert any(page.startswith("dark ") for page in serious)
     assert {page: found for page, found in serious.items() if found} == {}
 

@@ -12,7 +12,10 @@ from parity import catalog, runner, summary
 
 
 def _outcome(
-    ids: list[str], languages: tuple[runner.Language, ...], results: list[runner.Result], **extra: object
+    ids: list[str],
+    languages: tuple[runner.Language, ...],
+    results: list[runner.Result],
+    **extra: object,
 ) -> summary.Outcome:
     cat = catalog.load()
     return summary.Outcome(
@@ -51,7 +54,10 @@ def test_totals_count_each_status(statuses: list[runner.Status], line: str) -> N
 
 
 def test_plural_is_right_for_one() -> None:
-    assert (summary.plural(1, "concept"), summary.plural(2, "concept")) == ("1 concept", "2 concepts")
+    assert (summary.plural(1, "concept"), summary.plural(2, "concept")) == (
+        "1 concept",
+        "2 concepts",
+    )
 
 
 def test_a_python_only_run_has_no_dotnet_column() -> None:
@@ -72,7 +78,9 @@ def test_no_implementation_and_not_run_are_told_apart_with_a_legend() -> None:
         stopped=[("pool.callbacks", "python")],
         interrupted=True,
     )
-    rows = {line.split("│")[1].strip(): line for line in _render(outcome).splitlines() if "│" in line}
+    rows = {
+        line.split("│")[1].strip(): line for line in _render(outcome).splitlines() if "│" in line
+    }
     gil = [x.strip() for x in rows["bridge.gil"].split("│")[1:-1]]
     assert gil[3] == summary.NO_IMPLEMENTATION
     plinq = [x.strip() for x in rows["plinq.sum"].split("│")[1:-1]]

@@ -40,7 +40,10 @@ def _invoke(
     [
         (("run", "nope"), "parity: unknown concept 'nope'; closest: "),
         (("run", "plinq.su"), "parity: unknown concept 'plinq.su'; closest: plinq.sum"),
-        (("run", "plinq.sum", "--lang", "rust"), "parity: bad --lang 'rust'; expected py, dotnet or both"),
+        (
+            ("run", "plinq.sum", "--lang", "rust"),
+            "parity: bad --lang 'rust'; expected py, dotnet or both",
+        ),
         (("run", "plinq.sum", "--via", "pipe"), "parity: bad --via 'pipe'; expected cli or bridge"),
         (("run", "plinq.sum", "--time-scale", "-1"), "parity: bad --time-scale '-1'"),
         (("run-all", "--only", "zzz"), "parity: no concept id starts with 'zzz'"),
@@ -72,7 +75,9 @@ def test_a_bad_start_method_is_refused_before_anything_runs(args: tuple[str, ...
     result = _invoke(*args, env={"PARITY_START_METHOD": "bogus"})
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("parity: PARITY_START_METHOD: start method 'bogus' is not available here (have: ")
+    assert line.startswith(
+        "parity: PARITY_START_METHOD: start method 'bogus' is not available here (have: "
+    )
     assert result.stdout == ""
 
 
@@ -80,7 +85,11 @@ def test_short_flags_are_the_ones_a_user_would_guess() -> None:
     result = _invoke("--help", "run-all")
     assert result.returncode == 0
     options = {line.strip().split("  ")[0] for line in result.stdout.splitlines() if "--" in line}
-    assert {"-j STRING, --jobs=STRING", "-o STRING, --only=STRING", "-l STRING, --lang=STRING"} <= options
+    assert {
+        "-j STRING, --jobs=STRING",
+        "-o STRING, --only=STRING",
+        "-l STRING, --lang=STRING",
+    } <= options
     assert "--json=STRING" in options  # -j is --jobs, not --json
 
 
@@ -129,7 +138,10 @@ def test_run_all_writes_the_documented_report(tmp_path: Path) -> None:
     assert environment["dotnet"]  # the SDK's version
     assert data["seconds"] == pytest.approx(data["build_seconds"] + data["run_seconds"], abs=0.002)
     rows = data["results"]
-    assert {(r["id"], r["language"]) for r in rows} == {("plinq.sum", "python"), ("plinq.sum", "dotnet")}
+    assert {(r["id"], r["language"]) for r in rows} == {
+        ("plinq.sum", "python"),
+        ("plinq.sum", "dotnet"),
+    }
     for row in rows:
         assert set(row) == {"id", "language", "status", "ok", "seconds", "output"}
         assert row["ok"] is True
@@ -147,7 +159,9 @@ def test_run_kills_and_reports_what_outlives_a_run(monkeypatch: pytest.MonkeyPat
         "'import time; time.sleep(60)']); print(p.pid)"
     )
     monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", leaky])
-    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT)
+    result = runner.run(
+        catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT
+    )
     grandchild = int(result.output.splitlines()[0])
     assert not result.ok
     assert "1 process(es) outlived the run and were killed" in result.output
@@ -156,10 +170,15 @@ def test_run_kills_and_reports_what_outlives_a_run(monkeypatch: pytest.MonkeyPat
         if psutil.Process(grandchild).status() == psutil.STATUS_ZOMBIE:
             break
         time.sleep(0.02)
-    assert not psutil.pid_exists(grandchild) or psutil.Process(grandchild).status() == psutil.STATUS_ZOMBIE
+    assert (
+        not psutil.pid_exists(grandchild)
+        or psutil.Process(grandchild).status() == psutil.STATUS_ZOMBIE
+    )
 
 
-def test_run_waits_for_a_slow_resource_tracker_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_waits_for_a_slow_resource_tracker_instead_of_failing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     if os.name != "posix":
         pytest.skip("leftovers are found through the run's process group, a POSIX notion")
     # Under load, multiprocessing's resource tracker can take longer than LEFTOVER_GRACE to see
@@ -171,7 +190,9 @@ def test_run_waits_for_a_slow_resource_tracker_instead_of_failing(monkeypatch: p
         f"subprocess.Popen([sys.executable, '-c', {helper!r}, 'multiprocessing.resource_tracker'])"
     )
     monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", program])
-    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT)
+    result = runner.run(
+        catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT
+    )
     assert result.status == "ok", result.output
 
 
@@ -180,7 +201,9 @@ def test_under_load_starts_burners_and_stops_them_even_when_the_suite_fails() ->
 
     def failing_suite() -> None:
         with cpu_load.under_load(2):
-            burners.extend(p for p in psutil.Process().children() if "getppid" in " ".join(p.cmdline()))
+            burners.extend(
+                p for p in psutil.Process().children() if "getppid" in " ".join(p.cmdline())
+            )
             raise RuntimeError("a failing suite")
 
     with pytest.raises(RuntimeError, match="a failing suite"):
@@ -190,17 +213,27 @@ def test_under_load_starts_burners_and_stops_them_even_when_the_suite_fails() ->
 
 
 def test_run_times_out_and_kills(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(
+        runner, "command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"]
+    )
     result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=0.5)
     assert not result.ok
     assert "timed out after 0.5 s" in result.output  # and the 60 s sleep is gone (leak check)
 
 
-@pytest.mark.parametrize(("code", "status"), [(0, "ok"), (77, "skipped"), (1, "failed"), (2, "failed")])
-def test_run_reads_the_exit_code_as_a_status(monkeypatch: pytest.MonkeyPatch, code: int, status: str) -> None:
-    program = f"from parity.common.skip import skip; skip('no server') if {code} == 77 else exit({code})"
+@pytest.mark.parametrize(
+    ("code", "status"), [(0, "ok"), (77, "skipped"), (1, "failed"), (2, "failed")]
+)
+def test_run_reads_the_exit_code_as_a_status(
+    monkeypatch: pytest.MonkeyPatch, code: int, status: str
+) -> None:
+    program = (
+        f"from parity.common.skip import skip; skip('no server') if {code} == 77 else exit({code})"
+    )
     monkeypatch.setattr(runner, "command", lambda *_: [sys.executable, "-c", program])
-    result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT)
+    result = runner.run(
+        catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=SHORT_TIMEOUT
+    )
     assert result.status == status
     assert result.ok == (status != "failed")
     assert result.to_json()["status"] == status
@@ -224,11 +257,23 @@ def _descendant_running(pid: int, module: str, timeout: float = 60) -> psutil.Pr
 
 def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path) -> None:
     if os.name != "posix":
-        pytest.skip("Ctrl-C is sent here as SIGINT to a process group; Windows' CTRL_C_EVENT differs")
+        pytest.skip(
+            "Ctrl-C is sent here as SIGINT to a process group; Windows' CTRL_C_EVENT differs"
+        )
     report = tmp_path / "report.json"
     # One run at a time: process.basic finishes (its line is the marker), then pool.callbacks
     # starts and, at time scale 40, would sleep 40 s: Ctrl-C lands while it runs.
-    args = ["run-all", "-o", "process.basic,pool.callbacks", "-j", "1", "-l", "py", "--time-scale", "40"]
+    args = [
+        "run-all",
+        "-o",
+        "process.basic,pool.callbacks",
+        "-j",
+        "1",
+        "-l",
+        "py",
+        "--time-scale",
+        "40",
+    ]
     # No durations known (a file of its own), so the runs start in the catalog's order.
     env = {**os.environ, runner.DURATIONS_VARIABLE: str(tmp_path / "durations.json")}
     with as_terminal([*INVOKE, *args, "--json", str(report)], cwd=ROOT, env=env) as proc:
@@ -249,7 +294,8 @@ def test_ctrl_c_during_run_all_shows_what_finished_and_exits_130(tmp_path: Path)
     assert data["ok"] is False
     assert [(r["id"], r["status"]) for r in data["results"]] == [("process.basic", "ok")]
     assert data["stopped"] == [{"id": "pool.callbacks", "language": "python"}]
-    assert left_in_session(slow.pid) == []  # the run had a session of its own: nothing of it is left
+    # the run had a session of its own: nothing of it is left
+    assert left_in_session(slow.pid) == []
 
 
 def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failure() -> None:
@@ -267,7 +313,9 @@ def test_the_build_reports_each_project_as_it_finishes_and_only_errors_on_failur
     code, detail = dotnet_build._build_streaming([sys.executable, "-c", fake_build], built.append)
     assert (code, built) == (1, ["Parity.Examples"])
     assert detail == "/a/X.cs(1,1): error CS1002: ; expected [/a/Parity.Cli.csproj]\n"  # once
-    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(dotnet_build.projects())
+    assert {"Parity.Cli", "Parity.Examples", "Parity.Examples.Tests"} <= set(
+        dotnet_build.projects()
+    )
 
 
 def test_a_helper_that_ends_while_the_runner_looks_is_neither_waited_for_nor_killed() -> None:
@@ -288,7 +336,9 @@ def test_a_helper_that_ends_while_the_runner_looks_is_neither_waited_for_nor_kil
         child.wait(timeout=SHORT_TIMEOUT)
 
 
-def test_a_run_s_group_id_taken_again_by_a_newcomer_is_not_the_run_s(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_s_group_id_taken_again_by_a_newcomer_is_not_the_run_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     if os.name != "posix":
         pytest.skip("process groups are POSIX")
     # A process group that holds this very process: were it the run's, this one would be a leftover.

@@ -32,5 +32,8 @@ def test_file_seconds_add_up_each_file_s_cases_from_the_junit_reports(tmp_path: 
         "</testsuite></testsuites>",
         encoding="utf-8",
     )
-    assert test_reports.file_seconds(tmp_path) == {"tests/pool/test_a.py": 2.0, "tests/test_b.py": 3.0}
+    assert test_reports.file_seconds(tmp_path) == {
+        "tests/pool/test_a.py": 2.0,
+        "tests/test_b.py": 3.0,
+    }
     assert test_reports.file_seconds(tmp_path / "absent") == {}

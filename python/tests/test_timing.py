@@ -32,8 +32,13 @@ def test_the_timeout_pair_stretches_with_parity_timeout_scale() -> None:
     # Read at import, so a fresh interpreter shows it: both limits, one variable.
     code = "from parity.common import timing; print(timing.SHORT_TIMEOUT, timing.LONG_TIMEOUT)"
     env = {**os.environ, timing.TIMEOUT_SCALE_VARIABLE: "2.5"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    unscaled = (timing.SHORT_TIMEOUT / timing.timeout_scale(), timing.LONG_TIMEOUT / timing.timeout_scale())
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    unscaled = (
+        timing.SHORT_TIMEOUT / timing.timeout_scale(),
+        timing.LONG_TIMEOUT / timing.timeout_scale(),
+    )
     assert [float(x) for x in out.stdout.split()] == [unscaled[0] * 2.5, unscaled[1] * 2.5]
 
 
@@ -56,7 +61,8 @@ _CS_WAIT = re.compile(
 
 def _number(node: ast.expr) -> bool:
     value = node.value if isinstance(node, ast.Constant) else None
-    return isinstance(value, int | float) and not isinstance(value, bool) and value != 0  # 0: a poll
+    # 0: a poll
+    return isinstance(value, int | float) and not isinstance(value, bool) and value != 0
 
 
 def literal_timeouts_in_python(source: str) -> list[int]:
@@ -70,7 +76,10 @@ def literal_timeouts_in_python(source: str) -> list[int]:
             if keyword or (method and node.args and _number(node.args[-1])):
                 found.append(node.lineno)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            named = [*node.args.args[len(node.args.args) - len(node.args.defaults) :], *node.args.kwonlyargs]
+            named = [
+                *node.args.args[len(node.args.args) - len(node.args.defaults) :],
+                *node.args.kwonlyargs,
+            ]
             defaults = [*node.args.defaults, *node.args.kw_defaults]
             for arg, default in zip(named, defaults, strict=True):
                 if default is not None and "timeout" in arg.arg and _number(default):
@@ -79,7 +88,9 @@ def literal_timeouts_in_python(source: str) -> list[int]:
 
 
 def test_the_scans_find_a_number_passed_as_a_timeout() -> None:
-    assert literal_timeouts_in_python("p.join(5)\nq.get(timeout=2.5)\nf.result(SHORT)\np.join(0)") == [1, 2]
+    assert literal_timeouts_in_python(
+        "p.join(5)\nq.get(timeout=2.5)\nf.result(SHORT)\np.join(0)"
+    ) == [1, 2]
     assert literal_timeouts_in_python("def f(timeout: float = 3): pass") == [1]
     assert _CS_WAIT.search("await task.WaitAsync(TimeSpan.FromSeconds(5), token);")
     assert _CS_WAIT.search("done.Wait(500)")
@@ -100,4 +111,6 @@ def test_no_source_passes_a_number_as_a_timeout() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if _CS_WAIT.search(line):
                 found.append(f"{path.relative_to(DOTNET)}:{number}")
-    assert found == [], "use SHORT_TIMEOUT / LONG_TIMEOUT (Timeouts.Short / Long) or a value made from them"
+    assert found == [], (
+        "use SHORT_TIMEOUT / LONG_TIMEOUT (Timeouts.Short / Long) or a value made from them"
+    )

@@ -47,7 +47,9 @@ class Claim:
     evidence: tuple[str, ...]
     note: str = ""
     decided_on: str = ""  # for a claim about other platforms: which platform's run decided it
-    source: str = "the article"  # whose claim it is: the claim's `source`, else its chapter's claims_from
+    source: str = (
+        "the article"  # whose claim it is: the claim's `source`, else its chapter's claims_from
+    )
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Chapter:
     part: str
     summary: str
     claims_from: str = "the article"
-    intro: str = ""  # Markdown shown under the concept list (a chapter's own tables and notes), as written
+    intro: str = (
+        ""  # Markdown shown under the concept list (a chapter's own tables and notes), as written
+    )
 
 
 @dataclass(frozen=True)
@@ -224,10 +228,14 @@ def load(folder: Path = CATALOG) -> Catalog:
         data = _read(folder / f"{chapter_id}.toml")
         header = data.get("chapter")
         if not isinstance(header, dict) or header.get("id") != chapter_id:
-            raise CatalogError(f"{chapter_id}.toml: needs a [chapter] table with id = {chapter_id!r}")
+            raise CatalogError(
+                f"{chapter_id}.toml: needs a [chapter] table with id = {chapter_id!r}"
+            )
         for raw in data.get("concept", []):  # type: ignore[attr-defined]
             if (said := raw.get("chapter")) != chapter_id:
-                raise CatalogError(f"{raw.get('id')}: listed in {chapter_id}.toml, says chapter {said!r}")
+                raise CatalogError(
+                    f"{raw.get('id')}: listed in {chapter_id}.toml, says chapter {said!r}"
+                )
         chapters.append(header)
         concepts += data.get("concept", [])  # type: ignore[arg-type]
     return parse({"chapter": chapters, "concept": concepts})
@@ -256,7 +264,9 @@ def load_listings(path: Path = LISTINGS) -> tuple[Listing, ...]:
         if not (first.isdigit() and last.isdigit()) or int(first) >= int(last):
             raise CatalogError(f"listing {raw['lines']!r}: lines must be 'first-last'")
         if raw["kind"] not in LISTING_KINDS:
-            raise CatalogError(f"listing {raw['lines']}: kind {raw['kind']!r} is not one of {LISTING_KINDS}")
+            raise CatalogError(
+                f"listing {raw['lines']}: kind {raw['kind']!r} is not one of {LISTING_KINDS}"
+            )
         region = raw.get("region", "")
         if (raw["kind"] == "output") == bool(region):
             raise CatalogError(f"listing {raw['lines']}: code names a region, output none")

@@ -12,7 +12,8 @@ from parity.common.timing import SHORT_TIMEOUT
 # A CPU burner for --under-load: spins, and exits by itself once its parent (this task) is gone,
 # so even a task killed outright leaves no burner behind.
 _BURNER = (
-    "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    for _ in range(1_000_000): pass\n"
+    "import os\nparent = os.getppid()\n"
+    "while os.getppid() == parent:\n    for _ in range(1_000_000): pass\n"
 )
 
 

@@ -32,7 +32,9 @@ def dotnet_exe() -> str:
         root = os.environ.get("DOTNET_ROOT")
         candidate = Path(root, "dotnet.exe" if os.name == "nt" else "dotnet") if root else None
         if candidate is None or not candidate.is_file():
-            raise DotnetMissing("the .NET SDK is not installed (no `dotnet` on PATH): install .NET 10")
+            raise DotnetMissing(
+                "the .NET SDK is not installed (no `dotnet` on PATH): install .NET 10"
+            )
         exe = str(candidate)
     return exe
 
@@ -66,7 +68,9 @@ def projects() -> list[str]:
 _PROJECT_BUILT = re.compile(r"^\s*([\w.]+) -> \S")
 
 
-def build(force: bool = False, quiet: bool = True, on_project: Callable[[str], None] | None = None) -> bool:
+def build(
+    force: bool = False, quiet: bool = True, on_project: Callable[[str], None] | None = None
+) -> bool:
     """Build the solution when stale (or forced); returns True if a build ran.
 
     quiet: capture MSBuild's output (shown only if the build fails). on_project: called with each

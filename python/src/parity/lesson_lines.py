@@ -71,7 +71,10 @@ def report(found: list[Lesson]) -> str:
     lines.append(f"{'':14}{'files':>6} {'median':>7} {'p90':>5} {'max':>5}")
     for language in LANGUAGES:
         mine = [x for x in found if x.language == language]
-        for label, values in (("lines", [x.lines for x in mine]), ("shown", [x.shown for x in mine])):
+        for label, values in (
+            ("lines", [x.lines for x in mine]),
+            ("shown", [x.shown for x in mine]),
+        ):
             median, p90, top = stats(values)
             name = f"{'Python' if language == 'python' else 'C#'} {label}"
             lines.append(f"{name:<14}{len(values):>6} {median:>7g} {p90:>5} {top:>5}")

@@ -311,7 +311,9 @@ def run(
     if killed:
         status = "failed"
         stderr += f"\n{killed} process(es) outlived the run and were killed"
-    output = stdout + (("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else "")
+    output = stdout + (
+        ("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else ""
+    )
     phases = _phases(out, err.marks, started_wall, seconds) if profile else ()
     return Result(concept.id, language, status, round(seconds, 3), output, phases)
 

@@ -133,9 +133,8 @@ class Outcome:
         """The summary table (a rich Table); `footer()` explains the marks it uses."""
         from rich.table import Table
 
-        title = (
-            f"{plural(len(self.concepts), 'concept')}: {describe(self.time_scale, self.via, self.languages)}"
-        )
+        what = describe(self.time_scale, self.via, self.languages)
+        title = f"{plural(len(self.concepts), 'concept')}: {what}"
         table = Table(title=title)
         table.add_column("concept")
         for language in self.languages:
@@ -182,7 +181,9 @@ class Outcome:
             "run_seconds": round(self.run_seconds, 3),
             "seconds": round(self.build_seconds + self.run_seconds, 3),
             "counts": {
-                **{s: sum(r.status == s for r in self.results) for s in ("ok", "failed", "skipped")},
+                **{
+                    s: sum(r.status == s for r in self.results) for s in ("ok", "failed", "skipped")
+                },
                 "not_finished": len(self.planned()) - len(self.results),
             },
             "results": [r.to_json() for r in self.results],
@@ -241,7 +242,9 @@ def load_average() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def profile_lines(results: Iterable[runner.Result], cores: int | None, count: int = SLOWEST) -> list[str]:
+def profile_lines(
+    results: Iterable[runner.Result], cores: int | None, count: int = SLOWEST
+) -> list[str]:
     """The `count` slowest runs, each with its phases (seconds since the run started), and the
     machine's load: a profile means little without it."""
     slowest = sorted(results, key=lambda r: r.seconds, reverse=True)[:count]
@@ -270,7 +273,9 @@ def run_and_show(
 
     def finished(r: runner.Result) -> None:
         progress.advance(bar)
-        if not console.is_terminal:  # a log gets one line per run (the bar is drawn only at the end)
+        if (
+            not console.is_terminal
+        ):  # a log gets one line per run (the bar is drawn only at the end)
             console.print(f"{r.status:<8} {r.id} ({r.language}) {r.seconds:.2f} s", highlight=False)
 
     position = {(c.id, x): i for i, (c, x) in enumerate(pairs)}  # results keep the catalog's order
@@ -309,7 +314,9 @@ def run_and_show(
     console.print(outcome.footer(), highlight=False)
     if profile:
         console.print(
-            "\n".join(profile_lines(outcome.results, os.cpu_count())), highlight=False, soft_wrap=True
+            "\n".join(profile_lines(outcome.results, os.cpu_count())),
+            highlight=False,
+            soft_wrap=True,
         )
     for r in outcome.failed:
         console.print(f"[red]{r.id} ({r.language}) failed:[/]")

@@ -14,7 +14,13 @@ from invoke.tasks import Task
 from parity import catalog, dotnet_build, runner
 from parity.common.entry import INTERRUPTED_EXIT, environment_problem
 
-LANG_ALIASES = {"py": "python", "python": "python", "dotnet": "dotnet", "cs": "dotnet", "both": "both"}
+LANG_ALIASES = {
+    "py": "python",
+    "python": "python",
+    "dotnet": "dotnet",
+    "cs": "dotnet",
+    "both": "both",
+}
 
 
 def fail(message: str, code: int = 2) -> Exit:

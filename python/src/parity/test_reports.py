@@ -109,9 +109,12 @@ def suites(
         )
         found.append(Suite("dotnet test", [command]))
     pytest = f'"{sys.executable}" -m pytest -p no:cacheprovider'
-    found.append(Suite("pytest (bridge)", [f'{pytest} -m bridge --junitxml="{folder / "bridge.xml"}"']))
+    found.append(
+        Suite("pytest (bridge)", [f'{pytest} -m bridge --junitxml="{folder / "bridge.xml"}"'])
+    )
     files = sorted(
-        str(p.relative_to(PYTHON_DIR)).replace("\\", "/") for p in (PYTHON_DIR / "tests").rglob("test_*.py")
+        str(p.relative_to(PYTHON_DIR)).replace("\\", "/")
+        for p in (PYTHON_DIR / "tests").rglob("test_*.py")
     )
     marks = '-m "not bridge and not serial"'
     for i, group in enumerate(shards(files, seconds, SHARDS), start=1):
@@ -133,7 +136,12 @@ def run(suites: list[Suite], folder: Path, say: Callable[[str], None] = print) -
         with log.open("w", encoding="utf-8") as out:
             ok = all(
                 subprocess.run(
-                    command, check=False, shell=True, cwd=PYTHON_DIR, stdout=out, stderr=subprocess.STDOUT
+                    command,
+                    check=False,
+                    shell=True,
+                    cwd=PYTHON_DIR,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 ).returncode
                 == 0
                 for command in suite.commands

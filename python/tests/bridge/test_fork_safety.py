@@ -15,7 +15,11 @@ POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="no fork on Wind
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        check=False,
     )
 
 
@@ -58,7 +62,10 @@ def test_the_bridge_refuses_a_fork_context_once_loaded_and_not_before() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "spawn"
-    assert lines[-1] == "this process has loaded the CLR, so it must not fork: use child_context('spawn')"
+    assert (
+        lines[-1]
+        == "this process has loaded the CLR, so it must not fork: use child_context('spawn')"
+    )
 
 
 def test_a_spawned_child_loads_dotnet_itself() -> None:
@@ -93,6 +100,9 @@ def test_the_program_shows_the_hazard_the_guards_and_the_safe_way() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "forks in this process: 0"
     assert "os.fork() after load warns: ForkAfterLoadWarning" in result.stdout
-    assert "child_context('fork') after load: BridgeError: this process has loaded the CLR" in result.stdout
+    assert (
+        "child_context('fork') after load: BridgeError: this process has loaded the CLR"
+        in result.stdout
+    )
     assert "spawned child loads its own CLR, PLINQ sum: 499999500000" in result.stdout
     assert "forked after load, PLINQ in the child:" in result.stdout

@@ -28,4 +28,5 @@ def test_plinq_runs_its_partitions_at_the_same_time_on_different_threads() -> No
     # Forced, not measured: each partition waits until the others are inside too, so the query
     # completes only if PLINQ runs them side by side (how much faster that is: the benchmarks).
     assert gil.partitions_meeting(2) == 2
-    assert gil.partitions_meeting(4) == 4  # more partitions than this machine's 2 cores, still together
+    # more partitions than this machine's 2 cores, still together
+    assert gil.partitions_meeting(4) == 4

@@ -67,7 +67,9 @@ def mask(output: str) -> set[str]:
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PARITY_TIME_SCALE": "0.05"}
-    return subprocess.run(command, capture_output=True, text=True, timeout=LONG_TIMEOUT, env=env, check=False)
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=LONG_TIMEOUT, env=env, check=False
+    )
 
 
 Done = subprocess.CompletedProcess[str]

@@ -54,17 +54,19 @@ def test_a_dotnet_array_exposes_a_writable_buffer_and_writes_are_seen_by_dotnet(
     assert plinq.write_through_view_is_seen(10) == (45, 90)
 
 
-def test_bulk_and_zero_copy_paths_are_much_faster_than_copying_per_element() -> None:
-    rates = plinq.throughput(size=200_000, repeats=3)
-    per_element = rates["list -> Array[Int64] (copy per element)"]
-    assert rates["numpy -> Marshal.Copy (bulk copy)"] > 3 * per_element
-    assert rates["bytes -> buffer of long[] (bulk copy)"] > 3 * per_element
-    assert rates["long[] -> numpy view (zero copy, O(1))"] > 3 * per_element
+def test_throughput_measures_every_path_it_names() -> None:
+    # How fast each path is belongs to the benchmarks page (its bridge-data rows, measured on a
+    # quiet machine); a unit test only checks that every path is timed and gives a rate.
+    rates = plinq.throughput(size=1_000, repeats=1)
+    assert len(rates) == 7
+    assert all(0 < rate < float("inf") for rate in rates.values()), rates
 
 
 def test_a_span_parameter_does_not_accept_a_dotnet_array() -> None:
     net_array = plinq.from_list([1, 2, 3])
-    with pytest.raises(TypeError, match=r"No method matches given arguments for PlinqData\.SumSpan"):
+    with pytest.raises(
+        TypeError, match=r"No method matches given arguments for PlinqData\.SumSpan"
+    ):
         bridge_types().PlinqData.SumSpan(net_array)
 
 
@@ -81,7 +83,8 @@ def test_the_in_place_sum_reads_the_arrays_current_memory_not_a_copy() -> None:
     assert plinq.in_place_sum(values) == 45
     values[0] = 1_000  # no copy was kept: the next call sees the write
     assert plinq.in_place_sum(values) == 1_045
-    assert plinq.in_place_sum(values[2:5]) == 2 + 3 + 4  # a contiguous slice starts at its own address
+    # a contiguous slice starts at its own address
+    assert plinq.in_place_sum(values[2:5]) == 2 + 3 + 4
 
 
 def test_the_in_place_sum_refuses_arrays_it_cannot_read_as_longs() -> None:

@@ -18,7 +18,11 @@ def test_constructing_a_span_from_python_aborts_the_process() -> None:
         "print('survived', flush=True)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        check=False,
     )
     assert result.stdout.strip() == "calling"  # no Python exception to catch: the process is gone
     assert result.returncode != 0

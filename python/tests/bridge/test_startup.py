@@ -52,7 +52,9 @@ def _copy_build(tmp_path: Path, version: str) -> Path:
     return folder
 
 
-def test_a_runtimeconfig_asking_for_an_absent_runtime_names_the_version_and_the_fix(tmp_path: Path) -> None:
+def test_a_runtimeconfig_asking_for_an_absent_runtime_names_the_version_and_the_fix(
+    tmp_path: Path,
+) -> None:
     folder = _copy_build(tmp_path, "99.0.0")
     result = _bridge("run", "plinq.sum", env={"PARITY_DOTNET_BUILD": str(folder)})
     assert result.returncode == 2
@@ -67,7 +69,9 @@ def test_a_malformed_runtimeconfig_says_to_rebuild(tmp_path: Path) -> None:
     (folder / "Parity.Cli.runtimeconfig.json").write_text("{not json", encoding="utf-8")
     result = _bridge("run", "plinq.sum", env={"PARITY_DOTNET_BUILD": str(folder)})
     assert result.returncode == 2
-    assert "is not a valid runtimeconfig (JSONDecodeError): run `invoke build`" in _one_clear_line(result)
+    assert "is not a valid runtimeconfig (JSONDecodeError): run `invoke build`" in _one_clear_line(
+        result
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the default install path is probed on Windows")
@@ -130,7 +134,11 @@ def test_add_reference_by_full_path_works_with_pythonnet_3_2_on_dotnet_10() -> N
         "import pythonnet; print(pythonnet.get_runtime_info().kind)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "499500"
@@ -148,10 +156,14 @@ def test_the_program_loads_coreclr_not_the_default(run_ok: RunConcept) -> None:
 def test_a_bad_time_scale_is_bad_input() -> None:
     result = _bridge("run", "plinq.sum", env={"PARITY_TIME_SCALE": "fast"})
     assert result.returncode == 2
-    assert _one_clear_line(result) == "parity: PARITY_TIME_SCALE must be a positive number, got 'fast'"
+    assert (
+        _one_clear_line(result) == "parity: PARITY_TIME_SCALE must be a positive number, got 'fast'"
+    )
 
 
-def test_a_failing_dotnet_concept_exits_1_with_its_exception_type_and_message(tmp_path: Path) -> None:
+def test_a_failing_dotnet_concept_exits_1_with_its_exception_type_and_message(
+    tmp_path: Path,
+) -> None:
     # process.basic starts Parity.Cli.dll as its child: without it the concept throws.
     folder = tmp_path / "build"
     shutil.copytree(build_dir(), folder)
@@ -204,7 +216,9 @@ def _threads(pid: int) -> int:
         return 0
 
 
-def test_a_failure_to_reference_the_assembly_after_the_runtime_started_is_one_line(tmp_path: Path) -> None:
+def test_a_failure_to_reference_the_assembly_after_the_runtime_started_is_one_line(
+    tmp_path: Path,
+) -> None:
     # A damaged Parity.Examples.dll: CoreCLR starts, then AddReference fails. The user gets one
     # BridgeError, and the process still counts as loaded (a CLR is in it), so fork stays refused.
     folder = tmp_path / "build"

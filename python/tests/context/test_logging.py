@@ -34,7 +34,11 @@ def test_log_to_stderr_shows_the_child_lifecycle_under_every_method(
 
 def test_the_parent_logs_its_own_shutdown_last(info_session: mplogging.Session) -> None:
     last = info_session.records[-1]
-    assert (last.level, last.process, last.message) == ("INFO", "MainProcess", "process shutting down")
+    assert (last.level, last.process, last.message) == (
+        "INFO",
+        "MainProcess",
+        "process shutting down",
+    )
     assert info_session.records[0].message == f"parent: starting {1 + len(START_METHODS)} children"
 
 
@@ -49,7 +53,9 @@ def test_the_module_level_process_is_named_process_n_and_a_context_prefixes_its_
 
 
 @pytest.mark.skipif("forkserver" not in START_METHODS, reason="no forkserver on this platform")
-def test_forkserver_adds_a_parent_line_for_its_socket_directory(info_session: mplogging.Session) -> None:
+def test_forkserver_adds_a_parent_line_for_its_socket_directory(
+    info_session: mplogging.Session,
+) -> None:
     parent = info_session.messages("MainProcess")
     assert any(m.startswith("created temp directory ") for m in parent)
 
@@ -110,7 +116,9 @@ def test_from_3_13_the_exit_code_line_comes_before_shutting_down() -> None:
 
 
 def test_the_format_and_the_level_aliases() -> None:
-    assert multiprocessing.util.DEFAULT_LOGGING_FORMAT == "[%(levelname)s/%(processName)s] %(message)s"
+    assert (
+        multiprocessing.util.DEFAULT_LOGGING_FORMAT == "[%(levelname)s/%(processName)s] %(message)s"
+    )
     assert logging.WARN == logging.WARNING
     assert multiprocessing.get_logger().name == "multiprocessing"
 

@@ -67,7 +67,9 @@ def _descriptor_is_open(fd: int, queue: "multiprocessing.Queue[bool]") -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX descriptors; Windows has only spawn")
-def test_fork_inherits_every_open_descriptor_spawn_and_forkserver_do_not(mp_context: Context) -> None:
+def test_fork_inherits_every_open_descriptor_spawn_and_forkserver_do_not(
+    mp_context: Context,
+) -> None:
     fd = os.open(os.devnull, os.O_RDONLY)
     high = os.dup2(fd, 250, inheritable=False)  # non-inheritable, as Python opens files
     try:

@@ -37,11 +37,17 @@ def _listening(port: int) -> list[str]:
             connections = child.net_connections(kind="tcp")
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        ips += [c.laddr.ip for c in connections if c.status == psutil.CONN_LISTEN and c.laddr.port == port]
+        ips += [
+            c.laddr.ip
+            for c in connections
+            if c.status == psutil.CONN_LISTEN and c.laddr.port == port
+        ]
     return ips
 
 
-def test_server_listens_on_loopback_only_on_a_port_the_os_picked(mp_context: Context, key: bytes) -> None:
+def test_server_listens_on_loopback_only_on_a_port_the_os_picked(
+    mp_context: Context, key: bytes
+) -> None:
     server = mq.start_server(mp_context, key)
     try:
         host, port = _manager_queues.address(server)
@@ -52,7 +58,9 @@ def test_server_listens_on_loopback_only_on_a_port_the_os_picked(mp_context: Con
         server.shutdown()
 
 
-def test_a_wrong_key_is_refused_and_the_right_one_still_works(mp_context: Context, key: bytes) -> None:
+def test_a_wrong_key_is_refused_and_the_right_one_still_works(
+    mp_context: Context, key: bytes
+) -> None:
     server = mq.start_server(mp_context, key)
     try:
         with pytest.raises(multiprocessing.AuthenticationError, match="digest sent was rejected"):
@@ -99,14 +107,20 @@ def test_registering_on_base_manager_adds_the_name_to_every_manager() -> None:
         "print(hasattr(SyncManager, 'get_zhang_queue'), 'get_zhang_queue' in Unrelated._registry)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        check=True,
     )
     assert result.stdout.split() == ["True", "True"]
 
 
 def test_module_runs_with_the_key_from_the_environment(run_ok: RunConcept) -> None:
     secret = secrets.token_hex(16)
-    result = run_ok("parity.distributed.manager_queues", env={_manager_queues.AUTHKEY_VARIABLE: secret})
+    result = run_ok(
+        "parity.distributed.manager_queues", env={_manager_queues.AUTHKEY_VARIABLE: secret}
+    )
     assert f"authkey: 32 bytes, from {_manager_queues.AUTHKEY_VARIABLE}" in result.stdout
     assert secret not in result.stdout + result.stderr  # the key itself is never printed
     assert f"zhang received: {mq.ANSWER}" in result.stdout

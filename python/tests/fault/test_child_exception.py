@@ -18,7 +18,9 @@ def test_a_process_childs_exception_is_an_exit_code_and_a_traceback_on_its_stder
     assert result.stderr.rstrip().endswith("ValueError: bad row 3")
 
 
-def test_a_pool_tasks_exception_is_raised_again_by_get_with_the_remote_traceback(mp_context: Context) -> None:
+def test_a_pool_tasks_exception_is_raised_again_by_get_with_the_remote_traceback(
+    mp_context: Context,
+) -> None:
     exc = child_exception.pool_task_raises(mp_context)
     assert type(exc) is ValueError
     assert str(exc) == "bad row 3"

@@ -12,7 +12,8 @@ from parity.fault import graceful_shutdown as gs
 from ..conftest import RunConcept
 
 pytestmark = pytest.mark.skipif(
-    sys.platform == "win32", reason="sends SIGTERM and a group SIGINT to another program: POSIX only"
+    sys.platform == "win32",
+    reason="sends SIGTERM and a group SIGINT to another program: POSIX only",
 )
 
 
@@ -30,7 +31,9 @@ def _stopped(output: str) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
-def test_sigterm_stops_taking_jobs_and_lets_the_ones_in_flight_finish(server_start_method: str) -> None:
+def test_sigterm_stops_taking_jobs_and_lets_the_ones_in_flight_finish(
+    server_start_method: str,
+) -> None:
     out = _shutdown.stop_a_server("drain", signal.SIGTERM, group=False)
     assert out.exit_code == gs.DRAINED, out.errors
     assert "got SIGTERM: taking no new jobs" in out.output
@@ -78,4 +81,7 @@ def test_main_shows_the_three_exit_codes(run_ok: RunConcept) -> None:
 def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit(run_module: RunConcept) -> None:
     result = run_module("parity.fault.graceful_shutdown", "--serve", "bogus")
     assert result.returncode != 0
-    assert result.stderr == "usage: python -m parity.fault.graceful_shutdown [--serve drain|stuck|asyncio]\n"
+    assert (
+        result.stderr
+        == "usage: python -m parity.fault.graceful_shutdown [--serve drain|stuck|asyncio]\n"
+    )

@@ -13,10 +13,13 @@ from ..conftest import RunConcept
 def test_a_killed_programs_daemon_child_keeps_running(mp_context: Context) -> None:
     out = orphans.kill_the_parent("plain", mp_context.get_start_method())
     assert out.survived
-    assert out.new_parent != out.program  # adopted: by init, or under forkserver still the fork server
+    # adopted: by init, or under forkserver still the fork server
+    assert out.new_parent != out.program
 
 
-def test_a_child_watching_the_parents_pipe_exits_when_the_parent_is_killed(mp_context: Context) -> None:
+def test_a_child_watching_the_parents_pipe_exits_when_the_parent_is_killed(
+    mp_context: Context,
+) -> None:
     out = orphans.kill_the_parent("watch", mp_context.get_start_method())
     assert not out.survived
 
@@ -30,7 +33,9 @@ def test_pdeathsig_kills_the_child_with_its_parent(mp_context: Context) -> None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
-def test_pdeathsig_under_forkserver_never_fires_because_the_child_keeps_the_fork_server_alive() -> None:
+def test_pdeathsig_under_forkserver_never_fires_because_the_child_keeps_the_fork_server_alive() -> (
+    None
+):
     # Decided by cause, not by a wait. PR_SET_PDEATHSIG fires when the process that forked the
     # child ends (prctl(2)); under forkserver that is the fork server. Once the program is killed
     # and reaped, the child's parent is still the fork server, running, and the fork server ends
@@ -53,4 +58,6 @@ def test_main_shows_each_mode(run_ok: RunConcept) -> None:
 def test_an_unknown_mode_gets_one_line_and_a_non_zero_exit(run_module: RunConcept) -> None:
     result = run_module("parity.fault.orphans", "--middle", "bogus")
     assert result.returncode != 0
-    assert result.stderr == "usage: python -m parity.fault.orphans [--middle plain|watch|pdeathsig]\n"
+    assert (
+        result.stderr == "usage: python -m parity.fault.orphans [--middle plain|watch|pdeathsig]\n"
+    )

@@ -24,9 +24,13 @@ def test_maxtasksperchild_replaces_the_worker_and_the_leak_starts_over(mp_contex
     assert len(set(pids)) == 3
 
 
-def test_executor_max_tasks_per_child_refuses_fork_and_recycles_otherwise(mp_context: Context) -> None:
+def test_executor_max_tasks_per_child_refuses_fork_and_recycles_otherwise(
+    mp_context: Context,
+) -> None:
     if mp_context.get_start_method() == "fork":
-        with pytest.raises(ValueError, match="incompatible with the 'fork' multiprocessing start method"):
+        with pytest.raises(
+            ValueError, match="incompatible with the 'fork' multiprocessing start method"
+        ):
             recycling.run_tasks_executor(mp_context, 1)
         return
     runs = recycling.run_tasks_executor(mp_context, 1)
@@ -61,7 +65,10 @@ def test_executor_max_tasks_per_child_above_one_stalls_on_3_11() -> None:
     finally:
         signal_group(child.pid)
         child.wait(10)
-    assert out.split() == ["2", "2"]  # two tasks ran in the first worker; no worker ever came for the rest
+    assert out.split() == [
+        "2",
+        "2",
+    ]  # two tasks ran in the first worker; no worker ever came for the rest
 
 
 def test_main_shows_the_leak_resetting(run_ok: RunConcept) -> None:

@@ -7,7 +7,8 @@ from parity.fault import timeout_kill
 from ..conftest import RunConcept
 
 pytestmark = pytest.mark.skipif(
-    sys.platform == "win32", reason="process groups and killpg are POSIX; Windows needs a Job object"
+    sys.platform == "win32",
+    reason="process groups and killpg are POSIX; Windows needs a Job object",
 )
 
 

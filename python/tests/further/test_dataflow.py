@@ -65,7 +65,9 @@ def test_workers_cap_the_items_in_flight() -> None:
             in_flight -= 1
             return item
 
-        task = asyncio.create_task(dataflow.pipeline(range(6), held, lambda _: None, workers=2, capacity=10))
+        task = asyncio.create_task(
+            dataflow.pipeline(range(6), held, lambda _: None, workers=2, capacity=10)
+        )
         await _settle()
         held_at_once = in_flight
         gate.set()
@@ -90,7 +92,9 @@ def test_several_workers_hand_results_on_in_finishing_order() -> None:
             if item == 2:
                 second_done.set()
 
-        await asyncio.wait_for(dataflow.pipeline([1, 2], slow_first, sink, workers=2, capacity=2), 10)
+        await asyncio.wait_for(
+            dataflow.pipeline([1, 2], slow_first, sink, workers=2, capacity=2), 10
+        )
         return order
 
     assert asyncio.run(run()) == [2, 1]  # a TransformBlock would give [1, 2]
@@ -128,7 +132,9 @@ def test_one_failing_item_cancels_the_whole_pipeline() -> None:
 def test_no_article_chapter_uses_the_closing_sections_libraries(library: str) -> None:
     sources = (ROOT / "dotnet" / "src" / "Parity.Examples").rglob("*.cs")
     using = sorted(
-        str(p.relative_to(ROOT)) for p in sources if p.parent.name != "Further" and library in p.read_text()
+        str(p.relative_to(ROOT))
+        for p in sources
+        if p.parent.name != "Further" and library in p.read_text()
     )
     assert using == []
 

@@ -80,7 +80,9 @@ def test_a_semaphore_caps_the_requests_the_server_sees_at_once() -> None:
 
     with serve(handler) as server:
         outcome = asyncio.run(
-            asyncio.wait_for(rate_limiting.get_all(server.url("/x"), 6, semaphore=asyncio.Semaphore(2)), 30)
+            asyncio.wait_for(
+                rate_limiting.get_all(server.url("/x"), 6, semaphore=asyncio.Semaphore(2)), 30
+            )
         )
     assert (outcome.ok, outcome.peak_in_flight, peak) == (6, 2, 2)
 

@@ -20,7 +20,14 @@ def test_buffer_groups_by_count_and_flushes_the_rest() -> None:
     assert asyncio.run(run()) == [[1, 2, 3], [4, 5, 6], [7]]
 
 
-BURST: list[_reactive.Timed] = [(0, 1), (100, 2), (200, 3), (800, 4), (900, 5), (1500, _reactive.END)]
+BURST: list[_reactive.Timed] = [
+    (0, 1),
+    (100, 2),
+    (200, 3),
+    (800, 4),
+    (900, 5),
+    (1500, _reactive.END),
+]
 
 
 def test_debounce_and_sample_emit_at_the_same_virtual_times_as_rx() -> None:
@@ -36,7 +43,12 @@ def test_debounce_and_sample_emit_at_the_same_virtual_times_as_rx() -> None:
 def test_debounce_flushes_a_pending_value_on_completion() -> None:
     async def run() -> str:
         return _reactive.show(
-            [e async for e in reactive.debounce(_reactive.timed([(0, 1), (100, _reactive.END)]), 300)]
+            [
+                e
+                async for e in reactive.debounce(
+                    _reactive.timed([(0, 1), (100, _reactive.END)]), 300
+                )
+            ]
         )
 
     assert asyncio.run(run()) == "1@100 completed@100"

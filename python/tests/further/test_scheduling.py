@@ -8,7 +8,8 @@ from parity.further import scheduling
 
 def test_a_thread_pool_runs_at_most_max_workers_at_once() -> None:
     assert scheduling.peak_in_pool(2, 8, patience=0.3) == 2
-    assert scheduling.peak_in_pool(8, 8, patience=0) == 8  # each submit starts a thread until max_workers
+    # each submit starts a thread until max_workers
+    assert scheduling.peak_in_pool(8, 8, patience=0) == 8
 
 
 def test_a_full_thread_pool_starts_no_thread_past_max_workers_and_queues_the_rest() -> None:

@@ -30,7 +30,9 @@ def test_each_end_sends_and_receives_and_never_hears_itself(mp_context: Context)
         b.close()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX builds the duplex pipe from socketpair()")
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="POSIX builds the duplex pipe from socketpair()"
+)
 def test_duplex_ends_are_unix_sockets_on_posix(mp_context: Context) -> None:
     a, b = mp_context.Pipe()
     r, w = mp_context.Pipe(duplex=False)

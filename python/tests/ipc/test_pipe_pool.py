@@ -13,7 +13,9 @@ from ..conftest import RunConcept
 
 def test_two_workers_let_the_tasks_converse(mp_context: Context) -> None:
     # The Connection objects travel to the workers as task arguments under every start method.
-    heard_by_asker, heard_by_answerer = pipe_pool.converse(mp_context, workers=2, timeout=SHORT_TIMEOUT)
+    heard_by_asker, heard_by_answerer = pipe_pool.converse(
+        mp_context, workers=2, timeout=SHORT_TIMEOUT
+    )
     assert heard_by_answerer == pipe_pool.INVITE
     assert heard_by_asker == pipe_pool.DECLINE
 

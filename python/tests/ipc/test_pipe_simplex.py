@@ -40,10 +40,14 @@ def test_receiving_before_start_finds_nothing_then_start_delivers(mp_context: Co
     assert message == pipe_simplex.MESSAGE
 
 
-def test_a_silent_child_gives_eof_only_when_the_parent_closed_its_write_end(mp_context: Context) -> None:
+def test_a_silent_child_gives_eof_only_when_the_parent_closed_its_write_end(
+    mp_context: Context,
+) -> None:
     assert pipe_simplex.after_silent_child(mp_context, close_writer=True, wait=10) == "eof"
     # The child is dead, yet the parent's own write end keeps the pipe open: recv() would hang.
-    assert pipe_simplex.after_silent_child(mp_context, close_writer=False, wait=scaled(1)) == "nothing"
+    assert (
+        pipe_simplex.after_silent_child(mp_context, close_writer=False, wait=scaled(1)) == "nothing"
+    )
 
 
 def test_main_shows_every_case(run_ok: RunConcept) -> None:

@@ -19,7 +19,9 @@ from ..conftest import RunConcept
 UNKNOWN = "unknown (qsize() is not implemented on this platform)"
 
 
-def test_a_fourth_put_raises_full_after_the_timeout_and_put_nowait_at_once(mp_context: Context) -> None:
+def test_a_fourth_put_raises_full_after_the_timeout_and_put_nowait_at_once(
+    mp_context: Context,
+) -> None:
     wait = scaled(2)
     started = time.monotonic()
     q, log = queue_bounded.fill(mp_context, wait)
@@ -137,7 +139,8 @@ def _qsize_not_implemented(self: Queue[object]) -> int:
 
 
 @pytest.mark.skipif(
-    sys.platform == "win32", reason="forces macOS from another POSIX: a Windows queue has no write lock"
+    sys.platform == "win32",
+    reason="forces macOS from another POSIX: a Windows queue has no write lock",
 )
 def test_on_macos_the_log_and_the_drain_say_the_size_is_unknown(
     mp_context: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -14,12 +14,17 @@ from ..conftest import RunConcept
 SUCCESS = (queue_pool.ANSWER, queue_pool.QUESTION)
 
 
-def test_a_plain_queue_argument_fails_with_runtime_error_in_the_error_callback(mp_context: Context) -> None:
+def test_a_plain_queue_argument_fails_with_runtime_error_in_the_error_callback(
+    mp_context: Context,
+) -> None:
     errors = queue_pool.with_plain_queue(mp_context)
     assert len(errors) == 2  # both tasks, and neither ever ran
     for error in errors:
         assert type(error) is RuntimeError
-        assert str(error) == "Queue objects should only be shared between processes through inheritance"
+        assert (
+            str(error)
+            == "Queue objects should only be shared between processes through inheritance"
+        )
 
 
 def test_manager_queues_work_as_task_arguments(mp_context: Context) -> None:
@@ -59,7 +64,9 @@ def test_under_fork_workers_inherit_the_parents_global_elsewhere_each_makes_its_
         assert maker == worker  # re-imported module: a new queue, made in the worker itself
 
 
-def test_a_manager_queue_hands_the_article_talker_its_own_question_at_once(mp_context: Context) -> None:
+def test_a_manager_queue_hands_the_article_talker_its_own_question_at_once(
+    mp_context: Context,
+) -> None:
     # The article's one-queue retry loop on a Manager queue: put() is synchronous, so the very
     # first empty() check already sees the talker's own question.
     with mp_context.Manager() as manager:

@@ -37,7 +37,9 @@ def test_executor_given_async_functions_returns_unrun_coroutines_and_warns() -> 
 def test_gather_waits_for_every_coroutine() -> None:
     async def scenario() -> tuple[bool, list[object]]:
         gate = asyncio.Event()
-        both = asyncio.ensure_future(invoke.gather(lambda: _wait_for(gate), lambda: _wait_for(gate)))
+        both = asyncio.ensure_future(
+            invoke.gather(lambda: _wait_for(gate), lambda: _wait_for(gate))
+        )
         await asyncio.sleep(0)
         pending = not both.done()
         gate.set()

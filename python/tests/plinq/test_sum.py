@@ -14,7 +14,9 @@ def test_parallel_equals_sequential_and_closed_form(mp_context: Context) -> None
 def test_main_prints_the_sum_and_the_median_times(run_ok: RunConcept) -> None:
     done = run_ok("parity.plinq.sum")
     assert "parallel:   499999500000" in done.stdout
-    assert re.search(r"sequential \d+\.\d{3} ms, parallel \(pool started\) \d+\.\d{3} ms", done.stdout)
+    assert re.search(
+        r"sequential \d+\.\d{3} ms, parallel \(pool started\) \d+\.\d{3} ms", done.stdout
+    )
 
 
 def test_two_long_items_run_at_the_same_time(mp_context: Context) -> None:

@@ -98,7 +98,9 @@ def test_pool_join_takes_no_timeout(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     pool.close()
     try:
-        with pytest.raises(TypeError, match=r"join\(\) takes 1 positional argument but 2 were given"):
+        with pytest.raises(
+            TypeError, match=r"join\(\) takes 1 positional argument but 2 were given"
+        ):
             pool.join(1)  # type: ignore[call-arg]
     finally:
         pool.join()
@@ -132,7 +134,8 @@ pool.terminate(); pool.join()
 
 
 @pytest.mark.skipif(
-    not hasattr(os, "sched_setaffinity") or (os.cpu_count() or 1) < 2, reason="needs Linux and 2+ CPUs"
+    not hasattr(os, "sched_setaffinity") or (os.cpu_count() or 1) < 2,
+    reason="needs Linux and 2+ CPUs",
 )
 def test_default_size_ignores_cpu_affinity_before_3_13() -> None:
     result = subprocess.run(
@@ -221,7 +224,11 @@ def test_maxtasksperchild_replaces_each_worker_after_its_tasks(mp_context: Conte
 
 
 def test_workers_are_named_pool_worker_after_the_context_they_come_from() -> None:
-    prefix = {"fork": "ForkPoolWorker", "spawn": "SpawnPoolWorker", "forkserver": "ForkServerPoolWorker"}
+    prefix = {
+        "fork": "ForkPoolWorker",
+        "spawn": "SpawnPoolWorker",
+        "forkserver": "ForkServerPoolWorker",
+    }
     for name in multiprocessing.get_all_start_methods():
         # context= picks the start method of the workers; their name is the Process name with
         # "Process" replaced by "PoolWorker".

@@ -94,7 +94,9 @@ def test_run_module_reports_every_task(run_ok: RunConcept, mp_context: Context) 
 def test_with_one_worker_the_failures_report_last(mp_context: Context) -> None:
     # The article's output (failures first) needs 5 workers; one worker runs the tasks in order.
     seen: list[object] = []
-    callbacks.run_with_callbacks(mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1)
+    callbacks.run_with_callbacks(
+        mp_context, seen.append, lambda exc: seen.append(str(exc)), processes=1
+    )
     assert seen == [0, 1, 2, "task 3 failed", "task 4 failed"]
 
 
@@ -105,7 +107,9 @@ def test_tasks_that_outlast_the_timeout_raise_instead_of_hanging(
     # not ignore wait()'s result and then join the pool without a limit.
     monkeypatch.setenv("PARITY_TIME_SCALE", "1000")
     with pytest.raises(TimeoutError, match=r"of 5 tasks did not finish within 0\.5 s") as caught:
-        callbacks.run_with_callbacks(mp_context, lambda _: None, lambda _: None, processes=5, timeout=0.5)
+        callbacks.run_with_callbacks(
+            mp_context, lambda _: None, lambda _: None, processes=5, timeout=0.5
+        )
     # The three sleepers surely did not; the two failing tasks may not have run yet either.
     assert int(str(caught.value).split()[0]) >= 3
 

@@ -24,7 +24,8 @@ def test_a_queue_cannot_be_a_task_argument(mp_context: Context) -> None:
     with mp_context.Pool(1) as pool:
         pending = pool.apply_async(initializer.init_single, (mp_context.Queue(),))
         with pytest.raises(
-            RuntimeError, match="Queue objects should only be shared between processes through inheritance"
+            RuntimeError,
+            match="Queue objects should only be shared between processes through inheritance",
         ):
             pending.get(timeout=SHORT_TIMEOUT)
 

@@ -45,7 +45,9 @@ def test_the_articles_sequence(mp_context: Context) -> None:
 
 
 @pytest.mark.parametrize("ordered", [True, False], ids=["imap", "imap_unordered"])
-def test_imap_waits_for_item_zero_while_imap_unordered_does_not(mp_context: Context, ordered: bool) -> None:
+def test_imap_waits_for_item_zero_while_imap_unordered_does_not(
+    mp_context: Context, ordered: bool
+) -> None:
     gate, second_done = mp_context.Event(), mp_context.Event()
     with mp_context.Pool(2, initializer=_install, initargs=(gate, second_done)) as pool:
         results = (pool.imap if ordered else pool.imap_unordered)(_held_first, [0, 1], chunksize=1)
@@ -70,9 +72,8 @@ def test_imap_reads_the_whole_input_before_anyone_iterates(mp_context: Context) 
 
     with mp_context.Pool(1) as pool:
         results = pool.imap(map_imap.square, numbers())
-        assert exhausted.wait(
-            SHORT_TIMEOUT
-        )  # the task thread consumed every input; nobody asked for a result
+        # the task thread consumed every input; nobody asked for a result
+        assert exhausted.wait(SHORT_TIMEOUT)
         assert results.next(timeout=SHORT_TIMEOUT) == 0
 
 

@@ -26,7 +26,10 @@ def test_under_python_dash_o_the_assert_is_gone() -> None:
     assert assertions.outcome_in_child("divide", optimize=False) == (
         "AssertionError: the divisor must not be zero"
     )
-    assert assertions.outcome_in_child("divide", optimize=True) == "ZeroDivisionError: division by zero"
+    assert (
+        assertions.outcome_in_child("divide", optimize=True)
+        == "ZeroDivisionError: division by zero"
+    )
 
 
 def test_join_asserts_the_process_was_started(mp_context: Context) -> None:
@@ -50,7 +53,9 @@ def _join_a_sibling(sibling: BaseProcess, answers: "Queue[str]") -> None:
         answers.put("joined")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs fork: a started Process object cannot be pickled")
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="needs fork: a started Process object cannot be pickled"
+)
 def test_join_asserts_the_caller_is_the_parent() -> None:
     if sys.platform == "win32":  # skipped there already; mypy reads the rest as POSIX
         pytest.skip("POSIX only")

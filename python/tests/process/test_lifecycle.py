@@ -114,7 +114,10 @@ def test_an_exited_child_is_a_zombie_until_joined(mp_context: Context) -> None:
         assert status == psutil.STATUS_ZOMBIE
     child.join(SHORT_TIMEOUT)
     assert child.exitcode == 0
-    assert not psutil.pid_exists(child.pid) or psutil.Process(child.pid).status() != psutil.STATUS_ZOMBIE
+    assert (
+        not psutil.pid_exists(child.pid)
+        or psutil.Process(child.pid).status() != psutil.STATUS_ZOMBIE
+    )
 
 
 def test_closed_process_refuses_every_query(mp_context: Context) -> None:
@@ -212,7 +215,9 @@ def test_wnohang_returns_at_once_while_the_child_runs(mp_context: Context) -> No
         pytest.skip("POSIX only")
     with _waiting_child(mp_context) as child:
         assert child.pid is not None
-        if mp_context.get_start_method() != "forkserver":  # a forkserver child is not ours to wait for
+        if (
+            mp_context.get_start_method() != "forkserver"
+        ):  # a forkserver child is not ours to wait for
             assert os.waitpid(child.pid, os.WNOHANG) == (0, 0)  # running: no status, no blocking
     assert child.exitcode == 0
 

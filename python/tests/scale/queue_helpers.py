@@ -18,7 +18,9 @@ from parity.scale._queue.processes import WorkerProcess, command, dotnet_availab
 
 from .conftest import skip_or_fail
 
-VECTORS: dict[str, Any] = json.loads((ROOT / "comparisons" / "scale" / "messages.json").read_text("utf-8"))
+VECTORS: dict[str, Any] = json.loads(
+    (ROOT / "comparisons" / "scale" / "messages.json").read_text("utf-8")
+)
 LANGUAGES = ["python", "dotnet"]
 
 
@@ -60,7 +62,9 @@ def submit_to_workers(
     worker_args: tuple[str, ...] = (),
 ) -> tuple[subprocess.CompletedProcess[str], list[WorkerProcess], list[int]]:
     """Start one worker per language, run submit with `args`, stop the workers (SIGTERM)."""
-    workers = [start_worker(lang, worker_url, "--namespace", keys.ns, *worker_args) for lang in languages]
+    workers = [
+        start_worker(lang, worker_url, "--namespace", keys.ns, *worker_args) for lang in languages
+    ]
     try:
         for w in workers:
             w.wait_for("worker ", SHORT_TIMEOUT)

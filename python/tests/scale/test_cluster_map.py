@@ -30,7 +30,9 @@ def client() -> Iterator[Client]:
         yield c
 
 
-def test_map_gathers_in_input_order_and_as_completed_yields_the_same_results(client: Client) -> None:
+def test_map_gathers_in_input_order_and_as_completed_yields_the_same_results(
+    client: Client,
+) -> None:
     in_order, finished = cm.map_in_order_and_as_completed(client, 10)
     assert in_order == [x * x for x in range(10)]
     assert sorted(finished) == in_order
@@ -51,14 +53,17 @@ def test_the_embedded_cluster_has_worker_processes_on_loopback_only(client: Clie
 def test_dask_runs_a_killed_workers_task_again_and_returns_every_result(client: Client) -> None:
     crash = cm.kill_a_worker_mid_map(client, 6)
     assert crash.results == [x * x for x in range(6)]
-    assert crash.recomputed == [crash.killed_task]  # started twice: on the killed worker, then elsewhere
+    assert crash.recomputed == [
+        crash.killed_task
+    ]  # started twice: on the killed worker, then elsewhere
     assert sum(crash.runs.values()) == 7
 
 
 def test_a_pool_replaces_a_killed_worker_but_never_runs_its_task_again(mp_context: Context) -> None:
     crash = cm.kill_a_pool_worker_mid_map(mp_context, 4, wait_for=1.0)
     assert crash.finished is False  # map_async never delivers: get() can only time out
-    assert crash.runs == dict.fromkeys(range(4), 1)  # every other task ran; the killed one never again
+    # every other task ran; the killed one never again
+    assert crash.runs == dict.fromkeys(range(4), 1)
 
 
 def _hold_forever(started: str, release: str) -> int:

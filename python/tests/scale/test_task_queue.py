@@ -133,7 +133,8 @@ def test_a_task_its_holder_acknowledges_while_another_claims_it_is_not_dead_lett
 
 def test_collect_counts_a_task_with_a_result_and_a_dead_letter_once(r: Any, keys: Keys) -> None:
     r.hset(keys.results("both"), "0", encode_result(Result("both", 0, 0, 0, "python-a", "python")))
-    r.hset(keys.dead_in_run("both"), mapping={"0": "x", "1": "x"})  # task 0 finished and dead-lettered
+    # task 0 finished and dead-lettered
+    r.hset(keys.dead_in_run("both"), mapping={"0": "x", "1": "x"})
 
     report = rp.collect(r, "both", 2, keys=keys, timeout=SHORT_TIMEOUT)
 
@@ -157,8 +158,11 @@ def test_a_task_that_raises_is_retried_with_backoff_then_dead_lettered(
 
     fails = [line for line in lines if line.startswith("failed poison/0")]
     assert [line.split(": ")[-1] for line in fails] == ["attempt 2 in 0 ms", "attempt 3 in 0 ms"]
-    assert lines[-1] == "dead-lettered poison/0: failed 3 times: RuntimeError: the task asked to fail"
-    assert all("(delivery 1," in line for line in lines if line.startswith("holding"))  # not redelivered
+    assert (
+        lines[-1] == "dead-lettered poison/0: failed 3 times: RuntimeError: the task asked to fail"
+    )
+    # not redelivered
+    assert all("(delivery 1," in line for line in lines if line.startswith("holding"))
     [(_id, dead)] = r.xrange(keys.dead)
     assert dead["task"] == encode_task(Task("poison", 0, 0, 0, True))
     assert (dead["deliveries"], dead["attempt"], dead["worker"]) == ("1", "2", "python-w")
@@ -171,7 +175,9 @@ def test_the_pause_before_a_retry_doubles_up_to_a_cap(r: Any, keys: Keys) -> Non
     assert [ops.backoff_ms(k) for k in range(4)] == [100, 200, 400, 800]
     assert ops.backoff_ms(40) == ops.RETRY_CAP_MS
     tq.put_tasks(r, "pause", 1, 0, keys=keys)
-    entry_id, fields = ops.raw(r, "XREADGROUP", "GROUP", keys.group, "w", "STREAMS", keys.tasks, ">")[0][1][0]
+    entry_id, fields = ops.raw(
+        r, "XREADGROUP", "GROUP", keys.group, "w", "STREAMS", keys.tasks, ">"
+    )[0][1][0]
     before = time.time() * 1000
     ops.retry_later(r, keys, ops.delivery((entry_id, fields), 1), ops.backoff_ms(2))
     after = time.time() * 1000
@@ -181,9 +187,13 @@ def test_the_pause_before_a_retry_doubles_up_to_a_cap(r: Any, keys: Keys) -> Non
     assert ops.promote_due(r, keys) == 0  # not due yet: stays in the retry set
 
 
-def test_a_task_whose_workers_keep_dying_is_dead_lettered_after_max_deliveries(r: Any, keys: Keys) -> None:
+def test_a_task_whose_workers_keep_dying_is_dead_lettered_after_max_deliveries(
+    r: Any, keys: Keys
+) -> None:
     tq.put_tasks(r, "dying", 1, 0, keys=keys)
-    [[_stream, [(entry_id, _f)]]] = r.xreadgroup(keys.group, "python-dead", {keys.tasks: ">"}, count=1)
+    [[_stream, [(entry_id, _f)]]] = r.xreadgroup(
+        keys.group, "python-dead", {keys.tasks: ">"}, count=1
+    )
     # Three workers took it and died: delivered 3 times, idle since.
     r.xclaim(keys.tasks, keys.group, "python-dead", 0, [entry_id], idle=60_000,
              retrycount=tq.MAX_DELIVERIES, justid=True)  # fmt: skip
@@ -228,7 +238,9 @@ def test_a_worker_asked_to_stop_hands_its_task_back_at_once(r: Any, keys: Keys) 
     assert rp.collect(r, "stop", 1, keys=keys, timeout=SHORT_TIMEOUT).ok
 
 
-def test_the_claim_cursor_carries_over_past_the_first_ten_pending_entries(r: Any, keys: Keys) -> None:
+def test_the_claim_cursor_carries_over_past_the_first_ten_pending_entries(
+    r: Any, keys: Keys
+) -> None:
     tq.put_tasks(r, "cursor", 15, 0, keys=keys)
     read = r.xreadgroup(keys.group, "python-live", {keys.tasks: ">"}, count=15)[0][1]
     abandoned = read[14][0]  # the 15th: its holder died long ago; the first 14 are fresh
@@ -262,7 +274,9 @@ def test_an_entry_trimmed_while_pending_is_recorded_not_dropped(r: Any, keys: Ke
 
 
 @pytest.mark.parametrize("raw", [NOT_UTF8, b'{"v":2}'], ids=["not UTF-8", "version 2"])
-def test_a_malformed_task_is_dead_lettered_once_byte_for_byte(redis_url: str, keys: Keys, raw: bytes) -> None:
+def test_a_malformed_task_is_dead_lettered_once_byte_for_byte(
+    redis_url: str, keys: Keys, raw: bytes
+) -> None:
     plain = redis.Redis.from_url(redis_url)  # replies stay bytes
     ops.ensure_group(plain, keys)
     plain.xadd(keys.tasks, {"task": raw})
@@ -300,10 +314,16 @@ def test_per_run_keys_expire_and_a_clean_stop_removes_an_idle_consumer(
     assert [c["name"] for c in r.xinfo_consumers(keys.tasks, keys.group)] == ["python-h"]
 
 
-def test_collect_reads_the_results_in_pages(r: Any, keys: Keys, monkeypatch: pytest.MonkeyPatch) -> None:
-    results = {str(s): encode_result(Result("big", s, s, s * s, "python-a", "python")) for s in range(2500)}
+def test_collect_reads_the_results_in_pages(
+    r: Any, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = {
+        str(s): encode_result(Result("big", s, s, s * s, "python-a", "python")) for s in range(2500)
+    }
     r.hset(keys.results("big"), mapping=results)
-    monkeypatch.setattr(type(r), "hgetall", lambda *_: pytest.fail("HGETALL reads a whole hash at once"))
+    monkeypatch.setattr(
+        type(r), "hgetall", lambda *_: pytest.fail("HGETALL reads a whole hash at once")
+    )
 
     report = rp.collect(r, "big", 2500, keys=keys, timeout=SHORT_TIMEOUT)
 
@@ -324,10 +344,14 @@ def test_submit_holds_back_while_the_stream_holds_the_backlog(r: Any, keys: Keys
     assert r.xlen(keys.tasks) == 3
 
 
-def test_maxlen_alone_bounds_the_stream_by_dropping_the_oldest_unread_tasks(r: Any, keys: Keys) -> None:
+def test_maxlen_alone_bounds_the_stream_by_dropping_the_oldest_unread_tasks(
+    r: Any, keys: Keys
+) -> None:
     ops.ensure_group(r, keys)
     for seq in range(5):
-        r.xadd(keys.tasks, {"task": encode_task(Task("cap", seq, seq, 0))}, maxlen=3, approximate=False)
+        r.xadd(
+            keys.tasks, {"task": encode_task(Task("cap", seq, seq, 0))}, maxlen=3, approximate=False
+        )
     kept = [f["task"] for _id, f in r.xrange(keys.tasks)]
     assert kept == [encode_task(Task("cap", s, s, 0)) for s in (2, 3, 4)]  # 0 and 1 gone, unread
 

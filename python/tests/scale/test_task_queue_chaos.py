@@ -34,12 +34,16 @@ def test_with_an_append_only_file_kills_pauses_and_a_restart_lose_nothing() -> N
 
 
 def test_without_persistence_a_restart_loses_tasks_and_the_run_says_so() -> None:
-    tally, _lines = _go(Options(seconds=3, workers=1, kills_per_minute=0, restarts=1, aof=False, seed=7))
+    tally, _lines = _go(
+        Options(seconds=3, workers=1, kills_per_minute=0, restarts=1, aof=False, seed=7)
+    )
     assert tally.missing > 0  # the tasks queued at the restart are gone
     assert not tally.ok
 
 
 def test_the_table_has_one_header_and_one_row() -> None:
     table = Tally(tasks=3, results=2, dead_expected=1, longest_s=1.25).table().splitlines()
-    assert table[0].startswith("| tasks | malformed | kills | pauses | restarts | results | missing |")
+    assert table[0].startswith(
+        "| tasks | malformed | kills | pauses | restarts | results | missing |"
+    )
     assert table[2] == "| 3 | 0 | 0 | 0 | 0 | 2 | 0 | 0 | 1 | 0 | 1.2 s |"

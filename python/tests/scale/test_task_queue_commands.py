@@ -44,7 +44,15 @@ def test_submit_with_workers_of_both_languages_prints_one_line_and_exits_0(
 ) -> None:
     dotnet_or_skip()
     done, workers, codes = submit_to_workers(
-        submitter, redis_url, redis_url, keys, ("python", "dotnet"), "--count", "10", "--task-ms", "20"
+        submitter,
+        redis_url,
+        redis_url,
+        keys,
+        ("python", "dotnet"),
+        "--count",
+        "10",
+        "--task-ms",
+        "20",
     )
     assert done.returncode == 0, done.stderr
     [line] = done.stdout.splitlines()
@@ -60,7 +68,17 @@ def test_submit_exits_1_when_a_task_ends_in_the_dead_letter_stream(
     redis_url: str, keys: Keys, submitter: str
 ) -> None:
     done, _workers, _codes = submit_to_workers(
-        submitter, redis_url, redis_url, keys, ("python",), "--count", "3", "--task-ms", "0", "--fail", "1"
+        submitter,
+        redis_url,
+        redis_url,
+        keys,
+        ("python",),
+        "--count",
+        "3",
+        "--task-ms",
+        "0",
+        "--fail",
+        "1",
     )
     assert done.returncode == 1
     expected = "tasks=3 results=2 missing=1 lost=0 duplicates=0 dead=1 by-language: python=2 "
@@ -68,7 +86,9 @@ def test_submit_exits_1_when_a_task_ends_in_the_dead_letter_stream(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_submit_with_progress_says_how_far_it_is_on_stderr(redis_url: str, keys: Keys, language: str) -> None:
+def test_submit_with_progress_says_how_far_it_is_on_stderr(
+    redis_url: str, keys: Keys, language: str
+) -> None:
     base = program(language, "submit")
     common = ("--redis", redis_url, "--namespace", keys.ns)
     done = cli(*base, *common, "--count", "2", "--timeout", "0.5", "--progress")
@@ -102,7 +122,9 @@ def test_bad_input_is_one_line_and_exit_2(language: str, command: str) -> None:
 def test_a_backlog_over_the_streams_maxlen_is_refused_with_one_line(language: str) -> None:
     base = program(language, "submit")
     too_many = str(ops.STREAM_CAP + 1)
-    done = cli(*base, "--redis", "redis://127.0.0.1:1", "--backlog", too_many, env={URL_VARIABLE: ""})
+    done = cli(
+        *base, "--redis", "redis://127.0.0.1:1", "--backlog", too_many, env={URL_VARIABLE: ""}
+    )
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert f"--backlog must be at most {ops.STREAM_CAP}, the stream's MAXLEN" in line
@@ -130,7 +152,9 @@ def test_both_languages_take_opt_equals_value(language: str) -> None:
     assert "unknown option" not in done.stderr
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT and SIGTERM to a child: POSIX only here")
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="SIGINT and SIGTERM to a child: POSIX only here"
+)
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(
     ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 0)], ids=["ctrl-c", "sigterm"]
@@ -157,7 +181,9 @@ def test_a_stopped_worker_hands_its_task_back_and_exits_with_the_signals_code(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_dead_command_lists_and_redrives_a_letter(redis_url: str, keys: Keys, language: str) -> None:
+def test_the_dead_command_lists_and_redrives_a_letter(
+    redis_url: str, keys: Keys, language: str
+) -> None:
     base = program(language, "dead")
     r = ops.connect(redis_url)
     tq.put_tasks(r, "again", 1, 0, keys=keys)
@@ -182,7 +208,9 @@ def test_the_dead_command_lists_and_redrives_a_letter(redis_url: str, keys: Keys
     r.close()
 
 
-@pytest.mark.parametrize(("worker_language", "submit_language"), [("python", "dotnet"), ("dotnet", "python")])
+@pytest.mark.parametrize(
+    ("worker_language", "submit_language"), [("python", "dotnet"), ("dotnet", "python")]
+)
 def test_acl_users_with_only_their_own_commands_run_the_queue(
     redis_url: str, keys: Keys, worker_language: str, submit_language: str
 ) -> None:
@@ -200,16 +228,24 @@ def test_acl_users_with_only_their_own_commands_run_the_queue(
             submit_language, submit_url, worker_url, keys, (worker_language,),
             "--count", "4", "--task-ms", "0", "--fail", "1",
         )  # fmt: skip
-        dead = cli(*program(submit_language, "dead"), "--redis", submit_url, "--namespace", keys.ns, "list")
+        dead = cli(
+            *program(submit_language, "dead"), "--redis", submit_url, "--namespace", keys.ns, "list"
+        )
     finally:
         admin.close()
-    expected = f"tasks=4 results=3 missing=1 lost=0 duplicates=0 dead=1 by-language: {worker_language}=3"
+    expected = (
+        f"tasks=4 results=3 missing=1 lost=0 duplicates=0 dead=1 by-language: {worker_language}=3"
+    )
     assert done.stdout.startswith(expected)
     assert dead.returncode == 0, dead.stderr  # the submitter's role reads the dead letters too
 
 
 _ROLES = {
-    "worker": (ops.WORKER_ACL, ("HSETNX", "{ns}:run:r:results", "0", "x"), ("HSETNX", "other", "0", "x")),
+    "worker": (
+        ops.WORKER_ACL,
+        ("HSETNX", "{ns}:run:r:results", "0", "x"),
+        ("HSETNX", "other", "0", "x"),
+    ),
     "submitter": (ops.SUBMITTER_ACL, ("DEL", "{ns}:run:r:results"), ("DEL", "other")),
 }
 
@@ -239,7 +275,9 @@ def test_a_role_can_neither_read_the_configuration_nor_write_a_foreign_key(
 
 
 def test_both_languages_give_the_roles_the_same_rules() -> None:
-    source = (ROOT / "dotnet/src/Parity.Examples/Scale/Queue/QueueOps.cs").read_text(encoding="utf-8")
+    source = (ROOT / "dotnet/src/Parity.Examples/Scale/Queue/QueueOps.cs").read_text(
+        encoding="utf-8"
+    )
 
     def constant(name: str) -> str:
         start = source.index(f"public const string {name} = ")
@@ -297,7 +335,9 @@ def _tree_once_workers_run(concept: subprocess.Popen[str]) -> list[tuple[psutil.
     while time.monotonic() < deadline and concept.poll() is None:
         tree = [(p, _command(p)) for p in psutil.Process(concept.pid).children(recursive=True)]
         lines = [line for _p, line in tree]
-        if any("redis-server" in x for x in lines) and any(" worker" in x or ".worker" in x for x in lines):
+        if any("redis-server" in x for x in lines) and any(
+            " worker" in x or ".worker" in x for x in lines
+        ):
             return [(p, line) for p, line in tree if line]
         time.sleep(POLL_INTERVAL)
     raise AssertionError("the concept never had its server and a worker running")
@@ -312,7 +352,9 @@ def test_a_concept_killed_with_sigkill_leaves_no_server_worker_or_folder(languag
         "dotnet": [dotnet_build.dotnet_exe(), str(dotnet_build.CLI_DLL), "run", "scale.task-queue"],
     }[language]
     env = {**os.environ, URL_VARIABLE: "", "PARITY_TIME_SCALE": "1"}
-    concept = subprocess.Popen(run, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    concept = subprocess.Popen(
+        run, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         tree = _tree_once_workers_run(concept)
         server = next(p for p, line in tree if "redis-server" in line)
@@ -320,7 +362,9 @@ def test_a_concept_killed_with_sigkill_leaves_no_server_worker_or_folder(languag
         started = [p for p, line in tree if "guardian" not in line]
         concept.kill()  # no cleanup runs: the guardian must do it
         concept.wait(SHORT_TIMEOUT)
-        assert all(gone(p.pid, SHORT_TIMEOUT) for p in started), [p.pid for p in started if p.is_running()]
+        assert all(gone(p.pid, SHORT_TIMEOUT) for p in started), [
+            p.pid for p in started if p.is_running()
+        ]
         deadline = time.monotonic() + SHORT_TIMEOUT
         while folder.exists() and time.monotonic() < deadline:
             time.sleep(POLL_INTERVAL)

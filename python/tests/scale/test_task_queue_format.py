@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from parity.common.redis_server import PASSWORD_VARIABLE, URL_VARIABLE, RedisUrl, redact, with_password
+from parity.common.redis_server import (
+    PASSWORD_VARIABLE,
+    URL_VARIABLE,
+    RedisUrl,
+    redact,
+    with_password,
+)
 from parity.scale._queue import messages as m
 
 from .queue_helpers import LANGUAGES, VECTORS, cli, named, program
@@ -54,7 +60,9 @@ def test_a_repeated_key_is_refused_where_json_loads_keeps_the_last() -> None:
 @pytest.mark.parametrize("vector", named("reports"))
 def test_report_line_matches_the_vectors(vector: dict[str, Any]) -> None:
     finished = [(lang, worker) for lang, worker in vector["finished"]]
-    line = m.report_line(vector["tasks"], finished, vector["duplicates"], vector["dead"], vector["lost"])
+    line = m.report_line(
+        vector["tasks"], finished, vector["duplicates"], vector["dead"], vector["lost"]
+    )
     assert line == vector["line"]
 
 

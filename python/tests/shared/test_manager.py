@@ -56,7 +56,8 @@ def test_manager_lock_with_pool_tasks_is_exact(s: _manager.Setup) -> None:
 
 def test_multiprocessing_lock_cannot_be_passed_to_pool_tasks(s: _manager.Setup) -> None:
     with pytest.raises(
-        RuntimeError, match="Lock objects should only be shared between processes through inheritance"
+        RuntimeError,
+        match="Lock objects should only be shared between processes through inheritance",
     ):
         manager.years(s, "multiprocessing", "pool")
 

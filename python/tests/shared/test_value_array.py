@@ -42,7 +42,9 @@ def test_a_plain_list_in_a_child_is_a_copy(mp_context: Context) -> None:
 @pytest.mark.parametrize("method", START_METHODS)
 def test_what_a_child_sees_of_the_other_depends_on_timing(run_ok: RunConcept, method: str) -> None:
     result = run_ok("parity.shared.value_array", start_method=method)
-    seen = {(m["n"], m["when"]): literal_eval(m["array"]) for m in CHILD_LINE.finditer(result.stdout)}
+    seen = {
+        (m["n"], m["when"]): literal_eval(m["array"]) for m in CHILD_LINE.finditer(result.stdout)
+    }
     assert len(seen) == 4, result.stdout
     rest = list(range(2, 10))
     for n, other in ((1, 2), (2, 1)):

@@ -26,7 +26,9 @@ def test_closing_our_copy_lets_the_producer_see_the_broken_pipe() -> None:
 
 
 def test_keeping_our_copy_leaves_the_producer_blocked_until_killed() -> None:
-    result = run_pipeline(python(ENDLESS), python(HEAD, "3"), close_parent_copy=False, producer_grace=0.5)
+    result = run_pipeline(
+        python(ENDLESS), python(HEAD, "3"), close_parent_copy=False, producer_grace=0.5
+    )
     assert result.output == FIRST_THREE
     assert not result.producer_ended_by_itself  # it would block forever: we hold a reader
     assert result.producer_returncode != 0  # killed

@@ -83,7 +83,9 @@ def test_timeout_kills_the_child_and_raises_timeout_expired() -> None:
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_os_popen_is_built_on_subprocess_not_the_other_way_round(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_os_popen_is_built_on_subprocess_not_the_other_way_round(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     made: list[subprocess.Popen[str]] = []
 
     class RecordingPopen(subprocess.Popen[str]):
@@ -108,11 +110,14 @@ def test_the_older_api_still_works_without_deprecation_warnings() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert (
-            subprocess.check_output(run.python("print('old')"), text=True, timeout=SHORT_TIMEOUT) == "old\n"
+            subprocess.check_output(run.python("print('old')"), text=True, timeout=SHORT_TIMEOUT)
+            == "old\n"
         )
         assert subprocess.call(run.python("raise SystemExit(4)"), timeout=SHORT_TIMEOUT) == 4
         with pytest.raises(subprocess.CalledProcessError, match="exit status 3"):
-            subprocess.check_call(run.python(run.FAIL), timeout=SHORT_TIMEOUT, stderr=subprocess.DEVNULL)
+            subprocess.check_call(
+                run.python(run.FAIL), timeout=SHORT_TIMEOUT, stderr=subprocess.DEVNULL
+            )
 
 
 def test_main_runs_every_part(run_ok: RunConcept) -> None:
@@ -125,7 +130,11 @@ def test_main_runs_every_part(run_ok: RunConcept) -> None:
 def test_run_refuses_input_together_with_stdin() -> None:
     with pytest.raises(ValueError, match="stdin and input arguments may not both be used"):
         subprocess.run(
-            run.python("pass"), check=False, input=b"x", stdin=subprocess.PIPE, timeout=SHORT_TIMEOUT
+            run.python("pass"),
+            check=False,
+            input=b"x",
+            stdin=subprocess.PIPE,
+            timeout=SHORT_TIMEOUT,
         )
 
 
@@ -161,7 +170,11 @@ def test_check_returncode_raises_only_for_a_non_zero_exit() -> None:
 def test_completed_process_repr_shows_only_the_captured_streams() -> None:
     plain = subprocess.run(run.python("pass"), check=False, timeout=SHORT_TIMEOUT)
     captured = subprocess.run(
-        run.python("print('hi')"), check=False, capture_output=True, text=True, timeout=SHORT_TIMEOUT
+        run.python("print('hi')"),
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=SHORT_TIMEOUT,
     )
     assert "stdout" not in repr(plain)
     assert repr(plain).startswith("CompletedProcess(args=")
@@ -177,21 +190,35 @@ def test_getoutput_and_getstatusoutput_run_the_command_in_the_shell() -> None:
 
 
 def test_stderr_to_stdout_merges_and_devnull_discards() -> None:
-    both = run.python("import sys; print('out', flush=True); print('err', file=sys.stderr, flush=True)")
+    both = run.python(
+        "import sys; print('out', flush=True); print('err', file=sys.stderr, flush=True)"
+    )
     merged = subprocess.run(
-        both, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=SHORT_TIMEOUT
+        both,
+        check=False,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=SHORT_TIMEOUT,
     )
     assert merged.stdout.split() == ["out", "err"]
     assert merged.stderr is None
     dropped = subprocess.run(
-        both, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=SHORT_TIMEOUT
+        both,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=SHORT_TIMEOUT,
     )
     assert dropped.stdout is None
     assert dropped.stderr.strip() == "err"
     assert subprocess.DEVNULL != subprocess.PIPE != subprocess.STDOUT  # three distinct markers
 
 
-def test_any_other_error_while_communicating_kills_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_other_error_while_communicating_kills_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     made: list[subprocess.Popen[bytes]] = []
 
     class Recorded(subprocess.Popen):  # type: ignore[type-arg]
@@ -204,7 +231,10 @@ def test_any_other_error_while_communicating_kills_the_child(monkeypatch: pytest
     # re-raising. Without the kill, closing stdin would let this child end normally, with 0.
     with pytest.raises(TypeError):
         subprocess.run(
-            run.python("import sys; sys.stdin.read()"), input=12345, timeout=SHORT_TIMEOUT, check=False
+            run.python("import sys; sys.stdin.read()"),
+            input=12345,
+            timeout=SHORT_TIMEOUT,
+            check=False,
         )  # type: ignore[call-overload]
     killed = 1 if sys.platform == "win32" else -9  # TerminateProcess(1) / SIGKILL
     assert made[0].returncode == killed

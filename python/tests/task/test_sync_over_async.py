@@ -40,7 +40,9 @@ def test_awaiting_instead_of_blocking_works() -> None:
 
 def test_a_forgotten_failing_task_reaches_only_the_loop_exception_handler() -> None:
     reported = asyncio.run(sync_over_async.fire_and_forget(0.01))
-    assert reported == ["Task exception was never retrieved: RuntimeError('fire-and-forget failed')"]
+    assert reported == [
+        "Task exception was never retrieved: RuntimeError('fire-and-forget failed')"
+    ]
 
 
 def test_a_coroutine_called_without_await_never_runs() -> None:

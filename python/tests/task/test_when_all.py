@@ -62,7 +62,9 @@ def test_gather_raises_the_first_failure_in_time_and_leaves_the_rest_running() -
         error, tasks = await when_all.gather_first_error(urls)
         running = [not t.done() for t in tasks]
         release.set()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT)
+        await asyncio.wait_for(
+            asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT
+        )
         return error.status, running, [t.cancelled() for t in tasks]
 
     with _gated_server() as (server, release):
@@ -98,7 +100,10 @@ def test_main_prints_pages_in_input_order(capsys) -> None:  # type: ignore[no-un
     assert "pages (input order): page 3, page 1, page 2" in out
     # Which error comes first in time depends on timing here; the gated tests above pin it down.
     assert "gather raised HttpError" in out
-    assert "gather(return_exceptions=True): ['HttpError 500', 'HttpError 404', \"'200 after 6'\"]" in out
+    assert (
+        "gather(return_exceptions=True): ['HttpError 500', 'HttpError 404', \"'200 after 6'\"]"
+        in out
+    )
     assert "TaskGroup raised ['HttpError" in out
 
 

@@ -68,7 +68,9 @@ def test_when_every_mirror_fails_the_last_error_propagates() -> None:
 
 
 def test_first_completed_alone_leaves_the_losers_running() -> None:
-    async def scenario(urls: list[str], release: threading.Event) -> tuple[str, list[bool], list[str]]:
+    async def scenario(
+        urls: list[str], release: threading.Event
+    ) -> tuple[str, list[bool], list[str]]:
         first, tasks = await when_any.first_completed_only(urls)
         running = [not t.done() for t in tasks]
         release.set()  # the losers were never cancelled: they get their answers anyway
@@ -92,7 +94,9 @@ def test_first_completed_can_be_a_failure() -> None:
         first, tasks = await when_any.first_completed_only(urls)
         for task in tasks:
             task.cancel()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT)
+        await asyncio.wait_for(
+            asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT
+        )
         return first
 
     with _race() as (server, _release, _):
@@ -107,7 +111,11 @@ def test_main_cancels_losers_and_shows_the_article_style(run_ok) -> None:  # typ
     assert re.search(r"first answer: 'mirror \d'", result.stdout)
     assert "...and finish anyway, unused" in result.stdout
     # Outcomes are listed as the .NET side lists them, not as a Python list of strings.
-    listed = [line for line in result.stdout.splitlines() if "all requests: [" in line or "unused: [" in line]
+    listed = [
+        line
+        for line in result.stdout.splitlines()
+        if "all requests: [" in line or "unused: [" in line
+    ]
     assert len(listed) == 2
     for line in listed:
         assert re.search(r"\[.*'mirror \d'.*\]$", line), line

@@ -43,13 +43,19 @@ BOUNDS: dict[str, dict[str, list[Bound]]] = {
         "dotnet": [Bound("section:task running", r"(\d+) ran at once")],
     },
     "pool.initializer": {
-        "dotnet": [Bound("task@parallel", r"state created (\d+) times \(at most 2 workers\)", limit=2)],
+        "dotnet": [
+            Bound("task@parallel", r"state created (\d+) times \(at most 2 workers\)", limit=2)
+        ],
     },
     "further.rate-limiting": {
         "python": [
-            Bound("section:GET in flight", r"Semaphore\(2\), 10 GETs: \d+ ok, at most (\d+) in flight")
+            Bound(
+                "section:GET in flight", r"Semaphore\(2\), 10 GETs: \d+ ok, at most (\d+) in flight"
+            )
         ],
-        "dotnet": [Bound("section:GET in flight", r"queue 10\), 10 GETs: .*at most (\d+) in flight")],
+        "dotnet": [
+            Bound("section:GET in flight", r"queue 10\), 10 GETs: .*at most (\d+) in flight")
+        ],
     },
     "further.scheduling": {
         "python": [Bound("section:job running", r"max_workers=2\): at most (\d+) at once")],
@@ -60,13 +66,18 @@ BOUNDS: dict[str, dict[str, list[Bound]]] = {
         "python": [
             Bound("section:body, max_workers=default", r"ThreadPoolExecutor\(\), default: +(\d+)"),
             Bound("section:body, max_workers=2", r"ThreadPoolExecutor\(max_workers=2\): +(\d+)"),
-            Bound("executor-task@workers", r"ProcessPoolExecutor\(max_workers=2\): +(\d+)", limit=2),
+            Bound(
+                "executor-task@workers", r"ProcessPoolExecutor\(max_workers=2\): +(\d+)", limit=2
+            ),
             Bound("section:body, Semaphore(2)", r"asyncio \+ Semaphore\(2\): +(\d+)"),
         ],
         "dotnet": [
             Bound("section:PLINQ body, degree default", r"PLINQ, default degree: +(\d+)\n"),
             Bound("section:PLINQ body, degree 2", r"WithDegreeOfParallelism\(2\): +(\d+)"),
-            Bound("section:Parallel.ForEach body, MaxDegree -1", r"ForEach, default \(no limit\): +(\d+)"),
+            Bound(
+                "section:Parallel.ForEach body, MaxDegree -1",
+                r"ForEach, default \(no limit\): +(\d+)",
+            ),
             Bound("section:Parallel.ForEach body, MaxDegree 2", r"ForEach, MaxDegree 2: +(\d+)"),
             Bound("section:ForEachAsync body, MaxDegree -1", r"ForEachAsync, default: +(\d+)"),
             Bound("section:ForEachAsync body, MaxDegree 2", r"ForEachAsync, MaxDegree 2: +(\d+)"),
@@ -113,7 +124,9 @@ def _recorded() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("concept_id", "language"), _recorded())
-def test_the_committed_timeline_shows_the_bound_the_concept_printed(concept_id: str, language: str) -> None:
+def test_the_committed_timeline_shows_the_bound_the_concept_printed(
+    concept_id: str, language: str
+) -> None:
     output = (docs.SAMPLES / f"{concept_id}.{language}.txt").read_text(encoding="utf-8")
     trace = schema.load(docs.TRACES / f"{concept_id}.{language}.json")
     check(output, trace, BOUNDS[concept_id][language])
@@ -129,7 +142,9 @@ def test_every_line_that_claims_a_bound_has_its_check() -> None:
 
 
 @pytest.mark.parametrize("language", runner.LANGUAGES)
-def test_a_fresh_run_shows_its_bound_on_its_timeline(language: runner.Language, tmp_path: Path) -> None:
+def test_a_fresh_run_shows_its_bound_on_its_timeline(
+    language: runner.Language, tmp_path: Path
+) -> None:
     concept = catalog.load().get("since.parallel-for-async")
     path = runner.trace_file(tmp_path, concept, language)
     result = runner.run(concept, language, time_scale=runner.RUN_ALL_TIME_SCALE, trace=path)

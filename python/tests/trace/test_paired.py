@@ -13,7 +13,9 @@ from parity import catalog, runner
 from parity.trace import schema
 
 
-def _traced_run(concept_id: str, language: runner.Language, folder: Path) -> tuple[str, dict[str, Any]]:
+def _traced_run(
+    concept_id: str, language: runner.Language, folder: Path
+) -> tuple[str, dict[str, Any]]:
     concept = catalog.load().get(concept_id)
     path = runner.trace_file(folder, concept, language)
     result = runner.run(concept, language, time_scale=runner.RUN_ALL_TIME_SCALE, trace=path)
@@ -23,12 +25,16 @@ def _traced_run(concept_id: str, language: runner.Language, folder: Path) -> tup
     return result.output, trace
 
 
-def test_pool_apply_async_runs_ten_tasks_at_most_five_at_once_in_both_languages(tmp_path: Path) -> None:
+def test_pool_apply_async_runs_ten_tasks_at_most_five_at_once_in_both_languages(
+    tmp_path: Path,
+) -> None:
     py_out, py = _traced_run("pool.apply-async", "python", tmp_path)
     cs_out, cs = _traced_run("pool.apply-async", "dotnet", tmp_path)
     python_tasks = schema.spans(py, "pool-task")
     # .NET: each body Parallel.ForEachAsync runs is an async operation of its own
-    dotnet_tasks = [s for s in schema.spans(cs, "async") if s["name"].endswith("<RunTasksAsync>b__0>d")]
+    dotnet_tasks = [
+        s for s in schema.spans(cs, "async") if s["name"].endswith("<RunTasksAsync>b__0>d")
+    ]
     assert len(python_tasks) == len(dotnet_tasks) == 10
     python_peak = int(re.search(r"at most (\d+) at once", py_out)[1])  # type: ignore[index]
     dotnet_peak = int(re.search(r"(\d+) ran at once", cs_out)[1])  # type: ignore[index]
@@ -73,5 +79,9 @@ def test_a_dotnet_task_has_an_arrow_from_where_it_was_queued_and_an_await_shows_
         )
     # With no synchronization context, the code after an await resumes on a pool thread: the
     # async method ends on another thread than it began on.
-    hops = [s for s in schema.spans(trace, "async") if s["args"]["thread_start"] != s["args"]["thread_end"]]
+    hops = [
+        s
+        for s in schema.spans(trace, "async")
+        if s["args"]["thread_start"] != s["args"]["thread_end"]
+    ]
     assert hops

@@ -19,7 +19,9 @@ from parity.trace import record, schema
 from ..conftest import START_METHODS, RunConcept
 
 
-def _traced(run_ok: RunConcept, module: str, tmp_path: Path, **options: Any) -> tuple[str, dict[str, Any]]:
+def _traced(
+    run_ok: RunConcept, module: str, tmp_path: Path, **options: Any
+) -> tuple[str, dict[str, Any]]:
     path = tmp_path / "trace.json"
     result = run_ok(module, "--trace", str(path), env={"PARITY_TIME_SCALE": "0.1"}, **options)
     trace = schema.load(path)
@@ -48,9 +50,13 @@ def test_a_pool_of_five_runs_ten_tasks_at_most_five_at_once_one_per_worker(
     assert len(names) == 6
     # An arrow into every task, from the main process that called apply_async, and one into
     # every worker process, from the process that started it.
-    main = next(e["pid"] for e in trace["traceEvents"] if e.get("args", {}).get("name") == "MainProcess")
+    main = next(
+        e["pid"] for e in trace["traceEvents"] if e.get("args", {}).get("name") == "MainProcess"
+    )
     assert {_tail_of(trace, s)["pid"] for s in tasks} == {main}
-    assert {_tail_of(trace, s)["pid"] for s in schema.spans(trace, "process") if s["pid"] != main} == {main}
+    assert {
+        _tail_of(trace, s)["pid"] for s in schema.spans(trace, "process") if s["pid"] != main
+    } == {main}
 
 
 def _tail_of(trace: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +113,11 @@ def test_asyncio_tasks_each_get_a_track_of_their_own(run_ok: RunConcept, tmp_pat
 def test_tracing_is_off_and_not_even_imported_unless_asked_for() -> None:
     code = "import sys, parity.pool.apply_async; print('parity.trace.record' in sys.modules)"
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=LONG_TIMEOUT, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        check=True,
     )
     assert out.stdout.strip() == "False"
 
@@ -138,7 +148,10 @@ def test_the_schema_check_finds_crossing_spans_and_unnamed_tracks() -> None:
     # A killed worker's process and its task both run to the trace's end: the same instant,
     # though ts + dur differs in its last bit between the two.
     assert (
-        schema.problems(_named(_x("worker", 21179.17, 141013.647), _x("task", 25016.776, 137176.041))) == []
+        schema.problems(
+            _named(_x("worker", 21179.17, 141013.647), _x("task", 25016.776, 137176.041))
+        )
+        == []
     )
 
 
@@ -146,7 +159,9 @@ def _flow(ph: str, flow: int, ts: float) -> dict[str, Any]:
     return {"ph": ph, "id": flow, "name": "submit", "cat": "flow", "pid": 1, "tid": 1, "ts": ts}
 
 
-def test_an_arrow_needs_both_ends_in_order_and_the_merge_keeps_only_whole_ones(tmp_path: Path) -> None:
+def test_an_arrow_needs_both_ends_in_order_and_the_merge_keeps_only_whole_ones(
+    tmp_path: Path,
+) -> None:
     assert schema.problems(_named(_x("a", 0, 10), _flow("s", 1, 0), _flow("f", 1, 5))) == []
     assert schema.problems(_named(_x("a", 0, 10), _flow("s", 1, 6), _flow("f", 1, 5)))  # backwards
     assert schema.problems(_named(_x("a", 0, 10), _flow("f", 1, 5)))  # no tail
@@ -158,13 +173,22 @@ def test_an_arrow_needs_both_ends_in_order_and_the_merge_keeps_only_whole_ones(t
     assert [e["id"] for e in merged["traceEvents"] if e["ph"] in "sf"] == [1, 1]  # 2 never ran
 
 
-def test_a_part_a_killed_dotnet_process_left_is_read_past_its_zeros_and_torn_line(tmp_path: Path) -> None:
+def test_a_part_a_killed_dotnet_process_left_is_read_past_its_zeros_and_torn_line(
+    tmp_path: Path,
+) -> None:
     parts = tmp_path / "t.json.parts"
     parts.mkdir()
     named = "".join(json.dumps(e) + "\n" for e in _named()["traceEvents"])
     span = '{"ph":"B","name":"a","cat":"task","tid":1,"ts":1.0,"pid":1}\n'
     # A thread's block ends in zeros; another thread was killed mid-copy of its line.
-    part = named + span + "\0" * 40 + '{"ph":"E","tid":1,"ts":2.0,"pid":1}\n' + '{"ph":"B","na' + "\0" * 9
+    part = (
+        named
+        + span
+        + "\0" * 40
+        + '{"ph":"E","tid":1,"ts":2.0,"pid":1}\n'
+        + '{"ph":"B","na'
+        + "\0" * 9
+    )
     (parts / "1.dotnet.jsonl").write_text(part, encoding="utf-8")
     trace = schema.merge(parts)
     assert [(s["ts"], s["dur"]) for s in schema.spans(trace)] == [(1.0, 1.0)]
@@ -251,12 +275,19 @@ def test_the_queue_s_workers_each_get_a_process_and_only_the_killed_one_is_drawn
     processes = [(s["name"], bool(s["args"].get("killed"))) for s in schema.spans(trace, "process")]
     python = sorted(p for p in processes if p[0] == "python -m parity.scale.worker")
     # The victim, killed holding a task, and the Python rescuer; the .NET one, a program too.
-    assert python == [("python -m parity.scale.worker", False), ("python -m parity.scale.worker", True)]
-    assert [p for p in processes if p[0].startswith("dotnet worker")] == [("dotnet worker --redis", False)]
+    assert python == [
+        ("python -m parity.scale.worker", False),
+        ("python -m parity.scale.worker", True),
+    ]
+    assert [p for p in processes if p[0].startswith("dotnet worker")] == [
+        ("dotnet worker --redis", False)
+    ]
     assert not any("guardian" in name for name, _killed in processes)  # a helper, not the lesson
 
 
-def test_a_program_that_ends_by_os_exit_still_ends_its_span(run_ok: RunConcept, tmp_path: Path) -> None:
+def test_a_program_that_ends_by_os_exit_still_ends_its_span(
+    run_ok: RunConcept, tmp_path: Path
+) -> None:
     _stdout, trace = _traced(run_ok, "parity.bridge.gil", tmp_path)  # exit_process: os._exit
     [main] = schema.spans(trace, "process")
     assert main["args"] == {}  # finished, not cut short

@@ -32,7 +32,9 @@ def main() -> None:
     elif mode == "default":
         ctx = mp.get_context()
     else:
-        sys.exit(f"article: unknown mode {mode!r}; expected default, set-spawn, context-spawn or noop")
+        sys.exit(
+            f"article: unknown mode {mode!r}; expected default, set-spawn, context-spawn or noop"
+        )
     queue = ctx.Queue()
     child = ctx.Process(target=_hello, args=(queue,))
     child.start()

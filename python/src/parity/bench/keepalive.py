@@ -24,9 +24,9 @@ class KeepAlivePool:
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self._request = (f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n").encode(
-            "ascii"
-        )
+        self._request = (
+            f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n"
+        ).encode("ascii")
         self._idle: list[Connection] = []
         self.opened = 0
 
@@ -53,7 +53,9 @@ class KeepAlivePool:
         head = await reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
-        headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)}
+        headers = {
+            k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)
+        }
         if not 200 <= status < 300 or "content-length" not in headers:
             writer.close()
             raise PoolError(f"GET answered {status} with headers {sorted(headers)}")

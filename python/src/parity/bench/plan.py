@@ -21,7 +21,9 @@ def chosen_groups(text: str) -> tuple[str, ...]:
     asked = [g.strip() for g in text.split(",") if g.strip()]
     unknown = [g for g in asked if g not in GROUPS]
     if unknown:
-        raise ValueError(f"unknown bench group {unknown[0]!r}; expected some of {', '.join(GROUPS)}")
+        raise ValueError(
+            f"unknown bench group {unknown[0]!r}; expected some of {', '.join(GROUPS)}"
+        )
     return tuple(g for g in GROUPS if g in asked)
 
 

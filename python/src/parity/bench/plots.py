@@ -28,7 +28,11 @@ def plot(results: Results, folder: Path) -> list[Path]:
         ("net:map.Plinq", "net:map.Sequential", ".NET PLINQ"),
         ("net:map.ParallelFor", "net:map.Sequential", ".NET Parallel.For"),
     ]:
-        points = [(k, r.speedup(base, f"{prefix}.{k}")) for k in cores if f"{prefix}.{k}" in r and base in r]
+        points = [
+            (k, r.speedup(base, f"{prefix}.{k}"))
+            for k in cores
+            if f"{prefix}.{k}" in r and base in r
+        ]
         if points:
             ax.plot(*zip(*points, strict=True), marker="o", label=label)
     ax.set_xlabel("workers")
@@ -42,7 +46,9 @@ def plot(results: Results, folder: Path) -> list[Path]:
     sizes = r.settings["ipc_sizes"]
     for lang, path, label in IPC_PATHS:
         points = [
-            (size, r.median(ipc_key(lang, path, size))) for size in sizes if ipc_key(lang, path, size) in r
+            (size, r.median(ipc_key(lang, path, size)))
+            for size in sizes
+            if ipc_key(lang, path, size) in r
         ]
         if points:
             style = "--" if label.startswith("limit") else "-"

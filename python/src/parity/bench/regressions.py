@@ -21,7 +21,10 @@ def _pairs(r: Rows) -> list[tuple[str, str]]:
     cores = range(1, r.cores + 1)
     pairs = [
         *((f"py:start.{k}", "py:start.thread") for k in ("process-fork", "process-forkserver")),
-        *((f"py:start.{k}", "py:start.thread") for k in ("process-spawn", "thread-pool", "asyncio-task")),
+        *(
+            (f"py:start.{k}", "py:start.thread")
+            for k in ("process-spawn", "thread-pool", "asyncio-task")
+        ),
         *((f"net:start.{k}", "net:start.Thread") for k in ("ProcessStart", "TaskRun", "AsyncTask")),
         ("py:map.sequential", "py:map.threads"),
         ("py:sum.sequential", "py:sum.pool.2"),

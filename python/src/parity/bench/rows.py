@@ -81,7 +81,11 @@ class Rows:
 
     def cell(self, key: str) -> list[str]:
         row = self.rows[key]
-        return [duration(row["median"]), f"{duration(row['q1'])} to {duration(row['q3'])}", str(row["runs"])]
+        return [
+            duration(row["median"]),
+            f"{duration(row['q1'])} to {duration(row['q3'])}",
+            str(row["runs"]),
+        ]
 
 
 IPC_PATHS = [

@@ -29,7 +29,9 @@ from parity.paths import REPORTS, ROOT
 
 BENCH_PROJECT = ROOT / "dotnet" / "bench" / "Parity.Benchmarks"
 RELEASE_CLI = dotnet_build.ARTIFACTS / "bin" / "Parity.Cli" / "release"
-RELEASE_BENCH = dotnet_build.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
+RELEASE_BENCH = (
+    dotnet_build.ARTIFACTS / "bin" / "Parity.Benchmarks" / "release" / "Parity.Benchmarks.dll"
+)
 STEP_TIMEOUT = 900.0
 
 Row = dict[str, Any]
@@ -128,7 +130,9 @@ def bdn_rows(group: str, folder: Path) -> tuple[dict[str, Row], dict[str, Any]]:
         host = data.get("HostEnvironmentInfo", {})
         for bench in data["Benchmarks"]:
             stats = bench["Statistics"]
-            params = [p.split("=", 1)[1] for p in bench.get("Parameters", "").split("&") if "=" in p]
+            params = [
+                p.split("=", 1)[1] for p in bench.get("Parameters", "").split("&") if "=" in p
+            ]
             key = ".".join([f"net:{group}", bench["Method"], *params])
             rows[key] = {
                 "language": "dotnet",
@@ -154,7 +158,9 @@ def _run_logged(command: list[str], log: Path, env: dict[str, str] | None = None
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise BenchError(f"{' '.join(command)} took over {STEP_TIMEOUT:.0f} s; log: {log}") from None
+            raise BenchError(
+                f"{' '.join(command)} took over {STEP_TIMEOUT:.0f} s; log: {log}"
+            ) from None
     if done.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise BenchError(f"{' '.join(command)} exited {done.returncode}; log {log}:\n{tail}")
@@ -237,7 +243,11 @@ def run(
                 rows.update(pyperf_rows(out))
             else:
                 artifacts = work / f"net-{group}"
-                env = {**os.environ, **settings.dotnet_environment(), "DOTNET_CLI_TELEMETRY_OPTOUT": "1"}
+                env = {
+                    **os.environ,
+                    **settings.dotnet_environment(),
+                    "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
+                }
                 _run_logged(
                     [dotnet_build.dotnet_exe(), str(RELEASE_BENCH), "bench", group, str(artifacts)],
                     work / f"net-{group}.log",
@@ -267,17 +277,28 @@ def run(
         "harnesses": {
             "python": "pyperf " + " ".join(plan.pyperf_options("map", quick)),
             "dotnet": "BenchmarkDotNet, in-process emit toolchain, "
-            + ("1 warm-up, 3 iterations of ~20 ms" if quick else "4 warm-ups, 10 iterations of ~120 ms"),
+            + (
+                "1 warm-up, 3 iterations of ~20 ms"
+                if quick
+                else "4 warm-ups, 10 iterations of ~120 ms"
+            ),
         },
         "rows": dict(sorted(rows.items())),
     }
 
 
-def run_showing_progress(quick: bool, work: Path, groups: Sequence[str] = plan.GROUPS) -> dict[str, Any]:
+def run_showing_progress(
+    quick: bool, work: Path, groups: Sequence[str] = plan.GROUPS
+) -> dict[str, Any]:
     """`run`, with a progress bar naming the group and the harness at work."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, transient=False) as progress:
         bar = progress.add_task("bench: building (Release)", total=len(steps(groups)))
         seen: list[str] = []
@@ -317,4 +338,6 @@ def command(quick: bool, out: str, render: bool, groups: str) -> None:
     written = report.write(results, folder / "benchmarks.md", folder / "benchmarks")
     print("\n".join(f"wrote {path}" for path in written))
     load = results["machine"].get("load_average_start")
-    print(f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}")
+    print(
+        f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}"
+    )

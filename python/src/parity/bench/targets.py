@@ -44,7 +44,9 @@ def _load_note(r: Rows) -> str:
 def _spread_note(r: Rows, a: str, b: str) -> str:
     ra, rb = r.rows[a], r.rows[b]
     overlap = ra["q1"] <= rb["q3"] and rb["q1"] <= ra["q3"]
-    return " The two rows' spreads overlap." if overlap else " The two rows' spreads do not overlap."
+    return (
+        " The two rows' spreads overlap." if overlap else " The two rows' spreads do not overlap."
+    )
 
 
 def _short_run_note(r: Rows) -> str:
@@ -58,7 +60,8 @@ def _short_run_note(r: Rows) -> str:
     seconds, name = min(runs)
     if seconds >= MIN_MAP_SECONDS:
         return (
-            f" The shortest run ({name}) lasted {duration(seconds)}: start and merge are a small part of it."
+            f" The shortest run ({name}) lasted {duration(seconds)}:"
+            " start and merge are a small part of it."
         )
     return (
         f" The shortest run ({name}) lasted {duration(seconds)}, under"
@@ -75,7 +78,9 @@ def targets(r: Rows) -> list[Target]:
         if f"py:map.pool.{k}" in r:
             fractions.append((f"Pool({k})", r.speedup("py:map.sequential", f"py:map.pool.{k}") / k))
         if f"net:map.Plinq.{k}" in r:
-            fractions.append((f"PLINQ({k})", r.speedup("net:map.Sequential", f"net:map.Plinq.{k}") / k))
+            fractions.append(
+                (f"PLINQ({k})", r.speedup("net:map.Sequential", f"net:map.Plinq.{k}") / k)
+            )
     if fractions:
         met = all(f >= IDEAL_FRACTION for _, f in fractions)
         found.append(
@@ -131,7 +136,9 @@ def targets(r: Rows) -> list[Target]:
                 " memcpy (which reads and writes). The bulk copy allocates a new long[] and copies into it.",
             )
         )
-    paths = [p for p in ("pipe", "queue", "manager-queue", "shared-memory") if f"py:ipc.{p}.{MIB}" in r]
+    paths = [
+        p for p in ("pipe", "queue", "manager-queue", "shared-memory") if f"py:ipc.{p}.{MIB}" in r
+    ]
     best = min(paths, key=lambda p: r.median(f"py:ipc.{p}.{MIB}"), default="")
     limit = ipc_limit(r, best, MIB) if best else None
     if limit:
@@ -179,7 +186,12 @@ def _trace_targets(r: Rows) -> list[Target]:
     python, dotnet = r.median("py:trace.span"), r.median("net:trace.Span")
     met = python <= SPAN_SECONDS["python"] and dotnet <= SPAN_SECONDS["dotnet"]
     tasks = ""
-    keys = ["net:trace.TaskUnrecorded", "net:trace.TaskHeard", "net:trace.TaskRead", "net:trace.TaskRecorded"]
+    keys = [
+        "net:trace.TaskUnrecorded",
+        "net:trace.TaskHeard",
+        "net:trace.TaskRead",
+        "net:trace.TaskRecorded",
+    ]
     if all(k in r for k in keys):
         none, heard, read, recorded = (duration(r.median(k)) for k in keys)
         tasks = (

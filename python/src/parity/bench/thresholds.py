@@ -3,7 +3,9 @@
 
 # Targets on the page (a 2-core machine at rest).
 IDEAL_FRACTION = 0.95  # Pool and PLINQ speed-up, as a fraction of one per worker
-MIN_MAP_SECONDS = 0.1  # the CPU-bound map's shortest run (every core), so start and merge stay small
+MIN_MAP_SECONDS = (
+    0.1  # the CPU-bound map's shortest run (every core), so start and merge stay small
+)
 EVEN = 0.05  # two paths are "even" when their ratio is within this of 1
 READ_VS_COPY = 0.5  # in-place read at least this fraction of memcpy's rate
 IPC_SHARE = 0.6  # the fastest Python IPC path, as a fraction of its transport's limit

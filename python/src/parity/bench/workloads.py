@@ -123,7 +123,9 @@ def _map_pool(count: int, workers: int, executor: bool) -> TimeFunc:
         pool_executor = ProcessPoolExecutor(workers, mp_context=context())
         _cleanups.append(pool_executor.shutdown)
         pool_executor.submit(_noop).result(TIMEOUT)
-        return lambda loops: _timed(loops, lambda: sum(pool_executor.map(map_range, parts, timeout=TIMEOUT)))
+        return lambda loops: _timed(
+            loops, lambda: sum(pool_executor.map(map_range, parts, timeout=TIMEOUT))
+        )
     pool = context().Pool(workers)
     _cleanups.append(pool.terminate)
     return lambda loops: _timed(loops, lambda: sum(pool.map_async(map_range, parts).get(TIMEOUT)))
@@ -371,7 +373,8 @@ def _sleepers(count: int, seconds: float) -> TimeFunc:
 
 
 def _bridge(settings: Settings) -> Any:
-    os.environ["PARITY_DOTNET_BUILD"] = settings.dotnet_build  # the Release build, as BenchmarkDotNet runs
+    # the Release build, as BenchmarkDotNet runs
+    os.environ["PARITY_DOTNET_BUILD"] = settings.dotnet_build
     from parity.bridge._net import bridge_types
 
     return bridge_types()
@@ -481,7 +484,9 @@ def _bridge_map(s: Settings, workers: int) -> TimeFunc:
 
 
 def _start_group(s: Settings) -> Factories:
-    methods = [m for m in ("fork", "forkserver", "spawn") if m in get_all_start_methods()]  # Windows: spawn
+    methods = [
+        m for m in ("fork", "forkserver", "spawn") if m in get_all_start_methods()
+    ]  # Windows: spawn
     found: Factories = {f"start.process-{m}": partial(_process, m) for m in methods}
     found["start.thread"] = lambda: _thread
     found["start.thread-pool"] = _thread_pool

@@ -51,7 +51,9 @@ def launch(limit: float) -> tuple[str, int, list[str]]:
         lines.append(line)
         if line.startswith("child "):
             _kill_orphan(int(line.split()[1]))
-    outcome = next((line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)")
+    outcome = next(
+        (line for line in lines if line.startswith("outcome: ")), "outcome: none (parent died)"
+    )
     warned = [line.removeprefix("warned: ") for line in lines if line.startswith("warned: ")]
     return outcome.removeprefix("outcome: "), process.returncode, warned
 

@@ -16,7 +16,9 @@ def blocking_call_delays_interrupt(duration: float) -> float:
     The handler only records the time (a KeyboardInterrupt could land inside pythonnet)."""
     block, span = bridge_types().Cancellation.Block, timespan(duration)
     handled: list[float] = []
-    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: handled.append(time.monotonic()))
+    previous = signal.signal(
+        signal.SIGINT, lambda _signum, _frame: handled.append(time.monotonic())
+    )
     timer = threading.Timer(duration / 10, signal.raise_signal, args=(signal.SIGINT,))
     try:
         start = time.monotonic()

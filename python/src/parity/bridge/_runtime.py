@@ -121,11 +121,15 @@ def _check_runtime_version(config: Path, root: Path) -> None:
     roll = str(options.get("rollForward", framework.get("rollForward", "Minor")))
     folder = root / "shared" / name
     installed = (
-        sorted((p.name for p in folder.iterdir() if p.is_dir()), key=_version) if folder.is_dir() else []
+        sorted((p.name for p in folder.iterdir() if p.is_dir()), key=_version)
+        if folder.is_dir()
+        else []
     )
     need = _version(wanted)
     any_major = roll in ("Major", "LatestMajor")
-    fits = [v for v in installed if _version(v) >= need and (any_major or _version(v)[:1] == need[:1])]
+    fits = [
+        v for v in installed if _version(v) >= need and (any_major or _version(v)[:1] == need[:1])
+    ]
     if not fits:
         have = ", ".join(installed) or "none"
         raise BridgeError(
@@ -168,7 +172,9 @@ def child_context(method: str | None = None) -> Any:
     started before any .NET call, unless it preloads modules that load the CLR)."""
     chosen = method or "spawn"
     if chosen == "fork" and is_loaded():
-        raise BridgeError("this process has loaded the CLR, so it must not fork: use child_context('spawn')")
+        raise BridgeError(
+            "this process has loaded the CLR, so it must not fork: use child_context('spawn')"
+        )
     return multiprocessing.get_context(chosen)
 
 
@@ -301,7 +307,8 @@ def _check_concept(concept_id: str) -> None:
         close = [str(x) for x in registry.Closest(concept_id, 3)]
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         raise UnknownConceptError(
-            f"unknown concept {concept_id!r}{hint}", "(bridge.concept_ids() lists the .NET concepts)"
+            f"unknown concept {concept_id!r}{hint}",
+            "(bridge.concept_ids() lists the .NET concepts)",
         ) from None
     raise UnknownConceptError(
         f"{concept_id} has no .NET concept to run, only a Python one (`python -m {concept.module}`): "

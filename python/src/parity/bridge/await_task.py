@@ -80,7 +80,8 @@ async def square_later(value: int, delay: float, cancel: Any | None = None) -> i
 
 
 async def fail_later(message: str, delay: float) -> int:
-    return int(await await_dotnet(bridge_types().AwaitTask.FailLaterAsync(message, timespan(delay))))
+    task = bridge_types().AwaitTask.FailLaterAsync(message, timespan(delay))
+    return int(await await_dotnet(task))
 
 
 async def give_up_after(timeout: float) -> int:
@@ -129,7 +130,8 @@ async def demo() -> None:
     except TimeoutError:
         await asyncio.sleep(0)
         settled = await asyncio.wait_for(_until_completed(task), timeout=SHORT_TIMEOUT)
-        print(f"asyncio timed out: token cancelled {source.IsCancellationRequested}, .NET task {settled}")
+        cancelled = source.IsCancellationRequested
+        print(f"asyncio timed out: token cancelled {cancelled}, .NET task {settled}")
 
 
 async def _until_completed(task: Any) -> str:

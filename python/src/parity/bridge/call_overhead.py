@@ -55,7 +55,8 @@ def cli_start(repeats: int) -> float:
     cli = build_dir() / "Parity.Cli.dll"
     command = ["dotnet", str(cli), "list"]
     return median_seconds(
-        lambda: subprocess.run(command, capture_output=True, check=True, timeout=LONG_TIMEOUT), repeats
+        lambda: subprocess.run(command, capture_output=True, check=True, timeout=LONG_TIMEOUT),
+        repeats,
     )
 
 

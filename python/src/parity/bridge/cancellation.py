@@ -37,7 +37,9 @@ class Outcome:
 
 
 # <wait>
-def wait_done(task: Any, limit: float = LONG_TIMEOUT, pressed: threading.Event | None = None) -> None:
+def wait_done(
+    task: Any, limit: float = LONG_TIMEOUT, pressed: threading.Event | None = None
+) -> None:
     """Waits for `task` in short slices (Task.WaitAny with 50 ms, GIL released in each), so
     Ctrl-C is noticed promptly; TimeoutError after `limit` seconds.
 
@@ -52,7 +54,9 @@ def wait_done(task: Any, limit: float = LONG_TIMEOUT, pressed: threading.Event |
 
 
 # <timeout>
-def steps_with_timeout(steps: int, step: float, timeout: float, limit: float = LONG_TIMEOUT) -> Outcome:
+def steps_with_timeout(
+    steps: int, step: float, timeout: float, limit: float = LONG_TIMEOUT
+) -> Outcome:
     """Runs `steps` .NET steps of `step` seconds, cancelled by CancelAfter(timeout).
 
     If our own wait gives up first (`limit`), the source is cancelled too: disposing it alone
@@ -66,7 +70,7 @@ def steps_with_timeout(steps: int, step: float, timeout: float, limit: float = L
 
 
 def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcome:
-    """A PLINQ query with WithCancellation(token): OperationCanceledException once CancelAfter fires."""
+    """A PLINQ query WithCancellation(token): OperationCanceledException once CancelAfter fires."""
     load()
     from System import OperationCanceledException
 
@@ -85,11 +89,14 @@ def plinq_with_timeout(count: int, per_element: float, timeout: float) -> Outcom
 
 
 # <ctrl-c>
-def steps_until_interrupted(steps: int, step: float, on_started: Callable[[], None] | None = None) -> Outcome:
+def steps_until_interrupted(
+    steps: int, step: float, on_started: Callable[[], None] | None = None
+) -> Outcome:
     """Runs .NET steps until they finish or Ctrl-C arrives; Ctrl-C cancels the token."""
     start = time.monotonic()
     interrupted = False
-    with deferred_interrupt() as pressed, cancelled_on_exit() as source:  # Ctrl-C is a flag we check
+    # Ctrl-C only sets a flag that we check.
+    with deferred_interrupt() as pressed, cancelled_on_exit() as source:
         task = bridge_types().Cancellation.StepsAsync(steps, timespan(step), source.Token)
         try:
             if on_started is not None:
@@ -118,10 +125,11 @@ def main() -> None:
         print(f"Ctrl-C: interrupted={outcome.interrupted}, .NET task {outcome.status}", flush=True)
         sys.exit(0 if outcome.interrupted and outcome.status == "Canceled" else 1)
 
-    done = steps_with_timeout(5, step, timeout=SHORT_TIMEOUT)  # a timeout that should not fire: not scaled
+    done = steps_with_timeout(5, step, timeout=SHORT_TIMEOUT)  # should not fire: not scaled
     print(f"5 steps, timeout after 10 s: task {done.status}")
     cut = steps_with_timeout(100, step, timeout=scaled(0.5))
-    print(f"100 steps, CancelAfter 0.5 s: task {cut.status} after {cut.seconds / step:.0f} steps' time")
+    taken = cut.seconds / step
+    print(f"100 steps, CancelAfter 0.5 s: task {cut.status} after {taken:.0f} steps' time")
     plinq = plinq_with_timeout(10_000, step, timeout=scaled(0.5))
     print(f"PLINQ WithCancellation, CancelAfter 0.5 s: {plinq.status}")
 
@@ -129,11 +137,11 @@ def main() -> None:
     presser = press_ctrl_c_soon(scaled(0.3), ready)
     outcome = steps_until_interrupted(1_000, step, ready.set)
     presser.join(timeout=LONG_TIMEOUT)
-    print(f"Ctrl-C while awaiting in slices: interrupted={outcome.interrupted}, task {outcome.status}")
-    late = blocking_call_delays_interrupt(scaled(1.0))
     print(
-        f"Ctrl-C during one blocking 1 s .NET call arrives after it returns: {late / scaled(1.0):.1f} of it"
+        f"Ctrl-C while awaiting in slices: interrupted={outcome.interrupted}, task {outcome.status}"
     )
+    late = blocking_call_delays_interrupt(scaled(1.0)) / scaled(1.0)
+    print(f"Ctrl-C during one blocking 1 s .NET call arrives after it returns: {late:.1f} of it")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,10 @@ def progress_type() -> type:
 
 
 def crunch(
-    on_report: Callable[[int], None], count: int = COUNT, steps: int = STEPS, limit: float = LONG_TIMEOUT
+    on_report: Callable[[int], None],
+    count: int = COUNT,
+    steps: int = STEPS,
+    limit: float = LONG_TIMEOUT,
 ) -> int:
     """Sums 0..count-1 with PLINQ in `steps` chunks; .NET reports each chunk to `on_report`.
 

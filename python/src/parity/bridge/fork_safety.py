@@ -21,7 +21,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from parity.bridge._fork_hazard import launch
-from parity.bridge._runtime import BridgeError, ForkAfterLoadWarning, child_context, examples, exit_process
+from parity.bridge._runtime import (
+    BridgeError,
+    ForkAfterLoadWarning,
+    child_context,
+    examples,
+    exit_process,
+)
 from parity.common.process_group import join_or_kill
 from parity.common.timing import LONG_TIMEOUT, scaled
 
@@ -44,7 +50,9 @@ def fork_warnings() -> list[str]:
             os._exit(0)
         os.waitpid(pid, 0)
     return [
-        f"{w.category.__name__}: {w.message}" for w in caught if issubclass(w.category, ForkAfterLoadWarning)
+        f"{w.category.__name__}: {w.message}"
+        for w in caught
+        if issubclass(w.category, ForkAfterLoadWarning)
     ]
 
 

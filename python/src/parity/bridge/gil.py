@@ -110,7 +110,9 @@ def partitions_meeting(parties: int) -> int:
 
     query = ParallelEnumerable.Range(0, parties)
     query = ParallelEnumerable.WithDegreeOfParallelism[Int32](query, parties)
-    query = ParallelEnumerable.WithExecutionMode[Int32](query, ParallelExecutionMode.ForceParallelism)
+    query = ParallelEnumerable.WithExecutionMode[Int32](
+        query, ParallelExecutionMode.ForceParallelism
+    )
     query = ParallelEnumerable.Select[Int32, Int32](query, Func[Int32, Int32](body))
     if sorted(ParallelEnumerable.ToArray[Int32](query)) != list(range(parties)):
         raise AssertionError("PLINQ lost or repeated an item")

@@ -90,7 +90,11 @@ def _report_interrupt(
         main = sys.modules.get("__main__")
         spec = getattr(main, "__spec__", None)
         name = getattr(spec, "name", None) or "program"
-        print(f"parity: {name.removesuffix('.__main__')} interrupted (Ctrl-C)", file=sys.stderr, flush=True)
+        print(
+            f"parity: {name.removesuffix('.__main__')} interrupted (Ctrl-C)",
+            file=sys.stderr,
+            flush=True,
+        )
         return
     sys.__excepthook__(kind, value, traceback)
 

@@ -14,7 +14,11 @@ from parity.common.timing import LONG_TIMEOUT
 
 
 def interleave(
-    ctx: Context, target: Callable[..., None], args: tuple[object, ...], locked: bool, blocked_for: float
+    ctx: Context,
+    target: Callable[..., None],
+    args: tuple[object, ...],
+    locked: bool,
+    blocked_for: float,
 ) -> bool:
     """Run target(*args, events, pause) in A (pausing after its read) and then in B; A writes last.
 

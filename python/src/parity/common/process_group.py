@@ -36,7 +36,9 @@ def join_all(processes: Iterable[BaseProcess], timeout: float) -> None:
     for p in late:
         p.join(SHORT_TIMEOUT)
     if late:
-        raise TimeoutError(f"{len(late)} of {len(group)} children did not finish within {timeout} s")
+        raise TimeoutError(
+            f"{len(late)} of {len(group)} children did not finish within {timeout} s"
+        )
 
 
 def run_all(processes: Iterable[BaseProcess], timeout: float) -> None:

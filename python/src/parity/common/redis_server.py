@@ -71,7 +71,9 @@ class RedisUrl:
         userinfo, at, location = rest.rpartition("@")
         user, colon, password = userinfo.partition(":")
         if "?" in location or "#" in location:
-            raise ValueError("the URL has query options or a fragment after the host: not supported")
+            raise ValueError(
+                "the URL has query options or a fragment after the host: not supported"
+            )
         hostport, slash, db_text = location.partition("/")
         host, port_text = hostport, None
         if hostport.startswith("["):  # [IPv6]:port
@@ -168,7 +170,9 @@ class PrivateRedis:
         phase.mark("redis-server up")
 
     def _config(self) -> str:
-        persistence = ["appendonly yes", "appendfsync always"] if self.append_only else ["appendonly no"]
+        persistence = (
+            ["appendonly yes", "appendfsync always"] if self.append_only else ["appendonly no"]
+        )
         return "\n".join(
             [
                 "bind 127.0.0.1",

@@ -52,4 +52,6 @@ def session(how: str, level: int | None, methods: list[str]) -> None:
 
 if __name__ == "__main__":
     name = sys.argv[2]
-    session(sys.argv[1], None if name == "unset" else logging.getLevelNamesMapping()[name], sys.argv[3:])
+    session(
+        sys.argv[1], None if name == "unset" else logging.getLevelNamesMapping()[name], sys.argv[3:]
+    )

@@ -31,7 +31,7 @@ def fail() -> None:
 
 # <process>
 def process_child_raises(ctx: Context) -> int | None:
-    """The child's exception ends the child (traceback on its stderr); the parent gets an exit code."""
+    """The child's exception ends it (traceback on its stderr); the parent sees an exit code."""
     child = ctx.Process(target=fail)
     child.start()
     child.join(SHORT_TIMEOUT)
@@ -93,7 +93,8 @@ async def _forget_a_failing_task() -> list[dict[str, Any]]:
         fail()
 
     task = asyncio.create_task(load())
-    await asyncio.wait([task], timeout=SHORT_TIMEOUT)  # it finished; wait() does not retrieve its exception
+    # it finished; wait() does not retrieve its exception
+    await asyncio.wait([task], timeout=SHORT_TIMEOUT)
     del task
     gc.collect()  # the report comes when the task is collected, not when it fails
     return reports
@@ -110,11 +111,15 @@ def asyncio_task_never_awaited() -> dict[str, Any]:
 def main() -> None:
     ctx = context()
     code = process_child_raises(ctx)
-    print(f"Process: the child raised; the parent sees exitcode={code} (the traceback went to its stderr)")
+    print(
+        f"Process: the child raised; the parent sees exitcode={code} (the traceback went to its stderr)"
+    )
     exc = pool_task_raises(ctx)
     print(f"Pool: get() re-raised {exc!r}, __cause__ is {type(exc.__cause__).__name__}")
     thread = thread_raises()
-    print(f"thread: excepthook saw {thread.reported[1]} in thread {thread.reported[0]!r}; join() returned")
+    print(
+        f"thread: excepthook saw {thread.reported[1]} in thread {thread.reported[0]!r}; join() returned"
+    )
     report = asyncio_task_never_awaited()
     print(f"asyncio: loop handler: {report['message']!r}: {report['exception']!r}")
     print("the parent process is still running")

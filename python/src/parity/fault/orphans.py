@@ -35,7 +35,8 @@ def exit_when_parent_goes(reader: PipeEnd, writer: PipeEnd) -> None:
         try:
             reader.recv()
         except EOFError:
-            os._exit(1)  # no cleanup to trust: the parent that would have collected our work is gone
+            # no cleanup to trust: the parent that would have collected our work is gone
+            os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
 
@@ -85,8 +86,10 @@ def middle(mode: Mode) -> None:
 
 
 # <kill-parent>
-def kill_the_parent(mode: Mode, start_method: str | None = None, patience: float = SHORT_TIMEOUT) -> Outcome:
-    """Start the middle program, kill it hard, and see whether its child outlives it by `patience` s."""
+def kill_the_parent(
+    mode: Mode, start_method: str | None = None, patience: float = SHORT_TIMEOUT
+) -> Outcome:
+    """Start the middle program, kill it hard, see whether its child outlives it by `patience` s."""
     env = {**os.environ, **({START_METHOD_VARIABLE: start_method} if start_method else {})}
     program = subprocess.Popen(
         [sys.executable, "-m", "parity.fault.orphans", "--middle", mode],

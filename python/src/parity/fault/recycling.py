@@ -42,8 +42,10 @@ def run_tasks(ctx: Context, maxtasksperchild: int | None) -> list[tuple[int, int
 
 # <executor>
 def run_tasks_executor(ctx: Context, max_tasks_per_child: int) -> list[tuple[int, int]]:
-    """The same with ProcessPoolExecutor (3.11+); with fork it raises ValueError. Keep it at 1 on 3.11."""
-    with ProcessPoolExecutor(1, mp_context=ctx, max_tasks_per_child=max_tasks_per_child) as executor:
+    """The same with ProcessPoolExecutor (3.11+); with fork it raises ValueError: keep it at 1."""
+    with ProcessPoolExecutor(
+        1, mp_context=ctx, max_tasks_per_child=max_tasks_per_child
+    ) as executor:
         return list(executor.map(leaky_task, range(TASKS), timeout=SHORT_TIMEOUT))
 
 
@@ -51,7 +53,9 @@ def run_tasks_executor(ctx: Context, max_tasks_per_child: int) -> list[tuple[int
 
 
 def show(label: str, runs: list[tuple[int, int]]) -> None:
-    print(f"{label}: {len({pid for pid, _ in runs})} worker(s); held after each task: {[n for _, n in runs]}")
+    print(
+        f"{label}: {len({pid for pid, _ in runs})} worker(s); held after each task: {[n for _, n in runs]}"
+    )
 
 
 def main() -> None:
@@ -61,7 +65,9 @@ def main() -> None:
     try:
         show("ProcessPoolExecutor(max_tasks_per_child=1)", run_tasks_executor(ctx, 1))
     except ValueError as exc:
-        print(f"ProcessPoolExecutor(max_tasks_per_child=1) under {ctx.get_start_method()}: ValueError: {exc}")
+        print(
+            f"ProcessPoolExecutor(max_tasks_per_child=1) under {ctx.get_start_method()}: ValueError: {exc}"
+        )
 
 
 if __name__ == "__main__":

@@ -37,9 +37,12 @@ PARENT_OF_SLEEPER = (
 
 
 def start_in_new_session() -> tuple[subprocess.Popen[str], int]:
-    """Start the child as the leader of a new session and group; returns it and the grandchild's pid."""
+    """Start the child leading a new session and group; return it and the grandchild's pid."""
     child = subprocess.Popen(
-        [sys.executable, "-c", PARENT_OF_SLEEPER], stdout=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-c", PARENT_OF_SLEEPER],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     assert child.stdout is not None
     with killed_after(SHORT_TIMEOUT, lambda: signal_group(child.pid)):
@@ -84,7 +87,7 @@ def kill_the_group() -> Outcome:
     """killpg() ends the child and the grandchild: the pipe closes and communicate() returns."""
     child, grandchild = start_in_new_session()
     signal_group(child.pid)  # the child leads its group: its pid is the group id
-    output, _ = child.communicate(timeout=SHORT_TIMEOUT)  # end of file: nobody holds the pipe any more
+    output, _ = child.communicate(timeout=SHORT_TIMEOUT)  # end of file: no holder is left
     return Outcome(child.returncode, not gone(grandchild, SHORT_TIMEOUT), False, output)
 
 
@@ -130,10 +133,11 @@ def run_with_timeout() -> RunOutcome:
 
 def main() -> None:
     if sys.platform == "win32":
-        skip("process groups and killpg are POSIX; on Windows a Job object kills a tree (see the .NET side)")
+        skip("process groups and killpg are POSIX; on Windows a Job object kills a tree (see .NET)")
     only = kill_the_child_only()
     print(f"kill(): child exit {only.child_exit}, grandchild alive={only.grandchild_alive}")
-    print(f"        communicate() still waiting on the pipe after 1 s: {only.communicate_timed_out}")
+    waiting = only.communicate_timed_out
+    print(f"        communicate() still waiting on the pipe after 1 s: {waiting}")
     group = kill_the_group()
     print(f"killpg(): child exit {group.child_exit}, grandchild alive={group.grandchild_alive}")
     print(f"          communicate() returned at once with {group.output!r}")

@@ -100,7 +100,9 @@ class ExecutorOutcome:
 def kill_an_executor_worker(ctx: Context) -> ExecutorOutcome:
     """Kill one worker of a ProcessPoolExecutor: every future fails, the executor is closed."""
     events, writer = ctx.Pipe(duplex=False)
-    with ProcessPoolExecutor(2, mp_context=ctx, initializer=announce, initargs=(writer,)) as executor:
+    with ProcessPoolExecutor(
+        2, mp_context=ctx, initializer=announce, initargs=(writer,)
+    ) as executor:
         futures: list[Future[int]] = [executor.submit(doomed) for _ in range(3)]
         while (event := next_event(events))[0] != "running":
             pass  # skip the "started" events
@@ -123,7 +125,9 @@ def main() -> None:
     pool = kill_a_pool_worker(ctx)
     print(f"Pool: workers {list(pool.workers)}; killed {pool.killed} mid-task")
     print(f"Pool: started replacement worker {pool.replacement}")
-    print(f"Pool: get(timeout) timed out={pool.timed_out}, ready()={pool.ready_after_timeout}: result lost")
+    print(
+        f"Pool: get(timeout) timed out={pool.timed_out}, ready()={pool.ready_after_timeout}: result lost"
+    )
     ex = kill_an_executor_worker(ctx)
     print(f"ProcessPoolExecutor: killed {ex.killed} mid-task")
     for number, error in enumerate(ex.errors, 1):

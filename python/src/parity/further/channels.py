@@ -110,14 +110,18 @@ def main() -> None:
     modes: list[Mode] = ["wait", "drop-newest", "drop-oldest", "drop-write"]
     for mode in modes:
         kept, dropped, refused = fill(mode, capacity=3, count=5)
-        print(f"capacity 3, write 1..5, {mode:<11}: kept {kept}, dropped {dropped}, refused {refused}")
+        print(
+            f"capacity 3, write 1..5, {mode:<11}: kept {kept}, dropped {dropped}, refused {refused}"
+        )
     for name, taken in (
         ("asyncio.Queue", asyncio.run(share(3, 100, 2, 4))),
         ("queue.Queue (threads)", share_threads(3, 100, 2, 4)),
     ):
         every = [item for mine in taken for item in mine]
         once = sorted(every) == list(range(300))
-        print(f"{name}, 3 producers x 100, 2 consumers: {len(every)} taken, every item once: {once}")
+        print(
+            f"{name}, 3 producers x 100, 2 consumers: {len(every)} taken, every item once: {once}"
+        )
 
 
 # </run>

@@ -84,7 +84,13 @@ async def run() -> None:
     results: list[int] = []
     with ProcessPoolExecutor(max_workers=2, mp_context=context()) as pool:
         await asyncio.wait_for(
-            pipeline(range(1, 9), in_processes(pool, sum_of_squares), results.append, workers=2, capacity=2),
+            pipeline(
+                range(1, 9),
+                in_processes(pool, sum_of_squares),
+                results.append,
+                workers=2,
+                capacity=2,
+            ),
             LONG_TIMEOUT,
         )
     # Sorted: two workers hand results on in the order they finish.
@@ -94,7 +100,8 @@ async def run() -> None:
     sent: list[int] = []
     try:
         await asyncio.wait_for(
-            pipeline(range(1, 9), failing, seen.append, workers=1, capacity=2, sent=sent), SHORT_TIMEOUT
+            pipeline(range(1, 9), failing, seen.append, workers=1, capacity=2, sent=sent),
+            SHORT_TIMEOUT,
         )
     except* ValueError as group:
         print(f"one item raises: ExceptionGroup of {[repr(e) for e in group.exceptions]}")

@@ -79,7 +79,9 @@ def racing_writers(safe: bool) -> dict[str, int]:
         # the lock, so waiting would only run into the timeout; give it a moment to try instead.
         second_done.wait(SHORT_TIMEOUT if not safe else 0.05)
 
-    first = threading.Thread(target=registry.add if safe else registry.add_unsafely, args=("first", 1, pause))
+    first = threading.Thread(
+        target=registry.add if safe else registry.add_unsafely, args=("first", 1, pause)
+    )
     first.start()
     first_has_read.wait(SHORT_TIMEOUT)
     (registry.add if safe else registry.add_unsafely)("second", 2)
@@ -94,11 +96,15 @@ def racing_writers(safe: bool) -> dict[str, int]:
 # <run>
 def main() -> None:
     view, snapshot = view_versus_snapshot()
-    print(f"owner changes the dict: MappingProxyType view shows {view} keys, a proxied copy {snapshot}")
+    print(
+        f"owner changes the dict: MappingProxyType view shows {view} keys, "
+        f"a proxied copy {snapshot}"
+    )
     shared, verdict = frozen_only_one_level()
     print(f"a tuple holding a list: {shared}, hash -> {verdict}")
     print(f"frozenset.union returns a new set: {frozenset({1, 2}) | {3}}; the old one is unchanged")
-    print(f"read, add, write back (two writers): {sorted(racing_writers(safe=False))} (one update lost)")
+    lost = sorted(racing_writers(safe=False))
+    print(f"read, add, write back (two writers): {lost} (one update lost)")
     print(f"the same under the writers' lock:    {sorted(racing_writers(safe=True))}")
 
 

@@ -73,7 +73,11 @@ class Outcome:
 
 
 async def get_all(
-    url: str, count: int, *, semaphore: asyncio.Semaphore | None = None, bucket: TokenBucket | None = None
+    url: str,
+    count: int,
+    *,
+    semaphore: asyncio.Semaphore | None = None,
+    bucket: TokenBucket | None = None,
 ) -> Outcome:
     """`count` GETs at once, each one waiting for the semaphore and/or a token first."""
     in_flight = PeakMeter(name="GET in flight")  # counts the GETs under way, and the most at once
@@ -104,13 +108,19 @@ async def get_all(
 # <run>
 async def run() -> None:
     bucket = TokenBucket(burst=3, rate=1.0, clock=lambda: 0.0)  # a stopped clock: no refill
-    print(f"token bucket, burst 3, stopped clock: {['+' if bucket.try_acquire() else '-' for _ in range(4)]}")
+    taken = ["+" if bucket.try_acquire() else "-" for _ in range(4)]
+    print(f"token bucket, burst 3, stopped clock: {taken}")
     delay = scaled(0.1)
-    with serve(lambda path, n: Reply(200, f"reply {n}", delay if path == "/item" else 0.0)) as server:
+    with serve(
+        lambda path, n: Reply(200, f"reply {n}", delay if path == "/item" else 0.0)
+    ) as server:
         outcome = await get_all(server.url("/item"), 10, semaphore=asyncio.Semaphore(2))
-        print(f"asyncio.Semaphore(2), 10 GETs: {outcome.ok} ok, at most {outcome.peak_in_flight} in flight")
+        peak = outcome.peak_in_flight
+        print(f"asyncio.Semaphore(2), 10 GETs: {outcome.ok} ok, at most {peak} in flight")
         period = scaled(0.5)
-        outcome = await get_all(server.url("/fast"), 10, bucket=TokenBucket(burst=2, rate=1 / period))
+        outcome = await get_all(
+            server.url("/fast"), 10, bucket=TokenBucket(burst=2, rate=1 / period)
+        )
         achieved = (outcome.ok - 2) / outcome.seconds
         print(
             f"token bucket (burst 2, 1 per {period:.3g} s), 10 GETs: "

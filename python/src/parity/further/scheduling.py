@@ -22,7 +22,7 @@ from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # <limited>
 def peak_in_pool(max_workers: int, count: int, patience: float) -> int:
-    """`count` blocking jobs on a pool of `max_workers`, held for `patience` once it is full; the peak."""
+    """`count` blocking jobs, `max_workers` threads, held `patience` once all are busy: the peak."""
     running = PeakMeter(name="job running")
     full, over_limit, gate = threading.Event(), threading.Event(), threading.Event()
 
@@ -106,9 +106,8 @@ def main() -> None:
     print(f"8 blocking jobs on ThreadPoolExecutor(max_workers=2): at most {peak} at once")
     pooled, dedicated = own_thread_or_pool()
     print(f"a pool job runs on {pooled!r}; a dedicated thread is {dedicated!r}")
-    print(
-        f"one-worker pool, job waits for a job queued behind it: {one_worker_waits_for_itself(scaled(1.0))}"
-    )
+    waits = one_worker_waits_for_itself(scaled(1.0))
+    print(f"one-worker pool, job waits for a job queued behind it: {waits}")
     blocked = asyncio.run(blocked_loop(scaled(1.0), offload=False))
     print(f"blocking call on the event loop: {', then '.join(blocked)}")
     offloaded = asyncio.run(blocked_loop(SHORT_TIMEOUT, offload=True))

@@ -40,7 +40,9 @@ def answerer(conn: Connection, timeout: float) -> str:
 
 
 # <pool>
-def start(pool: Pool, end1: Connection, end2: Connection) -> tuple[AsyncResult[str], AsyncResult[str]]:
+def start(
+    pool: Pool, end1: Connection, end2: Connection
+) -> tuple[AsyncResult[str], AsyncResult[str]]:
     """Hand one end of the pipe to each task; both are only queued until a worker is free."""
     first = pool.apply_async(asker, (end1, SHORT_TIMEOUT))
     second = pool.apply_async(answerer, (end2, SHORT_TIMEOUT))
@@ -48,7 +50,7 @@ def start(pool: Pool, end1: Connection, end2: Connection) -> tuple[AsyncResult[s
 
 
 def converse(ctx: Context, workers: int, timeout: float) -> tuple[str, str]:
-    """Run both tasks in a Pool of `workers`; returns (what the asker heard, what the answerer heard).
+    """Run both tasks in a Pool of `workers`; return (what the asker, the answerer heard).
 
     Raises multiprocessing.TimeoutError when the conversation is stuck for `timeout`; the pool
     is then terminated, so no worker outlives the call.

@@ -126,7 +126,9 @@ def main() -> None:
     print(receive(ctx))
     wait = scaled(1)
     arrived, message = receive_before_start(ctx, wait)
-    print(f"receiving before start(): anything within {wait:.2f} s? {arrived}; after start(): {message}")
+    print(
+        f"receiving before start(): anything within {wait:.2f} s? {arrived}; after start(): {message}"
+    )
     for error in misuse(ctx):
         print(f"wrong direction: {error}")
     print(f"silent child, parent closed its write end: {after_silent_child(ctx, True, wait)}")

@@ -30,7 +30,9 @@ def threads_max(items: int, body_seconds: float, max_workers: int | None = None)
     """ThreadPoolExecutor.map over blocking bodies; None = the default max_workers."""
     meter = PeakMeter(name=f"body, max_workers={max_workers or 'default'}")
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        list(pool.map(lambda _: _timed_body(meter, body_seconds), range(items), timeout=LONG_TIMEOUT))
+        list(
+            pool.map(lambda _: _timed_body(meter, body_seconds), range(items), timeout=LONG_TIMEOUT)
+        )
     return meter.max
 
 
@@ -74,7 +76,8 @@ def default_thread_workers() -> int:
 def main() -> None:
     body = scaled(0.5)
     items = 8
-    print(f"{os.cpu_count()} cores; {items} blocking bodies of {body:g} s each; most bodies seen at once:")
+    cores = os.cpu_count()
+    print(f"{cores} cores; {items} blocking bodies of {body:g} s each; most bodies seen at once:")
     rows = [
         (
             "ThreadPoolExecutor(), default:",
@@ -83,7 +86,11 @@ def main() -> None:
         ),
         ("ThreadPoolExecutor(max_workers=2):", threads_max(items, body, max_workers=2), ""),
         ("ProcessPoolExecutor(max_workers=2):", processes_max(context(), items, body), ""),
-        ("asyncio + Semaphore(2):", asyncio.run(async_max(items, body, limit=2)), "(awaiting bodies)"),
+        (
+            "asyncio + Semaphore(2):",
+            asyncio.run(async_max(items, body, limit=2)),
+            "(awaiting bodies)",
+        ),
     ]
     for label, most, note in rows:
         print(f"  {label:<40}{most} {note}".rstrip())

@@ -73,7 +73,8 @@ def main() -> None:
 
     start = time.perf_counter()
     kinds = invoke_discarding(_delay(first), _delay(second))
-    print(f"executor given async functions: returned after {time.perf_counter() - start:.3f} s, got {kinds}")
+    took = time.perf_counter() - start
+    print(f"executor given async functions: returned after {took:.3f} s, got {kinds}")
 
     start = time.perf_counter()
     asyncio.run(gather(_delay(first), _delay(second)))

@@ -56,7 +56,9 @@ def fold_map_reduce(ctx: Context, values: Sequence[int], seed: int, parts: int) 
 
 
 # <non-associative>
-def fold_split(values: Sequence[int], parts: int, func: Callable[[int, int], int] = operator.sub) -> int:
+def fold_split(
+    values: Sequence[int], parts: int, func: Callable[[int, int], int] = operator.sub
+) -> int:
     """Fold each chunk with `func`, then fold the partials with it: what a parallel reduce does."""
     partials = [functools.reduce(func, chunk) for chunk in chunks(values, parts)]
     return functools.reduce(func, partials)

@@ -49,7 +49,9 @@ class Outcome:
 
 
 # <terminate>
-def terminate_pool(ctx: Context, jobs: int = 10, workers: int = 2, job_seconds: float = 5.0) -> Outcome:
+def terminate_pool(
+    ctx: Context, jobs: int = 10, workers: int = 2, job_seconds: float = 5.0
+) -> Outcome:
     """Start `jobs` long jobs, wait until `workers` of them run, then terminate the pool."""
     started, release = ctx.Queue(), ctx.Event()
     begin = time.monotonic()
@@ -72,19 +74,26 @@ def terminate_pool(ctx: Context, jobs: int = 10, workers: int = 2, job_seconds: 
 
 
 # <shutdown>
-def shutdown_executor(ctx: Context, jobs: int = 10, workers: int = 2, job_seconds: float = 5.0) -> Outcome:
+def shutdown_executor(
+    ctx: Context, jobs: int = 10, workers: int = 2, job_seconds: float = 5.0
+) -> Outcome:
     """Start `jobs` long jobs, wait until `workers` run, then shutdown(cancel_futures=True)."""
     started, release = ctx.Queue(), ctx.Event()
     begin = time.monotonic()
-    executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(started, release))
-    futures: list[Future[int]] = [executor.submit(_job, n, scaled(job_seconds)) for n in range(jobs)]
+    executor = ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init, initargs=(started, release)
+    )
+    futures: list[Future[int]] = [
+        executor.submit(_job, n, scaled(job_seconds)) for n in range(jobs)
+    ]
     try:
         for _ in range(workers):
             started.get(timeout=SHORT_TIMEOUT)
         executor.shutdown(wait=False, cancel_futures=True)
         # The executor's manager thread cancels the queued futures a moment later. Wait for the
         # last one through a done-callback: concurrent.futures.wait() would not wake up, it only
-        # counts a future cancelled this way as done once the executor "notifies" it, which never happens.
+        # counts a future cancelled this way as done once the executor "notifies" it, which it
+        # never does.
         last_cancelled = threading.Event()
         futures[-1].add_done_callback(lambda _: last_cancelled.set())
         last_cancelled.wait(SHORT_TIMEOUT)
@@ -106,7 +115,8 @@ def main() -> None:
     hard = terminate_pool(ctx)
     print(
         f"Pool.terminate(): {hard.completed} of {hard.submitted} jobs finished, "
-        f"{hard.cancelled} never will (after {hard.seconds:.2f} s; each job takes {scaled(5.0):g} s)"
+        f"{hard.cancelled} never will (after {hard.seconds:.2f} s; "
+        f"each job takes {scaled(5.0):g} s)"
     )
     soft = shutdown_executor(ctx)
     print(

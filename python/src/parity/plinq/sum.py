@@ -72,7 +72,9 @@ def _wait_for_the_other(_: int) -> bool:
 def long_items_overlap(ctx: Context) -> bool:
     """Two long items that wait for each other: both pass only if they run at the same time."""
     with ctx.Pool(2, initializer=_init_barrier, initargs=(ctx.Barrier(2),)) as pool:
-        return all(pool.map_async(_wait_for_the_other, [0, 1], chunksize=1).get(timeout=SHORT_TIMEOUT))
+        return all(
+            pool.map_async(_wait_for_the_other, [0, 1], chunksize=1).get(timeout=SHORT_TIMEOUT)
+        )
 
 
 # </long-items>

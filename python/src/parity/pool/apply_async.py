@@ -37,7 +37,9 @@ def task(name: int, seconds: float) -> tuple[int, int, float, float]:
 
 @dataclass(frozen=True)
 class PoolRun:
-    results: list[tuple[int, int]]  # (task name, pid of the worker that ran it), in submission order
+    results: list[
+        tuple[int, int]
+    ]  # (task name, pid of the worker that ran it), in submission order
     peak: int  # the most tasks that were running at the same moment
     seconds: float
 

@@ -50,16 +50,21 @@ def run_with_callbacks(
         pending = []
         for name in range(5):
             if name > 2:
-                pending.append(pool.apply_async(fail, (name,), callback=on_result, error_callback=on_error))
+                pending.append(
+                    pool.apply_async(fail, (name,), callback=on_result, error_callback=on_error)
+                )
             else:
                 pending.append(pool.apply_async(succeed, (name, scaled(1)), callback=on_result))
         pool.close()
         deadline = time.monotonic() + timeout
         for result in pending:
-            result.wait(max(0.0, deadline - time.monotonic()))  # never raises: the callbacks have it
+            # never raises: the callbacks have it
+            result.wait(max(0.0, deadline - time.monotonic()))
         unfinished = sum(not result.ready() for result in pending)
         if unfinished:
-            raise TimeoutError(f"{unfinished} of {len(pending)} tasks did not finish within {timeout:g} s")
+            raise TimeoutError(
+                f"{unfinished} of {len(pending)} tasks did not finish within {timeout:g} s"
+            )
         close_pool(pool, timeout)  # join() with a limit: Pool.join() has none
     finally:
         pool.terminate()
@@ -70,7 +75,9 @@ def run_with_callbacks(
 
 def main() -> None:
     ctx = context()
-    print(f"[parent] pid={os.getpid()} start method={ctx.get_start_method()} workers={os.cpu_count()}")
+    print(
+        f"[parent] pid={os.getpid()} start method={ctx.get_start_method()} workers={os.cpu_count()}"
+    )
     run_with_callbacks(
         ctx,
         on_result=lambda name: print(f"[callback] task {name} finished"),

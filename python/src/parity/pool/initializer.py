@@ -38,7 +38,8 @@ def init(to_zhang: Queue[str], to_ming: Queue[str]) -> None:
 def ming() -> str:
     print(f"[Ming]  pid={os.getpid()} ppid={os.getppid()}", flush=True)
     _to_zhang.put(QUESTION)
-    return _to_ming.get(timeout=SHORT_TIMEOUT)  # waits for Zhang's answer, never for our own question
+    # waits for Zhang's answer, never for our own question
+    return _to_ming.get(timeout=SHORT_TIMEOUT)
 
 
 def zhang() -> str:
@@ -109,7 +110,9 @@ def main() -> None:
     print(heard_by_zhang)
     print(heard_by_ming)
     ming_heard, zhang_heard = converse_on_one_queue(ctx, processes=1)
-    print(f"the article's single queue on one worker: Ming hears {ming_heard!r}; Zhang: {zhang_heard}")
+    print(
+        f"the article's single queue on one worker: Ming hears {ming_heard!r}; Zhang: {zhang_heard}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ def map_and_imap(ctx: Context) -> dict[str, object]:
     """The article's sequence: apply_async, map, imap (skip the first), imap_unordered."""
     with ctx.Pool(processes=4) as pool:
         single = pool.apply_async(square, (10,)).get(timeout=SHORT_TIMEOUT)
-        as_list = pool.map_async(square, range(10)).get(timeout=SHORT_TIMEOUT)  # map() itself has no timeout
+        # map() itself has no timeout
+        as_list = pool.map_async(square, range(10)).get(timeout=SHORT_TIMEOUT)
         iterator = pool.imap(square, range(10))
         iterator_type = type(iterator).__name__
         first = iterator.next(timeout=SHORT_TIMEOUT)

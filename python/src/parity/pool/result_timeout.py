@@ -34,7 +34,9 @@ def get_with_timeout(ctx: Context) -> list[str]:
         try:
             events.append(f"value {result.get(timeout=scaled(0.5))}")
         except multiprocessing.TimeoutError as exc:  # not the builtin TimeoutError
-            events.append(f"timed out after 0.5 s: {type(exc).__module__}.TimeoutError({str(exc)!r})")
+            events.append(
+                f"timed out after 0.5 s: {type(exc).__module__}.TimeoutError({str(exc)!r})"
+            )
         events.append(f"the task kept running: ready={result.ready()}")
         events.append(f"value {result.get(timeout=SHORT_TIMEOUT)} after all")
     return events

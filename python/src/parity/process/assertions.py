@@ -48,7 +48,8 @@ def outcome(call: str) -> str:
 def outcome_in_child(call: str, optimize: bool) -> str:
     """The same call in a fresh interpreter, with or without -O (asserts compiled away)."""
     flags = ["-O"] if optimize else []
-    code = f"import importlib; print(importlib.import_module('parity.process.assertions').outcome({call!r}))"
+    module = "importlib.import_module('parity.process.assertions')"
+    code = f"import importlib; print({module}.outcome({call!r}))"
     child = subprocess.run(
         [sys.executable, *flags, "-c", code],
         capture_output=True,

@@ -39,7 +39,10 @@ def run_child(ctx: Context, name: str) -> tuple[int, int | None]:
 
 def main() -> None:
     ctx = context()
-    print(f"[parent] pid={os.getpid()} ppid={os.getppid()} start method={ctx.get_start_method()}", flush=True)
+    print(
+        f"[parent] pid={os.getpid()} ppid={os.getppid()} start method={ctx.get_start_method()}",
+        flush=True,
+    )
     pid, exitcode = run_child(ctx, "cheerful")
     print(f"[parent] child {pid} exited with code {exitcode}")
 

@@ -35,7 +35,7 @@ def signal_name(exitcode: int | None) -> str:
 
 # <lifecycle>
 def walk_through(ctx: Context) -> list[tuple[str, str, int | None]]:
-    """Create, start, time out a join, terminate and close a child; returns (step, state, exitcode)."""
+    """Create, start, time out a join, terminate, close a child; return (step, state, exitcode)."""
     steps: list[tuple[str, str, int | None]] = []
 
     def note(step: str, child: BaseProcess) -> None:
@@ -63,7 +63,7 @@ def walk_through(ctx: Context) -> list[tuple[str, str, int | None]]:
 
 # <daemon>
 def leave_a_daemon_running(ctx: Context) -> int:
-    """Start a daemon child and return its pid without joining it: the interpreter's exit ends it."""
+    """Start a daemon child and return its pid without joining: the interpreter's exit ends it."""
     child = ctx.Process(target=time.sleep, args=(SHORT_TIMEOUT,), name="daemon", daemon=True)
     child.start()
     assert child.pid is not None

@@ -70,7 +70,7 @@ def greeter(ctx: Context, greeting: str, reports: Queue[Report]) -> Greeter:
 
 # <parent>
 def greet(ctx: Context, greeting: str) -> tuple[Greeter, Report]:
-    """Start a Greeter, collect its report, join it; returns the (parent's) object and the report."""
+    """Start a Greeter, collect its report, join it; return our copy of it and the report."""
     reports: Queue[Report] = ctx.Queue()
     child = greeter(ctx, greeting, reports)
     child.start()  # runs child.run() in the new process
@@ -86,7 +86,10 @@ def main() -> None:
     print(f"[parent] pid={os.getpid()} ppid={os.getppid()} start method={ctx.get_start_method()}")
     child, (name, greeting, pid, ppid) = greet(ctx, "cheerful")
     print(f"[child {name}] pid={pid} ppid={ppid} greeting={greeting!r}")
-    print(f"[parent] {child.name} exited with code {child.exitcode}; our copy still says {child.greeting!r}")
+    print(
+        f"[parent] {child.name} exited with code {child.exitcode}; "
+        f"our copy still says {child.greeting!r}"
+    )
 
 
 # </parent>

@@ -38,7 +38,9 @@ def add_connection(parser: argparse.ArgumentParser) -> None:
         help=f"redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss:// for TLS (default: ${URL_VARIABLE}); "
         "without a password in the URL, PARITY_REDIS_PASSWORD is used",
     )
-    parser.add_argument("--namespace", default="parity", help="prefix of every key (default: parity)")
+    parser.add_argument(
+        "--namespace", default="parity", help="prefix of every key (default: parity)"
+    )
 
 
 def url(args: argparse.Namespace) -> str:

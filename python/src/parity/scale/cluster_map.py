@@ -11,8 +11,7 @@ the same blow, replaces the dead process but never runs the task again: map_asyn
 (its get() needs a timeout, or it waits forever).
 
 Security: a dask scheduler accepts pickled functions from anyone who can connect; the LocalCluster
-here listens on 127.0.0.1 only. A real cluster belongs on a private network with TLS and
-certificates (distributed.Security).
+here listens on 127.0.0.1 only; a real one needs a private network and TLS (distributed.Security).
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 from parity.scale._cluster_map import Crash, PoolCrash, hold, pool_hold, pool_init, until
 
 SCHEDULER_VARIABLE = "PARITY_DASK_SCHEDULER"
-TIMEOUT = LONG_TIMEOUT
 
 
 def square(x: int) -> int:
@@ -76,7 +74,7 @@ def map_in_order_and_as_completed(client: Client, n: int = 10) -> tuple[list[int
     futures = client.map(square, range(n))
     in_order: list[int] = client.gather(futures)
     again = client.map(square, range(n), pure=False)  # pure=False: computed anew, not reused
-    finished = [f.result(timeout=TIMEOUT) for f in as_completed(again)]
+    finished = [f.result(timeout=LONG_TIMEOUT) for f in as_completed(again)]
     return in_order, finished
 
 
@@ -89,10 +87,10 @@ def kill_a_worker_mid_map(client: Client, n: int = 6) -> Crash:
     token = secrets.token_hex(4)
     started, release = Queue(f"started-{token}"), Event(f"release-{token}")
     futures = client.map(hold, range(n), started=started.name, release=release.name, pure=False)
-    killed_task, killed_pid = started.get(timeout=TIMEOUT)  # a task is running in that process now
+    killed_task, killed_pid = started.get(timeout=LONG_TIMEOUT)  # a task runs in that process now
     psutil.Process(killed_pid).kill()  # SIGKILL: no goodbye to the scheduler
     release.set()
-    wait(futures, timeout=TIMEOUT)  # TimeoutError if any is still unfinished then
+    wait(futures, timeout=LONG_TIMEOUT)  # TimeoutError if any is still unfinished then
     results: list[int] = client.gather(futures)
     runs = Counter(x for x, _pid in [(killed_task, killed_pid), *started.get(batch=True)])
     return Crash(results, killed_task, killed_pid, dict(runs))
@@ -128,7 +126,8 @@ def kill_a_pool_worker_mid_map(ctx: Context, n: int = 4, wait_for: float = 1.0) 
 
 
 def main() -> None:
-    where = os.environ.get(SCHEDULER_VARIABLE) or "a LocalCluster of 2 worker processes on 127.0.0.1"
+    local = "a LocalCluster of 2 worker processes on 127.0.0.1"
+    where = os.environ.get(SCHEDULER_VARIABLE) or local
     with cluster_client() as client:
         print(f"cluster: {where}")
         in_order, finished = map_in_order_and_as_completed(client)
@@ -136,7 +135,8 @@ def main() -> None:
         print(f"as_completed (finish order) holds the same results: {sorted(finished) == in_order}")
         crash = kill_a_worker_mid_map(client)
         print(f"dask: killed the worker process running task {crash.killed_task} mid-task")
-        print(f"dask: every result came back {crash.results}; run again elsewhere: {crash.recomputed}")
+        again = crash.recomputed
+        print(f"dask: every result came back {crash.results}; run again elsewhere: {again}")
     pool = kill_a_pool_worker_mid_map(context(), wait_for=max(0.5, scaled(5.0)))
     killed = pool.killed_task
     print(f"multiprocessing.Pool: killed the worker process running task {killed} mid-task")

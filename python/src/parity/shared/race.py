@@ -84,7 +84,9 @@ def count(
     """`processes` children each add 1 `iterations` times to one shared int; the final total."""
     value = ctx.Value("i", 0)
     barrier = ctx.Barrier(processes) if start_together else None
-    children = [ctx.Process(target=ADDERS[how], args=(value, iterations, barrier)) for _ in range(processes)]
+    children = [
+        ctx.Process(target=ADDERS[how], args=(value, iterations, barrier)) for _ in range(processes)
+    ]
     run_all(children, LONG_TIMEOUT)
     if any(c.exitcode != 0 for c in children):
         raise RuntimeError(f"a child failed: exit codes {[c.exitcode for c in children]}")
@@ -94,16 +96,10 @@ def count(
 # </run>
 
 
-def count_one_after_another(ctx: Context, processes: int = PROCESSES, iterations: int = ITERATIONS) -> int:
-    """Unlocked again, but each child runs alone (started after the previous one ended): no loss."""
-    value = ctx.Value("i", 0)
-    for _ in range(processes):
-        run_all([ctx.Process(target=add_unlocked, args=(value, iterations, None))], LONG_TIMEOUT)
-    return int(value.value)
-
-
 # <step-by-step>
-def _read_pause_write(value: Synchronized[int], locked: bool, events: tuple[Event, ...], pause: bool) -> None:
+def _read_pause_write(
+    value: Synchronized[int], locked: bool, events: tuple[Event, ...], pause: bool
+) -> None:
     """`value.value += 1` split in its two halves, with a pause between them."""
     trying, have_read, go_on = events
     lock = value.get_lock()
@@ -121,8 +117,10 @@ def _read_pause_write(value: Synchronized[int], locked: bool, events: tuple[Even
             lock.release()
 
 
-def lost_update_step_by_step(ctx: Context, locked: bool, blocked_for: float = 0.2) -> tuple[int, bool]:
-    """A reads and pauses; B tries to increment; then A writes. Returns (total, B read during A's pause)."""
+def lost_update_step_by_step(
+    ctx: Context, locked: bool, blocked_for: float = 0.2
+) -> tuple[int, bool]:
+    """A reads and pauses; B tries to increment; A writes. Return (total, B read in A's pause)."""
     value = ctx.Value("i", 0)
     b_read_during_pause = interleave(ctx, _read_pause_write, (value, locked), locked, blocked_for)
     return int(value.value), b_read_during_pause
@@ -139,8 +137,9 @@ def main() -> None:
     print(f"unlocked, children lined up:           {count(ctx, 'unlocked')}")
     print(f"with value.get_lock():                 {count(ctx, 'get_lock')}")
     print(f"with acquire() ... release():          {count(ctx, 'acquire')}")
-    print(f"read, pause, write (two processes):    {lost_update_step_by_step(ctx, locked=False)[0]} of 2")
-    print(f"the same holding the lock:             {lost_update_step_by_step(ctx, locked=True)[0]} of 2")
+    unsafe, safe = (lost_update_step_by_step(ctx, locked)[0] for locked in (False, True))
+    print(f"read, pause, write (two processes):    {unsafe} of 2")
+    print(f"the same holding the lock:             {safe} of 2")
 
 
 if __name__ == "__main__":

@@ -280,7 +280,9 @@ class Builder:
         sample = docs.SAMPLES / f"{concept.id}.{language}.txt"
         output = sample.read_text(encoding="utf-8").rstrip() if sample.is_file() else None
         if path is None:
-            reason = concept.python_none_reason if language == "python" else concept.dotnet_none_reason
+            reason = (
+                concept.python_none_reason if language == "python" else concept.dotnet_none_reason
+            )
             missing = self.prose(reason)
             if concept.nearest:
                 missing = Markup(f"{missing} Nearest: {self.prose(concept.nearest)}")
@@ -302,13 +304,18 @@ class Builder:
     def run_commands(self, concept: Concept) -> list[str]:
         commands = [f"invoke run {concept.id}"]
         if concept.python and concept.dotnet:
-            commands += [f"invoke run {concept.id} --lang py", f"invoke run {concept.id} --lang dotnet"]
+            commands += [
+                f"invoke run {concept.id} --lang py",
+                f"invoke run {concept.id} --lang dotnet",
+            ]
         if concept.module:
             commands.append(f"python -m {concept.module}")
         return commands
 
     def concept_page(self, concept: Concept, prev: Concept | None, nxt: Concept | None) -> str:
-        rows = pair_rows(_regions(concept, "python", self.links), _regions(concept, "dotnet", self.links))
+        rows = pair_rows(
+            _regions(concept, "python", self.links), _regions(concept, "dotnet", self.links)
+        )
         chapter = next(c for c in self.catalog.chapters if c.id == concept.chapter)
         return self.env.get_template("concept.html").render(
             title=f"{concept.id}: {concept.title}",
@@ -442,7 +449,9 @@ def _walk(tokens: list[Token]) -> Iterator[Token]:
 def _empty(out: Path) -> None:
     if out.exists():
         if any(out.iterdir()) and not (out / MARKER).is_file():
-            raise SiteError(f"{out} is not empty and was not built by `invoke site`: not touching it")
+            raise SiteError(
+                f"{out} is not empty and was not built by `invoke site`: not touching it"
+            )
         shutil.rmtree(out)
     out.mkdir(parents=True)
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
-PROCESS_TABLE = ["PID  COMMAND", "101  bash", "102  python3 -m http.server", "103  bash -l", "104  sshd"]
+PROCESS_TABLE = [
+    "PID  COMMAND",
+    "101  bash",
+    "102  python3 -m http.server",
+    "103  bash -l",
+    "104  sshd",
+]
 
 # A fixed stand-in for `ps aux`.
 TABLE = f"for row in {PROCESS_TABLE!r}:\n    print(row)"
@@ -68,10 +74,14 @@ def run_pipeline(
     producer_grace: float = 30.0,
 ) -> PipelineResult:
     """Run `producer | consumer`; return the consumer's output and how the producer ended."""
-    with subprocess.Popen(producer, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as first:
+    with subprocess.Popen(
+        producer, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as first:
         assert first.stdout is not None
         assert first.stderr is not None
-        with subprocess.Popen(consumer, stdin=first.stdout, stdout=subprocess.PIPE, text=True) as second:
+        with subprocess.Popen(
+            consumer, stdin=first.stdout, stdout=subprocess.PIPE, text=True
+        ) as second:
             if close_parent_copy:
                 first.stdout.close()  # now only the consumer holds the read end
             try:
@@ -100,12 +110,15 @@ def main() -> None:
 
     head = run_pipeline(python(ENDLESS), python(HEAD, "3"))  # returns as soon as the producer ends
     print(f"endless | head 3:\n{head.output}", end="")
-    print(f"producer ended by itself: {head.producer_ended_by_itself}: {head.producer_stderr.strip()}")
+    print(
+        f"producer ended by itself: {head.producer_ended_by_itself}: {head.producer_stderr.strip()}"
+    )
 
     stuck = run_pipeline(
         python(ENDLESS), python(HEAD, "3"), close_parent_copy=False, producer_grace=scaled(1.0)
     )
-    print(f"without closing our copy, ended by itself: {stuck.producer_ended_by_itself}, so it was killed")
+    ended = stuck.producer_ended_by_itself
+    print(f"without closing our copy, ended by itself: {ended}, so it was killed")
 
 
 # </main>

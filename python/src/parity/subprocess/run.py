@@ -30,7 +30,9 @@ def python(code: str) -> list[str]:
 # <run>
 def run_captured(code: str) -> subprocess.CompletedProcess[str]:
     """Run a child, wait for it, and keep its stdout and stderr as text."""
-    return subprocess.run(python(code), capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=False)
+    return subprocess.run(
+        python(code), capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=False
+    )
 
 
 # </run>
@@ -39,7 +41,9 @@ def run_captured(code: str) -> subprocess.CompletedProcess[str]:
 # <check>
 def run_checked(code: str) -> subprocess.CompletedProcess[str]:
     """Like run_captured, but a non-zero exit code raises CalledProcessError."""
-    return subprocess.run(python(code), capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=True)
+    return subprocess.run(
+        python(code), capture_output=True, text=True, timeout=SHORT_TIMEOUT, check=True
+    )
 
 
 # </check>
@@ -48,7 +52,9 @@ def run_checked(code: str) -> subprocess.CompletedProcess[str]:
 # <timeout>
 def run_with_timeout(code: str, timeout: float) -> subprocess.CompletedProcess[str]:
     """run() kills the child when the timeout expires, waits for it, then raises TimeoutExpired."""
-    return subprocess.run(python(code), capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        python(code), capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 # </timeout>
@@ -63,7 +69,9 @@ def main() -> None:
     try:
         run_checked(FAIL)
     except subprocess.CalledProcessError as error:
-        print(f"CalledProcessError: exit status {error.returncode}, stderr={error.stderr.strip()!r}")
+        print(
+            f"CalledProcessError: exit status {error.returncode}, stderr={error.stderr.strip()!r}"
+        )
 
     limit = scaled(1.0)
     try:

@@ -38,7 +38,9 @@ async def where_code_runs(delay: float) -> list[Observation]:
 
     def blocking_work() -> Observation:
         # On a worker thread: to touch the loop, post a coroutine to it and wait (with a timeout).
-        back_on_loop = asyncio.run_coroutine_threadsafe(_on_loop(), loop).result(timeout=SHORT_TIMEOUT)
+        back_on_loop = asyncio.run_coroutine_threadsafe(_on_loop(), loop).result(
+            timeout=SHORT_TIMEOUT
+        )
         steps.append(back_on_loop)
         return _here("inside to_thread (a worker)")
 

@@ -46,7 +46,7 @@ def download_pages_blocking(pages: int, per_page: float, on_progress: Callable[[
 async def download_in_thread_with_display(
     pages: int, per_page: float, show: Callable[[int], None]
 ) -> tuple[int, list[int]]:
-    """Work on a worker thread, reports shown by a task on the loop, all of them before we return."""
+    """Work on a worker thread; a task on the loop shows every report before we return."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[int | None] = asyncio.Queue()
     shown: list[int] = []

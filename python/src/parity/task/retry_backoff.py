@@ -31,7 +31,7 @@ async def download_with_retry(
     retries: int = RETRIES,
     on_retry: RetryHook | None = None,
 ) -> str:
-    """GET `url`; after a failure wait first_delay, then twice as long, ...; the last error propagates."""
+    """GET `url`; on failure wait first_delay, then twice as long...; the last error escapes."""
     delay = scaled(FIRST_DELAY) if first_delay is None else first_delay
     for attempt in range(1, retries + 1):
         try:
@@ -111,7 +111,9 @@ def main() -> None:
         url, first = server.url("/page"), scaled(0.25)
         good = asyncio.run(cancel_during(download_with_retry(url, first_delay=first), scaled(0.1)))
         print(f"  except (HttpError, ConnectionError): {good[1]} {good[0]:.2f} s after the cancel")
-        bad = asyncio.run(cancel_during(download_swallowing_everything(url, first_delay=first), scaled(0.1)))
+        bad = asyncio.run(
+            cancel_during(download_swallowing_everything(url, first_delay=first), scaled(0.1))
+        )
         print(f"  bare except (the article's catch {{}}): {bad[1]} {bad[0]:.2f} s after the cancel")
 
 

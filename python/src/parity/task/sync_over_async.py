@@ -58,10 +58,11 @@ async def nested_run_until_complete() -> str:
 
 # <block>
 async def block_the_loop(delay: float, patience: float) -> tuple[str, str]:
-    """Wait on the loop thread for a coroutine scheduled on the same loop: a real deadlock, with a limit."""
+    """On the loop thread, wait for a coroutine scheduled on that loop: a deadlock, with a limit."""
     future = asyncio.run_coroutine_threadsafe(library_call(delay), asyncio.get_running_loop())
     try:
-        blocked = future.result(timeout=patience)  # the loop cannot run library_call while we wait here
+        # the loop cannot run library_call while we wait here
+        blocked = future.result(timeout=patience)
     except concurrent.futures.TimeoutError:  # the builtin TimeoutError since 3.11
         blocked = "TimeoutError (deadlock)"
     # Back on the loop: now it can run the coroutine, and awaiting is the fix.

@@ -47,7 +47,9 @@ async def gather_every_outcome(urls: list[str]) -> list[str | BaseException]:
     return await asyncio.gather(*(fetch(url) for url in urls), return_exceptions=True)
 
 
-async def task_group_errors(urls: list[str]) -> tuple[ExceptionGroup[HttpError], list[asyncio.Task[str]]]:
+async def task_group_errors(
+    urls: list[str],
+) -> tuple[ExceptionGroup[HttpError], list[asyncio.Task[str]]]:
     """A TaskGroup cancels the siblings at the first failure and raises an ExceptionGroup."""
     tasks: list[asyncio.Task[str]] = []
     caught: list[ExceptionGroup[HttpError]] = []
@@ -79,15 +81,20 @@ async def _show_errors(server_url: Callable[[str], str]) -> None:
     urls = [server_url(p) for p in ("/500/5", "/404/1", "/200/6")]
     error, tasks = await gather_first_error(urls)
     running = sum(not t.done() for t in tasks)
-    print(f"gather raised HttpError {error.status} (first in time); {running} other task(s) still running")
+    print(
+        f"gather raised HttpError {error.status} (first in time); {running} other task(s) still running"
+    )
     for task in tasks:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)  # cancelled and collected: nothing left running
+    # cancelled and collected: nothing left running
+    await asyncio.gather(*tasks, return_exceptions=True)
     outcomes = await gather_every_outcome(urls)
     print(f"gather(return_exceptions=True): {[_describe(o) for o in outcomes]}")
     group, tasks = await task_group_errors(urls)
     cancelled = sum(t.cancelled() for t in tasks)
-    print(f"TaskGroup raised {[_describe(e) for e in group.exceptions]}; {cancelled} sibling(s) cancelled")
+    print(
+        f"TaskGroup raised {[_describe(e) for e in group.exceptions]}; {cancelled} sibling(s) cancelled"
+    )
 
 
 # <run>
@@ -104,7 +111,8 @@ def main() -> None:
         pages = asyncio.run(download_all([server.url(f"/slow/{d}") for d in delays]))
         elapsed = time.perf_counter() - started
     print(f"pages (input order): {', '.join(pages)}")
-    print(f"elapsed {elapsed:.2f} s; slowest alone {scaled(0.3):.2f} s, all in a row {scaled(0.6):.2f} s")
+    alone, in_a_row = scaled(0.3), scaled(0.6)
+    print(f"elapsed {elapsed:.2f} s; slowest alone {alone:.2f} s, all in a row {in_a_row:.2f} s")
     with serve(status_endpoint) as server:
         asyncio.run(_show_errors(server.url))
 

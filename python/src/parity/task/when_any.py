@@ -37,7 +37,9 @@ async def first_success(jobs: Iterable[Coroutine[Any, Any, T]]) -> tuple[T, list
         for task in pending:
             task.cancel()
         # Wait for the cancellations to land, so no request outlives this call.
-        await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout=SHORT_TIMEOUT)
+        await asyncio.wait_for(
+            asyncio.gather(*pending, return_exceptions=True), timeout=SHORT_TIMEOUT
+        )
 
 
 async def first_answer(urls: list[str]) -> tuple[str, list[asyncio.Task[str]]]:
@@ -49,8 +51,10 @@ async def first_answer(urls: list[str]) -> tuple[str, list[asyncio.Task[str]]]:
 
 
 # <first-completed-only>
-async def first_completed_only(urls: list[str]) -> tuple[asyncio.Task[str], list[asyncio.Task[str]]]:
-    """The article's shape: take the first finished task (even a failed one) and leave the others running."""
+async def first_completed_only(
+    urls: list[str],
+) -> tuple[asyncio.Task[str], list[asyncio.Task[str]]]:
+    """The article's shape: take the first task to finish (even a failed one), leave the rest."""
     tasks = [asyncio.create_task(fetch(url)) for url in urls]
     done, _still_running = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     return done.pop(), tasks
@@ -95,8 +99,13 @@ def main() -> None:
         async def article_style() -> None:
             first, tasks = await first_completed_only(urls)
             running = [t for t in tasks if not t.done()]
-            print(f"article style: first done is {_outcome(first)}; {len(running)} request(s) still run")
-            await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), timeout=SHORT_TIMEOUT)
+            print(
+                f"article style: first done is {_outcome(first)}; "
+                f"{len(running)} request(s) still run"
+            )
+            await asyncio.wait_for(
+                asyncio.gather(*running, return_exceptions=True), timeout=SHORT_TIMEOUT
+            )
             print(f"  ...and finish anyway, unused: {_listed(running)}")
 
         asyncio.run(article_style())

@@ -100,7 +100,9 @@ def _emit(tid: int, body: str, ts: float, thread_name: str | None = None) -> Non
         if tid not in _named:
             _named.add(tid)
             name = thread_name or threading.current_thread().name
-            _line({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": name}})
+            _line(
+                {"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": name}}
+            )
         os.write(_out, _event_line(body, tid, ts, pid))
 
 
@@ -115,7 +117,11 @@ def _program_name() -> str:
     parity.scale.worker", where multiprocessing would say "MainProcess" again)."""
     name = multiprocessing.current_process().name
     command = getattr(sys, "orig_argv", [])[1:3]
-    if name != "MainProcess" or os.environ.get(_FIRST_PID_VARIABLE) == str(os.getpid()) or not command:
+    if (
+        name != "MainProcess"
+        or os.environ.get(_FIRST_PID_VARIABLE) == str(os.getpid())
+        or not command
+    ):
         return name
     return " ".join(["python", *command])
 
@@ -346,13 +352,18 @@ def _traced_executor_init(self: cf_process.ProcessPoolExecutor, *args: Any, **kw
 def traced_pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> None:
     """multiprocessing.pool.worker with its two queues wrapped; a module function, so spawn can
     find it by name."""
-    _originals["pool"](_Wrapped(inqueue, "pool-task"), _Wrapped(outqueue, "pool-task"), *args, **kwargs)
+    _originals["pool"](
+        _Wrapped(inqueue, "pool-task"), _Wrapped(outqueue, "pool-task"), *args, **kwargs
+    )
 
 
 def traced_executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> None:
     """concurrent.futures' process worker, its queues wrapped the same way."""
     _originals["executor"](
-        _Wrapped(call_queue, "executor-task"), _Wrapped(result_queue, "executor-task"), *args, **kwargs
+        _Wrapped(call_queue, "executor-task"),
+        _Wrapped(result_queue, "executor-task"),
+        *args,
+        **kwargs,
     )
 
 

@@ -51,14 +51,18 @@ def _rows(trace: dict[str, Any]) -> tuple[list[Row], int]:
     tracks: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
     for s in schema.spans(trace):
         tracks[(s["pid"], s["tid"])].append(s)
-    busiest = sorted(tracks, key=lambda k: -sum(s["dur"] for s in tracks[k] if s["cat"] != "process"))
+    busiest = sorted(
+        tracks, key=lambda k: -sum(s["dur"] for s in tracks[k] if s["cat"] != "process")
+    )
     kept = sorted(busiest[:MAX_ROWS], key=lambda k: (min(s["ts"] for s in tracks[k]), k))
     rows = []
     for pid, tid in kept:
         process, thread = processes.get(pid, str(pid)), names.get((pid, tid), str(tid))
         alone = len(processes) == 1 or thread.startswith(("asyncio", "Async"))
         label = thread if alone else f"{process} · {thread}"
-        rows.append((label if len(label) <= 34 else label[:33] + "…", tracks[(pid, tid)], (pid, tid)))
+        rows.append(
+            (label if len(label) <= 34 else label[:33] + "…", tracks[(pid, tid)], (pid, tid))
+        )
     return rows, len(tracks) - len(kept)
 
 
@@ -93,9 +97,13 @@ def svg(concept_id: str, traces: dict[str, dict[str, Any]]) -> str:
         gridspec_kw={"height_ratios": heights}, squeeze=False,
     )  # fmt: skip
     for ax, (language, rows, more) in zip(axes[:, 0], panels, strict=True):
-        dead = {s["pid"] for s in schema.spans(traces[language], "process") if s["args"].get("killed")}
+        dead = {
+            s["pid"] for s in schema.spans(traces[language], "process") if s["args"].get("killed")
+        }
         for y, (_label, spans, _track) in enumerate(rows):
-            for s in sorted(spans, key=lambda x: -x["dur"]):  # inner spans over the ones holding them
+            for s in sorted(
+                spans, key=lambda x: -x["dur"]
+            ):  # inner spans over the ones holding them
                 # Cut short by a kill, not merely still running when the program ended.
                 killed = bool(s["args"].get("unfinished")) and s["pid"] in dead
                 ax.broken_barh(

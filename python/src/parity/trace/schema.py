@@ -93,7 +93,9 @@ def _at(event: Event) -> Event:
     return {"pid": event["pid"], "tid": event["tid"]}
 
 
-def _span(begun: Event, ended: float, unfinished: bool = False, ending: Event | None = None) -> Event:
+def _span(
+    begun: Event, ended: float, unfinished: bool = False, ending: Event | None = None
+) -> Event:
     args: dict[str, Any] = {**begun.get("args", {}), **(ending or {}).get("args", {})}
     if unfinished:
         args["unfinished"] = True
@@ -131,7 +133,10 @@ def spans(trace: dict[str, Any], cat: str | None = None) -> list[Event]:
 def problems(trace: dict[str, Any]) -> list[str]:
     """What keeps the trace from opening right in a trace viewer; empty when nothing does."""
     found: list[str] = []
-    if not isinstance(trace.get("traceEvents"), list) or trace.get("displayTimeUnit") not in ("ms", "ns"):
+    if not isinstance(trace.get("traceEvents"), list) or trace.get("displayTimeUnit") not in (
+        "ms",
+        "ns",
+    ):
         return ["not a trace: traceEvents (a list) and displayTimeUnit are required"]
     events: list[Event] = trace["traceEvents"]
     names = {(e["pid"], e["tid"]) for e in events if e["ph"] == "M" and e["name"] == "thread_name"}
@@ -156,7 +161,9 @@ def problems(trace: dict[str, Any]) -> list[str]:
 def flows(trace: dict[str, Any]) -> list[tuple[Event, Event]]:
     """Each arrow: the event where work was handed over, and the one where it began to run."""
     tails = {e["id"]: e for e in trace["traceEvents"] if e["ph"] == "s"}
-    return [(tails[e["id"]], e) for e in trace["traceEvents"] if e["ph"] == "f" and e["id"] in tails]
+    return [
+        (tails[e["id"]], e) for e in trace["traceEvents"] if e["ph"] == "f" and e["id"] in tails
+    ]
 
 
 def _unpaired(events: list[Event]) -> list[str]:
@@ -189,7 +196,9 @@ def _overlapping(all_spans: Iterable[Event]) -> list[str]:
                 open_ends.pop()
             end = s["ts"] + s["dur"]
             if open_ends and end > open_ends[-1] + EPSILON_US:
-                found.append(f"track {track[0]}/{track[1]}: {s['name']!r} crosses the span holding it")
+                found.append(
+                    f"track {track[0]}/{track[1]}: {s['name']!r} crosses the span holding it"
+                )
             open_ends.append(end)
     return found
 

@@ -141,7 +141,9 @@ class Chaos:
         for _ in range(BATCH):
             draw = self.random.random()
             if draw < 0.05:  # a malformed entry: dead-lettered on its first delivery
-                r.xadd(self.keys.tasks, {"task": self.random.choice(MALFORMED)}, maxlen=ops.STREAM_CAP)
+                r.xadd(
+                    self.keys.tasks, {"task": self.random.choice(MALFORMED)}, maxlen=ops.STREAM_CAP
+                )
                 self.sub.malformed += 1
                 continue
             seq = len(self.sub.kinds)
@@ -175,7 +177,9 @@ class Chaos:
                     self.start(server.url, language)
             for w in list(self.workers):
                 w.wait_for("worker ", SHORT_TIMEOUT)
-            self.say(f"{self.elapsed()}  {len(self.workers)} workers ready: {', '.join(self.languages)}")
+            self.say(
+                f"{self.elapsed()}  {len(self.workers)} workers ready: {', '.join(self.languages)}"
+            )
             try:
                 self.loop(r, server)
                 self.drain(r)
@@ -192,8 +196,12 @@ class Chaos:
         o = self.options
         end = self.started + o.seconds
         rate = o.kills_per_minute / 60
-        next_kill = time.monotonic() + (self.random.expovariate(rate) if rate > 0 else o.seconds * 2)
-        restarts = [self.started + o.seconds * (k + 1) / (o.restarts + 1) for k in range(o.restarts)]
+        next_kill = time.monotonic() + (
+            self.random.expovariate(rate) if rate > 0 else o.seconds * 2
+        )
+        restarts = [
+            self.started + o.seconds * (k + 1) / (o.restarts + 1) for k in range(o.restarts)
+        ]
         next_pause, paused = self.started + o.seconds / 3, None
         while (now := time.monotonic()) < end:
             if r.xlen(self.keys.tasks) < BACKLOG:
@@ -221,7 +229,9 @@ class Chaos:
     def drain(self, r: Any) -> None:
         """No more tasks: wait until every one has a result or a dead letter, or until nothing is
         left anywhere (the stream and the retry set empty): what is still open then is lost."""
-        self.say(f"{self.elapsed()}  submitted {len(self.sub.kinds)} tasks; waiting for the last ones")
+        self.say(
+            f"{self.elapsed()}  submitted {len(self.sub.kinds)} tasks; waiting for the last ones"
+        )
         deadline = time.monotonic() + LONG_TIMEOUT
         while time.monotonic() < deadline:
             still_open = self.look(r)
@@ -263,7 +273,8 @@ class Chaos:
             else:
                 t.dead_unexpected += 1
                 t.notes.append(f"task {seq} ({kind}) dead-lettered: {dead[seq]}")
-        letters: Any = ops.raw(r, "XRANGE", k.dead, "-", "+")  # bytes: a malformed task is as stored
+        # bytes: a malformed task is as stored
+        letters: Any = ops.raw(r, "XRANGE", k.dead, "-", "+")
         reasons = [f.get(b"reason", b"").decode("utf-8", "replace") for _id, f in letters]
         bad = sum(1 for reason in reasons if reason.startswith("bad message"))
         t.dead_expected += bad
@@ -300,13 +311,21 @@ def run(options: Options, say: Callable[[str], None] = print) -> int:
     for note in tally.notes:
         say(f"  {note}")
     say(f"load average at the end: {' '.join(f'{x:.2f}' for x in load)}" if load else "")
-    say("nothing lost" if tally.ok else "LOSS: a task missing, an unexpected dead letter or a wrong result")
+    say(
+        "nothing lost"
+        if tally.ok
+        else "LOSS: a task missing, an unexpected dead letter or a wrong result"
+    )
     return 0 if tally.ok else 1
 
 
 def parse(argv: list[str]) -> Options:
-    p = argparse.ArgumentParser(prog="python -m parity.scale.chaos", description=__doc__.split("\n")[0])
-    p.add_argument("--seconds", type=float, default=120.0, help="how long tasks flow (default: 120)")
+    p = argparse.ArgumentParser(
+        prog="python -m parity.scale.chaos", description=__doc__.split("\n")[0]
+    )
+    p.add_argument(
+        "--seconds", type=float, default=120.0, help="how long tasks flow (default: 120)"
+    )
     p.add_argument("--workers", type=int, default=2, help="workers per language (default: 2)")
     p.add_argument("--kills-per-minute", type=float, default=12.0, help="SIGKILLs (default: 12)")
     p.add_argument("--restarts", type=int, default=3, help="Redis restarts (default: 3)")
@@ -314,7 +333,9 @@ def parse(argv: list[str]) -> Options:
     p.add_argument("--seed", type=int, help="seed the random choices, to replay a run")
     a = p.parse_args(argv)
     if not (a.seconds > 0 and a.workers >= 1 and a.kills_per_minute >= 0 and a.restarts >= 0):
-        p.error("--seconds and --workers must be positive, --kills-per-minute and --restarts 0 or more")
+        p.error(
+            "--seconds and --workers must be positive, --kills-per-minute and --restarts 0 or more"
+        )
     return Options(a.seconds, a.workers, a.kills_per_minute, a.restarts, not a.no_aof, a.seed)
 
 

@@ -91,7 +91,9 @@ def main(make_worker: Callable[..., StepWorker], put_tasks: PutTasks) -> None:
             idle = max(50, int(scaled(5.0) * 1000))
             keys = Keys(f"{NAMESPACE}-{new_run_id()}")  # fresh keys: never a real deployment's
             mixed = mixed_run(url, 12, max(1, int(scaled(1.0) * 1000)), idle, keys, put_tasks)
-            print(f"workers: {', '.join(mixed.languages)} (plus one python worker killed on purpose)")
+            print(
+                f"workers: {', '.join(mixed.languages)} (plus one python worker killed on purpose)"
+            )
             seq = mixed.killed.split("/")[1]
             print(f"killed {mixed.killed_worker} while it held task {seq}")
             rescued = mixed.rescued_by not in (mixed.killed_worker, "nobody")

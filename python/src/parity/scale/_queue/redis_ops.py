@@ -306,7 +306,16 @@ def hand_back(r: redis.Redis, keys: Keys, name: str, d: Delivery) -> None:
     it at once, with the delivery count it had before we took it (RETRYCOUNT)."""
     retries = max(0, d.deliveries - 1)
     k = keys
-    r.xclaim(k.tasks, k.group, name, 0, [d.entry_id], idle=HAND_BACK_IDLE_MS, retrycount=retries, justid=True)
+    r.xclaim(
+        k.tasks,
+        k.group,
+        name,
+        0,
+        [d.entry_id],
+        idle=HAND_BACK_IDLE_MS,
+        retrycount=retries,
+        justid=True,
+    )
 
 
 def leave(r: redis.Redis, keys: Keys, name: str) -> None:

@@ -32,13 +32,25 @@ def main() -> int:
     )
     add_connection(parser)
     parser.add_argument(
-        "--count", type=positive, default=20, metavar="N", help="how many tasks (default: %(default)s)"
+        "--count",
+        type=positive,
+        default=20,
+        metavar="N",
+        help="how many tasks (default: %(default)s)",
     )
     parser.add_argument(
-        "--task-ms", type=int, default=100, metavar="MS", help="each task's time (default: %(default)s)"
+        "--task-ms",
+        type=int,
+        default=100,
+        metavar="MS",
+        help="each task's time (default: %(default)s)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=60.0, metavar="S", help="give up after S s (default: %(default)s)"
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="give up after S s (default: %(default)s)",
     )
     parser.add_argument(
         "--fail",
@@ -55,7 +67,9 @@ def main() -> int:
         help=f"wait while N tasks are unfinished, at most {ops.STREAM_CAP} (default: %(default)s)",
     )
     parser.add_argument(
-        "--progress", action="store_true", help="progress on stderr once a second (default on a terminal)"
+        "--progress",
+        action="store_true",
+        help="progress on stderr once a second (default on a terminal)",
     )
     args = parser.parse_args()
     if not args.count <= 2**31 - 1:

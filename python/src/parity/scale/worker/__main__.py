@@ -57,7 +57,9 @@ def main() -> int:
         help="a task running longer fails (its handler is cancelled); 0: no limit",
     )
     parser.add_argument(
-        "--stall-on", **number, help="demo: take the K-th task and never finish it, like a dead machine"
+        "--stall-on",
+        **number,
+        help="demo: take the K-th task and never finish it, like a dead machine",
     )
     args = parser.parse_args()
     if args.time_limit_ms < 0:
