@@ -103,7 +103,7 @@ def run(
         "json": "also write the JSON report (format in README.md) to this file",
         "via": ".NET side through the CLI (default) or the bridge",
         "time_scale": f"multiply the article's durations (default {runner.RUN_ALL_TIME_SCALE})",
-        "jobs": "runs at a time, 1 or more (default: 2 per core)",
+        "jobs": "runs at a time, 1 or more (default: 4 per core)",
         "lang": "py, dotnet or both (default)",
         "only": "only the concepts whose id starts with one of these, comma-separated (`pool,task.when-all`)",
         "profile": "then show the ten slowest runs and where their time went (phases, load average)",
@@ -157,7 +157,7 @@ def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: i
     test_reports.restore_sigint()
     with cpu_load.under_load(options.under_load(under_load)):
         options.ensure_built()
-        seconds = test_reports.file_seconds(REPORTS)  # last run's, to split pytest evenly
+        seconds = test_reports.last_seconds(REPORTS)  # to split pytest evenly
         shutil.rmtree(REPORTS, ignore_errors=True)
         REPORTS.mkdir()
         failures = test_reports.run(

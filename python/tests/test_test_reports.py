@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parity import test_reports
+import pytest
+
+from parity import catalog, runner, test_reports, timings
+from parity.paths import PYTHON_DIR, PYTHON_TESTS
 
 
 def test_shards_hold_every_file_once_and_even_out_by_the_last_run_times() -> None:
@@ -37,3 +40,36 @@ def test_file_seconds_add_up_each_file_s_cases_from_the_junit_reports(tmp_path: 
         "tests/test_b.py": 3.0,
     }
     assert test_reports.file_seconds(tmp_path / "absent") == {}
+
+
+def test_a_fresh_clone_splits_by_the_times_kept_in_the_repository(tmp_path: Path) -> None:
+    kept = timings.test_files()
+    assert test_reports.last_seconds(tmp_path) == kept  # no reports yet: the kept times
+    # They name today's test files: a file renamed since would count as a median one.
+    files = {p.relative_to(PYTHON_DIR).as_posix() for p in PYTHON_TESTS.rglob("test_*.py")}
+    assert set(kept) <= files
+    assert len(kept) >= 0.9 * len(files)
+    assert all(seconds >= 0 for seconds in kept.values())
+
+
+def test_a_fresh_clone_starts_the_longest_runs_first_by_the_kept_times() -> None:
+    kept = timings.runs()
+    pairs = {
+        f"{c.id} {language}"
+        for c in catalog.load().concepts
+        for language in ("python", "dotnet")
+        if c.has(language)
+    }
+    assert set(kept) <= pairs
+    assert len(kept) >= 0.9 * len(pairs)
+
+
+def test_run_all_falls_back_to_the_kept_times_only_without_a_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(runner.DURATIONS_VARIABLE, raising=False)
+    monkeypatch.setattr(runner, "DURATIONS", tmp_path / "none.json")
+    assert runner.expected_durations() == timings.runs()
+    # A file of its own named (a test's): what it holds, even nothing.
+    monkeypatch.setenv(runner.DURATIONS_VARIABLE, str(tmp_path / "own.json"))
+    assert runner.expected_durations() == {}

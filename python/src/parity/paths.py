@@ -17,6 +17,7 @@ COMPARISONS = ROOT / "comparisons"
 CATALOG = COMPARISONS / "catalog"
 README = ROOT / "README.md"
 REPORTS = ROOT / ".reports"  # what `invoke test` and `invoke bench` leave behind
+TIMINGS = PYTHON_DIR / "timings.json"  # a fresh clone's last times (parity.timings)
 
 
 def generated_outputs() -> list[Path]:

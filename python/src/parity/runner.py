@@ -26,7 +26,7 @@ from typing import Literal
 
 import psutil
 
-from parity import dotnet_build
+from parity import dotnet_build, timings
 from parity.catalog import Concept
 from parity.common import phase
 from parity.common.skip import SKIP_EXIT
@@ -377,6 +377,15 @@ def load_durations(path: Path | None = None) -> dict[str, float]:
     if not isinstance(found, dict):
         return {}
     return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
+
+
+def expected_durations() -> dict[str, float]:
+    """The last run's durations; a fresh clone's (no last run, no file of its own named) are
+    those kept in python/timings.json."""
+    known = load_durations()
+    if known or DURATIONS_VARIABLE in os.environ:
+        return known
+    return timings.runs()
 
 
 def save_durations(results: Iterable[Result], path: Path | None = None) -> None:

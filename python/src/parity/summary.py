@@ -293,7 +293,7 @@ def run_and_show(
             total=len(pairs),
         )
         try:
-            ordered = runner.longest_first(pairs, runner.load_durations())
+            ordered = runner.longest_first(pairs, runner.expected_durations())
             done = runner.run_many(
                 ordered,
                 via=outcome.via,

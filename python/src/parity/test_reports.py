@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from parity import dotnet_build
+from parity import dotnet_build, timings
 from parity.paths import PYTHON_DIR
 
 SHARDS = 3  # pytest processes at once: with the other suites, about two cores of work (4 measured slower)
@@ -82,6 +82,11 @@ def file_seconds(folder: Path) -> dict[str, float]:
             path = (case.get("classname") or "").replace(".", "/") + ".py"
             seconds[path] = seconds.get(path, 0.0) + float(case.get("time") or 0)
     return seconds
+
+
+def last_seconds(folder: Path) -> dict[str, float]:
+    """file_seconds() of the last run, else (a fresh clone) those kept in python/timings.json."""
+    return file_seconds(folder) or timings.test_files()
 
 
 def shards(files: list[str], seconds: dict[str, float], count: int) -> list[list[str]]:

@@ -24,7 +24,10 @@ import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.managers import BaseManager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing multiprocessing.managers costs every program 25 ms at start
+    from multiprocessing.managers import BaseManager
 
 INTERRUPTED_EXIT = 130  # 128 + SIGINT: what a shell reports for a program Ctrl-C stopped
 BAD_ENVIRONMENT_EXIT = 2
