@@ -54,9 +54,9 @@ def time_scale(value: str | float | None, default: float) -> float:
 def jobs(value: str | None) -> int:
     if value is None:
         # Most runs spend their time waiting (sleeps at the time scale, child processes, a
-        # server starting): at 2 per core run-all kept 1.6 of 2 cores busy; 4 per core
-        # overlaps more of the waits (17.4 s against 15.2 to 15.6 s here, 2 cores).
-        return 4 * (os.cpu_count() or 1)
+        # server starting): on 2 cores, 4 at a time kept 1.6 cores busy (17.4 s); 8 overlap
+        # more of the waits (15.2 to 15.6 s). So at least 8, and 2 per core on larger machines.
+        return max(8, 2 * (os.cpu_count() or 1))
     if not value.isdigit() or int(value) < 1:
         raise fail(f"bad --jobs {value!r}; expected a whole number of runs at a time, 1 or more")
     return int(value)
