@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -373,3 +374,19 @@ def test_a_concept_killed_with_sigkill_leaves_no_server_worker_or_folder(languag
     finally:
         concept.kill()
         concept.wait(SHORT_TIMEOUT)
+
+
+def test_stall_on_n_holds_the_nth_task_until_the_worker_stops() -> None:
+    from parity.scale._queue.messages import Task
+    from parity.scale.worker.__main__ import stalling_on
+
+    work, task, stop = stalling_on(2), Task("run", 1, 1, 0, False), threading.Event()
+    work(task, stop)  # the first: its 0 ms of simulated work
+    stalled = threading.Thread(target=work, args=(task, stop))
+    stalled.start()
+    stalled.join(POLL_INTERVAL)
+    assert stalled.is_alive()  # the second is held, like a dead machine's
+    stop.set()
+    stalled.join(SHORT_TIMEOUT)
+    assert not stalled.is_alive()
+    work(task, threading.Event())  # the third runs again

@@ -23,11 +23,10 @@ public static class TaskQueue
     public sealed class Worker(IDatabase db, Keys keys, string? name = null,
         int claimIdleMs = ClaimIdleMs, int maxDeliveries = MaxDeliveries,
         int maxAttempts = MaxAttempts, int timeLimitMs = 0, Action<string>? say = null,
-        Func<TaskMessage, CancellationToken, Task>? work = null, int? stallOn = null)
+        Func<TaskMessage, CancellationToken, Task>? work = null)
     {
         private readonly Action<string> _say = say ?? Console.WriteLine;
         private RedisValue _cursor = "0-0"; // XAUTOCLAIM's cursor carries over between calls
-        private int _taken;
 
         public string Name { get; } = QueueOps.WorkerName(Language, name);
 
@@ -84,10 +83,6 @@ public static class TaskQueue
                 return;
             }
             _say($"holding {task.Run}/{task.Seq} (delivery {d.Deliveries}, try {d.Attempt + 1})");
-            if (++_taken == stallOn) // the demo's dying machine: never finishes, never acknowledges
-            {
-                await Task.Delay(Timeout.Infinite, token);
-            }
             var outcome = await Guard.RunAsync(db, keys, Name, d.EntryId, claimIdleMs, timeLimitMs,
                 _say, guarded => (work ?? QueueOps.SimulatedWork)(task, guarded), token); // leased
             if (outcome.Stopped)

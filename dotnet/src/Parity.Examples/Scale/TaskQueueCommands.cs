@@ -152,6 +152,17 @@ public static class TaskQueueCommands
         return null;
     }
 
+    /// <summary>--stall-on N: the N-th task is never finished, like a machine that died holding it
+    /// (the lesson's demo kills this worker next); every other task is the usual simulated work.
+    /// </summary>
+    public static Func<TaskMessage, CancellationToken, Task> StallingOn(int? nth)
+    {
+        var taken = 0;
+        return (task, token) => ++taken == nth
+            ? Task.Delay(Timeout.Infinite, token) // until the worker is stopped, if not killed first
+            : QueueOps.SimulatedWork(task, token);
+    }
+
     public static async Task<int> WorkerAsync(string[] args, TextWriter output, CancellationToken token)
     {
         if (args is ["--help"] or ["-h"])
@@ -182,7 +193,7 @@ public static class TaskQueueCommands
                     {
                         output.WriteLine(line);
                         output.Flush();
-                    }, stallOn: stallOn);
+                    }, StallingOn(stallOn));
                 try
                 {
                     await worker.RunAsync(stop.Token).ConfigureAwait(false);

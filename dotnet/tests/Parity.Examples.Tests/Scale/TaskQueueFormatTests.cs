@@ -180,4 +180,19 @@ public sealed class TaskQueueFormatTests
         Assert.Equal([100, 200, 400, 800], Enumerable.Range(0, 4).Select(QueueOps.BackoffMs));
         Assert.Equal(QueueOps.RetryCapMs, QueueOps.BackoffMs(40));
     }
+
+    [Fact]
+    public async Task StallingOn_TheNthTaskWaitsForTheStop_TheOthersRunAsUsual()
+    {
+        var work = TaskQueueCommands.StallingOn(2);
+        var task = new TaskMessage("run", 1, 1, 0);
+        using var stop = new CancellationTokenSource();
+        await work(task, stop.Token); // the first: its 0 ms of simulated work
+        var stalled = work(task, stop.Token);
+        await Task.Yield();
+        Assert.False(stalled.IsCompleted); // the second is held, like a dead machine's
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled);
+        await work(task, CancellationToken.None); // the third runs again
+    }
 }

@@ -32,13 +32,12 @@ class Worker:
                  claim_idle_ms: int = CLAIM_IDLE_MS, max_deliveries: int = MAX_DELIVERIES,
                  max_attempts: int = MAX_ATTEMPTS, time_limit_ms: int = 0,
                  stop: threading.Event | None = None, say: Callable[[str], None] = print,
-                 work: Callable[[Task, threading.Event], None] = ops.simulated_work,
-                 stall_on: int | None = None) -> None:  # fmt: skip
+                 work: Callable[[Task, threading.Event], None] = ops.simulated_work) -> None:  # fmt: skip
         self.r, self.keys, self.name, self.say = r, keys, ops.worker_name(LANGUAGE, name), say
-        self.work, self.stop, self.stall_on = work, stop or threading.Event(), stall_on
+        self.work, self.stop = work, stop or threading.Event()
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.max_attempts, self.time_limit_ms = max_attempts, time_limit_ms
-        self.cursor, self.taken = b"0-0", 0  # XAUTOCLAIM's cursor carries over between calls
+        self.cursor = b"0-0"  # XAUTOCLAIM's cursor carries over between calls
 
     def run(self) -> None:
         ops.reconnecting(lambda: ops.ensure_group(self.r, self.keys), self.say, self.stop)
@@ -79,11 +78,7 @@ class Worker:
             return self.dead_letter(d, None, f"bad message: {exc}")
         if d.deliveries > self.max_deliveries:  # its workers keep dying: stop handing it out
             return self.dead_letter(d, task, "too many deliveries")
-        self.taken += 1
         self.say(f"holding {task.run}/{task.seq} (delivery {d.deliveries}, try {d.attempt + 1})")
-        if self.taken == self.stall_on:  # the demo's dying machine: never finishes, never acks
-            self.stop.wait()
-            return None
         error = None
         with ops.Guard(self.r, self.keys, self.name, d.entry_id, self.claim_idle_ms,
                        self.stop, self.time_limit_ms, self.say) as guard:  # fmt: skip

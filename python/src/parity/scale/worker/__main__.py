@@ -10,6 +10,9 @@ away, 2 bad input, no server, a wrong password or a Redis older than 7.0.
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -19,7 +22,21 @@ from parity.common.redis_server import redact
 from parity.scale import task_queue
 from parity.scale._cli import Parser, add_connection, fail, positive, stop_on_signals, url
 from parity.scale._queue import redis_ops as ops
-from parity.scale._queue.messages import Keys
+from parity.scale._queue.messages import Keys, Task
+
+
+def stalling_on(nth: int | None) -> Callable[[Task, threading.Event], None]:
+    """--stall-on N: the N-th task is never finished, like a machine that died holding it (the
+    lesson's demo kills this worker next); every other task is the usual simulated work."""
+    taken = itertools.count(1)
+
+    def work(task: Task, cancel: threading.Event) -> None:
+        if next(taken) == nth:
+            cancel.wait()  # until the worker is stopped, if it is not killed first
+            return
+        ops.simulated_work(task, cancel)
+
+    return work
 
 
 def main() -> int:
@@ -81,7 +98,7 @@ def main() -> int:
             max_deliveries=args.max_deliveries,
             max_attempts=args.max_attempts,
             time_limit_ms=args.time_limit_ms,
-            stall_on=args.stall_on,
+            work=stalling_on(args.stall_on),
             say=lambda line: print(line, flush=True),
             stop=stop,
         )
