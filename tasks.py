@@ -105,8 +105,8 @@ def run(
         "time_scale": f"multiply the article's durations (default {runner.RUN_ALL_TIME_SCALE})",
         "jobs": "runs at a time, 1 or more (default: 2 per core, at least 8)",
         "lang": "py, dotnet or both (default)",
-        "only": "only the concepts whose id starts with one of these, comma-separated (`pool,task.when-all`)",
-        "profile": "then show the ten slowest runs and where their time went (phases, load average)",
+        "only": "only the concepts whose id starts with one of these (`pool,task.when-all`)",
+        "profile": "then show the ten slowest runs and where their time went (phases, load)",
         "trace": "record every run's timeline into DIR/<id>.<language>.json (opens in Perfetto)",
     },
 )
@@ -153,7 +153,7 @@ def run_all(
     }
 )
 def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: int = 0) -> None:
-    """Run the linters, dotnet test, the bridge tests and pytest (every start method), side by side."""
+    """Run the linters, dotnet test, the bridge tests and pytest (all start methods) at once."""
     test_reports.restore_sigint()
     with cpu_load.under_load(options.under_load(under_load)):
         options.ensure_built()
@@ -188,7 +188,7 @@ def lines(c: Context) -> None:
     name="docs",
     help={
         "samples": "rerun the concepts (time scale 0.1) and record their output first",
-        "only": "with --samples: only the concepts whose id starts with one of these (comma-separated)",
+        "only": "with --samples: only the concepts whose id starts with one of these (a,b,...)",
     },
 )
 def docs_(c: Context, samples: bool = False, only: str = "") -> None:
@@ -222,7 +222,7 @@ def site(c: Context, out: str = "", source_url: str | None = None) -> None:
 
 @task(
     help={
-        "quick": "rough numbers in under two minutes, in a temporary folder (the committed results stay)",
+        "quick": "rough numbers in under two minutes, in a temporary folder (committed ones stay)",
         "out": "write the page, its plots and results.json under this folder instead",
         "render": "measure nothing: rewrite the page and its plots from the committed results.json",
         "groups": "only these groups, comma-separated (e.g. ipc,map); with --quick or --out",
@@ -231,7 +231,7 @@ def site(c: Context, out: str = "", source_url: str | None = None) -> None:
 def bench(
     c: Context, quick: bool = False, out: str = "", render: bool = False, groups: str = ""
 ) -> None:
-    """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet), interleaved; write the page."""
+    """Benchmark every workload in Python (pyperf) and .NET (BenchmarkDotNet); write the page."""
     from parity.bench import run as bench_run
 
     try:

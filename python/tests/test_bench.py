@@ -370,7 +370,8 @@ def test_a_ratio_that_moved_over_30_percent_is_one_warning_line_and_under_it_non
     now = run_with(pool=0.25, spawn=0.025, pipe=8e-5)
     assert regressions.moved(now, committed) == [
         "bench: warning: py:map.sequential / py:map.pool.2 moved -40% (2 committed, 1.2 now)",
-        "bench: warning: py:ipc.pipe.64 share of the raw socketpair moved -50% (0.5 committed, 0.25 now)",
+        "bench: warning: py:ipc.pipe.64 share of the raw socketpair moved -50% (0.5 committed,"
+        " 0.25 now)",
     ]
     now["machine"]["load_average_start"] = [2.5, 1.0, 0.5]
     assert regressions.summary(now, committed)[-1] == (

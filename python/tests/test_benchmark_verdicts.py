@@ -1,4 +1,4 @@
-"""The speed claims' verdicts against the committed benchmark run (comparisons/benchmarks/results.json).
+"""The speed claims' verdicts against the committed benchmark run (benchmarks/results.json).
 
 Each check reads ratios of medians taken in the same `invoke bench` run and derives the verdict the
 numbers imply; the test fails when the catalog says otherwise, or when the claim does not cite the
@@ -154,7 +154,7 @@ def test_the_catalog_verdict_is_the_one_the_measured_ratios_imply(check: Check, 
 
 
 def test_the_notes_about_short_items_and_process_costs_match_the_run(rows: Rows) -> None:
-    """Sub-claims the notes rely on: cheap items do not gain from PLINQ, fork is cheap next to spawn."""
+    """Sub-claims the notes rely on: cheap items gain nothing from PLINQ; fork is cheap by spawn."""
     assert (
         f"{PAGE}#plinq-sum"
         in _claim("plinq.sum", "Parallelism fits work items of medium length").evidence

@@ -192,7 +192,7 @@ def _reference() -> Path | None:
 
 
 def _fenced_blocks(text: str) -> dict[str, str]:
-    """Every fenced block of the article: 'first-last' (fence lines, 1-based) -> the fence's info."""
+    """Every fenced block of the article: 'first-last' (fence lines, 1-based) -> its info."""
     blocks, opened = {}, None
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip().startswith("```"):
@@ -216,7 +216,8 @@ def test_every_fenced_block_of_the_article_is_mapped() -> None:
     reference = _reference()
     if reference is None:
         pytest.skip(
-            "the reference article is not beside this clone (../shared/reference/) nor in PARITY_REFERENCE"
+            "the reference article is not beside this clone (../shared/reference/) nor in"
+            " PARITY_REFERENCE"
         )
     blocks = _fenced_blocks(reference.read_text(encoding="utf-8"))
     mapped = {x.lines: x.kind for x in load_listings()}

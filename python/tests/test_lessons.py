@@ -1,4 +1,5 @@
-"""A lesson is what a learner reads: short, and every wait in the sources bounded by a named limit."""
+"""A lesson is what a learner reads: short, and every wait in the sources bounded by a named
+limit."""
 
 from __future__ import annotations
 

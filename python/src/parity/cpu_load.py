@@ -1,4 +1,4 @@
-"""CPU-burning processes, so the tests can be run on a loaded machine (`invoke test --under-load`)."""
+"""CPU-burning processes, to run the tests on a loaded machine (`invoke test --under-load`)."""
 
 from __future__ import annotations
 

@@ -251,8 +251,8 @@ def _output(concept: Concept, language: str) -> str | Block:
         if not files:
             return f"_No {label} program of its own: the code below says why._"
         return (
-            f"_No {label} program of its own: its .NET side is {', '.join(files)}, called in-process "
-            "from the Python program, so what it does shows in the Python output._"
+            f"_No {label} program of its own: its .NET side is {', '.join(files)}, called"
+            " in-process from the Python program, so what it does shows in the Python output._"
         )
     sample = _sample(concept, language)
     if sample is None:
@@ -416,13 +416,16 @@ def index_page(catalog: Catalog) -> str:
         concepts = catalog.in_chapter(chapter.id)
         if concepts:
             out.append(
-                f"| [{chapter.title}]({chapter.id}.md) | {len(concepts)} | {_verdict_counts(concepts)} |"
+                f"| [{chapter.title}]({chapter.id}.md) | {len(concepts)} |"
+                f" {_verdict_counts(concepts)} |"
             )
     out += [
         "",
-        "[Errata](errata.md): every checked claim that does not simply hold (wrong, depends, opinion).",
+        "[Errata](errata.md): every checked claim that does not simply hold (wrong, depends,"
+        " opinion).",
         "",
-        "[Coverage](coverage.md): every listing of the article mapped to its concept; claims per concept.",
+        "[Coverage](coverage.md): every listing of the article mapped to its concept; claims per"
+        " concept.",
         "",
         "[Benchmarks](benchmarks.md): the same workloads in both languages, measured in one run"
         " (`invoke bench`); the speed claims cite its rows.",
@@ -501,10 +504,10 @@ def coverage_page(catalog: Catalog, listings: tuple[Listing, ...]) -> str:
         "",
         "# Coverage: the article's listings and claims",
         "",
-        "Every fenced block of the reference article (not in this repository) "
-        "by its line range, opening fence to closing fence, and the concept that shows it: for code, "
-        "the region of our source that does; for output, the concept whose output stands beside it. "
-        "A test fails when the article has a block this list does not map.",
+        "Every fenced block of the reference article (not in this repository) by its line range,"
+        " opening fence to closing fence, and the concept that shows it: for code, the region of"
+        " our source that does; for output, the concept whose output stands beside it. A test"
+        " fails when the article has a block this list does not map.",
         "",
         f"**Listings mapped: {len(listings)}** ({kinds['python']} Python, {kinds['csharp']} C#, "
         f"{kinds['output']} output). **Claims with a verdict: {len(claims)}** "

@@ -64,7 +64,7 @@ def projects() -> list[str]:
     return [Path(p.get("Path", "")).stem for p in root.iter("Project")]
 
 
-# MSBuild at minimal verbosity prints one line per project built: "  Parity.Cli -> /path/Parity.Cli.dll"
+# MSBuild at minimal verbosity prints a line per project built: "  Parity.Cli -> /p/Parity.Cli.dll"
 _PROJECT_BUILT = re.compile(r"^\s*([\w.]+) -> \S")
 
 

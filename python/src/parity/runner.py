@@ -71,7 +71,7 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        """Nothing went wrong: the run passed, or was skipped because this machine lacks a server."""
+        """Nothing went wrong: the run passed, or was skipped as this machine lacks a server."""
         return self.status != "failed"
 
     def to_json(self) -> dict[str, object]:

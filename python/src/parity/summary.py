@@ -197,7 +197,7 @@ SIDE_BY_SIDE_MIN_WIDTH = 140  # below this, two columns would wrap most lines: s
 def show_side_by_side(
     concept: Concept, results: list[runner.Result], via: str, stopped: Sequence[runner.Result] = ()
 ) -> None:
-    """Two columns on a wide terminal; stacked on a narrow one, and plain text into a file or pipe."""
+    """Two columns on a wide terminal; stacked on a narrow one; plain text into a file or pipe."""
     from rich.console import Console
     from rich.rule import Rule
     from rich.table import Table

@@ -68,7 +68,8 @@ def prefixes(only: str) -> list[str]:
 
 
 def select(only: str) -> list[catalog.Concept]:
-    """The catalog's concepts (in its order) whose id starts with one of the comma-separated prefixes."""
+    """The catalog's concepts (in its order) whose id starts with one of the comma-separated
+    prefixes."""
     concepts = catalog.load().concepts
     wanted = prefixes(only) or [""]
     unmatched = [x for x in wanted if not any(c.id.startswith(x) for c in concepts)]

@@ -21,7 +21,8 @@ from pathlib import Path
 from parity import dotnet_build, timings
 from parity.paths import PYTHON_DIR
 
-SHARDS = 3  # pytest processes at once: with the other suites, about two cores of work (4 measured slower)
+# pytest processes at once: with the other suites, about two cores of work (4 measured slower).
+SHARDS = 3
 
 
 def junit_counts(path: Path) -> tuple[int, int, int]:
@@ -110,7 +111,8 @@ def suites(
     if dotnet_tests:
         command = (
             f'"{dotnet_build.dotnet_exe()}" test "{dotnet_build.SOLUTION}" --no-build -nologo '
-            f'--logger "trx;LogFileName={folder / "dotnet.trx"}" --logger "console;verbosity=minimal"'
+            f'--logger "trx;LogFileName={folder / "dotnet.trx"}" '
+            '--logger "console;verbosity=minimal"'
         )
         found.append(Suite("dotnet test", [command]))
     pytest = f'"{sys.executable}" -m pytest -p no:cacheprovider'

@@ -1,4 +1,4 @@
-"""bridge.fork-safety: every test runs the CLR in a child interpreter (never fork a loaded process)."""
+"""bridge.fork-safety: every test runs the CLR in a child interpreter (never fork a loaded one)."""
 
 from __future__ import annotations
 

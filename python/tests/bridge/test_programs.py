@@ -9,7 +9,9 @@ from tests.conftest import RunConcept
 EXPECTED_LINES = {
     "parity.bridge.plinq": "numpy view doubled in place: .NET sum 45 -> 90",
     "parity.bridge.delegates": "IProgress<int> reports seen by Python: [1, 2, 3, 4, 5, 6, 7, 8]",
-    "parity.bridge.cancellation": "Ctrl-C while awaiting in slices: interrupted=True, task Canceled",
+    "parity.bridge.cancellation": (
+        "Ctrl-C while awaiting in slices: interrupted=True, task Canceled"
+    ),
     "parity.bridge.gil": "cores: ",
     "parity.bridge.call_overhead": "start the .NET CLI as a process",
     "parity.bridge.startup": "loaded: CoreCLR",

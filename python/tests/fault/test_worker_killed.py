@@ -23,7 +23,8 @@ def test_executor_fails_every_future_and_refuses_new_work(mp_context: Context) -
     for error in out.errors:
         assert isinstance(error, BrokenProcessPool)
         assert str(error) == (
-            "A process in the process pool was terminated abruptly while the future was running or pending."
+            "A process in the process pool was terminated abruptly while the future was running or"
+            " pending."
         )
     assert isinstance(out.submit_error, BrokenProcessPool)
     assert "the process pool is not usable anymore" in str(out.submit_error)

@@ -89,7 +89,7 @@ def test_terminate_sends_sigterm_which_the_child_can_catch(mp_context: Context) 
 
 
 def _settled_status(pid: int | None) -> str:
-    """The status once the exiting child has finished dying: the sentinel closes a moment earlier."""
+    """The status once the exiting child has finished dying: the sentinel closes a bit earlier."""
     deadline = time.monotonic() + SHORT_TIMEOUT
     while True:
         try:

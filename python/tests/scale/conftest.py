@@ -51,7 +51,7 @@ def keys() -> Keys:
 
 @pytest.fixture
 def private_redis() -> Iterator[PrivateRedis]:
-    """A private server with an append-only file, for tests that restart it (never an outside one)."""
+    """A private server with an append-only file, for tests that restart it (never one running)."""
     try:
         server = PrivateRedis(append_only=True)
     except RedisMissing as exc:

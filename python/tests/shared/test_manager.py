@@ -87,7 +87,8 @@ def test_manager_offers_the_listed_types(s: _manager.Setup) -> None:
 
 def test_a_manager_round_trip_is_much_slower_than_shared_memory(s: _manager.Setup) -> None:
     shared, proxied = _manager.seconds_per_read(s)
-    # Typically 100x or more (a socket round trip against a lock and a load); 5x leaves room for load.
+    # Typically 100x or more (a socket round trip against a lock and a load); 5x leaves room for
+    # load.
     assert proxied > 5 * shared
 
 

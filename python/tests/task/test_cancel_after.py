@@ -12,7 +12,8 @@ def test_a_3_s_limit_on_a_5_s_operation_times_out_after_about_3_s(run) -> None: 
     log: list[str] = []
     assert asyncio.run(run(scaled(3), scaled(5), log)) == "timed out"
     assert log == ["operation saw CancelledError"]  # the limit reached into the operation
-    # Not before the limit (less one clock tick); "timed out" shows the 5 s operation did not finish.
+    # Not before the limit (less one clock tick); "timed out" shows the 5 s operation did not
+    # finish.
     started = time.perf_counter()
     assert asyncio.run(run(scaled(3), 5.0)) == "timed out"
     assert time.perf_counter() - started >= scaled(3) - CLOCK_TICK

@@ -107,7 +107,8 @@ def test_first_completed_can_be_a_failure() -> None:
 
 def test_main_cancels_losers_and_shows_the_article_style(run_ok) -> None:  # type: ignore[no-untyped-def]
     result = run_ok("parity.task.when_any")
-    # Which mirror is fastest is timing (5 ms apart here); the gated tests above pin the semantics down.
+    # Which mirror is fastest is timing (5 ms apart here); the gated tests above pin the semantics
+    # down.
     assert re.search(r"first answer: 'mirror \d'", result.stdout)
     assert "...and finish anyway, unused" in result.stdout
     # Outcomes are listed as the .NET side lists them, not as a Python list of strings.

@@ -97,10 +97,11 @@ def _machine(results: Results) -> list[str]:
         "",
         f"- CPU: {m['cpu']}, {m['cores']} logical cores",
         f"- OS: {m['os']}",
-        f"- Python {m['python']}; .NET SDK {m['dotnet_sdk']}, runtime {m.get('dotnet_runtime', '?')}"
-        f" (BenchmarkDotNet {m.get('benchmarkdotnet', '?')})",
+        f"- Python {m['python']}; .NET SDK {m['dotnet_sdk']}, runtime"
+        f" {m.get('dotnet_runtime', '?')} (BenchmarkDotNet {m.get('benchmarkdotnet', '?')})",
         f"- load average at the start (1 / 5 / 15 min): {load_text}{end_text}",
-        f"- run: `{results['generated_by']}`, started {results['started']}, {results['seconds']:.0f} s",
+        f"- run: `{results['generated_by']}`, started {results['started']},"
+        f" {results['seconds']:.0f} s",
         f"- Python harness: {results['harnesses']['python']}",
         f"- .NET harness: {results['harnesses']['dotnet']}, Release build",
         "",
@@ -160,13 +161,14 @@ def _start(r: Rows) -> list[str]:
     if all(f"py:start.process-{m}" in r for m in ("fork", "forkserver", "spawn")):
         fork, server, spawn = (f"py:start.process-{m}" for m in ("fork", "forkserver", "spawn"))
         lines += [
-            f"- spawn against fork: {r.ratio(spawn, fork):.1f}x slower to start a child and wait for it",
+            f"- spawn against fork: {r.ratio(spawn, fork):.1f}x slower to start a child and wait"
+            " for it",
             f"- spawn against forkserver: {r.ratio(spawn, server):.1f}x",
             f"- forkserver against fork: {r.ratio(server, fork):.1f}x",
             "",
-            "spawn starts a fresh interpreter and imports the target's module; fork copies the running"
-            " one; forkserver forks a small server started once (its first start pays a spawn, which"
-            " the warm-ups absorb).",
+            "spawn starts a fresh interpreter and imports the target's module; fork copies the"
+            " running one; forkserver forks a small server started once (its first start pays a"
+            " spawn, which the warm-ups absorb).",
             "",
         ]
     return lines
@@ -219,18 +221,19 @@ def _map(r: Rows) -> list[str]:
         "The same function: 200 square roots for each element, summed (`Plinq.Cancellation.Work`"
         " in C#, `parity.bench.workloads.work` in Python). Each language maps its own count:"
         f" 0..{py_count - 1:,} in Python, 0..{net_count - 1:,} in .NET and through the bridge (the"
-        f" full run sizes both so that a run on every core lasts over {MIN_MAP_SECONDS * 1000:.0f} ms"
-        " and start and merge stay a small part of it). Speed-up is against the same language's"
-        " sequential run (the bridge rows against the sequential .NET call through the bridge);"
-        " ideal is the number of workers, and each row gives its share of it.",
+        f" full run sizes both so that a run on every core lasts over {MIN_MAP_SECONDS * 1000:.0f}"
+        " ms and start and merge stay a small part of it). Speed-up is against the same"
+        " language's sequential run (the bridge rows against the sequential .NET call through the"
+        " bridge); ideal is the number of workers, and each row gives its share of it.",
         "",
         *_rows_table(r, entries, "speed-up"),
     ]
     shortest = min((r.median(key) for key, _, _ in entries), default=0.0)
     if entries and shortest < MIN_MAP_SECONDS:
         lines += [
-            f"The shortest of these runs took {duration(shortest)}, under {MIN_MAP_SECONDS * 1000:.0f} ms:"
-            " start and merge weigh more in it than the sizes intend.",
+            f"The shortest of these runs took {duration(shortest)}, under"
+            f" {MIN_MAP_SECONDS * 1000:.0f} ms: start and merge weigh more in it than the sizes"
+            " intend.",
             "",
         ]
     if "py:map.sequential" in r and "net:map.Sequential" in r:
@@ -275,8 +278,9 @@ def _sum(r: Rows) -> list[str]:
     return [
         "## PLINQ sum",
         "",
-        "The article's plinq.sum, timed in-process (no start-up): a cheap operation per element, so"
-        " the cost of splitting and merging decides. The last two rows give each worker enough to do.",
+        "The article's plinq.sum, timed in-process (no start-up): a cheap operation per element,"
+        " so the cost of splitting and merging decides. The last two rows give each worker enough"
+        " to do.",
         "",
         *_rows_table(r, entries, "speed-up"),
     ]
@@ -335,7 +339,8 @@ def _ipc(r: Rows) -> list[str]:
     return [
         *lines,
         "",
-        "Every Manager call is a round trip to the manager's server process, which pickles the value.",
+        "Every Manager call is a round trip to the manager's server process, which pickles the"
+        " value.",
         "",
     ]
 
@@ -417,9 +422,9 @@ def _trace(r: Rows) -> list[str]:
     return [
         "## Timelines",
         "",
-        "What recording a timeline costs (`--trace`). Off, nothing is recorded and nothing is patched"
-        " or listened to: a run takes the code path of every other row on this page. On, each span"
-        " is two lines written as it happens.",
+        "What recording a timeline costs (`--trace`). Off, nothing is recorded and nothing is"
+        " patched or listened to: a run takes the code path of every other row on this page. On,"
+        " each span is two lines written as it happens.",
         "",
         *_rows_table(r, spans, "per"),
         *_rows_table(r, maps, "against off"),
@@ -555,9 +560,10 @@ def _article(r: Rows) -> list[str]:
     lines = [
         "## The article's timings",
         "",
-        "The article timed whole programs with `time`: 0.07 s (fork), 0.41 s (set_start_method('spawn')),"
-        " 0.17 s (get_context('spawn')), and 0.096 s against 0.103 s for PLINQ's sum. A whole program"
-        " is mostly start-up, so it hides the work; in-process timing isolates it.",
+        "The article timed whole programs with `time`: 0.07 s (fork), 0.41 s"
+        " (set_start_method('spawn')), 0.17 s (get_context('spawn')), and 0.096 s against 0.103 s"
+        " for PLINQ's sum. A whole program is mostly start-up, so it hides the work; in-process"
+        " timing isolates it.",
         "",
         *_rows_table(r, entries, "derived"),
     ]
@@ -628,7 +634,8 @@ def _free_threading(folder: Path) -> list[str]:
         f"The CPU-bound map ({data['settings']['map_count']:,} items) on each build of CPython"
         f" 3.13, {data['settings']['workers']} workers, one pyperf run per interpreter"
         f" ({data['started'][:10]}, load average {load} at the start); x is the speed-up over one"
-        f" thread of the same build. Source: [benchmarks/{FREE_THREADING}](benchmarks/{FREE_THREADING}).",
+        " thread of the same build. Source:"
+        f" [benchmarks/{FREE_THREADING}](benchmarks/{FREE_THREADING}).",
         "",
         *_table(["interpreter", *(label for _way, label in FREE_THREADING_WAYS)], body),
     ]
@@ -642,9 +649,9 @@ def render(results: Results, folder: Path = FOLDER) -> str:
         "# Benchmarks",
         "",
         "The same workloads in Python (pyperf) and .NET (BenchmarkDotNet), measured in one run of"
-        " `invoke bench` (the full run stays under 15 minutes on 2 cores; `invoke bench --quick` gives"
-        " rough numbers in under two, in a temporary folder)."
-        " Claims about speed in the catalog cite the rows below.",
+        " `invoke bench` (the full run stays under 15 minutes on 2 cores; `invoke bench --quick`"
+        " gives rough numbers in under two, in a temporary folder). Claims about speed in the"
+        " catalog cite the rows below.",
         "",
         *_machine(results),
     ]

@@ -112,7 +112,7 @@ transport's raw limit (test_bench checks the pairing against the objects multipr
 Shared memory moves the payload outside any transport: see `ipc_limit`."""
 
 SIGNAL_SIZE = 64
-"""shared memory's signal is a few bytes: the smallest message of the raw socketpair stands for it"""
+"""Shared memory's signal is a few bytes: the raw socketpair's smallest message stands for it."""
 
 
 def ipc_key(lang: str, path: str, size: int) -> str:

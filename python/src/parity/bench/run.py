@@ -47,7 +47,7 @@ class UsageError(ValueError):
 
 def output_folder(quick: bool, out: str) -> Path:
     """Where the page, plots and results.json go: `out` if given, else comparisons/ for a full
-    run and a fresh temporary folder for --quick (rough numbers never replace the committed ones)."""
+    run and a fresh temporary folder for --quick (rough numbers never replace committed ones)."""
     if out:
         return Path(out).resolve()
     if quick:
@@ -68,7 +68,8 @@ def build_release() -> None:
         )
         if done.returncode != 0:
             raise BenchError(
-                f"dotnet build -c Release {project.name} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+                f"dotnet build -c Release {project.name}"
+                f" failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
             )
 
 
@@ -339,5 +340,6 @@ def command(quick: bool, out: str, render: bool, groups: str) -> None:
     print("\n".join(f"wrote {path}" for path in written))
     load = results["machine"].get("load_average_start")
     print(
-        f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in {work}"
+        f"bench: {results['seconds']:.0f} s, load average at the start {load}; harness logs in"
+        f" {work}"
     )

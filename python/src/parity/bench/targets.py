@@ -34,8 +34,8 @@ def _load_note(r: Rows) -> str:
         return ""
     if load[0] > r.cores:
         return (
-            f" This run started at load average {load[0]:g} on {r.cores} cores: more runnable threads"
-            " than cores, so no worker had a core to itself."
+            f" This run started at load average {load[0]:g} on {r.cores} cores: more runnable"
+            " threads than cores, so no worker had a core to itself."
         )
     ended = f", {end[0]:g} at its end" if end else ""
     return f" Load average {load[0]:g} at the start of this run{ended}, on {r.cores} cores."
@@ -64,9 +64,9 @@ def _short_run_note(r: Rows) -> str:
             " start and merge are a small part of it."
         )
     return (
-        f" The shortest run ({name}) lasted {duration(seconds)}, under"
-        f" {MIN_MAP_SECONDS * 1000:.0f} ms: one interruption on either core, or the start and merge,"
-        " costs it a larger share (a plausible cause, not a proven one)."
+        f" The shortest run ({name}) lasted {duration(seconds)}, under {MIN_MAP_SECONDS * 1000:.0f}"
+        " ms: one interruption on either core, or the start and merge, costs it a larger share (a"
+        " plausible cause, not a proven one)."
     )
 
 
@@ -85,7 +85,8 @@ def targets(r: Rows) -> list[Target]:
         met = all(f >= IDEAL_FRACTION for _, f in fractions)
         found.append(
             Target(
-                "Pool and PLINQ speed-up at least 0.95 of ideal on the CPU-bound map, at every worker count",
+                "Pool and PLINQ speed-up at least 0.95 of ideal on the CPU-bound map, at every"
+                " worker count",
                 "Pool(2) 1.95x, PLINQ 1.92x",
                 ", ".join(f"{name} {f:.2f}" for name, f in fractions),
                 met,
@@ -109,8 +110,8 @@ def targets(r: Rows) -> list[Target]:
                 f" {duration(r.median('py:bridge.parallel-range'))},"
                 f" native {duration(r.median('net:bridge.ParallelRange'))} ({ratio:.3f}x)",
                 abs(ratio - 1) <= EVEN,
-                "One crossing costs about a microsecond; the call runs the same compiled PLINQ query"
-                " with the GIL released."
+                "One crossing costs about a microsecond; the call runs the same compiled PLINQ"
+                " query with the GIL released."
                 + (
                     ""
                     if abs(ratio - 1) <= EVEN
@@ -127,13 +128,14 @@ def targets(r: Rows) -> list[Target]:
             Target(
                 "Python to .NET numpy path at least half of memcpy bandwidth",
                 "bulk copy 1.9 GB/s against memcpy 15.5 GB/s",
-                f"in-place parallel sum reads {rate(read, 'B')},"
-                f" memcpy {rate(copy, 'B')} ({read / copy:.2f} of it);"
-                f" the bulk copy (Marshal.Copy) {rate(nbytes / r.median('py:bridge.big-numpy-copy'), 'B')}",
+                f"in-place parallel sum reads {rate(read, 'B')}, memcpy {rate(copy, 'B')}"
+                f" ({read / copy:.2f} of it); the bulk copy (Marshal.Copy)"
+                f" {rate(nbytes / r.median('py:bridge.big-numpy-copy'), 'B')}",
                 read >= READ_VS_COPY * copy,
-                "The in-place path reads the array where numpy keeps it: no allocation, no copy, one"
-                " pass over memory split across the cores, so it is bounded by memory bandwidth like"
-                " memcpy (which reads and writes). The bulk copy allocates a new long[] and copies into it.",
+                "The in-place path reads the array where numpy keeps it: no allocation, no copy,"
+                " one pass over memory split across the cores, so it is bounded by memory"
+                " bandwidth like memcpy (which reads and writes). The bulk copy allocates a new"
+                " long[] and copies into it.",
             )
         )
     paths = [
@@ -146,7 +148,8 @@ def targets(r: Rows) -> list[Target]:
         share = seconds / r.median(f"py:ipc.{best}.{MIB}")
         found.append(
             Target(
-                "The fastest Python IPC path at least 0.6 of its transport's limit, at 1 MiB messages",
+                "The fastest Python IPC path at least 0.6 of its transport's limit, at 1 MiB"
+                " messages",
                 "-",
                 f"{best}: {share:.2f} of {name}"
                 f" ({duration(r.median(f'py:ipc.{best}.{MIB}'))}"
@@ -207,9 +210,8 @@ def _trace_targets(r: Rows) -> list[Target]:
             f"Python {duration(python)}, .NET {duration(dotnet)} per span (its begin and its end)",
             met,
             "Python: two lines, each formatted by hand and written by one write(2), so a killed"
-            " process keeps them. .NET: two lines formatted into UTF-8 on the stack and copied into a"
-            " file mapped into memory (no system call; the page cache keeps them if the process dies)."
-            + tasks
-            + ("" if met else _load_note(r)),
+            " process keeps them. .NET: two lines formatted into UTF-8 on the stack and copied"
+            " into a file mapped into memory (no system call; the page cache keeps them if the"
+            " process dies)." + tasks + ("" if met else _load_note(r)),
         )
     ]

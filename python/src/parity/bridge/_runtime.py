@@ -133,8 +133,8 @@ def _check_runtime_version(config: Path, root: Path) -> None:
     if not fits:
         have = ", ".join(installed) or "none"
         raise BridgeError(
-            f"the build needs the .NET runtime {name} {wanted} but {root} has {have}: "
-            f"install the .NET {need[0] if need else '?'} runtime (or SDK), or rebuild with `invoke build`"
+            f"the build needs the .NET runtime {name} {wanted} but {root} has {have}: install the"
+            f" .NET {need[0] if need else '?'} runtime (or SDK), or rebuild with `invoke build`"
         )
 
 
@@ -311,8 +311,8 @@ def _check_concept(concept_id: str) -> None:
             "(bridge.concept_ids() lists the .NET concepts)",
         ) from None
     raise UnknownConceptError(
-        f"{concept_id} has no .NET concept to run, only a Python one (`python -m {concept.module}`): "
-        f"{concept.dotnet_none_reason}"
+        f"{concept_id} has no .NET concept to run, only a Python one (`python -m"
+        f" {concept.module}`): {concept.dotnet_none_reason}"
     )
 
 

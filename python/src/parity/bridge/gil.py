@@ -128,15 +128,15 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}")
     method = observe(lambda: busy_all_cores(busy))
     print(
-        f"PLINQ method for {busy:.2f} s: Python thread ran {method.python_iterations:,} iterations, "
-        f"longest pause {method.longest_pause * 1000:.0f} ms, {method.cores:.1f} cores busy"
+        f"PLINQ method for {busy:.2f} s: Python thread ran {method.python_iterations:,} iterations,"
+        f" longest pause {method.longest_pause * 1000:.0f} ms, {method.cores:.1f} cores busy"
     )
     speedup = parallel_speedup(busy / 2)
     print(f"CPU per wall second, PLINQ on every core vs one thread: {speedup:.1f}x")
     getter = observe(busy_property(busy / 2))
     print(
-        f"property getter for {busy / 2:.2f} s: Python thread ran {getter.python_iterations:,} iterations, "
-        f"longest pause {getter.longest_pause * 1000:.0f} ms"
+        f"property getter for {busy / 2:.2f} s: Python thread ran {getter.python_iterations:,}"
+        f" iterations, longest pause {getter.longest_pause * 1000:.0f} ms"
     )
 
 

@@ -106,8 +106,9 @@ TRACE_OPTION, TRACE_VARIABLE = "--trace", "PARITY_TRACE_FILE"
 
 
 def start_tracing(program: bool = False) -> None:
-    """`--trace FILE` (taken off the command line, so the concept never sees it) or PARITY_TRACE_FILE:
-    record the run's timeline into FILE (parity.trace.record); otherwise nothing is loaded."""
+    """`--trace FILE` (taken off the command line, so the concept never sees it) or
+    PARITY_TRACE_FILE: record the run's timeline into FILE (parity.trace.record); otherwise
+    nothing is loaded."""
     if TRACE_OPTION in sys.argv:
         at = sys.argv.index(TRACE_OPTION)
         if at + 1 >= len(sys.argv):

@@ -125,7 +125,10 @@ async def fetch(url: str, timeout: float = SHORT_TIMEOUT) -> str:
     async with asyncio.timeout(timeout):
         reader, writer = await asyncio.open_connection(host, port)
         try:
-            request = f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n"
+            request = (
+                f"GET {parts.path or '/'} HTTP/1.1\r\n"
+                f"Host: {host}:{port}\r\nConnection: close\r\n\r\n"
+            )
             writer.write(request.encode("ascii"))
             await writer.drain()
             raw = await reader.read()

@@ -30,7 +30,7 @@ def hard_kill(pid: int) -> None:
 
 
 def signal_group(pgid: int, signum: int | None = None) -> None:
-    """Send `signum` (default SIGKILL) to every process in group `pgid`; an empty group is fine. POSIX."""
+    """Send `signum` (default SIGKILL) to every process in group `pgid` (POSIX); none is fine."""
     if sys.platform == "win32":
         raise NotImplementedError("process groups are POSIX")
     with contextlib.suppress(ProcessLookupError):

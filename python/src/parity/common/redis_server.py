@@ -46,7 +46,7 @@ class RedisMissing(RuntimeError):
 
 
 def servers_required() -> bool:
-    """In CI (CI=true) a missing server is a broken setup, not a skip; Windows CI has no package for it."""
+    """In CI (CI=true) a missing server is a broken setup, not a skip; Windows CI has no package."""
     return os.environ.get("CI", "").lower() == "true" and sys.platform != "win32"
 
 
@@ -115,7 +115,7 @@ def _number(text: str, what: str, low: int, high: int) -> int:
 
 
 def redact(url: str) -> str:
-    """The URL with its password replaced by ***, for printing; nothing of a URL that does not parse."""
+    """The URL with its password as ***, for printing; nothing of a URL that does not parse."""
     try:
         parsed = RedisUrl.parse(url)
     except ValueError:

@@ -112,13 +112,15 @@ def main() -> None:
     ctx = context()
     code = process_child_raises(ctx)
     print(
-        f"Process: the child raised; the parent sees exitcode={code} (the traceback went to its stderr)"
+        f"Process: the child raised; the parent sees exitcode={code} (the traceback went to its"
+        " stderr)"
     )
     exc = pool_task_raises(ctx)
     print(f"Pool: get() re-raised {exc!r}, __cause__ is {type(exc.__cause__).__name__}")
     thread = thread_raises()
     print(
-        f"thread: excepthook saw {thread.reported[1]} in thread {thread.reported[0]!r}; join() returned"
+        f"thread: excepthook saw {thread.reported[1]} in thread {thread.reported[0]!r}; join()"
+        " returned"
     )
     report = asyncio_task_never_awaited()
     print(f"asyncio: loop handler: {report['message']!r}: {report['exception']!r}")

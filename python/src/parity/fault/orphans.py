@@ -129,7 +129,8 @@ def main() -> None:
         out = kill_the_parent(mode, patience=scaled(5))  # those that die, die within milliseconds
         if out.survived:
             print(
-                f"{mode}: parent killed; daemon child {out.child} runs on (its parent now: {out.new_parent})"
+                f"{mode}: parent killed; daemon child {out.child} runs on (its parent now:"
+                f" {out.new_parent})"
             )
         else:
             print(f"{mode}: parent killed; child {out.child} exited too")

@@ -54,7 +54,8 @@ def run_tasks_executor(ctx: Context, max_tasks_per_child: int) -> list[tuple[int
 
 def show(label: str, runs: list[tuple[int, int]]) -> None:
     print(
-        f"{label}: {len({pid for pid, _ in runs})} worker(s); held after each task: {[n for _, n in runs]}"
+        f"{label}: {len({pid for pid, _ in runs})} worker(s); held after each task:"
+        f" {[n for _, n in runs]}"
     )
 
 
@@ -66,7 +67,8 @@ def main() -> None:
         show("ProcessPoolExecutor(max_tasks_per_child=1)", run_tasks_executor(ctx, 1))
     except ValueError as exc:
         print(
-            f"ProcessPoolExecutor(max_tasks_per_child=1) under {ctx.get_start_method()}: ValueError: {exc}"
+            f"ProcessPoolExecutor(max_tasks_per_child=1) under {ctx.get_start_method()}:"
+            f" ValueError: {exc}"
         )
 
 

@@ -126,7 +126,8 @@ def main() -> None:
     print(f"Pool: workers {list(pool.workers)}; killed {pool.killed} mid-task")
     print(f"Pool: started replacement worker {pool.replacement}")
     print(
-        f"Pool: get(timeout) timed out={pool.timed_out}, ready()={pool.ready_after_timeout}: result lost"
+        f"Pool: get(timeout) timed out={pool.timed_out}, ready()={pool.ready_after_timeout}: result"
+        " lost"
     )
     ex = kill_an_executor_worker(ctx)
     print(f"ProcessPoolExecutor: killed {ex.killed} mid-task")

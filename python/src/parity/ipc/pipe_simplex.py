@@ -127,7 +127,8 @@ def main() -> None:
     wait = scaled(1)
     arrived, message = receive_before_start(ctx, wait)
     print(
-        f"receiving before start(): anything within {wait:.2f} s? {arrived}; after start(): {message}"
+        f"receiving before start(): anything within {wait:.2f} s? {arrived}; after start():"
+        f" {message}"
     )
     for error in misuse(ctx):
         print(f"wrong direction: {error}")

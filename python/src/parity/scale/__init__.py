@@ -1,1 +1,1 @@
-"""Past one machine: the article's master/worker job on real engines (Redis Streams, dask, Orleans)."""
+"""Past one machine: the article's master/worker job on real engines (Redis Streams, dask)."""

@@ -1,4 +1,5 @@
-"""What the worker and submit commands share: --redis and its fallbacks, one-line errors, signals."""
+"""What the worker and submit commands share: --redis and its fallbacks, one-line errors,
+signals."""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def add_connection(parser: argparse.ArgumentParser) -> None:
         "--redis",
         metavar="URL",
         default=os.environ.get(URL_VARIABLE),
-        help=f"redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss:// for TLS (default: ${URL_VARIABLE}); "
-        "without a password in the URL, PARITY_REDIS_PASSWORD is used",
+        help="redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss:// for TLS (default:"
+        f" ${URL_VARIABLE}); without a password in the URL, PARITY_REDIS_PASSWORD is used",
     )
     parser.add_argument(
         "--namespace", default="parity", help="prefix of every key (default: parity)"

@@ -32,7 +32,8 @@ class Worker:
                  claim_idle_ms: int = CLAIM_IDLE_MS, max_deliveries: int = MAX_DELIVERIES,
                  max_attempts: int = MAX_ATTEMPTS, time_limit_ms: int = 0,
                  stop: threading.Event | None = None, say: Callable[[str], None] = print,
-                 work: Callable[[Task, threading.Event], None] = ops.simulated_work) -> None:  # fmt: skip
+                 work: Callable[[Task, threading.Event], None] = ops.simulated_work,
+                 ) -> None:  # fmt: skip
         self.r, self.keys, self.name, self.say = r, keys, ops.worker_name(LANGUAGE, name), say
         self.work, self.stop = work, stop or threading.Event()
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries

@@ -1,4 +1,4 @@
-"""subprocess.pipeline: connect two programs, stdout to stdin, like the shell's `ps aux | grep bash`.
+"""subprocess.pipeline: connect two programs, stdout to stdin, as the shell's `ps aux | grep bash`.
 
 The first Popen's stdout pipe becomes the second one's stdin, so the data flows from child to
 child through the OS pipe, never through us. After starting the second child we close OUR copy

@@ -76,7 +76,7 @@ def failing_first(k: int, delay: float = 0.0) -> Callable[[str, int], Reply]:
 
 
 async def cancel_during(download: Coroutine[Any, Any, str], after: float) -> tuple[float, str]:
-    """Cancel `download` after `after` s; return how long it ran on after the cancel, and how it ended."""
+    """Cancel `download` after `after` s; return how long it ran on after that, and how it ended."""
     task = asyncio.create_task(download)
     await asyncio.sleep(after)
     task.cancel()

@@ -82,7 +82,8 @@ async def _show_errors(server_url: Callable[[str], str]) -> None:
     error, tasks = await gather_first_error(urls)
     running = sum(not t.done() for t in tasks)
     print(
-        f"gather raised HttpError {error.status} (first in time); {running} other task(s) still running"
+        f"gather raised HttpError {error.status} (first in time); {running} other task(s) still"
+        " running"
     )
     for task in tasks:
         task.cancel()
@@ -93,7 +94,8 @@ async def _show_errors(server_url: Callable[[str], str]) -> None:
     group, tasks = await task_group_errors(urls)
     cancelled = sum(t.cancelled() for t in tasks)
     print(
-        f"TaskGroup raised {[_describe(e) for e in group.exceptions]}; {cancelled} sibling(s) cancelled"
+        f"TaskGroup raised {[_describe(e) for e in group.exceptions]}; {cancelled} sibling(s)"
+        " cancelled"
     )
 
 

@@ -64,7 +64,7 @@ async def first_completed_only(
 
 
 def mirror(path: str, _number: int) -> Reply:
-    """/mirror/N answers after N tenths of a second (scaled); /broken/N answers 503 after N tenths."""
+    """/mirror/N answers after N tenths of a second (scaled); /broken/N, 503 after N tenths."""
     _, kind, tenths = path.split("/")
     status = 200 if kind == "mirror" else 503
     return Reply(status, f"{kind} {tenths}", delay=scaled(int(tenths) / 10))
@@ -80,7 +80,7 @@ def _outcome(task: asyncio.Task[str]) -> str:
 
 
 def _listed(tasks: list[asyncio.Task[str]]) -> str:
-    """[cancelled, HttpError 503, 'mirror 1']: each outcome as written, as the .NET side prints it."""
+    """[cancelled, HttpError 503, 'mirror 1']: each outcome written as the .NET side prints it."""
     return f"[{', '.join(_outcome(t) for t in tasks)}]"
 
 

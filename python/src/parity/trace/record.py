@@ -305,7 +305,8 @@ def _owner_pid() -> int:
 class _SubmittingQueue:
     """A pool's task queue seen from the process that owns the pool: each task put on it is the
     tail of an arrow to the worker that runs it. A list of tasks (apply_async) is the caller's
-    own hand-over; a generator (map, imap) hands each task over as the pool's task thread takes it."""
+    own hand-over; a generator (map, imap) hands each task over as the pool's task thread takes
+    it."""
 
     def __init__(self, queue: Any) -> None:
         self._queue = queue

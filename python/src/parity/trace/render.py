@@ -108,7 +108,8 @@ def svg(concept_id: str, traces: dict[str, dict[str, Any]]) -> str:
                 killed = bool(s["args"].get("unfinished")) and s["pid"] in dead
                 ax.broken_barh(
                     [(s["ts"] / 1000, max(s["dur"] / 1000, end / 400))], (y - 0.38, 0.76),
-                    facecolors=COLOURS.get(s["cat"], "#bab0ac"), edgecolors="#c0392b" if killed else "none",
+                    facecolors=COLOURS.get(s["cat"], "#bab0ac"),
+                    edgecolors="#c0392b" if killed else "none",
                     hatch="///" if killed else None, linewidth=1.2,
                 )  # fmt: skip
         _arrows(ax, traces[language], {track: y for y, (_l, _s, track) in enumerate(rows)})

@@ -291,9 +291,10 @@ class Chaos:
 def describe(options: Options, languages: tuple[str, ...]) -> str:
     persistence = "an append-only file, fsync always" if options.aof else "no persistence"
     return (
-        f"chaos: {options.seconds:g} s; {options.workers} worker(s) per language ({', '.join(languages)}), "
-        f"claim idle {CLAIM_IDLE_MS} ms, max deliveries {MAX_DELIVERIES}; about "
-        f"{options.kills_per_minute:g} kills a minute; {options.restarts} Redis restart(s) with {persistence}"
+        f"chaos: {options.seconds:g} s; {options.workers} worker(s) per language"
+        f" ({', '.join(languages)}), claim idle {CLAIM_IDLE_MS} ms, max deliveries"
+        f" {MAX_DELIVERIES}; about {options.kills_per_minute:g} kills a minute; {options.restarts}"
+        f" Redis restart(s) with {persistence}"
     )
 
 

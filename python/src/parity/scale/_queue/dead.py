@@ -36,8 +36,8 @@ def line(entry_id: bytes, fields: dict[bytes, bytes]) -> str:
         text = "0x" + task.hex()
     f = {k: fields.get(k.encode(), b"").decode("utf-8", "replace") for k in _FIELDS}
     return (
-        f"{entry_id.decode('ascii')} task={text} deliveries={f['deliveries']} attempt={f['attempt']} "
-        f"worker={f['worker']} reason: {f['reason']}"
+        f"{entry_id.decode('ascii')} task={text} deliveries={f['deliveries']}"
+        f" attempt={f['attempt']} worker={f['worker']} reason: {f['reason']}"
     )
 
 

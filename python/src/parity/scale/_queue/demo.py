@@ -105,7 +105,8 @@ def main(make_worker: Callable[..., StepWorker], put_tasks: PutTasks) -> None:
             report, dead = dead_letter_run(url, dl_keys, make_worker, put_tasks)
             entry = dead[0] if dead else {}
             print(
-                f"a task failing every time: {entry.get('reason')}, dead-lettered; its run: {report.line()}"
+                f"a task failing every time: {entry.get('reason')}, dead-lettered; its run:"
+                f" {report.line()}"
             )
             if not mixed.report.ok:
                 raise SystemExit(1)

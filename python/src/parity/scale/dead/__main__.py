@@ -20,7 +20,8 @@ from parity.scale._queue.messages import Keys
 def main() -> int:
     parser = Parser(
         prog="python -m parity.scale.dead",
-        description="List the dead-letter stream, or put letters back on the task stream as fresh tasks.",
+        description="List the dead-letter stream, or put letters back on the task stream as fresh"
+        " tasks.",
     )
     add_connection(parser)
     parser.add_argument("words", nargs="+", metavar="list | redrive ID... | redrive --all")

@@ -28,7 +28,8 @@ from parity.scale._queue.report import collect, new_run_id
 def main() -> int:
     parser = Parser(
         prog="python -m parity.scale.submit",
-        description="Put N tasks on the Redis stream, wait for every result, check them, print one line.",
+        description="Put N tasks on the Redis stream, wait for every result, check them, print one"
+        " line.",
     )
     add_connection(parser)
     parser.add_argument(

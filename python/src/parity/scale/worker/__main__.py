@@ -42,7 +42,8 @@ def stalling_on(nth: int | None) -> Callable[[Task, threading.Event], None]:
 def main() -> int:
     parser = Parser(
         prog="python -m parity.scale.worker",
-        description="Take tasks from the Redis stream, record each result once, until SIGTERM or Ctrl-C.",
+        description="Take tasks from the Redis stream, record each result once, until SIGTERM or"
+        " Ctrl-C.",
     )
     add_connection(parser)
     parser.add_argument("--name", help="this worker's name (default: python-HOST-PID)")
@@ -57,7 +58,7 @@ def main() -> int:
         "--max-deliveries",
         **number,
         default=task_queue.MAX_DELIVERIES,
-        help="dead-letter a task handed out more often: its workers keep dying (default: %(default)s)",
+        help="dead-letter a task handed out more often: its workers die (default: %(default)s)",
     )
     parser.add_argument(
         "--max-attempts",
