@@ -43,12 +43,6 @@ NOT_YET_WRAPPED = {
         "Subprocess/Communicate.cs",
         "Subprocess/Pipeline.cs",
         "Subprocess/Run.cs",
-        "Tasks/CancelAfter.cs",
-        "Tasks/ConfigureAwait.cs",
-        "Tasks/Progress.cs",
-        "Tasks/SyncOverAsync.cs",
-        "Tasks/WhenAll.cs",
-        "Tasks/WhenAny.cs",
     )
 }
 

@@ -16,21 +16,23 @@ namespace Parity.Examples.Tasks;
 public static class CancelAfter
 {
     // <operation>
-    /// <summary>A long operation that awaits a delay: cancelling it throws TaskCanceledException.</summary>
-    public static async Task<string> DoSomethingAsync(TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>A long operation that awaits a delay: cancelled, it throws
+    /// TaskCanceledException.</summary>
+    public static async Task<string> DoSomethingAsync(TimeSpan duration, CancellationToken token)
     {
-        await Task.Delay(duration, cancellationToken);
+        await Task.Delay(duration, token);
         return "ok";
     }
 
-    /// <summary>A long operation that checks its token between steps: cancelling it throws OperationCanceledException.</summary>
-    public static async Task<string> WorkInStepsAsync(TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>A long operation that checks its token between steps: cancelled, it throws
+    /// OperationCanceledException.</summary>
+    public static async Task<string> WorkInStepsAsync(TimeSpan duration, CancellationToken token)
     {
         var step = duration / 20;
         for (var i = 0; i < 20; i++)
         {
             await Task.Delay(step, CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
+            token.ThrowIfCancellationRequested();
         }
         return "ok";
     }
@@ -38,15 +40,16 @@ public static class CancelAfter
 
     // <cancel-after>
     /// <summary>Runs <paramref name="operation"/> for at most <paramref name="limit"/>.</summary>
-    public static async Task<string> WithTimeLimitAsync(Func<CancellationToken, Task<string>> operation, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<string> WithTimeLimitAsync(
+        Func<CancellationToken, Task<string>> operation, TimeSpan limit, CancellationToken token)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
         cts.CancelAfter(limit);
         try
         {
             return await operation(cts.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
             return "timed out"; // our limit, not the caller's cancel (that one propagates)
         }
@@ -55,7 +58,8 @@ public static class CancelAfter
 
     // <catch-task-canceled>
     /// <summary>The article's handler: catches TaskCanceledException only.</summary>
-    public static async Task<string> ArticleStyleAsync(Func<CancellationToken, Task<string>> operation, TimeSpan limit)
+    public static async Task<string> ArticleStyleAsync(
+        Func<CancellationToken, Task<string>> operation, TimeSpan limit)
     {
         using var cts = new CancellationTokenSource();
         cts.CancelAfter(limit);
@@ -76,10 +80,12 @@ public static class CancelAfter
         var limit = ctx.Seconds(3);
         var work = ctx.Seconds(5);
         var stopwatch = Stopwatch.StartNew();
-        var result = await WithTimeLimitAsync(t => DoSomethingAsync(work, t), limit, ctx.CancellationToken);
-        ctx.Out.WriteLine($"CancelAfter({limit.TotalSeconds:F2} s) on a {work.TotalSeconds:F2} s Task.Delay: '{result}' after {stopwatch.Elapsed.TotalSeconds:F2} s");
+        var token = ctx.CancellationToken;
+        var result = await WithTimeLimitAsync(t => DoSomethingAsync(work, t), limit, token);
+        ctx.Out.WriteLine($"CancelAfter({limit.TotalSeconds:F2} s) on a {work.TotalSeconds:F2} s "
+            + $"Task.Delay: '{result}' after {stopwatch.Elapsed.TotalSeconds:F2} s");
 
-        result = await WithTimeLimitAsync(t => WorkInStepsAsync(work, t), limit, ctx.CancellationToken);
+        result = await WithTimeLimitAsync(t => WorkInStepsAsync(work, t), limit, token);
         ctx.Out.WriteLine($"same limit on a loop calling ThrowIfCancellationRequested: '{result}'");
 
         try
@@ -92,18 +98,20 @@ public static class CancelAfter
             ctx.Out.WriteLine($"article's catch (TaskCanceledException) missed a {ex.GetType().Name}");
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var operation = DoSomethingAsync(work, stop.Token);
         try
         {
-            await operation.WaitAsync(limit, ctx.CancellationToken);
+            await operation.WaitAsync(limit, token);
         }
         catch (TimeoutException)
         {
-            ctx.Out.WriteLine($"WaitAsync({limit.TotalSeconds:F2} s) threw TimeoutException; the operation is still {operation.Status}");
+            ctx.Out.WriteLine($"WaitAsync({limit.TotalSeconds:F2} s) threw TimeoutException; "
+                + $"the operation is still {operation.Status}");
         }
         await stop.CancelAsync(); // WaitAsync gave up waiting, not the work: stop it ourselves
-        await ((Task)operation).WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)operation).WaitAsync(Timeouts.Short, CancellationToken.None)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         ctx.Out.WriteLine($"  cancelled by its own token: {operation.Status}");
     }
     // </run>

@@ -32,7 +32,7 @@ public static class ConfigureAwait
         steps.Add(Observation.Here("after ConfigureAwait(false) on a completed task"));
         await Task.Delay(delay); // resumes through the captured context, if there is one
         steps.Add(Observation.Here("after await"));
-        await Task.Delay(delay).ConfigureAwait(false); // resumes on whichever thread completed the delay
+        await Task.Delay(delay).ConfigureAwait(false); // on whichever thread ended the delay
         steps.Add(Observation.Here("after await ... ConfigureAwait(false)"));
         await Task.Delay(delay); // nothing left to capture: it stays on the pool
         steps.Add(Observation.Here("after a later plain await"));
@@ -46,8 +46,10 @@ public static class ConfigureAwait
         var delay = ctx.Seconds(0.1);
         using (var ui = new SingleThreadSynchronizationContext("ui"))
         {
-            ctx.Out.WriteLine($"under a single-threaded SynchronizationContext (its thread: {ui.ThreadId}):");
-            var steps = await ui.RunAsync(() => WhereContinuationsRunAsync(delay)).WaitAsync(Timeouts.Short, ctx.CancellationToken);
+            ctx.Out.WriteLine(
+                $"under a single-threaded SynchronizationContext (its thread: {ui.ThreadId}):");
+            var steps = await ui.RunAsync(() => WhereContinuationsRunAsync(delay))
+                .WaitAsync(Timeouts.Short, ctx.CancellationToken);
             foreach (var step in steps)
             {
                 ctx.Out.WriteLine($"  {step}");
@@ -56,7 +58,9 @@ public static class ConfigureAwait
 
         ctx.Out.WriteLine("with no SynchronizationContext (a console app, ASP.NET Core):");
         // Task.Run leaves whatever context the host has (a test runner's, say) behind.
-        foreach (var step in await Task.Run(() => WhereContinuationsRunAsync(delay)).WaitAsync(Timeouts.Short, ctx.CancellationToken))
+        var free = await Task.Run(() => WhereContinuationsRunAsync(delay))
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken);
+        foreach (var step in free)
         {
             ctx.Out.WriteLine($"  {step}");
         }

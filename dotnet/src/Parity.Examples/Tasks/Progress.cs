@@ -15,12 +15,14 @@ namespace Parity.Examples.Tasks;
 public static class Progress
 {
     // <report>
-    /// <summary>Pretends to download <paramref name="pages"/> pages; reports the percentage done after each one.</summary>
-    public static async Task<int> DownloadPagesAsync(int pages, TimeSpan perPage, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <summary>Pretends to download <paramref name="pages"/> pages; reports the percentage done
+    /// after each one.</summary>
+    public static async Task<int> DownloadPagesAsync(
+        int pages, TimeSpan perPage, IProgress<int>? progress, CancellationToken token)
     {
         for (var page = 1; page <= pages; page++)
         {
-            await Task.Delay(perPage, cancellationToken);
+            await Task.Delay(perPage, token);
             progress?.Report(page * 100 / pages);
         }
         return pages;
@@ -28,7 +30,8 @@ public static class Progress
     // </report>
 
     // <synchronous-progress>
-    /// <summary>Calls the handler inline, on the reporting thread: in order, and done before Report returns.</summary>
+    /// <summary>Calls the handler inline, on the reporting thread: in order, and done before
+    /// Report returns.</summary>
     public sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
     {
         public void Report(T value) => handler(value);
@@ -57,12 +60,15 @@ public static class Progress
             return (arrived.Count, pages);
         });
         await last.Task.WaitAsync(Timeouts.Short, ctx.CancellationToken);
-        ctx.Out.WriteLine($"Progress<T>, no context: {pages} pages; {atReturn} of 5 reports had arrived when the await returned; order {string.Join(", ", arrived)}");
+        ctx.Out.WriteLine($"Progress<T>, no context: {pages} pages; {atReturn} of 5 reports had "
+            + $"arrived when the await returned; order {string.Join(", ", arrived)}");
 
         // The same with a synchronous IProgress<T>: nothing can lag behind.
         var inline = new List<int>();
-        pages = await DownloadPagesAsync(5, perPage, new SynchronousProgress<int>(inline.Add), ctx.CancellationToken);
-        ctx.Out.WriteLine($"SynchronousProgress<T>: {pages} pages; {inline.Count} of 5 reports at return, in order: {string.Join(", ", inline)}");
+        var synchronous = new SynchronousProgress<int>(inline.Add);
+        pages = await DownloadPagesAsync(5, perPage, synchronous, ctx.CancellationToken);
+        ctx.Out.WriteLine($"SynchronousProgress<T>: {pages} pages; {inline.Count} of 5 reports at "
+            + $"return, in order: {string.Join(", ", inline)}");
 
         // Under a UI-like context Progress<T> runs the handler on the context's thread.
         using var ui = new SingleThreadSynchronizationContext("ui");
@@ -73,7 +79,9 @@ public static class Progress
             var progress = new Progress<int>(value =>
             {
                 threads.Add(Environment.CurrentManagedThreadId);
-                ctx.Out.WriteLine($"  [{new string('#', value / 20),-5}] {value,3}%  on the ui thread: {Environment.CurrentManagedThreadId == ui.ThreadId}");
+                var onUi = Environment.CurrentManagedThreadId == ui.ThreadId;
+                var bar = new string('#', value / 20);
+                ctx.Out.WriteLine($"  [{bar,-5}] {value,3}%  on the ui thread: {onUi}");
                 if (value == 100)
                 {
                     drawn.TrySetResult();
@@ -82,7 +90,9 @@ public static class Progress
             return await DownloadPagesAsync(5, perPage, progress, ctx.CancellationToken);
         }).WaitAsync(Timeouts.Short, ctx.CancellationToken);
         await drawn.Task.WaitAsync(Timeouts.Short, ctx.CancellationToken);
-        ctx.Out.WriteLine($"Progress<T> under a UI context: every handler ran on the ui thread: {threads.All(t => t == ui.ThreadId)}");
+        var allOnUi = threads.All(t => t == ui.ThreadId);
+        ctx.Out.WriteLine(
+            $"Progress<T> under a UI context: every handler ran on the ui thread: {allOnUi}");
     }
     // </run>
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tasks;
@@ -31,7 +32,8 @@ public static class SyncOverAsync
     // </library>
 
     // <block>
-    /// <summary>Blocks the context's own thread on <paramref name="call"/>, as .Result would, but only for <paramref name="timeout"/>.</summary>
+    /// <summary>Blocks the context's own thread on <paramref name="call"/>, as .Result would,
+    /// but only for <paramref name="timeout"/>.</summary>
     public static async Task<(bool Finished, Task<string> Call)> BlockOnContextThreadAsync(
         SingleThreadSynchronizationContext ui, Func<Task<string>> call, TimeSpan timeout)
     {
@@ -46,8 +48,9 @@ public static class SyncOverAsync
     // </block>
 
     // <fire-and-forget>
-    /// <summary>Returns nothing to wait on: its exception goes to the SynchronizationContext, or crashes the process.</summary>
-    public static async void FailLater(TimeSpan delay) // deliberately async void: the anti-pattern shown
+    /// <summary>Returns nothing to wait on: its exception goes to the SynchronizationContext, or
+    /// crashes the process. Deliberately async void: the anti-pattern shown.</summary>
+    public static async void FailLater(TimeSpan delay)
     {
         await Task.Delay(delay);
         throw new InvalidOperationException("async void failed");
@@ -62,18 +65,26 @@ public static class SyncOverAsync
         var limit = Timeouts.Short;
         using var ui = new SingleThreadSynchronizationContext("ui");
 
-        var (finished, call) = await BlockOnContextThreadAsync(ui, () => LibraryCallAsync(delay), patience).WaitAsync(limit, ctx.CancellationToken);
-        ctx.Out.WriteLine($"blocking the ui thread on LibraryCallAsync: finished within {patience.TotalSeconds:F2} s? {finished} (deadlock)");
-        ctx.Out.WriteLine($"  once the thread stopped waiting, the call completed: '{await call.WaitAsync(limit, ctx.CancellationToken)}'");
+        var token = ctx.CancellationToken;
+        var (finished, call) = await BlockOnContextThreadAsync(
+            ui, () => LibraryCallAsync(delay), patience).WaitAsync(limit, token);
+        ctx.Out.WriteLine("blocking the ui thread on LibraryCallAsync: finished within "
+            + $"{patience.TotalSeconds:F2} s? {finished} (deadlock)");
+        var completed = await call.WaitAsync(limit, token);
+        ctx.Out.WriteLine($"  once the thread stopped waiting, the call completed: '{completed}'");
 
-        (finished, call) = await BlockOnContextThreadAsync(ui, () => LibraryCallWithoutContextAsync(delay), patience).WaitAsync(limit, ctx.CancellationToken);
-        ctx.Out.WriteLine($"fix 1, ConfigureAwait(false) in the library: finished? {finished}, '{call.Result}'");
+        (finished, call) = await BlockOnContextThreadAsync(
+            ui, () => LibraryCallWithoutContextAsync(delay), patience).WaitAsync(limit, token);
+        ctx.Out.WriteLine(
+            $"fix 1, ConfigureAwait(false) in the library: finished? {finished}, '{call.Result}'");
 
-        var result = await ui.RunAsync(async () => await LibraryCallAsync(delay)).WaitAsync(limit, ctx.CancellationToken);
+        var result = await ui.RunAsync(async () => await LibraryCallAsync(delay))
+            .WaitAsync(limit, token);
         ctx.Out.WriteLine($"fix 2, await on the ui thread (async all the way): '{result}'");
 
-        result = await Task.Run(() => LibraryCallAsync(delay).Result).WaitAsync(limit, ctx.CancellationToken);
-        ctx.Out.WriteLine($"no context (console): .Result returns '{result}', at the cost of a blocked pool thread");
+        result = await Task.Run(() => LibraryCallAsync(delay).Result).WaitAsync(limit, token);
+        ctx.Out.WriteLine(
+            $"no context (console): .Result returns '{result}', at the cost of a blocked pool thread");
 
         var caught = await ui.Run(() =>
         {
@@ -88,10 +99,13 @@ public static class SyncOverAsync
             }
         });
         SpinWait.SpinUntil(() => ui.UnhandledExceptions.Count > 0, limit);
-        ctx.Out.WriteLine($"async void under the ui context: caller caught it? {caught}; the context got: {ui.UnhandledExceptions.FirstOrDefault()?.Message}");
+        var got = ui.UnhandledExceptions.FirstOrDefault()?.Message;
+        ctx.Out.WriteLine(
+            $"async void under the ui context: caller caught it? {caught}; the context got: {got}");
 
-        var crash = await RunChildAsync(ctx.Seconds(0.1), limit, ctx.CancellationToken);
-        ctx.Out.WriteLine($"async void in a console app: the process died with exit code {crash.ExitCode}; stderr: {crash.FirstErrorLine}");
+        var crash = await RunChildAsync(ctx.Seconds(0.1), limit, token);
+        ctx.Out.WriteLine("async void in a console app: the process died with exit code "
+            + $"{crash.ExitCode}; stderr: {crash.FirstErrorLine}");
     }
     // </run>
 
@@ -101,7 +115,8 @@ public static class SyncOverAsync
     public static async Task<ChildResult> RunChildAsync(TimeSpan delay, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var child = await SelfLauncher.RunAsync(
-            "task.sync-over-async", [delay.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout, cancellationToken);
+            "task.sync-over-async", [delay.TotalSeconds.ToString(CultureInfo.InvariantCulture)],
+            timeout, cancellationToken);
         var firstError = child.Error.Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? string.Empty;
         return new ChildResult(child.ExitCode, child.Output, firstError);
     }
@@ -109,7 +124,7 @@ public static class SyncOverAsync
     // <child>
     public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {
-        var delay = TimeSpan.FromSeconds(double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture));
+        var delay = TimeSpan.FromSeconds(double.Parse(args[0], CultureInfo.InvariantCulture));
         try
         {
             FailLater(delay); // returns at its first await: nothing to catch here
@@ -119,7 +134,7 @@ public static class SyncOverAsync
             ctx.Out.WriteLine("[child] caught it");
         }
         ctx.Out.WriteLine("[child] async void started; waiting");
-        await Task.Delay(TimeSpan.FromSeconds(10), ctx.CancellationToken); // the exception ends the process first
+        await Task.Delay(TimeSpan.FromSeconds(10), ctx.CancellationToken); // the exception wins
         ctx.Out.WriteLine("[child] still alive");
         return 0;
     }

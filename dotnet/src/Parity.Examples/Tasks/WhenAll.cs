@@ -1,3 +1,4 @@
+using System.Globalization;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Tasks;
@@ -14,10 +15,11 @@ namespace Parity.Examples.Tasks;
 public static class WhenAll
 {
     // <fetch-all>
-    /// <summary>Downloads every URL concurrently; results come back in the order of the input.</summary>
-    public static async Task<string[]> DownloadAllAsync(HttpClient client, IEnumerable<Uri> urls, CancellationToken cancellationToken)
+    /// <summary>Downloads every URL concurrently; results come in the order of the input.</summary>
+    public static async Task<string[]> DownloadAllAsync(
+        HttpClient client, IEnumerable<Uri> urls, CancellationToken token)
     {
-        var downloads = urls.Select(url => client.GetStringAsync(url, cancellationToken));
+        var downloads = urls.Select(url => client.GetStringAsync(url, token));
         return await Task.WhenAll(downloads);
     }
     // </fetch-all>
@@ -26,11 +28,11 @@ public static class WhenAll
     public static readonly IReadOnlyList<string> FailingBatch = ["/500/5", "/404/1", "/200/6"];
 
     // <errors>
-    /// <summary>What <c>await Task.WhenAll</c> throws, and every failure the returned task holds.</summary>
-    public static async Task<(HttpRequestException Thrown, IReadOnlyList<Exception> All)> FailuresAsync(
-        HttpClient client, IEnumerable<Uri> urls, CancellationToken cancellationToken)
+    /// <summary>What <c>await Task.WhenAll</c> throws, and every failure its task holds.</summary>
+    public static async Task<(HttpRequestException Thrown, IReadOnlyList<Exception> All)>
+        FailuresAsync(HttpClient client, IEnumerable<Uri> urls, CancellationToken token)
     {
-        var all = Task.WhenAll(urls.Select(url => client.GetStringAsync(url, cancellationToken)));
+        var all = Task.WhenAll(urls.Select(url => client.GetStringAsync(url, token)));
         try
         {
             await all;
@@ -48,8 +50,9 @@ public static class WhenAll
     public static Func<string, int, HttpReply> StatusEndpoint(ConceptContext ctx) => (path, _) =>
     {
         var parts = path.Split('/');
-        var tenths = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
-        return new HttpReply(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), $"{parts[1]} after {tenths}", ctx.Seconds(tenths / 10.0));
+        var tenths = int.Parse(parts[2], CultureInfo.InvariantCulture);
+        var status = int.Parse(parts[1], CultureInfo.InvariantCulture);
+        return new HttpReply(status, $"{parts[1]} after {tenths}", ctx.Seconds(tenths / 10.0));
     };
 
     // <run>
@@ -58,7 +61,7 @@ public static class WhenAll
         // Endpoint /slow/N answers after N tenths of a second (scaled).
         await using var server = new LoopbackHttpServer((path, _) =>
         {
-            var tenths = int.Parse(path.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+            var tenths = int.Parse(path.Split('/')[^1], CultureInfo.InvariantCulture);
             return new HttpReply(200, $"page {tenths}", ctx.Seconds(tenths / 10.0));
         });
         using var client = new HttpClient { Timeout = Timeouts.Short };
@@ -66,14 +69,20 @@ public static class WhenAll
         // Warm up first: the very first request pays for JIT and connection setup, not for concurrency.
         await client.GetStringAsync(server.Url("/slow/0"), ctx.CancellationToken);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var pages = await DownloadAllAsync(client, delays.Select(d => server.Url($"/slow/{d}")), ctx.CancellationToken);
+        var urls = delays.Select(d => server.Url($"/slow/{d}"));
+        var pages = await DownloadAllAsync(client, urls, ctx.CancellationToken);
         ctx.Out.WriteLine($"pages (input order): {string.Join(", ", pages)}");
-        ctx.Out.WriteLine($"elapsed {started.Elapsed.TotalSeconds:F2} s; slowest alone {ctx.Seconds(0.3).TotalSeconds:F2} s, all in a row {ctx.Seconds(0.6).TotalSeconds:F2} s");
+        double alone = ctx.Seconds(0.3).TotalSeconds, inARow = ctx.Seconds(0.6).TotalSeconds;
+        ctx.Out.WriteLine($"elapsed {started.Elapsed.TotalSeconds:F2} s; slowest alone {alone:F2} s, "
+            + $"all in a row {inARow:F2} s");
 
         await using var statuses = new LoopbackHttpServer(StatusEndpoint(ctx));
-        var (thrown, all) = await FailuresAsync(client, FailingBatch.Select(statuses.Url), ctx.CancellationToken);
-        ctx.Out.WriteLine($"await Task.WhenAll threw HttpRequestException {(int?)thrown.StatusCode} (first in input order, after all ended)");
-        ctx.Out.WriteLine($"Exception.InnerExceptions: [{string.Join(", ", all.Select(e => $"{e.GetType().Name} {(int?)((HttpRequestException)e).StatusCode}"))}]");
+        var failing = FailingBatch.Select(statuses.Url);
+        var (thrown, all) = await FailuresAsync(client, failing, ctx.CancellationToken);
+        ctx.Out.WriteLine($"await Task.WhenAll threw HttpRequestException {(int?)thrown.StatusCode} "
+            + "(first in input order, after all ended)");
+        var each = all.Select(e => $"{e.GetType().Name} {(int?)((HttpRequestException)e).StatusCode}");
+        ctx.Out.WriteLine($"Exception.InnerExceptions: [{string.Join(", ", each)}]");
     }
     // </run>
 }

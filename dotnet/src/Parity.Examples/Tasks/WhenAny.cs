@@ -15,7 +15,8 @@ namespace Parity.Examples.Tasks;
 public static class WhenAny
 {
     // <first-answer>
-    /// <summary>The first successful result; every other job is cancelled and awaited before returning.</summary>
+    /// <summary>The first successful result; every other job is cancelled and awaited before
+    /// returning.</summary>
     public static async Task<(T Result, IReadOnlyList<Task<T>> Jobs)> FirstSuccessAsync<T>(
         IEnumerable<Func<CancellationToken, Task<T>>> jobs, CancellationToken cancellationToken)
     {
@@ -38,20 +39,26 @@ public static class WhenAny
         {
             await losers.CancelAsync();
             // Let the cancellations land (without rethrowing them), so no request outlives this call.
-            await ((Task)Task.WhenAll(pending)).WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)Task.WhenAll(pending)).WaitAsync(Timeouts.Short, CancellationToken.None)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    /// <summary>Asks every mirror; the first good answer wins, the other requests are cancelled.</summary>
+    /// <summary>Asks every mirror; the first good answer wins, the other requests are
+    /// cancelled.</summary>
     public static Task<(string Result, IReadOnlyList<Task<string>> Jobs)> FirstAnswerAsync(
-        HttpClient client, IEnumerable<Uri> urls, CancellationToken cancellationToken) =>
-        FirstSuccessAsync(urls.Select(url => (Func<CancellationToken, Task<string>>)(t => client.GetStringAsync(url, t))), cancellationToken);
+        HttpClient client, IEnumerable<Uri> urls, CancellationToken token)
+    {
+        Func<Uri, Func<CancellationToken, Task<string>>> get = u => t => client.GetStringAsync(u, t);
+        return FirstSuccessAsync(urls.Select(get), token);
+    }
     // </first-answer>
 
     // <first-completed-only>
-    /// <summary>The article's shape: the first task to finish (even a failed one); the others keep running.</summary>
-    public static async Task<(Task<string> First, IReadOnlyList<Task<string>> Requests)> FirstCompletedOnlyAsync(
-        HttpClient client, IEnumerable<Uri> urls)
+    /// <summary>The article's shape: the first task to finish (even a failed one); the others
+    /// keep running.</summary>
+    public static async Task<(Task<string> First, IReadOnlyList<Task<string>> Requests)>
+        FirstCompletedOnlyAsync(HttpClient client, IEnumerable<Uri> urls)
     {
         var requests = urls.Select(url => client.GetStringAsync(url)).ToList();
         return (await Task.WhenAny(requests), requests);
@@ -83,18 +90,23 @@ public static class WhenAny
         await using var server = new LoopbackHttpServer(Mirror(ctx));
         using var client = new HttpClient { Timeout = Timeouts.Short };
         var urls = Paths.Select(server.Url).ToList();
-        await client.GetStringAsync(server.Url("/mirror/0"), ctx.CancellationToken); // warm up: JIT and first connection
+        // Warm up: the first request pays for JIT and the first connection.
+        await client.GetStringAsync(server.Url("/mirror/0"), ctx.CancellationToken);
 
         var stopwatch = Stopwatch.StartNew();
         var (answer, jobs) = await FirstAnswerAsync(client, urls, ctx.CancellationToken);
-        ctx.Out.WriteLine($"first answer: '{answer}' after {stopwatch.Elapsed.TotalSeconds:F2} s (the broken mirror did not win)");
+        ctx.Out.WriteLine($"first answer: '{answer}' after {stopwatch.Elapsed.TotalSeconds:F2} s "
+            + "(the broken mirror did not win)");
         ctx.Out.WriteLine($"  all requests: [{string.Join(", ", jobs.Select(Outcome))}]");
 
         var (first, requests) = await FirstCompletedOnlyAsync(client, urls);
         var running = requests.Where(r => !r.IsCompleted).ToList();
-        ctx.Out.WriteLine($"article style: first done is {Outcome(first)}; {running.Count} request(s) still run");
-        await ((Task)Task.WhenAll(running)).WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        ctx.Out.WriteLine($"  ...and finish anyway, unused: [{string.Join(", ", running.Select(Outcome))}]");
+        ctx.Out.WriteLine(
+            $"article style: first done is {Outcome(first)}; {running.Count} request(s) still run");
+        await ((Task)Task.WhenAll(running)).WaitAsync(Timeouts.Short, ctx.CancellationToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var late = string.Join(", ", running.Select(Outcome));
+        ctx.Out.WriteLine($"  ...and finish anyway, unused: [{late}]");
     }
     // </run>
 }
