@@ -40,9 +40,6 @@ NOT_YET_WRAPPED = {
         "Processes/Subclass.cs",
         "Scale/ClusterMap.cs",
         "Shared/ValueArray.cs",
-        "Subprocess/Communicate.cs",
-        "Subprocess/Pipeline.cs",
-        "Subprocess/Run.cs",
     )
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Subprocess;
@@ -23,13 +24,16 @@ public static class Communicate
     }
 
     // <communicate>
-    /// <summary>Feeds <paramref name="input"/> to a fresh session and reads everything it answers.</summary>
-    public static async Task<Conversation> ConverseAsync(string input, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Feeds <paramref name="input"/> to a fresh session and reads everything it
+    /// answers.</summary>
+    public static async Task<Conversation> ConverseAsync(
+        string input, TimeSpan timeout, CancellationToken token)
     {
-        using var child = Process.Start(Session()) ?? throw new InvalidOperationException("the session did not start");
+        using var child = Process.Start(Session())
+            ?? throw new InvalidOperationException("the session did not start");
         var stdout = child.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = child.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
         deadline.CancelAfter(timeout);
         bool timedOut = false, alive = false;
         try
@@ -43,14 +47,16 @@ public static class Communicate
             timedOut = true;
             alive = !child.HasExited; // the wait gave up, the child did not
             child.Kill(entireProcessTree: true);
-            if (cancellationToken.IsCancellationRequested)
+            if (token.IsCancellationRequested)
             {
                 throw;
             }
         }
         // After the exit (or the kill) the pipes reach end of file: collect, with a limit.
-        await child.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short, CancellationToken.None);
-        var (output, errors) = (await stdout.WaitAsync(Timeouts.Short, CancellationToken.None), await stderr.WaitAsync(Timeouts.Short, CancellationToken.None));
+        var (limit, none) = (Timeouts.Short, CancellationToken.None);
+        await child.WaitForExitAsync(none).WaitAsync(limit, none);
+        var output = await stdout.WaitAsync(limit, none);
+        var errors = await stderr.WaitAsync(limit, none);
         return new Conversation(output, errors, timedOut, alive, child.ExitCode);
     }
     // </communicate>
@@ -69,12 +75,15 @@ public static class Communicate
     public static async Task RunAsync(ConceptContext ctx)
     {
         var talk = await ConverseAsync(Hello, Timeouts.Short, ctx.CancellationToken);
-        ctx.Out.WriteLine($"stdout='{talk.Stdout.ReplaceLineEndings("\\n")}' prompts on stderr={talk.Stderr.Split('>').Length - 1}");
+        var said = talk.Stdout.ReplaceLineEndings("\\n");
+        var prompts = talk.Stderr.Split('>').Length - 1;
+        ctx.Out.WriteLine($"stdout='{said}' prompts on stderr={prompts}");
 
         var limit = ctx.Seconds(1.0) > StallLimitFloor ? ctx.Seconds(1.0) : StallLimitFloor;
         var stuck = await ConverseAsync(Stuck, limit, ctx.CancellationToken);
         ctx.Out.WriteLine($"timed out={stuck.TimedOut}, still running then={stuck.AliveAfterTimeout}");
-        ctx.Out.WriteLine($"collected after kill: stdout='{stuck.Stdout.ReplaceLineEndings("\\n")}' exit code={stuck.ExitCode}");
+        var collected = stuck.Stdout.ReplaceLineEndings("\\n");
+        ctx.Out.WriteLine($"collected after kill: stdout='{collected}' exit code={stuck.ExitCode}");
     }
     // </main>
 
@@ -92,7 +101,7 @@ public static class Communicate
                     await Task.Delay(TimeSpan.FromSeconds(600), ctx.CancellationToken);
                     return 0;
                 case ["sum", .. var numbers]:
-                    ctx.Out.WriteLine(numbers.Sum(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)));
+                    ctx.Out.WriteLine(numbers.Sum(n => int.Parse(n, CultureInfo.InvariantCulture)));
                     break;
                 default:
                     ctx.Out.WriteLine(line);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Subprocess;
@@ -18,22 +19,27 @@ public static class Pipeline
     // <pipeline>
     /// <summary>Runs producer | consumer and returns the consumer's output.</summary>
     public static async Task<PipelineResult> RunPipelineAsync(
-        ProcessStartInfo producerInfo, ProcessStartInfo consumerInfo, TimeSpan timeout, TimeSpan producerGrace, CancellationToken cancellationToken)
+        ProcessStartInfo producerInfo, ProcessStartInfo consumerInfo, TimeSpan timeout,
+        TimeSpan producerGrace, CancellationToken token)
     {
         consumerInfo.RedirectStandardInput = true;
-        using var producer = Process.Start(producerInfo) ?? throw new InvalidOperationException("producer did not start");
-        using var consumer = Process.Start(consumerInfo) ?? throw new InvalidOperationException("consumer did not start");
+        using var producer = Process.Start(producerInfo)
+            ?? throw new InvalidOperationException("producer did not start");
+        using var consumer = Process.Start(consumerInfo)
+            ?? throw new InvalidOperationException("consumer did not start");
         // Their stderr is redirected too: drain it, or a child that fills that pipe blocks forever.
-        var errors = Task.WhenAll(producer.StandardError.ReadToEndAsync(CancellationToken.None), consumer.StandardError.ReadToEndAsync(CancellationToken.None));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var errors = Task.WhenAll(producer.StandardError.ReadToEndAsync(CancellationToken.None),
+            consumer.StandardError.ReadToEndAsync(CancellationToken.None));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
         deadline.CancelAfter(timeout);
         try
         {
             var output = consumer.StandardOutput.ReadToEndAsync(deadline.Token);
-            var pump = PumpAsync(producer.StandardOutput.BaseStream, consumer.StandardInput.BaseStream, deadline.Token);
+            var pump = PumpAsync(
+                producer.StandardOutput.BaseStream, consumer.StandardInput.BaseStream, deadline.Token);
             await consumer.WaitForExitAsync(deadline.Token);
             await pump;
-            // Close our read end, as the Python side closes its copy; then see whether the producer stops.
+            // Close our read end, as the Python side closes its copy: does the producer stop?
             producer.StandardOutput.Dispose();
             var ended = await ProcessTools.ExitsWithinAsync(producer, producerGrace, deadline.Token);
             if (!ended)
@@ -49,7 +55,8 @@ public static class Pipeline
             foreach (var process in new[] { consumer, producer }.Where(p => !p.HasExited))
             {
                 process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short, CancellationToken.None);
+                await process.WaitForExitAsync(CancellationToken.None)
+                    .WaitAsync(Timeouts.Short, CancellationToken.None);
             }
             await errors.WaitAsync(Timeouts.Short, CancellationToken.None);
         }
@@ -74,12 +81,15 @@ public static class Pipeline
     public static async Task RunAsync(ConceptContext ctx)
     {
         var limit = Timeouts.Short;
-        var grep = await RunPipelineAsync(Child("table"), Child("grep", "bash"), limit, limit, ctx.CancellationToken);
+        var token = ctx.CancellationToken;
+        var grep = await RunPipelineAsync(Child("table"), Child("grep", "bash"), limit, limit, token);
         ctx.Out.Write($"table | grep bash:\n{grep.Output}");
 
-        var head = await RunPipelineAsync(Child("endless"), Child("head", "3"), limit, ctx.Seconds(1.0), ctx.CancellationToken);
+        var grace = ctx.Seconds(1.0);
+        var head = await RunPipelineAsync(Child("endless"), Child("head", "3"), limit, grace, token);
         ctx.Out.Write($"endless | head 3:\n{head.Output}");
-        ctx.Out.WriteLine($"producer ended by itself: {head.ProducerEndedByItself} (Console ignores the broken pipe), so it was killed");
+        ctx.Out.WriteLine($"producer ended by itself: {head.ProducerEndedByItself} "
+            + "(Console ignores the broken pipe), so it was killed");
     }
     // </main>
 
@@ -105,7 +115,7 @@ public static class Pipeline
                 }
                 return 0;
             case ["head", var count]:
-                for (var i = 0; i < int.Parse(count, System.Globalization.CultureInfo.InvariantCulture); i++)
+                for (var i = 0; i < int.Parse(count, CultureInfo.InvariantCulture); i++)
                 {
                     if (await Console.In.ReadLineAsync(ctx.CancellationToken) is not { } line)
                     {
@@ -117,7 +127,7 @@ public static class Pipeline
             case ["endless"]:
                 for (long n = 0; !ctx.CancellationToken.IsCancellationRequested; n++)
                 {
-                    ctx.Out.WriteLine($"line {n}"); // after the reader is gone this silently goes nowhere
+                    ctx.Out.WriteLine($"line {n}"); // once the reader is gone, this goes nowhere
                 }
                 return 0;
             default:

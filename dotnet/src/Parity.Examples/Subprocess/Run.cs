@@ -21,22 +21,27 @@ public static class Run
 
         // <check>
         /// <summary>check=True: a non-zero exit code becomes an exception carrying the output.</summary>
-        public CompletedProcess EnsureSuccess() => ExitCode == 0 ? this : throw new ProcessFailedException(this);
+        public CompletedProcess EnsureSuccess() =>
+            ExitCode == 0 ? this : throw new ProcessFailedException(this);
         // </check>
     }
 
     // <run>
-    /// <summary>Runs the program to completion; on timeout kills it (and its children) and throws.</summary>
-    public static async Task<CompletedProcess> RunCapturedAsync(ProcessStartInfo info, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Runs the program to completion; on timeout kills it (and its children) and
+    /// throws.</summary>
+    public static async Task<CompletedProcess> RunCapturedAsync(
+        ProcessStartInfo info, TimeSpan timeout, CancellationToken token)
     {
         info.UseShellExecute = false;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"'{info.FileName}' did not start");
+        string[] args = [info.FileName, .. info.ArgumentList];
+        using var process = Process.Start(info)
+            ?? throw new InvalidOperationException($"'{info.FileName}' did not start");
         // Read both pipes at once: draining one while the child blocks writing the other deadlocks.
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
         deadline.CancelAfter(timeout);
         try
         {
@@ -46,14 +51,15 @@ public static class Run
         {
             // The child is still running: cancelling the wait does not stop it. Kill, then reap.
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(Timeouts.Short, CancellationToken.None);
-            if (cancellationToken.IsCancellationRequested)
+            await process.WaitForExitAsync(CancellationToken.None)
+                .WaitAsync(Timeouts.Short, CancellationToken.None);
+            if (token.IsCancellationRequested)
             {
                 throw;
             }
-            throw new ProcessTimeoutException([info.FileName, .. info.ArgumentList], process.Id, timeout, await stdout);
+            throw new ProcessTimeoutException(args, process.Id, timeout, await stdout);
         }
-        return new CompletedProcess([info.FileName, .. info.ArgumentList], process.ExitCode, await stdout, await stderr);
+        return new CompletedProcess(args, process.ExitCode, await stdout, await stderr);
     }
     // </run>
 
@@ -64,7 +70,8 @@ public static class Run
     {
         var limit = Timeouts.Short;
         var done = await RunCapturedAsync(Child("greet"), limit, ctx.CancellationToken);
-        ctx.Out.WriteLine($"CompletedProcess: args=[dotnet, Parity.Cli.dll, child, ...] exit code={done.ExitCode}");
+        ctx.Out.WriteLine(
+            $"CompletedProcess: args=[dotnet, Parity.Cli.dll, child, ...] exit code={done.ExitCode}");
         ctx.Out.WriteLine($"stdout='{done.Stdout.Trim()}' stderr='{done.Stderr.Trim()}'");
 
         try
@@ -73,7 +80,8 @@ public static class Run
         }
         catch (ProcessFailedException ex)
         {
-            ctx.Out.WriteLine($"ProcessFailedException: exit code {ex.Result.ExitCode}, stderr='{ex.Result.Stderr.Trim()}'");
+            var (code, stderr) = (ex.Result.ExitCode, ex.Result.Stderr.Trim());
+            ctx.Out.WriteLine($"ProcessFailedException: exit code {code}, stderr='{stderr}'");
         }
 
         try
@@ -82,7 +90,8 @@ public static class Run
         }
         catch (ProcessTimeoutException ex)
         {
-            ctx.Out.WriteLine($"ProcessTimeoutException after {ex.Timeout.TotalSeconds:F2} s; the child (pid {ex.Pid}) was killed");
+            ctx.Out.WriteLine($"ProcessTimeoutException after {ex.Timeout.TotalSeconds:F2} s; "
+                + $"the child (pid {ex.Pid}) was killed");
         }
     }
     // </main>
