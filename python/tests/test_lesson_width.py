@@ -35,11 +35,7 @@ NOT_YET_WRAPPED = {
         "Pool/ApplyAsync.cs",
         "Pool/Callbacks.cs",
         "Pool/Initializer.cs",
-        "Processes/Assertions.cs",
-        "Processes/Lifecycle.cs",
-        "Processes/Subclass.cs",
         "Scale/ClusterMap.cs",
-        "Shared/ValueArray.cs",
     )
 }
 

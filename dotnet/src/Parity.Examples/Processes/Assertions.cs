@@ -43,7 +43,8 @@ public static class Assertions
 
     public static int Evaluations => Volatile.Read(ref _evaluations);
 
-    /// <summary>Debug.Assert's mechanism: calls vanish unless the symbol is defined (it never is here).</summary>
+    /// <summary>Debug.Assert's mechanism: calls vanish unless the symbol is defined (it never is
+    /// here).</summary>
     [Conditional("PARITY_EXTRA_CHECKS")]
     public static void ExtraCheck(bool condition, string message)
     {
@@ -54,7 +55,8 @@ public static class Assertions
     }
 
     /// <summary>Calls ExtraCheck with an argument that counts its evaluations: it stays 0.</summary>
-    public static void CallExtraCheck() => ExtraCheck(Interlocked.Increment(ref _evaluations) < 0, "never evaluated");
+    public static void CallExtraCheck() =>
+        ExtraCheck(Interlocked.Increment(ref _evaluations) < 0, "never evaluated");
     // </conditional>
 
     public static async Task<(int ExitCode, string Output, string Error)> DivideInChildAsync(CancellationToken cancellationToken)

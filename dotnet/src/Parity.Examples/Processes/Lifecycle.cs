@@ -22,16 +22,16 @@ public static class Lifecycle
 
     // <join>
     /// <summary>join(timeout): true if the child exited in time; false if it still runs.</summary>
-    public static async Task<bool> JoinAsync(Process child, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<bool> JoinAsync(Process child, TimeSpan timeout, CancellationToken token)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
         deadline.CancelAfter(timeout);
         try
         {
             await child.WaitForExitAsync(deadline.Token);
             return true;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
             return false;
         }
@@ -61,7 +61,8 @@ public static class Lifecycle
             var exited = await JoinAsync(sleeper, ctx.Seconds(0.5), ctx.CancellationToken);
             ctx.Out.WriteLine($"wait 0.5 s returned    exited={exited} HasExited={sleeper.HasExited}");
             await child.KillAsync(); // the only way to end it: no SIGTERM, no daemon flag
-            ctx.Out.WriteLine($"killed and waited      HasExited={sleeper.HasExited} ExitCode={sleeper.ExitCode}");
+            var (exitedNow, code) = (sleeper.HasExited, sleeper.ExitCode);
+            ctx.Out.WriteLine($"killed and waited      HasExited={exitedNow} ExitCode={code}");
         }
     }
     // </lifecycle>

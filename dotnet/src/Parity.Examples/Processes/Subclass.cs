@@ -20,18 +20,23 @@ public static class Subclass
 
         public string Greeting { get; } = greeting;
 
-        /// <summary>The parent's side of start() + join(): start the child, wait for it, return its output.</summary>
-        public async Task<(int ExitCode, string Output)> StartAndWaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        /// <summary>The parent's side of start() + join(): start the child, wait for it, return
+        /// its output.</summary>
+        public async Task<(int ExitCode, string Output)> StartAndWaitAsync(
+            TimeSpan timeout, CancellationToken token)
         {
-            var child = await SelfLauncher.RunAsync("process.subclass", [Greeting], timeout, cancellationToken);
+            var child = await SelfLauncher.RunAsync("process.subclass", [Greeting], timeout, token);
             return (child.ExitCode, child.Output);
         }
 
-        /// <summary>run(): what the child executes. It gets its arguments, not the parent's object.</summary>
+        /// <summary>run(): what the child executes. It gets its arguments, not the parent's
+        /// object.</summary>
         public static int Run(TextWriter output, string greeting)
         {
             greeting = greeting.ToUpperInvariant(); // changes the child's copy only
-            output.WriteLine($"[child greeter-{greeting.ToLowerInvariant()}] pid={Environment.ProcessId} ppid={ParentProcess.Id()} greeting='{greeting}'");
+            var name = $"greeter-{greeting.ToLowerInvariant()}";
+            output.WriteLine($"[child {name}] pid={Environment.ProcessId} ppid={ParentProcess.Id()} "
+                + $"greeting='{greeting}'");
             return 0;
         }
     }
@@ -44,7 +49,8 @@ public static class Subclass
         var greeter = new Greeter("cheerful");
         var (exitCode, output) = await greeter.StartAndWaitAsync(Timeouts.Short, ctx.CancellationToken);
         ctx.Out.Write(output);
-        ctx.Out.WriteLine($"[parent] {greeter.Name} exited with code {exitCode}; our copy still says '{greeter.Greeting}'");
+        ctx.Out.WriteLine($"[parent] {greeter.Name} exited with code {exitCode}; "
+            + $"our copy still says '{greeter.Greeting}'");
     }
     // </parent>
 

@@ -23,7 +23,7 @@ public static class ValueArray
     public sealed record Result(double Value, int[] Array, IReadOnlyList<string> ChildOutput);
 
     // <parent>
-    public static async Task<Result> ShareAcrossProcessesAsync(CancellationToken cancellationToken = default)
+    public static async Task<Result> ShareAcrossProcessesAsync(CancellationToken token = default)
     {
         var path = Path.Combine(Path.GetTempPath(), $"parity-value-array-{Guid.NewGuid():N}.bin");
         try
@@ -40,8 +40,8 @@ public static class ValueArray
             }
             // Both children run at once, each writing one slot, as in the article.
             var outputs = await Task.WhenAll(
-                RunChildAsync(path, slot: 0, "child 1", cancellationToken),
-                RunChildAsync(path, slot: 1, "child 2", cancellationToken));
+                RunChildAsync(path, slot: 0, "child 1", token),
+                RunChildAsync(path, slot: 1, "child 2", token));
             var (value, array) = Read(path);
             return new Result(value, array, outputs);
         }
@@ -62,7 +62,8 @@ public static class ValueArray
         var slot = int.Parse(rawSlot, CultureInfo.InvariantCulture);
         using var map = OpenMap(path, FileMode.Open);
         using var view = map.CreateViewAccessor(0, Capacity);
-        ctx.Out.WriteLine($"[{name}] value={view.ReadDouble(ValueOffset).ToString(CultureInfo.InvariantCulture)} before: {Format(ReadInts(view))}");
+        var value = view.ReadDouble(ValueOffset).ToString(CultureInfo.InvariantCulture);
+        ctx.Out.WriteLine($"[{name}] value={value} before: {Format(ReadInts(view))}");
         view.Write(ArrayOffset + (sizeof(int) * slot), 10); // a plain 4-byte store: no lock, but atomic
         view.Flush();
         ctx.Out.WriteLine($"[{name}] after:  {Format(ReadInts(view))}");
@@ -75,7 +76,8 @@ public static class ValueArray
     public static int[] ShareAcrossThreads()
     {
         var array = Enumerable.Range(0, Length).ToArray();
-        var threads = Enumerable.Range(0, 2).Select(slot => new Thread(() => array[slot] = 10)).ToList();
+        var threads = Enumerable.Range(0, 2)
+            .Select(slot => new Thread(() => array[slot] = 10)).ToList();
         threads.ForEach(t => t.Start());
         if (!threads.All(t => t.Join(Timeouts.Short)))
         {
