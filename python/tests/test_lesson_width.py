@@ -10,11 +10,6 @@ EXAMPLES = "dotnet/src/Parity.Examples/"
 NOT_YET_WRAPPED = {
     f"{EXAMPLES}{name}"
     for name in (
-        "Further/Channels.cs",
-        "Further/Dataflow.cs",
-        "Further/Immutable.cs",
-        "Further/RateLimiting.cs",
-        "Further/Reactive.cs",
         "Further/Scheduling.cs",
         "Parallelism/Invoke.cs",
         "Plinq/Aggregate.cs",
