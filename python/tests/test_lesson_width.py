@@ -10,7 +10,6 @@ EXAMPLES = "dotnet/src/Parity.Examples/"
 NOT_YET_WRAPPED = {
     f"{EXAMPLES}{name}"
     for name in (
-        "Further/Scheduling.cs",
         "Parallelism/Invoke.cs",
         "Plinq/Aggregate.cs",
         "Plinq/Cancellation.cs",
