@@ -10,23 +10,6 @@ EXAMPLES = "dotnet/src/Parity.Examples/"
 NOT_YET_WRAPPED = {
     f"{EXAMPLES}{name}"
     for name in (
-        "Bridge/Cancellation.cs",
-        "Context/Logging.cs",
-        "Context/StartMethods.cs",
-        "Fault/ChildExceptions.cs",
-        "Fault/Recycling.cs",
-        "Fault/TimeoutKill.cs",
-        "Fault/WorkerKilled.cs",
-        "Further/Channels.cs",
-        "Further/Dataflow.cs",
-        "Further/Immutable.cs",
-        "Further/RateLimiting.cs",
-        "Further/Reactive.cs",
-        "Further/Scheduling.cs",
-        "Ipc/PipePool.cs",
-        "Ipc/PipeSimplex.cs",
-        "Ipc/QueueBounded.cs",
-        "Ipc/QueueProcesses.cs",
         "Parallelism/Invoke.cs",
         "Plinq/Aggregate.cs",
         "Plinq/Cancellation.cs",

@@ -12,8 +12,10 @@ namespace Parity.Examples.Bridge;
 public static class Cancellation
 {
     // <work>
-    /// <summary>Runs up to <paramref name="steps"/> steps of <paramref name="step"/> each; returns the steps done.</summary>
-    public static async Task<int> StepsAsync(int steps, TimeSpan step, CancellationToken cancellationToken)
+    /// <summary>Runs up to <paramref name="steps"/> steps of <paramref name="step"/> each; returns
+    /// the steps done.</summary>
+    public static async Task<int> StepsAsync(
+        int steps, TimeSpan step, CancellationToken cancellationToken)
     {
         for (var done = 0; done < steps; done++)
         {
@@ -24,7 +26,8 @@ public static class Cancellation
     }
 
     /// <summary>CPU-bound PLINQ that checks the token between elements.</summary>
-    public static long SlowSum(int count, TimeSpan perElement, CancellationToken cancellationToken) =>
+    public static long SlowSum(
+        int count, TimeSpan perElement, CancellationToken cancellationToken) =>
         ParallelEnumerable.Range(0, count)
             .WithCancellation(cancellationToken)
             .Select(i =>
@@ -35,7 +38,8 @@ public static class Cancellation
             .Sum();
     // </work>
 
-    /// <summary>Blocks the calling thread for <paramref name="duration"/> (no token): a call Python cannot interrupt.</summary>
+    /// <summary>Blocks the calling thread for <paramref name="duration"/> (no token): a call Python
+    /// cannot interrupt.</summary>
     public static void Block(TimeSpan duration) => Thread.Sleep(duration);
 
     // <timeout>
@@ -57,7 +61,8 @@ public static class Cancellation
             try
             {
                 await StepsAsync(100, step, tight.Token).ConfigureAwait(false);
-                ctx.Out.WriteLine("100 steps, CancelAfter 0.5 s: finished (the machine was too slow to cancel)");
+                ctx.Out.WriteLine(
+                    "100 steps, CancelAfter 0.5 s: finished (the machine was too slow to cancel)");
             }
             catch (OperationCanceledException) when (!ctx.CancellationToken.IsCancellationRequested)
             {

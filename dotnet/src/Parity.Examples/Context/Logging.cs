@@ -16,8 +16,10 @@ public static partial class Logging
     public sealed record Record(string Level, string Process, string Message);
 
     // <session>
-    /// <summary>Logs in the parent at <paramref name="level"/>, starts one child told the same level.</summary>
-    public static async Task RunSessionAsync(TextWriter output, LogLevel level, CancellationToken cancellationToken)
+    /// <summary>Logs in the parent at <paramref name="level"/>, starts one child told the same
+    /// level.</summary>
+    public static async Task RunSessionAsync(
+        TextWriter output, LogLevel level, CancellationToken cancellationToken)
     {
         using var factory = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
@@ -26,7 +28,8 @@ public static partial class Logging
         Log.StartingChildren(logger, 1);
 
         // Nothing is inherited: the child learns the level and its name from its arguments.
-        var child = await SelfLauncher.RunAsync("context.logging", [level.ToString(), "Process-1"], Timeouts.Short, cancellationToken);
+        var child = await SelfLauncher.RunAsync(
+            "context.logging", [level.ToString(), "Process-1"], Timeouts.Short, cancellationToken);
         await output.WriteAsync(child.Output);
         Log.ChildExited(logger, child.Pid, child.ExitCode);
         Log.ShuttingDown(logger);
@@ -63,9 +66,11 @@ public static partial class Logging
         [.. text.ReplaceLineEndings("\n").Split('\n')
             .Select(line => LogLine().Match(line))
             .Where(m => m.Success)
-            .Select(m => new Record(m.Groups["level"].Value, m.Groups["process"].Value, m.Groups["message"].Value))];
+            .Select(m => new Record(
+                m.Groups["level"].Value, m.Groups["process"].Value, m.Groups["message"].Value))];
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\[(?<level>\w+)/(?<process>[\w-]+)\] (?<message>.*)$")]
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^\[(?<level>\w+)/(?<process>[\w-]+)\] (?<message>.*)$")]
     private static partial System.Text.RegularExpressions.Regex LogLine();
 
     // <messages>
@@ -82,7 +87,8 @@ public static partial class Logging
         [LoggerMessage(Level = LogLevel.Information, Message = "process shutting down")]
         public static partial void ShuttingDown(ILogger logger);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "process exiting with exit code {ExitCode}")]
+        [LoggerMessage(
+            Level = LogLevel.Information, Message = "process exiting with exit code {ExitCode}")]
         public static partial void Exiting(ILogger logger, int exitCode);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "child {Pid} exited with code {ExitCode}")]
@@ -95,7 +101,8 @@ public static partial class Logging
 /// Writes every log line to a TextWriter (a concept's ctx.Out, never Console) in
 /// multiprocessing's format: <c>[Level/ProcessName] message</c>.
 /// </summary>
-public sealed class TextWriterLoggerProvider(TextWriter writer, string processName) : ILoggerProvider
+public sealed class TextWriterLoggerProvider(TextWriter writer, string processName)
+    : ILoggerProvider
 {
     private readonly Lock _gate = new();
 
@@ -120,7 +127,12 @@ public sealed class TextWriterLoggerProvider(TextWriter writer, string processNa
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
             {

@@ -17,10 +17,12 @@ public static class StartMethods
 
     // <start-once>
     /// <summary>Like spawn: a fresh runtime runs the entry point and answers on stdout.</summary>
-    public static async Task<(string Answer, TimeSpan Elapsed)> StartProcessOnceAsync(CancellationToken cancellationToken)
+    public static async Task<(string Answer, TimeSpan Elapsed)> StartProcessOnceAsync(
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var child = await SelfLauncher.RunAsync("context.start-methods", [], Timeouts.Short, cancellationToken);
+        var child = await SelfLauncher.RunAsync(
+            "context.start-methods", [], Timeouts.Short, cancellationToken);
         return (child.Output.Trim(), clock.Elapsed);
     }
 
@@ -39,15 +41,18 @@ public static class StartMethods
     }
 
     /// <summary>A task on the thread pool: usually no new thread at all.</summary>
-    public static async Task<(string Answer, TimeSpan Elapsed)> RunTaskOnceAsync(CancellationToken cancellationToken)
+    public static async Task<(string Answer, TimeSpan Elapsed)> RunTaskOnceAsync(
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var answer = await Task.Run(() => "hello", cancellationToken).WaitAsync(Timeouts.Short, cancellationToken);
+        var answer = await Task.Run(() => "hello", cancellationToken)
+            .WaitAsync(Timeouts.Short, cancellationToken);
         return (answer, clock.Elapsed);
     }
     // </start-once>
 
-    public static async Task<IReadOnlyList<Timing>> MeasureAsync(int processRuns, int inProcessRuns, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Timing>> MeasureAsync(
+        int processRuns, int inProcessRuns, CancellationToken cancellationToken)
     {
         var process = new List<(string Answer, TimeSpan Elapsed)>();
         for (var i = 0; i < processRuns; i++)
@@ -70,7 +75,8 @@ public static class StartMethods
 
     private static Timing Summarize(string unit, List<(string Answer, TimeSpan Elapsed)> runs)
     {
-        return new Timing(unit, Infrastructure.Timing.Median(runs.Select(r => r.Elapsed)), string.Join(",", runs.Select(r => r.Answer).Distinct()));
+        var median = Infrastructure.Timing.Median(runs.Select(r => r.Elapsed));
+        return new Timing(unit, median, string.Join(",", runs.Select(r => r.Answer).Distinct()));
     }
 
     // <main>
@@ -81,7 +87,9 @@ public static class StartMethods
         var thread = timings.Single(t => t.Unit == "thread").Median;
         foreach (var timing in timings)
         {
-            ctx.Out.WriteLine($"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  {timing.Median / thread,8:F2}x a thread -> {timing.Answer}");
+            ctx.Out.WriteLine(
+                $"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  "
+                + $"{timing.Median / thread,8:F2}x a thread -> {timing.Answer}");
         }
     }
     // </main>

@@ -18,8 +18,10 @@ public static class ChildExceptions
     public static readonly string[] Modes = ["entry", "thread", "unobserved", "async-void"];
 
     // <run>
-    /// <summary>Runs one failure in a child and returns what the parent can see: exit code and output.</summary>
-    public static Task<SelfLauncher.ChildRun> RunChildAsync(string mode, CancellationToken cancellationToken) =>
+    /// <summary>Runs one failure in a child and returns what the parent can see: exit code and
+    /// output.</summary>
+    public static Task<SelfLauncher.ChildRun> RunChildAsync(
+        string mode, CancellationToken cancellationToken) =>
         SelfLauncher.RunAsync("fault.child-exception", [mode], Timeouts.Short, cancellationToken);
     // </run>
 
@@ -29,7 +31,8 @@ public static class ChildExceptions
         {
             var run = await RunChildAsync(mode, ctx.CancellationToken);
             var said = run.Output.Trim().Split('\n').LastOrDefault(l => l.Length > 0) ?? "";
-            var error = run.Error.Trim().Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? "";
+            var error =
+                run.Error.Trim().Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? "";
             ctx.Out.WriteLine($"{mode}: exit code {run.ExitCode}");
             ctx.Out.WriteLine($"  last stdout line: {said}");
             ctx.Out.WriteLine($"  first stderr line: {error}");
@@ -42,8 +45,8 @@ public static class ChildExceptions
         {
             // <entry>
             case "entry":
-                // Like a Python Process target raising: the entry point's caller (Parity.Cli) catches it,
-                // prints one line and exits with 1.
+                // Like a Python Process target raising: the entry point's caller (Parity.Cli)
+                // catches it, prints one line and exits with 1.
                 ctx.Out.WriteLine("throwing from the child's entry point");
                 throw new InvalidOperationException("bad row 3");
             // </entry>
@@ -58,7 +61,8 @@ public static class ChildExceptions
             // </thread>
             // <unobserved>
             case "unobserved":
-                var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var seen = new TaskCompletionSource<string>(
+                    TaskCreationOptions.RunContinuationsAsynchronously);
                 TaskScheduler.UnobservedTaskException += (_, e) =>
                 {
                     e.SetObserved();
@@ -85,12 +89,14 @@ public static class ChildExceptions
     }
 
     // <helpers>
-    /// <summary>Starts a task that fails and drops every reference to it (in its own frame, so GC can collect it).</summary>
+    /// <summary>Starts a task that fails and drops every reference to it (in its own frame, so GC
+    /// can collect it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FaultAndForget()
     {
         var task = Task.Run(() => throw new InvalidOperationException("bad row 3"));
-        SpinWait.SpinUntil(() => task.IsCompleted, Timeouts.Short); // IsCompleted does not observe the exception
+        // IsCompleted does not observe the exception.
+        SpinWait.SpinUntil(() => task.IsCompleted, Timeouts.Short);
     }
 
     // async void on purpose: this is the failure being shown.

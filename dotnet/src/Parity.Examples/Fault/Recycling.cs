@@ -19,7 +19,8 @@ public static class Recycling
 
     private static readonly List<byte[]> Leak = [];
 
-    /// <summary>Leaves 1 kB behind in this process and says which process it ran in and how much is held.</summary>
+    /// <summary>Leaves 1 kB behind in this process and says which process it ran in and how much
+    /// is held.</summary>
     public static (int Pid, int Held) LeakyTask()
     {
         lock (Leak)
@@ -30,7 +31,8 @@ public static class Recycling
     }
 
     // <in-process>
-    /// <summary>Tasks on the thread pool, one after another: one process, the leak only grows.</summary>
+    /// <summary>Tasks on the thread pool, one after another: one process, the leak only
+    /// grows.</summary>
     public static async Task<IReadOnlyList<(int Pid, int Held)>> InProcessAsync()
     {
         lock (Leak)
@@ -47,17 +49,22 @@ public static class Recycling
     // </in-process>
 
     // <batches>
-    /// <summary>Each batch of <paramref name="perChild"/> tasks in a fresh child process: the leak dies with it.</summary>
-    public static async Task<IReadOnlyList<(int Pid, int Held)>> ChildPerBatchAsync(int perChild, CancellationToken cancellationToken)
+    /// <summary>Each batch of <paramref name="perChild"/> tasks in a fresh child process: the leak
+    /// dies with it.</summary>
+    public static async Task<IReadOnlyList<(int Pid, int Held)>> ChildPerBatchAsync(
+        int perChild, CancellationToken cancellationToken)
     {
         var runs = new List<(int, int)>();
+        string[] args = [perChild.ToString(CultureInfo.InvariantCulture)];
         for (var done = 0; done < Tasks; done += perChild)
         {
-            var batch = await SelfLauncher.RunAsync("fault.recycling", [perChild.ToString(CultureInfo.InvariantCulture)], Timeouts.Short, cancellationToken);
+            var batch = await SelfLauncher.RunAsync(
+                "fault.recycling", args, Timeouts.Short, cancellationToken);
             foreach (var line in batch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var words = line.Trim().Split(' ');
-                runs.Add((int.Parse(words[0], CultureInfo.InvariantCulture), int.Parse(words[1], CultureInfo.InvariantCulture)));
+                runs.Add((int.Parse(words[0], CultureInfo.InvariantCulture),
+                    int.Parse(words[1], CultureInfo.InvariantCulture)));
             }
         }
         return runs;
@@ -67,11 +74,14 @@ public static class Recycling
     public static async Task RunAsync(ConceptContext ctx)
     {
         Show(ctx, "tasks in this process", await InProcessAsync());
-        Show(ctx, "a child process per 2 tasks", await ChildPerBatchAsync(2, ctx.CancellationToken));
+        Show(ctx, "a child process per 2 tasks",
+            await ChildPerBatchAsync(2, ctx.CancellationToken));
     }
 
-    private static void Show(ConceptContext ctx, string label, IReadOnlyList<(int Pid, int Held)> runs) =>
-        ctx.Out.WriteLine($"{label}: {runs.Select(r => r.Pid).Distinct().Count()} process(es); held after each task: [{string.Join(", ", runs.Select(r => r.Held))}]");
+    private static void Show(
+        ConceptContext ctx, string label, IReadOnlyList<(int Pid, int Held)> runs) =>
+        ctx.Out.WriteLine($"{label}: {runs.Select(r => r.Pid).Distinct().Count()} process(es); "
+            + $"held after each task: [{string.Join(", ", runs.Select(r => r.Held))}]");
 
     public static Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {

@@ -16,18 +16,23 @@ namespace Parity.Examples.Fault;
 [Concept("fault.timeout-kill")]
 public static class TimeoutKill
 {
-    public sealed record Outcome(int ChildExitCode, bool GrandchildRunning, bool ReadTimedOut, string Output);
+    public sealed record Outcome(
+        int ChildExitCode, bool GrandchildRunning, bool ReadTimedOut, string Output);
 
-    private static async Task<(Process Child, int Grandchild)> StartAsync(CancellationToken cancellationToken)
+    private static async Task<(Process Child, int Grandchild)> StartAsync(
+        CancellationToken cancellationToken)
     {
         var child = ProcessTools.StartChild("fault.timeout-kill", "parent");
-        var words = (await ProcessTools.ReadLineAsync(child, Timeouts.Short, cancellationToken)).Split(' ');
+        var ready = await ProcessTools.ReadLineAsync(child, Timeouts.Short, cancellationToken);
+        var words = ready.Split(' ');
         return (child, int.Parse(words[1], CultureInfo.InvariantCulture));
     }
 
     // <kill-child>
-    /// <summary>Kill() the child: it exits, but the output stays open while the grandchild holds it.</summary>
-    public static async Task<Outcome> KillTheChildOnlyAsync(TimeSpan readLimit, CancellationToken cancellationToken)
+    /// <summary>Kill() the child: it exits, but the output stays open while the grandchild holds
+    /// it.</summary>
+    public static async Task<Outcome> KillTheChildOnlyAsync(
+        TimeSpan readLimit, CancellationToken cancellationToken)
     {
         var (child, grandchild) = await StartAsync(cancellationToken);
         using (child)
@@ -53,7 +58,8 @@ public static class TimeoutKill
     // </kill-child>
 
     // <kill-tree>
-    /// <summary>Kill(entireProcessTree: true): the grandchild dies too, the pipe closes, the read ends.</summary>
+    /// <summary>Kill(entireProcessTree: true): the grandchild dies too, the pipe closes, the read
+    /// ends.</summary>
     public static async Task<Outcome> KillTheTreeAsync(CancellationToken cancellationToken)
     {
         var (child, grandchild) = await StartAsync(cancellationToken);
@@ -61,7 +67,8 @@ public static class TimeoutKill
         {
             child.Kill(entireProcessTree: true);
             await ProcessTools.WaitExitAsync(child, Timeouts.Short);
-            var output = await child.StandardOutput.ReadToEndAsync(CancellationToken.None).WaitAsync(Timeouts.Short, cancellationToken);
+            var output = await child.StandardOutput.ReadToEndAsync(CancellationToken.None)
+                .WaitAsync(Timeouts.Short, cancellationToken);
             var gone = await ProcessTools.GoneAsync(grandchild, Timeouts.Short);
             return new Outcome(child.ExitCode, !gone, false, output);
         }
@@ -71,10 +78,13 @@ public static class TimeoutKill
     public static async Task RunAsync(ConceptContext ctx)
     {
         var only = await KillTheChildOnlyAsync(ctx.Seconds(1), ctx.CancellationToken);
-        ctx.Out.WriteLine($"Kill(): child exit code {only.ChildExitCode}, grandchild running={only.GrandchildRunning}");
-        ctx.Out.WriteLine($"        reading its output still waiting after 1 s: {only.ReadTimedOut}");
+        ctx.Out.WriteLine($"Kill(): child exit code {only.ChildExitCode}, "
+            + $"grandchild running={only.GrandchildRunning}");
+        ctx.Out.WriteLine(
+            $"        reading its output still waiting after 1 s: {only.ReadTimedOut}");
         var tree = await KillTheTreeAsync(ctx.CancellationToken);
-        ctx.Out.WriteLine($"Kill(entireProcessTree: true): child exit code {tree.ChildExitCode}, grandchild running={tree.GrandchildRunning}");
+        ctx.Out.WriteLine($"Kill(entireProcessTree: true): child exit code {tree.ChildExitCode}, "
+            + $"grandchild running={tree.GrandchildRunning}");
         ctx.Out.WriteLine($"        the read ended at once with '{tree.Output}'");
     }
 
@@ -83,11 +93,13 @@ public static class TimeoutKill
         switch (args.FirstOrDefault())
         {
             case "parent":
-                // The grandchild inherits our stdout and stderr (no redirection): the parent's pipe.
+                // The grandchild inherits our stdout and stderr (no redirection): the parent's
+                // pipe.
                 var info = SelfLauncher.StartInfo("fault.timeout-kill", "sleeper");
                 info.RedirectStandardOutput = false;
                 info.RedirectStandardError = false;
-                using (var sleeper = Process.Start(info) ?? throw new InvalidOperationException("the grandchild did not start"))
+                using (var sleeper = Process.Start(info)
+                    ?? throw new InvalidOperationException("the grandchild did not start"))
                 {
                     ctx.Out.WriteLine($"ready {sleeper.Id}");
                     await Task.Delay(Timeouts.Short, ctx.CancellationToken);

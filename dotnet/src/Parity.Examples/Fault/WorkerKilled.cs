@@ -18,13 +18,16 @@ public static class WorkerKilled
     public sealed record Attempt(int Number, int Pid, int ExitCode, string Result);
 
     // <supervise>
-    /// <summary>Runs the task in a child; the first attempt is killed mid-task, the next one finishes.</summary>
-    public static async Task<IReadOnlyList<Attempt>> SuperviseAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the task in a child; the first attempt is killed mid-task, the next one
+    /// finishes.</summary>
+    public static async Task<IReadOnlyList<Attempt>> SuperviseAsync(
+        CancellationToken cancellationToken)
     {
         var attempts = new List<Attempt>();
         for (var number = 1; attempts.Count == 0 || attempts[^1].ExitCode != 0; number++)
         {
-            using var worker = ProcessTools.StartChild("fault.worker-killed", number == 1 ? "hang" : "finish");
+            using var worker =
+                ProcessTools.StartChild("fault.worker-killed", number == 1 ? "hang" : "finish");
             var line = await ProcessTools.ReadLineAsync(worker, Timeouts.Short, cancellationToken);
             if (line == "working")
             {
@@ -67,7 +70,8 @@ public static class WorkerKilled
         }
     }
 
-    /// <summary>The in-process way: the work checks a token; cancelling it ends the work at its next check.</summary>
+    /// <summary>The in-process way: the work checks a token; cancelling it ends the work at its
+    /// next check.</summary>
     public static async Task<TaskStatus> CancelCooperativelyAsync()
     {
         using var cts = new CancellationTokenSource();
@@ -104,7 +108,8 @@ public static class WorkerKilled
         }
         var abort = TryAbortAThread();
         ctx.Out.WriteLine($"Thread.Abort: {abort.GetType().Name}: {abort.Message}");
-        ctx.Out.WriteLine($"cooperative cancellation: the task ended {await CancelCooperativelyAsync()}");
+        var status = await CancelCooperativelyAsync();
+        ctx.Out.WriteLine($"cooperative cancellation: the task ended {status}");
     }
     // </main>
 

@@ -15,15 +15,19 @@ namespace Parity.Examples.Further;
 public static class Channels
 {
     // <full-modes>
-    /// <summary>Writes 1..count into a channel of <paramref name="capacity"/> nobody reads yet, then drains it.</summary>
-    public static async Task<(List<int> Kept, List<int> Dropped, List<int> Refused)> FillAsync(BoundedChannelFullMode mode, int capacity, int count)
+    /// <summary>Writes 1..count into a channel of <paramref name="capacity"/> nobody reads yet,
+    /// then drains it.</summary>
+    public static async Task<(List<int> Kept, List<int> Dropped, List<int> Refused)> FillAsync(
+        BoundedChannelFullMode mode, int capacity, int count)
     {
         var dropped = new List<int>();
-        var channel = Channel.CreateBounded<int>(new BoundedChannelOptions(capacity) { FullMode = mode }, dropped.Add);
+        var channel = Channel.CreateBounded<int>(
+            new BoundedChannelOptions(capacity) { FullMode = mode }, dropped.Add);
         var refused = new List<int>();
         for (var i = 1; i <= count; i++)
         {
-            // With Wait, TryWrite answers false when full (WriteAsync would wait); the Drop modes always accept.
+            // With Wait, TryWrite answers false when full (WriteAsync would wait); the Drop modes
+            // always accept.
             if (!channel.Writer.TryWrite(i))
             {
                 refused.Add(i);
@@ -40,8 +44,10 @@ public static class Channels
     // </full-modes>
 
     // <producers-consumers>
-    /// <summary>Several producers, several consumers, one bounded channel; returns what each consumer took.</summary>
-    public static async Task<List<int>[]> ShareAsync(int producers, int itemsEach, int consumers, int capacity, CancellationToken token = default)
+    /// <summary>Several producers, several consumers, one bounded channel; returns what each
+    /// consumer took.</summary>
+    public static async Task<List<int>[]> ShareAsync(int producers, int itemsEach, int consumers,
+        int capacity, CancellationToken token = default)
     {
         var channel = Channel.CreateBounded<int>(new BoundedChannelOptions(capacity)
         {
@@ -60,7 +66,8 @@ public static class Channels
         {
             for (var i = 0; i < itemsEach; i++)
             {
-                await channel.Writer.WriteAsync(p * itemsEach + i, token).ConfigureAwait(false); // waits while full
+                // Waits while the channel is full.
+                await channel.Writer.WriteAsync(p * itemsEach + i, token).ConfigureAwait(false);
             }
         }).ToArray();
         await Task.WhenAll(writers).ConfigureAwait(false);
@@ -76,12 +83,19 @@ public static class Channels
         var limit = Timeouts.Short;
         foreach (var mode in Enum.GetValues<BoundedChannelFullMode>())
         {
-            var (kept, dropped, refused) = await FillAsync(mode, capacity: 3, count: 5).WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);
-            ctx.Out.WriteLine($"capacity 3, write 1..5, {mode,-10}: kept [{string.Join(", ", kept)}], dropped [{string.Join(", ", dropped)}], TryWrite refused [{string.Join(", ", refused)}]");
+            var (kept, dropped, refused) = await FillAsync(mode, capacity: 3, count: 5)
+                .WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);
+            ctx.Out.WriteLine($"capacity 3, write 1..5, {mode,-10}: "
+                + $"kept [{string.Join(", ", kept)}], dropped [{string.Join(", ", dropped)}], "
+                + $"TryWrite refused [{string.Join(", ", refused)}]");
         }
-        var taken = await ShareAsync(producers: 3, itemsEach: 100, consumers: 2, capacity: 4, ctx.CancellationToken).WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);
+        var taken = await ShareAsync(
+                producers: 3, itemsEach: 100, consumers: 2, capacity: 4, ctx.CancellationToken)
+            .WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);
         var all = taken.SelectMany(t => t).ToList();
-        ctx.Out.WriteLine($"3 producers x 100 items, 2 consumers: {all.Count} taken, {all.Distinct().Count()} distinct, every item once: {all.Order().SequenceEqual(Enumerable.Range(0, 300))}");
+        var once = all.Order().SequenceEqual(Enumerable.Range(0, 300));
+        ctx.Out.WriteLine($"3 producers x 100 items, 2 consumers: {all.Count} taken, "
+            + $"{all.Distinct().Count()} distinct, every item once: {once}");
     }
     // </run>
 }

@@ -7,9 +7,9 @@ namespace Parity.Examples.Further;
 /// <summary>
 /// further.immutable: System.Collections.Immutable. Every "change" returns a new collection and
 /// leaves the old one as it was, so a snapshot can be handed to any thread. The new version shares
-/// almost all of its tree with the old one (adding to a list of 100 000 allocates under a
-/// kilobyte, not a copy). A builder batches many changes. What is NOT made safe: the field that holds
-/// the current snapshot. Read it, add, write it back, and a concurrent writer's update is lost;
+/// almost all of its tree with the old one (adding to a list of 100 000 allocates under a kilobyte,
+/// not a copy). A builder batches many changes. What is NOT made safe: the field that holds the
+/// current snapshot. Read it, add, write it back, and a concurrent writer's update is lost;
 /// ImmutableInterlocked.Update is the compare-and-swap loop that retries instead. A "thread-safe
 /// dictionary" is a different thing: ConcurrentDictionary is mutable and shared in place.
 /// </summary>
@@ -17,9 +17,11 @@ namespace Parity.Examples.Further;
 public static class Immutable
 {
     // <snapshots>
-    public static (ImmutableList<int> Before, ImmutableList<int> After) AddOne(ImmutableList<int> list, int item) => (list, list.Add(item));
+    public static (ImmutableList<int> Before, ImmutableList<int> After) AddOne(
+        ImmutableList<int> list, int item) => (list, list.Add(item));
 
-    /// <summary>Many changes through a builder (mutable, single-threaded), then one immutable result.</summary>
+    /// <summary>Many changes through a builder (mutable, single-threaded), then one immutable
+    /// result.</summary>
     public static ImmutableDictionary<string, int> Build(int count)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, int>();
@@ -30,7 +32,8 @@ public static class Immutable
         return builder.ToImmutable();
     }
 
-    /// <summary>Bytes this thread allocates to add one item: structural sharing against a full copy.</summary>
+    /// <summary>Bytes this thread allocates to add one item: structural sharing against a full
+    /// copy.</summary>
     public static (long Shared, long Copied) BytesToAddOne(int size)
     {
         var list = ImmutableList.CreateRange(Enumerable.Range(0, size));
@@ -47,9 +50,11 @@ public static class Immutable
     // <swap>
     /// <summary>
     /// Two writers add to the same field. The interleaving is forced: the first reads the field,
-    /// the second reads, adds and writes, then the first writes what it computed from its stale read.
+    /// the second reads, adds and writes, then the first writes what it computed from its stale
+    /// read.
     /// </summary>
-    public static async Task<ImmutableHashSet<string>> RacingWritersAsync(bool useInterlocked, TimeSpan limit)
+    public static async Task<ImmutableHashSet<string>> RacingWritersAsync(
+        bool useInterlocked, TimeSpan limit)
     {
         var current = ImmutableHashSet<string>.Empty;
         using var firstHasRead = new SemaphoreSlim(0);
@@ -64,7 +69,8 @@ public static class Immutable
                     if (++calls == 1)
                     {
                         firstHasRead.Release();
-                        secondHasWritten.Wait(limit); // our compare-and-swap will now fail and run this again
+                        // Our compare-and-swap will now fail and run this again.
+                        secondHasWritten.Wait(limit);
                     }
                     return set.Add("first");
                 });
@@ -73,7 +79,8 @@ public static class Immutable
             var snapshot = Volatile.Read(ref current); // read
             firstHasRead.Release();
             await secondHasWritten.WaitAsync(limit).ConfigureAwait(false);
-            Volatile.Write(ref current, snapshot.Add("first")); // modify and write: the other update is gone
+            // Modify and write: the other update is gone.
+            Volatile.Write(ref current, snapshot.Add("first"));
         });
         await firstHasRead.WaitAsync(limit).ConfigureAwait(false);
         ImmutableInterlocked.Update(ref current, set => set.Add("second"));
@@ -84,7 +91,8 @@ public static class Immutable
     // </swap>
 
     // <thread-safe-dictionary>
-    /// <summary>A ConcurrentDictionary is one shared mutable object; an ImmutableDictionary never changes.</summary>
+    /// <summary>A ConcurrentDictionary is one shared mutable object; an ImmutableDictionary never
+    /// changes.</summary>
     public static (int ConcurrentSeenByOtherReference, int ImmutableSeenByOtherReference) Aliasing()
     {
         var concurrent = new ConcurrentDictionary<string, int>();
@@ -103,17 +111,26 @@ public static class Immutable
     {
         var limit = Timeouts.Short;
         var (before, after) = AddOne([1, 2, 3], 4);
-        ctx.Out.WriteLine($"list.Add(4): old [{string.Join(", ", before)}], new [{string.Join(", ", after)}]");
-        ctx.Out.WriteLine($"builder: 1000 changes -> {Build(1000).Count} entries, one ImmutableDictionary");
+        ctx.Out.WriteLine(
+            $"list.Add(4): old [{string.Join(", ", before)}], new [{string.Join(", ", after)}]");
+        ctx.Out.WriteLine(
+            $"builder: 1000 changes -> {Build(1000).Count} entries, one ImmutableDictionary");
         var (shared, copied) = BytesToAddOne(100_000);
-        ctx.Out.WriteLine($"add one item to 100 000: ImmutableList allocates {shared} bytes, copy-then-add {copied} bytes");
+        ctx.Out.WriteLine($"add one item to 100 000: ImmutableList allocates {shared} bytes, "
+            + $"copy-then-add {copied} bytes");
         var lost = await RacingWritersAsync(useInterlocked: false, limit).ConfigureAwait(false);
-        ctx.Out.WriteLine($"read, add, write back (two writers): {{{string.Join(", ", lost.Order())}}} (one update lost)");
+        ctx.Out.WriteLine("read, add, write back (two writers): "
+            + $"{{{string.Join(", ", lost.Order())}}} (one update lost)");
         var kept = await RacingWritersAsync(useInterlocked: true, limit).ConfigureAwait(false);
-        ctx.Out.WriteLine($"ImmutableInterlocked.Update:         {{{string.Join(", ", kept.Order())}}}");
+        ctx.Out.WriteLine(
+            $"ImmutableInterlocked.Update:         {{{string.Join(", ", kept.Order())}}}");
         var (concurrent, immutable) = Aliasing();
-        ctx.Out.WriteLine($"another reference sees the write: ConcurrentDictionary {concurrent} entry, ImmutableDictionary snapshot {immutable} entries");
-        ctx.Out.WriteLine($"namespaces: {typeof(ConcurrentDictionary<,>).Namespace} (mutable, thread-safe), {typeof(ImmutableDictionary<,>).Namespace} (immutable)");
+        ctx.Out.WriteLine("another reference sees the write: "
+            + $"ConcurrentDictionary {concurrent} entry, "
+            + $"ImmutableDictionary snapshot {immutable} entries");
+        ctx.Out.WriteLine(
+            $"namespaces: {typeof(ConcurrentDictionary<,>).Namespace} (mutable, thread-safe), "
+            + $"{typeof(ImmutableDictionary<,>).Namespace} (immutable)");
     }
     // </run>
 }

@@ -39,7 +39,7 @@ public static class Reactive
         }
     }
 
-    /// <summary>A hot source: the late subscriber sees only what is pushed after it joined.</summary>
+    /// <summary>A hot source: a late subscriber sees only what is pushed after it joined.</summary>
     public static (List<int> Early, List<int> Late) Hot()
     {
         using var hot = new Subject<int>();
@@ -58,7 +58,8 @@ public static class Reactive
     public static List<string> Buffer(int count, params int[] values)
     {
         var seen = new List<string>();
-        using var _ = values.ToObservable().Buffer(count).Subscribe(b => seen.Add($"[{string.Join(", ", b)}]"));
+        using var _ = values.ToObservable().Buffer(count)
+            .Subscribe(b => seen.Add($"[{string.Join(", ", b)}]"));
         return seen;
     }
 
@@ -67,7 +68,9 @@ public static class Reactive
     /// "value@ms" for each output: the exact times Throttle and Sample emit.
     /// </summary>
     public static List<string> OnVirtualTime(
-        Func<IObservable<int>, IScheduler, IObservable<int>> op, int completeAtMs, params (int AtMs, int Value)[] events)
+        Func<IObservable<int>, IScheduler, IObservable<int>> op,
+        int completeAtMs,
+        params (int AtMs, int Value)[] events)
     {
         var clock = new HistoricalScheduler(DateTimeOffset.UnixEpoch); // virtual ms count from 0
         using var source = new Subject<int>();
@@ -77,24 +80,34 @@ public static class Reactive
             () => seen.Add($"completed@{clock.Now.ToUnixTimeMilliseconds()}"));
         foreach (var (at, value) in events)
         {
-            clock.ScheduleAbsolute(DateTimeOffset.FromUnixTimeMilliseconds(at), () => source.OnNext(value));
+            clock.ScheduleAbsolute(
+                DateTimeOffset.FromUnixTimeMilliseconds(at), () => source.OnNext(value));
         }
-        clock.ScheduleAbsolute(DateTimeOffset.FromUnixTimeMilliseconds(completeAtMs), source.OnCompleted);
+        clock.ScheduleAbsolute(
+            DateTimeOffset.FromUnixTimeMilliseconds(completeAtMs), source.OnCompleted);
         clock.Start(); // runs every scheduled action in virtual-time order, with no real waiting
         return seen;
     }
 
-    /// <summary>Sample by a ticker: a one-shot timer per tick (a periodic timer never lets a virtual clock finish).</summary>
-    public static IObservable<int> SampleEvery(IObservable<int> source, IScheduler clock, int periodMs, int untilMs) =>
-        source.Sample(Enumerable.Range(1, untilMs / periodMs).Select(i => Observable.Timer(TimeSpan.FromMilliseconds(i * periodMs), clock)).Merge());
+    /// <summary>Sample by a ticker: a one-shot timer per tick (a periodic timer never lets a
+    /// virtual clock finish).</summary>
+    public static IObservable<int> SampleEvery(
+        IObservable<int> source, IScheduler clock, int periodMs, int untilMs) =>
+        source.Sample(Enumerable.Range(1, untilMs / periodMs)
+            .Select(i => Observable.Timer(TimeSpan.FromMilliseconds(i * periodMs), clock))
+            .Merge());
 
-    /// <summary>Merges two hot sources and records every notification; <paramref name="fail"/> makes the second one fail.</summary>
+    /// <summary>Merges two hot sources and records every notification; <paramref name="fail"/>
+    /// makes the second one fail.</summary>
     public static List<string> Merge(bool fail)
     {
         using var a = new Subject<int>();
         using var b = new Subject<int>();
         var seen = new List<string>();
-        using var _ = a.Merge(b).Subscribe(v => seen.Add($"{v}"), e => seen.Add($"error: {e.Message}"), () => seen.Add("completed"));
+        using var _ = a.Merge(b).Subscribe(
+            v => seen.Add($"{v}"),
+            e => seen.Add($"error: {e.Message}"),
+            () => seen.Add("completed"));
         a.OnNext(1);
         b.OnNext(10);
         a.OnCompleted(); // not the end: b is still open
@@ -113,14 +126,19 @@ public static class Reactive
     public static Task RunAsync(ConceptContext ctx)
     {
         var (first, second, runs) = Cold();
-        ctx.Out.WriteLine($"cold: first [{string.Join(", ", first)}], second [{string.Join(", ", second)}], producer ran {runs} times");
+        ctx.Out.WriteLine($"cold: first [{string.Join(", ", first)}], "
+            + $"second [{string.Join(", ", second)}], producer ran {runs} times");
         var (early, late) = Hot();
-        ctx.Out.WriteLine($"hot:  early [{string.Join(", ", early)}], late [{string.Join(", ", late)}]");
+        ctx.Out.WriteLine(
+            $"hot:  early [{string.Join(", ", early)}], late [{string.Join(", ", late)}]");
         ctx.Out.WriteLine($"Buffer(3) of 1..7: {string.Join(" ", Buffer(3, 1, 2, 3, 4, 5, 6, 7))}");
         (int, int)[] burst = [(0, 1), (100, 2), (200, 3), (800, 4), (900, 5)];
         ctx.Out.WriteLine($"events 1@0 2@100 3@200 4@800 5@900, end@1500 (virtual ms)");
-        ctx.Out.WriteLine($"  Throttle(300 ms): {string.Join(" ", OnVirtualTime((s, c) => s.Throttle(TimeSpan.FromMilliseconds(300), c), 1500, burst))}");
-        ctx.Out.WriteLine($"  Sample(500 ms):   {string.Join(" ", OnVirtualTime((s, c) => SampleEvery(s, c, 500, 1500), 1500, burst))}");
+        var throttled =
+            OnVirtualTime((s, c) => s.Throttle(TimeSpan.FromMilliseconds(300), c), 1500, burst);
+        ctx.Out.WriteLine($"  Throttle(300 ms): {string.Join(" ", throttled)}");
+        var sampled = OnVirtualTime((s, c) => SampleEvery(s, c, 500, 1500), 1500, burst);
+        ctx.Out.WriteLine($"  Sample(500 ms):   {string.Join(" ", sampled)}");
         ctx.Out.WriteLine($"Merge, both complete: {string.Join(", ", Merge(fail: false))}");
         ctx.Out.WriteLine($"Merge, b fails:       {string.Join(", ", Merge(fail: true))}");
         return Task.CompletedTask;

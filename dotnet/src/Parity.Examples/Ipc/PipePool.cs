@@ -15,10 +15,11 @@ namespace Parity.Examples.Ipc;
 [Concept("ipc.pipe-pool")]
 public static class PipePool
 {
-    public const string Invite = "[Ming] Zhang, I am meeting a girl today; come along? I will wait 24 h for your answer.";
+    public const string Invite =
+        "[Ming] Zhang, I am meeting a girl today; come along? I will wait 24 h for your answer.";
     public const string Decline = "[Zhang] No way: what if she falls for my good looks instead?";
 
-    /// <summary>One end of a duplex line: what one end sends, only the other end receives.</summary>
+    /// <summary>One end of a duplex line: what one end sends, only the other receives.</summary>
     public sealed class LineEnd(ChannelReader<string> inbox, ChannelWriter<string> outbox)
     {
         public void Send(string message)
@@ -33,7 +34,8 @@ public static class PipePool
         public string Receive(CancellationToken cancellationToken) =>
             inbox.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
 
-        public ValueTask<string> ReceiveAsync(CancellationToken cancellationToken) => inbox.ReadAsync(cancellationToken);
+        public ValueTask<string> ReceiveAsync(CancellationToken cancellationToken) =>
+            inbox.ReadAsync(cancellationToken);
 
         public static (LineEnd, LineEnd) CreatePair()
         {
@@ -45,7 +47,8 @@ public static class PipePool
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var (heardByAsker, heardByAnswerer) = await ConverseBlockingAsync(workers: 2, Timeouts.Short, ctx.CancellationToken);
+        var (heardByAsker, heardByAnswerer) =
+            await ConverseBlockingAsync(workers: 2, Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine(heardByAnswerer);
         ctx.Out.WriteLine(heardByAsker);
         var wait = ctx.Seconds(2);
@@ -55,7 +58,8 @@ public static class PipePool
         }
         catch (TimeoutException)
         {
-            ctx.Out.WriteLine($"with one worker and blocking waits: no answer within {wait.TotalSeconds:F2} s (deadlock), waits cancelled");
+            ctx.Out.WriteLine("with one worker and blocking waits: "
+                + $"no answer within {wait.TotalSeconds:F2} s (deadlock), waits cancelled");
         }
         var (asked, _) = await ConverseAsync(workers: 1, Timeouts.Short, ctx.CancellationToken);
         ctx.Out.WriteLine($"with one worker and await: the asker heard \"{asked}\"");
@@ -77,14 +81,19 @@ public static class PipePool
     // </tasks>
 
     // <pool>
-    /// <summary>Both blocking tasks on a scheduler of <paramref name="workers"/>; TimeoutException when stuck.</summary>
-    public static async Task<(string HeardByAsker, string HeardByAnswerer)> ConverseBlockingAsync(int workers, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Both blocking tasks on a scheduler of <paramref name="workers"/>; TimeoutException
+    /// when stuck.</summary>
+    public static async Task<(string HeardByAsker, string HeardByAnswerer)> ConverseBlockingAsync(
+        int workers, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var pool = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: workers).ConcurrentScheduler;
+        var pool = new ConcurrentExclusiveSchedulerPair(
+            TaskScheduler.Default, maxConcurrencyLevel: workers).ConcurrentScheduler;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var (end1, end2) = LineEnd.CreatePair();
-        var first = Task.Factory.StartNew(() => Asker(end1, stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, pool);
-        var second = Task.Factory.StartNew(() => Answerer(end2, stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, pool);
+        Task<string> Start(Func<string> work) =>
+            Task.Factory.StartNew(work, stop.Token, TaskCreationOptions.DenyChildAttach, pool);
+        var first = Start(() => Asker(end1, stop.Token));
+        var second = Start(() => Answerer(end2, stop.Token));
         try
         {
             var both = await Task.WhenAll(first, second).WaitAsync(timeout, cancellationToken);
@@ -95,7 +104,8 @@ public static class PipePool
             // The pool's terminate(): cancel the blocked wait, so no worker thread stays stuck.
             await stop.CancelAsync();
             await Task.WhenAll(first, second)
-                .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+                .ContinueWith(_ => { }, CancellationToken.None,
+                    TaskContinuationOptions.None, TaskScheduler.Default)
                 .WaitAsync(Timeouts.Short, CancellationToken.None);
             throw;
         }
@@ -103,9 +113,11 @@ public static class PipePool
     // </pool>
 
     // <async>
-    public static async Task<(string HeardByAsker, string HeardByAnswerer)> ConverseAsync(int workers, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(string HeardByAsker, string HeardByAnswerer)> ConverseAsync(
+        int workers, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var pool = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: workers).ConcurrentScheduler;
+        var pool = new ConcurrentExclusiveSchedulerPair(
+            TaskScheduler.Default, maxConcurrencyLevel: workers).ConcurrentScheduler;
         var (end1, end2) = LineEnd.CreatePair();
         var first = Task.Factory.StartNew(async () =>
         {

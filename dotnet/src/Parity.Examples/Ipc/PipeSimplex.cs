@@ -21,19 +21,26 @@ public static class PipeSimplex
     {
         var wait = ctx.Seconds(1);
         var (arrivedEarly, message, _) = await ReceiveBeforeStartAsync(wait, ctx.CancellationToken);
-        ctx.Out.WriteLine($"reading before the child starts: anything within {wait.TotalSeconds:F2} s? {arrivedEarly}; after starting it: {message}");
+        ctx.Out.WriteLine(
+            $"reading before the child starts: anything within {wait.TotalSeconds:F2} s? "
+            + $"{arrivedEarly}; after starting it: {message}");
         ctx.Out.WriteLine($"wrong direction: {Misuse()}");
-        ctx.Out.WriteLine($"silent child, parent disposed its write end: {await AfterSilentChildAsync(true, wait, ctx.CancellationToken)}");
-        ctx.Out.WriteLine($"silent child, parent kept its write end: {await AfterSilentChildAsync(false, wait, ctx.CancellationToken)}");
+        var disposed = await AfterSilentChildAsync(true, wait, ctx.CancellationToken);
+        ctx.Out.WriteLine($"silent child, parent disposed its write end: {disposed}");
+        var kept = await AfterSilentChildAsync(false, wait, ctx.CancellationToken);
+        ctx.Out.WriteLine($"silent child, parent kept its write end: {kept}");
     }
 
     // <wrong-order>
-    public static async Task<(bool ArrivedEarly, string? Message, int ChildPid)> ReceiveBeforeStartAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task<(bool ArrivedEarly, string? Message, int ChildPid)>
+        ReceiveBeforeStartAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        using var pipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
+        using var pipe =
+            new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
         using var reader = new StreamReader(pipe);
         // Start reading before any child exists; Task.Run so the caller is never the one blocked.
-        var read = Task.Run(() => reader.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
+        var read =
+            Task.Run(() => reader.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
         bool arrivedEarly;
         try
         {
@@ -44,7 +51,8 @@ public static class PipeSimplex
         {
             arrivedEarly = false;
         }
-        await using var child = ChildProcess.Start("ipc.pipe-simplex", ["say", pipe.GetClientHandleAsString()]);
+        await using var child =
+            ChildProcess.Start("ipc.pipe-simplex", ["say", pipe.GetClientHandleAsString()]);
         pipe.DisposeLocalCopyOfClientHandle(); // the child has the write end now
         var message = await read.WaitAsync(Timeouts.Short, cancellationToken);
         await child.WaitAsync(Timeouts.Short, cancellationToken);
@@ -53,12 +61,16 @@ public static class PipeSimplex
     // </wrong-order>
 
     // <eof>
-    /// <summary>"eof" when no write end is left open anywhere, "nothing" while the parent holds one.</summary>
-    public static async Task<string> AfterSilentChildAsync(bool disposeWriteEnd, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>"eof" when no write end is left open anywhere, "nothing" while the parent holds
+    /// one.</summary>
+    public static async Task<string> AfterSilentChildAsync(
+        bool disposeWriteEnd, TimeSpan wait, CancellationToken cancellationToken)
     {
-        using var pipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
+        using var pipe =
+            new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
         using var reader = new StreamReader(pipe);
-        await using (var child = ChildProcess.Start("ipc.pipe-simplex", ["silent", pipe.GetClientHandleAsString()]))
+        string[] args = ["silent", pipe.GetClientHandleAsString()];
+        await using (var child = ChildProcess.Start("ipc.pipe-simplex", args))
         {
             await child.WaitAsync(Timeouts.Short, cancellationToken); // it is gone before we look
         }
@@ -66,7 +78,8 @@ public static class PipeSimplex
         {
             pipe.DisposeLocalCopyOfClientHandle();
         }
-        var read = Task.Run(() => reader.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
+        var read =
+            Task.Run(() => reader.ReadLineAsync(cancellationToken).AsTask(), cancellationToken);
         // Another child started meanwhile by someone else may hold a copy of the write end for a
         // moment, so EOF gets the generous limit; "nothing" is what the short wait shows.
         var limit = disposeWriteEnd ? Timeouts.Short : wait;

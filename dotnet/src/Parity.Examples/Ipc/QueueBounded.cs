@@ -18,7 +18,11 @@ public static class QueueBounded
     public const int Capacity = 3;
 
     public static IReadOnlyList<object> Messages() =>
-        [new[] { 1, 2, 3, 4 }, new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }, new HashSet<int> { 1, 2, 3, 4 }];
+        [
+            new[] { 1, 2, 3, 4 },
+            new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 },
+            new HashSet<int> { 1, 2, 3, 4 },
+        ];
 
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -32,18 +36,27 @@ public static class QueueBounded
         {
             ctx.Out.WriteLine($"got {Show(message)}; {left} left");
         }
-        ctx.Out.WriteLine($"blocking counterpart: BlockingCollection({Capacity}).TryAdd(item, {wait.TotalSeconds:F2} s) on a full collection returned {FullBlockingCollectionTryAdd(wait)}");
+        var added = FullBlockingCollectionTryAdd(wait);
+        ctx.Out.WriteLine(
+            $"blocking counterpart: BlockingCollection({Capacity}).TryAdd(item, "
+            + $"{wait.TotalSeconds:F2} s) on a full collection returned {added}");
         channel.Writer.Complete();
-        ctx.Out.WriteLine($"after Complete(): TryWrite returns {channel.Writer.TryWrite("late")}; WriteAsync throws {await WriteAfterCompleteAsync(channel)}");
+        var written = channel.Writer.TryWrite("late");
+        var thrown = await WriteAfterCompleteAsync(channel);
+        ctx.Out.WriteLine(
+            $"after Complete(): TryWrite returns {written}; WriteAsync throws {thrown}");
     }
 
     // <fill>
-    public static async Task<(Channel<object> Channel, List<string> Log)> FillAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task<(Channel<object> Channel, List<string> Log)>
+        FillAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<object>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait });
+        var channel = Channel.CreateBounded<object>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait });
         foreach (var message in Messages())
         {
-            await channel.Writer.WriteAsync(message, cancellationToken); // waits while full; here it never is
+            // Waits while the channel is full; here it never is.
+            await channel.Writer.WriteAsync(message, cancellationToken);
         }
         var log = new List<string>();
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -55,7 +68,8 @@ public static class QueueBounded
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                log.Add($"WriteAsync with a {wait.TotalSeconds:F2} s deadline was cancelled: {channel.Reader.Count} messages");
+                log.Add($"WriteAsync with a {wait.TotalSeconds:F2} s deadline was cancelled: "
+                    + $"{channel.Reader.Count} messages");
             }
         }
         if (!channel.Writer.TryWrite("one more?")) // put_nowait: false, no exception
@@ -104,7 +118,8 @@ public static class QueueBounded
     public static string Show(object message) => message switch
     {
         int[] numbers => $"[{string.Join(", ", numbers)}]",
-        Dictionary<string, int> map => $"{{{string.Join(", ", map.Select(p => $"'{p.Key}': {p.Value}"))}}}",
+        Dictionary<string, int> map =>
+            $"{{{string.Join(", ", map.Select(p => $"'{p.Key}': {p.Value}"))}}}",
         HashSet<int> set => $"{{{string.Join(", ", set)}}}",
         _ => message.ToString() ?? string.Empty,
     };

@@ -20,20 +20,26 @@ public static class QueueProcesses
     public const double FriendDelaySeconds = 4;
 
     /// <summary>The article's back-off, (i + 1) * 2 article seconds: 2, 4 and 6.</summary>
-    public static IReadOnlyList<double> ArticleDelays() => [.. Enumerable.Range(0, 3).Select(i => (i + 1) * 2.0)];
+    public static IReadOnlyList<double> ArticleDelays() =>
+        [.. Enumerable.Range(0, 3).Select(i => (i + 1) * 2.0)];
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        ctx.Out.WriteLine($"one shared channel, talker alone: the talker heard \"{await LoneTalkerAsync(ctx)}\"");
+        var alone = await LoneTalkerAsync(ctx);
+        ctx.Out.WriteLine($"one shared channel, talker alone: the talker heard \"{alone}\"");
         var (heardByTalker, heardByFriend, elapsed) = await ConverseAsync(ctx, Timeouts.Short);
         ctx.Out.WriteLine($"two channels: the friend heard \"{heardByFriend}\"");
         ctx.Out.WriteLine($"two channels: the talker heard \"{heardByTalker}\"");
-        ctx.Out.WriteLine($"took {elapsed.TotalSeconds:F2} s (the friend's delay is {ctx.Seconds(FriendDelaySeconds).TotalSeconds:F2} s; the article's retry loop would notice only at {ctx.Seconds(6).TotalSeconds:F2} s)");
+        ctx.Out.WriteLine($"took {elapsed.TotalSeconds:F2} s "
+            + $"(the friend's delay is {ctx.Seconds(FriendDelaySeconds).TotalSeconds:F2} s; "
+            + $"the article's retry loop would notice only at {ctx.Seconds(6).TotalSeconds:F2} s)");
     }
 
     // <retry>
-    /// <summary>The article's loop: check, else wait and check again; the attempt that saw a message, or null.</summary>
-    public static async Task<int?> RetryUntilAsync(Func<bool> ready, IEnumerable<TimeSpan> delays, Func<TimeSpan, Task> delay)
+    /// <summary>The article's loop: check, else wait and check again; the attempt that saw a
+    /// message, or null.</summary>
+    public static async Task<int?> RetryUntilAsync(
+        Func<bool> ready, IEnumerable<TimeSpan> delays, Func<TimeSpan, Task> delay)
     {
         var attempt = 0;
         foreach (var pause in delays)
@@ -56,13 +62,17 @@ public static class QueueProcesses
         var shared = Channel.CreateUnbounded<string>();
         await shared.Writer.WriteAsync(Question, ctx.CancellationToken);
         var attempt = await RetryUntilAsync(
-            () => shared.Reader.Count > 0, ArticleDelays().Select(ctx.Seconds), d => Task.Delay(d, ctx.CancellationToken));
-        return attempt is not null && shared.Reader.TryRead(out var heard) ? heard : null; // our own question
+            () => shared.Reader.Count > 0,
+            ArticleDelays().Select(ctx.Seconds),
+            d => Task.Delay(d, ctx.CancellationToken));
+        // What it reads is our own question.
+        return attempt is not null && shared.Reader.TryRead(out var heard) ? heard : null;
     }
     // </one-queue>
 
     // <two-queues>
-    public static async Task<(string? HeardByTalker, string? HeardByFriend, TimeSpan Elapsed)> ConverseAsync(ConceptContext ctx, TimeSpan wait)
+    public static async Task<(string? HeardByTalker, string? HeardByFriend, TimeSpan Elapsed)>
+        ConverseAsync(ConceptContext ctx, TimeSpan wait)
     {
         var toFriend = Channel.CreateUnbounded<string>();
         var fromFriend = Channel.CreateUnbounded<string>();
@@ -87,12 +97,15 @@ public static class QueueProcesses
 
         var talker = Task.Run(Talker, ctx.CancellationToken);
         var friend = Task.Run(Friend, ctx.CancellationToken);
-        var both = await Task.WhenAll(talker, friend).WaitAsync(Timeouts.Short + wait, ctx.CancellationToken);
+        var both = await Task.WhenAll(talker, friend)
+            .WaitAsync(Timeouts.Short + wait, ctx.CancellationToken);
         return (both[0], both[1], clock.Elapsed);
     }
 
-    /// <summary>get(timeout): the message, or null when nothing came in time (queue.Empty).</summary>
-    public static async Task<string?> ReadOrNullAsync(ChannelReader<string> reader, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>get(timeout): the message, or null when nothing came in time
+    /// (queue.Empty).</summary>
+    public static async Task<string?> ReadOrNullAsync(
+        ChannelReader<string> reader, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(wait);
