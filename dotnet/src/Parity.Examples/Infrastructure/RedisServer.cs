@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using StackExchange.Redis;
@@ -174,7 +172,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         var executable = Executable() ?? throw new ConceptSkippedException(InstallHint);
         var directory = Directory.CreateTempSubdirectory("parity-redis-").FullName;
         Guardian.GuardFolder(directory);
-        var server = new PrivateRedisServer(executable, directory, FreePort(),
+        var server = new PrivateRedisServer(executable, directory, Ports.Free(),
             Convert.ToHexString(RandomNumberGenerator.GetBytes(18)), appendOnly);
         try
         {
@@ -258,13 +256,6 @@ public sealed class PrivateRedisServer : IAsyncDisposable
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

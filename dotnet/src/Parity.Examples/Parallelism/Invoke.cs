@@ -24,15 +24,18 @@ public static class Invoke
 
     /// <summary>PLINQ's counterpart: ForAll over the actions themselves.</summary>
     public static void WithPlinq(CancellationToken token, params Action[] actions) =>
-        actions.AsParallel().WithDegreeOfParallelism(actions.Length).WithCancellation(token).ForAll(action => action());
+        actions.AsParallel().WithDegreeOfParallelism(actions.Length).WithCancellation(token)
+            .ForAll(action => action());
     // </invoke>
 
     // <trap>
-    /// <summary>The article's form: each lambda returns a Task that Parallel.Invoke throws away.</summary>
+    /// <summary>The article's form: each lambda returns a Task that Parallel.Invoke throws
+    /// away.</summary>
     public static void ArticleForm(TimeSpan first, TimeSpan second) =>
         Parallel.Invoke(() => Task.Delay(first), () => Task.Delay(second));
 
-    /// <summary>The same trap for any async work: Invoke returns once every task has been STARTED.</summary>
+    /// <summary>The same trap for any async work: Invoke returns once every task has been
+    /// STARTED.</summary>
     public static void Discarding(params Func<Task>[] work) =>
         Parallel.Invoke([.. work.Select(w => new Action(() => w()))]);
 
@@ -45,17 +48,23 @@ public static class Invoke
     {
         // The article's durations: 3 s and 2 s.
         var (first, second) = (ctx.Seconds(3), ctx.Seconds(2));
+        var token = ctx.CancellationToken;
         var watch = Stopwatch.StartNew();
-        await Task.Run(() => ArticleForm(first, second), ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine(Line($"Parallel.Invoke(() => Task.Delay(3 s), () => Task.Delay(2 s)): returned after {watch.Elapsed.TotalSeconds:0.000} s (nothing waited)"));
+        await Task.Run(() => ArticleForm(first, second), token).ConfigureAwait(false);
+        ctx.Out.WriteLine("Parallel.Invoke(() => Task.Delay(3 s), () => Task.Delay(2 s)): "
+            + Line($"returned after {watch.Elapsed.TotalSeconds:0.000} s (nothing waited)"));
 
         watch.Restart();
-        await Awaiting(() => Task.Delay(first, ctx.CancellationToken), () => Task.Delay(second, ctx.CancellationToken)).ConfigureAwait(false);
-        ctx.Out.WriteLine(Line($"Task.WhenAll(Task.Delay(3 s), Task.Delay(2 s)):               {watch.Elapsed.TotalSeconds:0.000} s (the longest, {first.TotalSeconds:0.###} s)"));
+        await Awaiting(() => Task.Delay(first, token), () => Task.Delay(second, token))
+            .ConfigureAwait(false);
+        ctx.Out.WriteLine("Task.WhenAll(Task.Delay(3 s), Task.Delay(2 s)):               "
+            + Line($"{watch.Elapsed.TotalSeconds:0.000} s ")
+            + Line($"(the longest, {first.TotalSeconds:0.###} s)"));
 
         watch.Restart();
-        await Task.Run(() => Blocking(ctx.CancellationToken, first, second), ctx.CancellationToken).ConfigureAwait(false);
-        ctx.Out.WriteLine(Line($"Parallel.Invoke(Thread.Sleep(3 s), Thread.Sleep(2 s)):         {watch.Elapsed.TotalSeconds:0.000} s (blocking actions are waited for)"));
+        await Task.Run(() => Blocking(token, first, second), token).ConfigureAwait(false);
+        ctx.Out.WriteLine("Parallel.Invoke(Thread.Sleep(3 s), Thread.Sleep(2 s)):         "
+            + Line($"{watch.Elapsed.TotalSeconds:0.000} s (blocking actions are waited for)"));
 
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync().ConfigureAwait(false);
@@ -67,7 +76,8 @@ public static class Invoke
         }
         catch (OperationCanceledException ex)
         {
-            ctx.Out.WriteLine($"cancelled token: {ex.GetType().Name}: {ex.Message} ({started} actions started)");
+            ctx.Out.WriteLine(
+                $"cancelled token: {ex.GetType().Name}: {ex.Message} ({started} actions started)");
         }
     }
 

@@ -36,7 +36,7 @@ public static class Aggregate
     public static long SeedAndFunc(long[] values, long seed) =>
         values.AsParallel().Aggregate(seed, (total, x) => total + x);
 
-    /// <summary>Pitfall: the per-partition overload with a seed value that is not the identity.</summary>
+    /// <summary>Pitfall: the per-partition overload with a seed that is not the identity.</summary>
     public static long SeedPerPartition(long[] values, long seed, int partitions) =>
         values.AsParallel().WithDegreeOfParallelism(partitions).Aggregate(
             seed,                               // copied into EVERY partition
@@ -44,7 +44,8 @@ public static class Aggregate
             (left, right) => left + right,      // combines partition totals
             total => total);
 
-    /// <summary>Correct in parallel: the identity per partition, the real seed applied once at the end.</summary>
+    /// <summary>Correct in parallel: the identity per partition, the real seed applied once at
+    /// the end.</summary>
     public static long SeedFactory(long[] values, long seed, int partitions) =>
         values.AsParallel().WithDegreeOfParallelism(partitions).Aggregate(
             () => 0L,
@@ -52,9 +53,10 @@ public static class Aggregate
             (left, right) => left + right,
             total => total + seed);
 
-    /// <summary>A func that is not associative (subtraction) gives a different answer in parallel.</summary>
+    /// <summary>A func that is not associative (subtraction) answers otherwise in parallel.</summary>
     public static long SubtractInParallel(long[] values, int partitions) =>
-        values.AsParallel().WithDegreeOfParallelism(partitions).Aggregate((left, right) => left - right);
+        values.AsParallel().WithDegreeOfParallelism(partitions)
+            .Aggregate((left, right) => left - right);
     // </aggregate>
 
     // <shared-seed>
@@ -89,7 +91,7 @@ public static class Aggregate
         return seen.Count;
     }
 
-    /// <summary>The same shared List without a lock: a data race (lost items, or List throws).</summary>
+    /// <summary>The same shared List without a lock: a data race (lost items, or a throw).</summary>
     public static string SharedListRace(long[] values, int partitions)
     {
         try
@@ -117,12 +119,20 @@ public static class Aggregate
         const int Partitions = 4;
         ctx.Out.WriteLine($"sum of 1..{values.Length}:                  {sum}");
         ctx.Out.WriteLine($"Aggregate(seed: 0L, func) over a List<long>: {SumAll([.. values])}");
-        ctx.Out.WriteLine($"Aggregate(seed 1, func):            {SeedAndFunc(values, Seed)} (seed counted once)");
-        ctx.Out.WriteLine($"Aggregate(seed 1, update, combine): {SeedPerPartition(values, Seed, Partitions)} (seed counted once per partition)");
-        ctx.Out.WriteLine($"Aggregate(seedFactory 0, ..., +1):  {SeedFactory(values, Seed, Partitions)}");
-        ctx.Out.WriteLine($"subtraction: sequential {values.Aggregate((l, r) => l - r)}, parallel {SubtractInParallel(values, Partitions)}");
-        ctx.Out.WriteLine($"List seed value: {DistinctAccumulators(values, Partitions, useFactory: false)} list shared by {Partitions} partitions; "
-            + $"seedFactory: {DistinctAccumulators(values, Partitions, useFactory: true)} lists");
+        var once = SeedAndFunc(values, Seed);
+        var perPartition = SeedPerPartition(values, Seed, Partitions);
+        ctx.Out.WriteLine($"Aggregate(seed 1, func):            {once} (seed counted once)");
+        ctx.Out.WriteLine(
+            $"Aggregate(seed 1, update, combine): {perPartition} (seed counted once per partition)");
+        var factory = SeedFactory(values, Seed, Partitions);
+        ctx.Out.WriteLine($"Aggregate(seedFactory 0, ..., +1):  {factory}");
+        var inOrder = values.Aggregate((l, r) => l - r);
+        var inParallel = SubtractInParallel(values, Partitions);
+        ctx.Out.WriteLine($"subtraction: sequential {inOrder}, parallel {inParallel}");
+        var shared = DistinctAccumulators(values, Partitions, useFactory: false);
+        var own = DistinctAccumulators(values, Partitions, useFactory: true);
+        ctx.Out.WriteLine($"List seed value: {shared} list shared by {Partitions} partitions; "
+            + $"seedFactory: {own} lists");
         ctx.Out.WriteLine($"shared List without a lock: {SharedListRace(values, Partitions)}");
         return Task.CompletedTask;
     }

@@ -17,15 +17,7 @@ public static class Cancellation
     public const int Elements = int.MaxValue;
 
     /// <summary>A little CPU work per element (a few microseconds).</summary>
-    public static double Work(int x)
-    {
-        var total = 0.0;
-        for (var k = 1; k <= 200; k++)
-        {
-            total += Math.Sqrt(x + k);
-        }
-        return total;
-    }
+    public static double Work(int x) => Enumerable.Range(1, 200).Sum(k => Math.Sqrt(x + k));
 
     // <with-cancellation>
     /// <summary>A query that would run for minutes; only the token ends it early.</summary>
@@ -39,20 +31,20 @@ public static class Cancellation
             })
             .Sum();
 
-    /// <summary>What CancelAfterAsync saw: the exception, when the token fired, when the query ended.</summary>
-    public sealed record CancelOutcome(OperationCanceledException Error, TimeSpan TokenFired, TimeSpan QueryEnded);
+    /// <summary>What CancelAfterAsync saw: the exception, when the token fired, when the query
+    /// ended.</summary>
+    public sealed record CancelOutcome(
+        OperationCanceledException Error, TimeSpan TokenFired, TimeSpan QueryEnded);
 
-    /// <summary>
-    /// Runs LongQuery, cancels its token after <paramref name="after"/>, returns what it threw.
-    /// If our wait gives up first (<paramref name="patience"/>, TimeoutException), the query is
-    /// cancelled too before we return: giving up the wait alone would leave it burning every core.
-    /// </summary>
-    public static async Task<CancelOutcome> CancelAfterAsync(TimeSpan after, TimeSpan? patience = null, Action? onElement = null,
-        CancellationToken outer = default)
+    /// <summary>Runs LongQuery, cancels its token after <paramref name="after"/>, returns what it
+    /// threw. If our wait gives up first (<paramref name="patience"/>, TimeoutException), the
+    /// query is cancelled too: giving up the wait alone would leave it burning every core.</summary>
+    public static async Task<CancelOutcome> CancelAfterAsync(TimeSpan after,
+        TimeSpan? patience = null, Action? onElement = null, CancellationToken outer = default)
     {
         var watch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource<TimeSpan> fired = new(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = cts.Token.Register(() => fired.TrySetResult(watch.Elapsed));
         cts.CancelAfter(after);
         // Its own thread: on the pool beside PLINQ's partitions, CancelAfter's timer would wait.
@@ -61,13 +53,15 @@ public static class Cancellation
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            await query.WaitAsync(patience ?? Timeouts.Long, CancellationToken.None).ConfigureAwait(false);
+            await query.WaitAsync(patience ?? Timeouts.Long, CancellationToken.None)
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
         {
             var ended = watch.Elapsed;
             // The query may see the cancelled token a moment before our callback has run.
-            var firedAt = await fired.Task.WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(false);
+            var firedAt = await fired.Task.WaitAsync(Timeouts.Short, CancellationToken.None)
+                .ConfigureAwait(false);
             return new CancelOutcome(ex, firedAt, ended);
         }
         finally
@@ -77,23 +71,23 @@ public static class Cancellation
         throw new InvalidOperationException("The query finished although it was cancelled.");
     }
 
-    /// <summary>Only the token stops a query: cancel it, then wait (bounded) until the query has ended.</summary>
+    /// <summary>Only the token stops a query: cancel it, then wait (bounded) for its end.</summary>
     private static async Task StopAsync(CancellationTokenSource cts, Task query)
     {
         await cts.CancelAsync().ConfigureAwait(false);
-        await query.WaitAsync(Timeouts.Short, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await query.WaitAsync(Timeouts.Short, CancellationToken.None)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
     // </with-cancellation>
 
     // <timeout-is-not-cancellation>
-    /// <summary>
-    /// Awaits the query with a timeout but no token: the wait ends with TimeoutException, and the
-    /// query keeps processing elements afterwards. Returns the elements processed after the timeout.
+    /// <summary>Awaits the query with a timeout but no token: the wait ends with TimeoutException,
+    /// and the query keeps processing elements. Returns how many it processed after the timeout.
     /// </summary>
-    public static async Task<long> ElementsProcessedAfterTimeoutAsync(TimeSpan timeout, CancellationToken cleanup = default)
+    public static async Task<long> ElementsProcessedAfterTimeoutAsync(
+        TimeSpan timeout, CancellationToken cleanup = default)
     {
-        long processed = 0;
-        long threshold = long.MaxValue;
+        long processed = 0, threshold = long.MaxValue;
         var wentOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnElement()
         {
@@ -120,7 +114,8 @@ public static class Cancellation
             var atTimeout = Interlocked.Read(ref processed);
             // Watch it process another 1000 elements (bounded wait: at most 10 s).
             Interlocked.Exchange(ref threshold, atTimeout + 1_000);
-            await wentOn.Task.WaitAsync(Timeouts.Short, cleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await wentOn.Task.WaitAsync(Timeouts.Short, cleanup)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return Interlocked.Read(ref processed) - atTimeout;
         }
         finally
@@ -135,16 +130,21 @@ public static class Cancellation
     {
         // The article's Task example cancels a 5 s job after 3 s; this query would take minutes.
         var after = ctx.Seconds(3);
-        var outcome = await CancelAfterAsync(after, outer: ctx.CancellationToken).ConfigureAwait(false);
+        var token = ctx.CancellationToken;
+        var outcome = await CancelAfterAsync(after, outer: token).ConfigureAwait(false);
+        var (error, seconds) = (outcome.Error, after.TotalSeconds);
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CancelAfter({after.TotalSeconds:0.###} s): {outcome.Error.GetType().Name}: {outcome.Error.Message}"));
-        // The timer fires on a pool thread; the query holds the pool's threads, so it can fire late.
+            $"CancelAfter({seconds:0.###} s): {error.GetType().Name}: {error.Message}"));
+        var (fired, ended) = (outcome.TokenFired.TotalSeconds, outcome.QueryEnded.TotalSeconds);
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  token fired at {outcome.TokenFired.TotalSeconds:0.000} s, query ended at {outcome.QueryEnded.TotalSeconds:0.000} s"));
+            $"  token fired at {fired:0.000} s, query ended at {ended:0.000} s"));
 
-        var more = await ElementsProcessedAfterTimeoutAsync(ctx.Seconds(1), ctx.CancellationToken).ConfigureAwait(false);
+        var more = await ElementsProcessedAfterTimeoutAsync(ctx.Seconds(1), token)
+            .ConfigureAwait(false);
+        var went = more > 1_000 ? "more than 1000" : more.ToString(CultureInfo.InvariantCulture);
         ctx.Out.WriteLine($"WaitAsync timed out after {ctx.Seconds(1).TotalSeconds:0.###} s, "
-            + $"yet the query went on: {(more > 1_000 ? "more than 1000" : more.ToString(CultureInfo.InvariantCulture))} elements after the timeout, until its token was cancelled");
+            + $"yet the query went on: {went} elements after the timeout, "
+            + "until its token was cancelled");
     }
     // </run>
 }

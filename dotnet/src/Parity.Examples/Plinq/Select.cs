@@ -18,9 +18,11 @@ public static class Select
     public static IEnumerable<int> Sequential(IEnumerable<int> source) => source.Select(x => x * x);
 
     /// <summary>No order is promised: the same squares, possibly shuffled.</summary>
-    public static IEnumerable<int> Unordered(IEnumerable<int> source) => source.AsParallel().Select(x => x * x);
+    public static IEnumerable<int> Unordered(IEnumerable<int> source) =>
+        source.AsParallel().Select(x => x * x);
 
-    /// <summary>AsOrdered: still parallel, but results come back in source order (at a cost: buffering).</summary>
+    /// <summary>AsOrdered: still parallel, but results come back in source order (at a cost:
+    /// buffering).</summary>
     public static IEnumerable<int> Ordered(IEnumerable<int> source) =>
         source.AsParallel().AsOrdered().Select(x => x * x);
     // </select>
@@ -46,8 +48,10 @@ public static class Select
                 shuffled++;
             }
         }
-        ctx.Out.WriteLine($"1..10000 unordered: {shuffled} of {Runs} runs came back out of source order");
-        ctx.Out.WriteLine($"1..10000 AsOrdered equals the sequential result: {Ordered(big).SequenceEqual(expected)}");
+        ctx.Out.WriteLine(
+            $"1..10000 unordered: {shuffled} of {Runs} runs came back out of source order");
+        var same = Ordered(big).SequenceEqual(expected);
+        ctx.Out.WriteLine($"1..10000 AsOrdered equals the sequential result: {same}");
         return Task.CompletedTask;
     }
     // </run>

@@ -23,7 +23,8 @@ public static class Sum
     public static long ParallelRange(long count) =>
         ParallelEnumerable.Range(0, checked((int)count)).Select(i => (long)i).Sum();
 
-    public static long[] Numbers(long count) => [.. Enumerable.Range(0, checked((int)count)).Select(i => (long)i)];
+    public static long[] Numbers(long count) =>
+        [.. Enumerable.Range(0, checked((int)count)).Select(i => (long)i)];
     // </sum>
 
     // <long-items>
@@ -44,7 +45,8 @@ public static class Sum
     // </long-items>
 
     // <timing>
-    /// <summary>Runs <paramref name="sum"/> once to warm up (JIT, thread pool), then returns the median of <paramref name="runs"/> timed runs.</summary>
+    /// <summary>Runs <paramref name="sum"/> once to warm up (JIT, thread pool), then returns the
+    /// median of <paramref name="runs"/> timed runs.</summary>
     public static TimeSpan MedianTime(Func<long> sum, int runs = 9)
     {
         ArgumentNullException.ThrowIfNull(sum);
@@ -65,8 +67,8 @@ public static class Sum
         var sequential = MedianTime(() => Sequential(numbers));
         var parallel = MedianTime(() => Parallel(numbers));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median of 9 in-process runs: sequential {sequential.TotalMilliseconds:0.000} ms, parallel {parallel.TotalMilliseconds:0.000} ms "
-            + $"({Environment.ProcessorCount} cores)"));
+            $"median of 9 in-process runs: sequential {sequential.TotalMilliseconds:0.000} ms, "
+            + $"parallel {parallel.TotalMilliseconds:0.000} ms ({Environment.ProcessorCount} cores)"));
         return Task.CompletedTask;
     }
     // </run>

@@ -17,17 +17,23 @@ public static class ApplyAsync
     public sealed record BatchRun(IReadOnlyList<int> Names, int Peak, TimeSpan Elapsed);
 
     // <pool>
-    public static async Task<BatchRun> RunTasksAsync(int maxParallel, int tasks, TimeSpan duration, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<BatchRun> RunTasksAsync(
+        int maxParallel, int tasks, TimeSpan duration, TextWriter log, CancellationToken stop)
     {
         var meter = new ConcurrencyMeter("task running");
         var done = new ConcurrentQueue<int>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken };
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = maxParallel,
+            CancellationToken = stop,
+        };
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, tasks), options, async (name, token) =>
         {
             await meter.MeasureAsync(async () =>
             {
-                log.WriteLine($"[task {name}] pid={Environment.ProcessId} thread={Environment.CurrentManagedThreadId}");
+                var thread = Environment.CurrentManagedThreadId;
+                log.WriteLine($"[task {name}] pid={Environment.ProcessId} thread={thread}");
                 await Task.Delay(duration, token);
             });
             done.Enqueue(name);

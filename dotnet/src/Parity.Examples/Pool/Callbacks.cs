@@ -15,7 +15,8 @@ namespace Parity.Examples.Pool;
 public static class Callbacks
 {
     // <tasks>
-    public static async Task<int> SucceedAsync(int name, TimeSpan delay, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<int> SucceedAsync(
+        int name, TimeSpan delay, TextWriter log, CancellationToken cancellationToken)
     {
         // An async method runs on its caller's thread up to its first await, so tasks 0-2 all
         // start on the thread that started them (no worker picks them up, unlike Pool); after
@@ -36,7 +37,8 @@ public static class Callbacks
 
     // <callbacks>
     /// <summary>Calls onResult or onError for each task, in the order the tasks finish.</summary>
-    public static async Task OnEachAsync(IEnumerable<Task<int>> tasks, Action<int> onResult, Action<Exception> onError)
+    public static async Task OnEachAsync(
+        IEnumerable<Task<int>> tasks, Action<int> onResult, Action<Exception> onError)
     {
         await foreach (var finished in Task.WhenEach(tasks))
         {

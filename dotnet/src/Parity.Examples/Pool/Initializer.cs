@@ -16,8 +16,10 @@ public static class Initializer
     public const string Question = "[Ming] Zhang, skewers tonight?";
     public const string Answer = "[Zhang] Can't, I have a date.";
     // <initializer>
-    /// <summary>Ming asks, Zhang answers after the article's 4 s delay; returns (heard by Zhang, heard by Ming).</summary>
-    public static async Task<(string HeardByZhang, string HeardByMing)> ConverseAsync(TimeSpan networkDelay, CancellationToken cancellationToken)
+    /// <summary>Ming asks, Zhang answers after the article's 4 s delay; returns (heard by Zhang,
+    /// heard by Ming).</summary>
+    public static async Task<(string HeardByZhang, string HeardByMing)> ConverseAsync(
+        TimeSpan networkDelay, CancellationToken cancellationToken)
     {
         var toZhang = Channel.CreateUnbounded<string>();
         var toMing = Channel.CreateUnbounded<string>();
@@ -41,7 +43,8 @@ public static class Initializer
     // </initializer>
 
     // <per-worker>
-    /// <summary>Sums 0..count-1 with localInit: one running total per worker, created before its first item.</summary>
+    /// <summary>Sums 0..count-1 with localInit: one running total per worker, created before its
+    /// first item.</summary>
     public static (long Sum, int Initializations) SumWithPerWorkerState(int count, int maxWorkers)
     {
         long total = 0;

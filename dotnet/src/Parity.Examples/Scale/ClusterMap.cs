@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,13 +15,13 @@ public interface ISquareGrain : ISquareProbe
     Task<long> SquareAsync(long x);
 }
 
-/// <summary>What both grains below do; they differ only in how the runtime schedules them.</summary>
+/// <summary>What both grains below do; they differ only in how the runtime runs them.</summary>
 public abstract class SquareGrainBase : SquareProbeGrain, ISquareGrain
 {
     public Task<long> SquareAsync(long x) => Task.FromResult(x * x);
 }
 
-/// <summary>A stateless worker: several activations on the calling silo run calls in parallel.</summary>
+/// <summary>A stateless worker: activations on the calling silo run calls in parallel.</summary>
 [StatelessWorker]
 public sealed class SquareGrain : SquareGrainBase;
 
@@ -35,13 +34,13 @@ public sealed class SingleSquareGrain : SquareGrainBase, ISingleSquareGrain;
 [GenerateSerializer, Immutable]
 public sealed record Placed([property: Id(0)] long Square, [property: Id(1)] string Silo);
 
-/// <summary>One grain per input: each key is placed on its own, so the map spreads over silos.</summary>
+/// <summary>One grain per input: each key is placed alone, so the map spreads over silos.</summary>
 public interface ISpreadSquareGrain : ISpreadProbe
 {
     Task<Placed> SquareAsync(long x);
 }
 
-[Orleans.Placement.RandomPlacement] // a new activation goes to any compatible silo, this one or another
+[Orleans.Placement.RandomPlacement] // a new activation goes to any compatible silo, ours or not
 public sealed class SpreadSquareGrain : SpreadProbeGrain, ISpreadSquareGrain
 {
     public Task<Placed> SquareAsync(long x) => Task.FromResult(new Placed(x * x, RuntimeIdentity));
@@ -61,24 +60,29 @@ public static class ClusterMap
     public const string AddressVariable = "PARITY_ORLEANS_ADDRESS";
 
     // <silo>
-    /// <summary>Starts one silo, its ports picked free; Redis clustering (on AdvertisedAddress) when given Redis.</summary>
+    /// <summary>Starts one silo, its ports picked free; Redis clustering (on AdvertisedAddress)
+    /// when given Redis.</summary>
     public static async Task<IHost> StartSiloAsync(RedisAddress? redis, CancellationToken token)
     {
         // An absolute content root: under the Python bridge AppContext.BaseDirectory is not one.
-        var root = Path.GetDirectoryName(typeof(ClusterMap).Assembly.Location) ?? Environment.CurrentDirectory;
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = root });
+        var root = Path.GetDirectoryName(typeof(ClusterMap).Assembly.Location)
+            ?? Environment.CurrentDirectory;
+        var builder = new HostApplicationBuilder(
+            new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = root });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
             if (redis is null)
             {
-                silo.UseLocalhostClustering(FreePort(), FreePort());
+                silo.UseLocalhostClustering(Ports.Free(), Ports.Free());
             }
             else
             {
                 silo.UseRedisClustering(options => options.ConfigurationOptions = redis.Options());
-                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("parity", "parity-scale"));
-                silo.ConfigureEndpoints(AdvertisedAddress(), FreePort(), FreePort(), listenOnAnyHostAddress: false);
+                silo.Configure<ClusterOptions>(
+                    o => (o.ClusterId, o.ServiceId) = ("parity", "parity-scale"));
+                silo.ConfigureEndpoints(
+                    AdvertisedAddress(), Ports.Free(), Ports.Free(), listenOnAnyHostAddress: false);
             }
         });
         var host = builder.Build();
@@ -88,11 +92,12 @@ public static class ClusterMap
     // </silo>
 
     // <map>
-    /// <summary>The same map over one grain per input: Orleans places each on a silo of the cluster.</summary>
+    /// <summary>The same map over one grain per input: Orleans places each on a silo.</summary>
     public static async Task<Placed[]> SpreadMapAsync(IGrainFactory grains, IEnumerable<long> xs) =>
-        await Task.WhenAll(xs.Select(x => grains.GetGrain<ISpreadSquareGrain>(x).SquareAsync(x))).ConfigureAwait(false);
+        await Task.WhenAll(xs.Select(x => grains.GetGrain<ISpreadSquareGrain>(x).SquareAsync(x)))
+            .ConfigureAwait(false);
 
-    /// <summary>Pool.map: one call per input, all in flight at once; WhenAll keeps the input order.</summary>
+    /// <summary>Pool.map: one call per input, all in flight at once, results in input order.</summary>
     public static async Task<long[]> MapAsync(IGrainFactory grains, IEnumerable<long> xs)
     {
         var worker = grains.GetGrain<ISquareGrain>(0); // one reference; the runtime picks activations
@@ -106,13 +111,6 @@ public static class ClusterMap
         null or "" => IPAddress.Loopback,
         var raw => IPAddress.TryParse(raw, out var ip) ? ip : throw new FormatException($"{AddressVariable}: '{raw}' is not an IP address"),
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The child entry <c>silo</c> the tests start: a second silo process.</summary>
     public static Task<int> ChildAsync(ConceptContext ctx, string[] args) =>
