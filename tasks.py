@@ -158,8 +158,7 @@ def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: i
     with cpu_load.under_load(options.under_load(under_load)):
         options.ensure_built()
         seconds = test_reports.last_seconds(REPORTS)  # to split pytest evenly
-        shutil.rmtree(REPORTS, ignore_errors=True)
-        REPORTS.mkdir()
+        test_reports.clear(REPORTS)
         failures = test_reports.run(
             test_reports.suites(REPORTS, seconds, dotnet_tests, lint), REPORTS
         )

@@ -73,3 +73,14 @@ def test_run_all_falls_back_to_the_kept_times_only_without_a_last_run(
     # A file of its own named (a test's): what it holds, even nothing.
     monkeypatch.setenv(runner.DURATIONS_VARIABLE, str(tmp_path / "own.json"))
     assert runner.expected_durations() == {}
+
+
+def test_a_new_test_run_clears_the_reports_but_keeps_run_all_s_durations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "DURATIONS", tmp_path / "run-durations.json")
+    runner.DURATIONS.write_text('{"process.basic python": 0.2}\n', encoding="utf-8")
+    (tmp_path / "pytest-1.xml").write_text("<testsuites/>", encoding="utf-8")
+    (tmp_path / "logs").mkdir()
+    test_reports.clear(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["run-durations.json"]

@@ -8,6 +8,7 @@ pytest split into shards of about equal length by how long each test file took l
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from parity import dotnet_build, timings
+from parity import dotnet_build, runner, timings
 from parity.paths import PYTHON_DIR
 
 # pytest processes at once: with the other suites, about two cores of work (4 measured slower).
@@ -83,6 +84,19 @@ def file_seconds(folder: Path) -> dict[str, float]:
             path = (case.get("classname") or "").replace(".", "/") + ".py"
             seconds[path] = seconds.get(path, 0.0) + float(case.get("time") or 0)
     return seconds
+
+
+def clear(folder: Path) -> None:
+    """Make `folder` ready for a new run's reports: the last run's go (their times were read
+    first); what else lives there, run-all's durations, stays."""
+    folder.mkdir(exist_ok=True)
+    for item in folder.iterdir():
+        if item == runner.DURATIONS:
+            continue
+        if item.is_dir():
+            shutil.rmtree(item, ignore_errors=True)
+        else:
+            item.unlink(missing_ok=True)
 
 
 def last_seconds(folder: Path) -> dict[str, float]:
