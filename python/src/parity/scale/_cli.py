@@ -16,11 +16,14 @@ _program = ["parity"]  # the running command's name, for error lines
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a bad option is one line on stderr (exit 2), not usage plus a line."""
+    """argparse for `python -m parity.scale.COMMAND`, with --redis and its fallbacks; a bad
+    option is one line on stderr (exit 2), not usage plus a line."""
 
-    def __init__(self, prog: str, description: str) -> None:
+    def __init__(self, command: str, description: str) -> None:
+        prog = f"python -m parity.scale.{command}"
         super().__init__(prog=prog, description=description)
         _program[0] = prog
+        add_connection(self)
 
     def error(self, message: str) -> NoReturn:
         fail(f"{message} (--help shows the options)")

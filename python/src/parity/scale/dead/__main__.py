@@ -11,7 +11,7 @@ from __future__ import annotations
 import redis
 
 from parity.common.redis_server import redact
-from parity.scale._cli import Parser, add_connection, fail, url
+from parity.scale._cli import Parser, fail, url
 from parity.scale._queue import dead
 from parity.scale._queue import redis_ops as ops
 from parity.scale._queue.messages import Keys
@@ -19,11 +19,9 @@ from parity.scale._queue.messages import Keys
 
 def main() -> int:
     parser = Parser(
-        prog="python -m parity.scale.dead",
-        description="List the dead-letter stream, or put letters back on the task stream as fresh"
-        " tasks.",
+        "dead",
+        "List the dead-letter stream, or put letters back on the task stream as fresh tasks.",
     )
-    add_connection(parser)
     parser.add_argument("words", nargs="+", metavar="list | redrive ID... | redrive --all")
     parser.add_argument("--all", action="store_true", help="with redrive: every letter")
     args = parser.parse_args()

@@ -19,7 +19,7 @@ import redis
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.common.redis_server import redact
 from parity.scale import task_queue
-from parity.scale._cli import Parser, add_connection, fail, interrupt_on_sigterm, positive, url
+from parity.scale._cli import Parser, fail, interrupt_on_sigterm, positive, url
 from parity.scale._queue import redis_ops as ops
 from parity.scale._queue.messages import MAX_MS, Keys
 from parity.scale._queue.report import collect, new_run_id
@@ -27,11 +27,9 @@ from parity.scale._queue.report import collect, new_run_id
 
 def main() -> int:
     parser = Parser(
-        prog="python -m parity.scale.submit",
-        description="Put N tasks on the Redis stream, wait for every result, check them, print one"
-        " line.",
+        "submit",
+        "Put N tasks on the Redis stream, wait for every result, check them, print one line.",
     )
-    add_connection(parser)
     parser.add_argument(
         "--count",
         type=positive,

@@ -20,7 +20,7 @@ import redis
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.common.redis_server import redact
 from parity.scale import task_queue
-from parity.scale._cli import Parser, add_connection, fail, positive, stop_on_signals, url
+from parity.scale._cli import Parser, fail, positive, stop_on_signals, url
 from parity.scale._queue import redis_ops as ops
 from parity.scale._queue.messages import Keys, Task
 
@@ -41,11 +41,9 @@ def stalling_on(nth: int | None) -> Callable[[Task, threading.Event], None]:
 
 def main() -> int:
     parser = Parser(
-        prog="python -m parity.scale.worker",
-        description="Take tasks from the Redis stream, record each result once, until SIGTERM or"
-        " Ctrl-C.",
+        "worker",
+        "Take tasks from the Redis stream, record each result once, until SIGTERM or Ctrl-C.",
     )
-    add_connection(parser)
     parser.add_argument("--name", help="this worker's name (default: python-HOST-PID)")
     number: dict[str, Any] = {"type": positive, "metavar": "N"}
     parser.add_argument(
