@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import psutil
@@ -150,6 +150,21 @@ def _run_module(
         timeout=LONG_TIMEOUT,
         env=full_env,
         check=False,
+    )
+
+
+def python_c(
+    code: str, *, env: Mapping[str, str] | None = None, check: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`python -c CODE` in a fresh interpreter (this one's executable), its output captured as
+    text, within LONG_TIMEOUT; `check` raises on a non-zero exit, as subprocess.run does."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=LONG_TIMEOUT,
+        env=env,
+        check=check,
     )
 
 

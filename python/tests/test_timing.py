@@ -1,12 +1,12 @@
 import ast
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from parity.common import mp, timing
+
+from .conftest import python_c
 
 
 @pytest.mark.parametrize("raw", ["0", "-1", "abc", "nan", "inf"])
@@ -32,9 +32,7 @@ def test_the_timeout_pair_stretches_with_parity_timeout_scale() -> None:
     # Read at import, so a fresh interpreter shows it: both limits, one variable.
     code = "from parity.common import timing; print(timing.SHORT_TIMEOUT, timing.LONG_TIMEOUT)"
     env = {**os.environ, timing.TIMEOUT_SCALE_VARIABLE: "2.5"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    )
+    out = python_c(code, env=env, check=True)
     unscaled = (
         timing.SHORT_TIMEOUT / timing.timeout_scale(),
         timing.LONG_TIMEOUT / timing.timeout_scale(),

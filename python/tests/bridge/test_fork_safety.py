@@ -8,19 +8,14 @@ import sys
 import pytest
 
 from parity.bridge import fork_safety
-from parity.common.timing import LONG_TIMEOUT
+
+from ..conftest import python_c
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows: spawn only")
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        check=False,
-    )
+    return python_c(code)
 
 
 @POSIX_ONLY

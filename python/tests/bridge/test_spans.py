@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from parity.common.timing import LONG_TIMEOUT
+from ..conftest import python_c
 
 
 def test_constructing_a_span_from_python_aborts_the_process() -> None:
@@ -17,13 +14,7 @@ def test_constructing_a_span_from_python_aborts_the_process() -> None:
         "data.SumSpan(ReadOnlySpan[Int64](plinq.from_list([1, 2, 3])))\n"
         "print('survived', flush=True)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        check=False,
-    )
+    result = python_c(code)
     assert result.stdout.strip() == "calling"  # no Python exception to catch: the process is gone
     assert result.returncode != 0
     assert "Cannot create boxed ByRef-like values" in result.stderr

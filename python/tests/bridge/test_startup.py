@@ -15,6 +15,8 @@ from parity.bridge import build_dir
 from parity.common.timing import LONG_TIMEOUT
 from tests.conftest import RunConcept
 
+from ..conftest import python_c
+
 
 def _bridge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -106,14 +108,7 @@ def test_without_a_setting_pythonnet_picks_mono_off_windows_and_netfx_on_windows
         "    print(' '.join(str(exc).split()))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONNET_")}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        env=env,
-        check=False,
-    )
+    result = python_c(code, env=env)
     assert result.returncode == 0, result.stderr
     out = result.stdout.lower()
     expected = ("netfx", ".net framework") if sys.platform == "win32" else ("mono",)
@@ -133,13 +128,7 @@ def test_add_reference_by_full_path_works_with_pythonnet_3_2_on_dotnet_10() -> N
         "print(Sum.ParallelRange(1000))\n"
         "import pythonnet; print(pythonnet.get_runtime_info().kind)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        check=False,
-    )
+    result = python_c(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "499500"
     assert "CoreCLR" in result.stdout or "coreclr" in result.stdout.lower()
@@ -236,14 +225,7 @@ def test_a_failure_to_reference_the_assembly_after_the_runtime_started_is_one_li
         "except bridge.BridgeError:\n"
         "    print('fork refused')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        env={**os.environ, "PARITY_DOTNET_BUILD": str(folder)},
-        check=False,
-    )
+    result = python_c(code, env={**os.environ, "PARITY_DOTNET_BUILD": str(folder)})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(

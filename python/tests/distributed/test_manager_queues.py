@@ -1,19 +1,16 @@
 import multiprocessing
 import queue
 import secrets
-import subprocess
-import sys
 from multiprocessing.managers import BaseManager, SyncManager
 
 import psutil
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import LONG_TIMEOUT
 from parity.distributed import _manager_queues
 from parity.distributed import manager_queues as mq
 
-from ..conftest import RunConcept
+from ..conftest import RunConcept, python_c
 
 
 @pytest.fixture
@@ -106,13 +103,7 @@ def test_registering_on_base_manager_adds_the_name_to_every_manager() -> None:
         "class Unrelated(BaseManager): pass\n"
         "print(hasattr(SyncManager, 'get_zhang_queue'), 'get_zhang_queue' in Unrelated._registry)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        check=True,
-    )
+    result = python_c(script, check=True)
     assert result.stdout.split() == ["True", "True"]
 
 

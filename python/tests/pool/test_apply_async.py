@@ -4,7 +4,6 @@ import multiprocessing.util
 import os
 import pickle
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -14,10 +13,10 @@ import psutil
 import pytest
 
 from parity.common.mp import Context
-from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
+from parity.common.timing import SHORT_TIMEOUT
 from parity.pool import apply_async
 
-from ..conftest import RunConcept
+from ..conftest import RunConcept, python_c
 
 _barrier: Barrier
 
@@ -138,13 +137,7 @@ pool.terminate(); pool.join()
     reason="needs Linux and 2+ CPUs",
 )
 def test_default_size_ignores_cpu_affinity_before_3_13() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", _AFFINITY_SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        check=True,
-    )
+    result = python_c(_AFFINITY_SCRIPT, check=True)
     expected = 1 if sys.version_info >= (3, 13) else os.cpu_count()  # 3.13: os.process_cpu_count()
     assert int(result.stdout) == expected
 
@@ -184,10 +177,7 @@ print(*{pool.apply_async(os.getpid).get(30) for _ in range(8)}, flush=True)
 
 def test_workers_end_with_the_parent(mp_context: Context) -> None:
     env = {**os.environ, "PARITY_START_METHOD": mp_context.get_start_method()}
-    command = [sys.executable, "-c", _ABANDON_SCRIPT]
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=LONG_TIMEOUT, env=env, check=False
-    )
+    result = python_c(_ABANDON_SCRIPT, env=env)
     assert result.returncode == 0, result.stderr
     pids = [int(p) for p in result.stdout.split()]
     assert pids

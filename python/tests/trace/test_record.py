@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from parity.common.timing import LONG_TIMEOUT
 from parity.paths import COMPARISONS
 from parity.trace import record, schema
 
-from ..conftest import START_METHODS, RunConcept
+from ..conftest import START_METHODS, RunConcept, python_c
 
 
 def _traced(
@@ -112,13 +110,7 @@ def test_asyncio_tasks_each_get_a_track_of_their_own(run_ok: RunConcept, tmp_pat
 
 def test_tracing_is_off_and_not_even_imported_unless_asked_for() -> None:
     code = "import sys, parity.pool.apply_async; print('parity.trace.record' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LONG_TIMEOUT,
-        check=True,
-    )
+    out = python_c(code, check=True)
     assert out.stdout.strip() == "False"
 
 
