@@ -49,15 +49,6 @@ def test_converse_with_one_worker_raises_and_leaves_no_worker(mp_context: Contex
     # The autouse leak check fails this test if the stuck worker survived.
 
 
-def test_join_before_close_raises_value_error(mp_context: Context) -> None:
-    pool = mp_context.Pool(1)
-    try:
-        with pytest.raises(ValueError, match=r"^Pool is still running$"):
-            pool.join()
-    finally:
-        assert close_pool(pool)
-
-
 def test_pool_workers_are_daemons(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     try:
