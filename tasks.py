@@ -4,6 +4,7 @@ shows them, `invoke --help TASK` a task's options. Commands run with pty=False (
 from __future__ import annotations
 
 import shutil
+import time
 
 from invoke.context import Context
 from invoke.exceptions import Exit
@@ -155,6 +156,7 @@ def run_all(
 def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: int = 0) -> None:
     """Run the linters, dotnet test, the bridge tests and pytest (all start methods) at once."""
     test_reports.restore_sigint()
+    started = time.monotonic()
     with cpu_load.under_load(options.under_load(under_load)):
         options.ensure_built()
         seconds = test_reports.last_seconds(REPORTS)  # to split pytest evenly
@@ -162,8 +164,7 @@ def test(c: Context, lint: bool = True, dotnet_tests: bool = True, under_load: i
         failures = test_reports.run(
             test_reports.suites(REPORTS, seconds, dotnet_tests, lint), REPORTS
         )
-    passed, failed, skipped = test_reports.totals(REPORTS)
-    print(f"all: {passed} passed, {failed} failed, {skipped} skipped")
+    print(test_reports.closing_line(REPORTS, time.monotonic() - started))
     if failures:
         raise Exit(f"parity: failed: {', '.join(failures)}", code=1)
 

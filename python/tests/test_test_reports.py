@@ -84,3 +84,12 @@ def test_a_new_test_run_clears_the_reports_but_keeps_run_all_s_durations(
     (tmp_path / "logs").mkdir()
     test_reports.clear(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["run-durations.json"]
+
+
+def test_the_closing_line_counts_every_report_and_says_how_long_it_took(tmp_path: Path) -> None:
+    (tmp_path / "pytest-1.xml").write_text(
+        '<testsuites><testsuite tests="4" failures="1" errors="0" skipped="1"/></testsuites>',
+        encoding="utf-8",
+    )
+    line = test_reports.closing_line(tmp_path, 245.4)
+    assert line == "all: 2 passed, 1 failed, 1 skipped in 4 min 5 s"

@@ -86,6 +86,13 @@ def file_seconds(folder: Path) -> dict[str, float]:
     return seconds
 
 
+def closing_line(folder: Path, seconds: float) -> str:
+    """The line that ends `invoke test`: every suite's counts together, and the time it took."""
+    passed, failed, skipped = totals(folder)
+    minutes, rest = divmod(round(seconds), 60)
+    return f"all: {passed} passed, {failed} failed, {skipped} skipped in {minutes} min {rest} s"
+
+
 def clear(folder: Path) -> None:
     """Make `folder` ready for a new run's reports: the last run's go (their times were read
     first); what else lives there, run-all's durations, stays."""
