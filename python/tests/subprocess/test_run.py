@@ -193,24 +193,16 @@ def test_stderr_to_stdout_merges_and_devnull_discards() -> None:
     both = run.python(
         "import sys; print('out', flush=True); print('err', file=sys.stderr, flush=True)"
     )
-    merged = subprocess.run(
-        both,
-        check=False,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=SHORT_TIMEOUT,
-    )
+
+    def run_with(stdout: int, stderr: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            both, check=False, stdout=stdout, stderr=stderr, text=True, timeout=SHORT_TIMEOUT
+        )
+
+    merged = run_with(subprocess.PIPE, subprocess.STDOUT)
     assert merged.stdout.split() == ["out", "err"]
     assert merged.stderr is None
-    dropped = subprocess.run(
-        both,
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=SHORT_TIMEOUT,
-    )
+    dropped = run_with(subprocess.DEVNULL, subprocess.PIPE)
     assert dropped.stdout is None
     assert dropped.stderr.strip() == "err"
     assert subprocess.DEVNULL != subprocess.PIPE != subprocess.STDOUT  # three distinct markers

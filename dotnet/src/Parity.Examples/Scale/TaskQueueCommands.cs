@@ -157,6 +157,10 @@ public static class TaskQueueCommands
     /// </summary>
     public static Func<TaskMessage, CancellationToken, Task> StallingOn(int? nth)
     {
+        if (nth is null)
+        {
+            return QueueOps.SimulatedWork;
+        }
         var taken = 0;
         return (task, token) => ++taken == nth
             ? Task.Delay(Timeout.Infinite, token) // until the worker is stopped, if not killed first

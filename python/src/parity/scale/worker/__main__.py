@@ -28,6 +28,8 @@ from parity.scale._queue.messages import Keys, Task
 def stalling_on(nth: int | None) -> Callable[[Task, threading.Event], None]:
     """--stall-on N: the N-th task is never finished, like a machine that died holding it (the
     lesson's demo kills this worker next); every other task is the usual simulated work."""
+    if nth is None:
+        return ops.simulated_work
     taken = itertools.count(1)
 
     def work(task: Task, cancel: threading.Event) -> None:
