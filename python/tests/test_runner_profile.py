@@ -98,6 +98,26 @@ def test_the_profile_shows_the_slowest_runs_first_with_phases_and_the_load() -> 
     assert "CLR loaded 6.00, exit 12.00" in lines[1]
     assert "c3 (python)" in lines[-1]
     assert all("c1 (" not in line and "c2 (" not in line for line in lines)
+    assert "CPU" not in "".join(lines)  # none measured (Windows): no figure made up
+
+
+def test_the_profile_gives_each_run_s_cpu_and_the_least_time_all_of_them_need() -> None:
+    results = [runner.Result(f"c{i}", "dotnet", "ok", 1.0, "", cpu=0.5 * i) for i in (1, 2, 3)]
+    lines = summary.profile_lines(results, cores=2, count=2)
+    assert lines[1].endswith("exit 1.00; CPU 0.50 s")
+    assert lines[-1] == "CPU of 3 runs: 3.0 s, so at least 1.5 s on 2 cores"
+
+
+def test_a_run_s_cpu_counts_the_children_it_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    if sys.platform == "win32":
+        pytest.skip("wait4 is POSIX: Windows runs have no CPU figure")
+    burn = "import time; end = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
+    result = _run(monkeypatch, child, profile=False)
+    assert result.status == "ok", result.output
+    assert result.cpu is not None
+    assert result.cpu >= 0.3  # the child's burn, waited for by the run's process
+    assert "cpu" not in result.to_json()
 
 
 def test_the_dotnet_cli_marks_when_it_is_ready_and_the_mark_leaves_no_trace() -> None:

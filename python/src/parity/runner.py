@@ -68,6 +68,9 @@ class Result:
     # With profiling: (phase, seconds since start) in order: the first and last line of output,
     # the marks the run printed (parity.common.phase), and its exit. Not in the JSON report.
     phases: tuple[tuple[str, float], ...] = ()
+    # CPU seconds of the run's process and of the children it waited for; None where the system
+    # does not say (Windows). Not in the JSON report.
+    cpu: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -76,7 +79,7 @@ class Result:
 
     def to_json(self) -> dict[str, object]:
         fields = asdict(self)
-        del fields["phases"]
+        del fields["phases"], fields["cpu"]
         return {**fields, "ok": self.ok}
 
 
@@ -164,15 +167,34 @@ def _descendants(pid: int) -> list[psutil.Process]:
         return []
 
 
-def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[bool, list[psutil.Process]]:
-    """Wait for the run's main process: (timed out?, its descendants as last seen).
+def _reap(proc: subprocess.Popen[str], cpu: list[float]) -> None:
+    """Wait for the process to exit; on POSIX, wait4 also says how much CPU it used (with the
+    children it waited for), which Popen.wait throws away."""
+    if sys.platform == "win32":
+        proc.wait()
+        return
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except ChildProcessError:  # reaped by Popen.poll first (send_signal polls): no figure
+        proc.wait()
+        return
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu.append(usage.ru_utime + usage.ru_stime)
+
+
+def _wait(
+    proc: subprocess.Popen[str], timeout: float
+) -> tuple[bool, list[psutil.Process], float | None]:
+    """Wait for the run's main process: (timed out?, its descendants as last seen, its CPU
+    seconds when known).
 
     A thread makes the blocking wait, so the exit is seen at once (Popen.wait with a timeout
     polls in steps of up to 50 ms). On Windows the descendants are sampled while waiting: once
     the parent is gone they can no longer be found from it, and there is no process group to
     sweep as on POSIX.
     """
-    waiter = threading.Thread(target=proc.wait, name="run-wait", daemon=True)
+    cpu: list[float] = []
+    waiter = threading.Thread(target=_reap, args=(proc, cpu), name="run-wait", daemon=True)
     waiter.start()
     deadline = time.monotonic() + timeout
     tree: list[psutil.Process] = []
@@ -180,10 +202,10 @@ def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[bool, list[psuti
         remaining = max(0.0, deadline - time.monotonic())
         waiter.join(min(0.1, remaining) if os.name == "nt" else remaining)
         if not waiter.is_alive():
-            return False, tree
+            return False, tree, cpu[0] if cpu else None
         tree = _descendants(proc.pid)
         if time.monotonic() >= deadline:
-            return True, tree
+            return True, tree, None
 
 
 class Interrupted(Exception):
@@ -290,7 +312,7 @@ def run(
     ]
     for reader in readers:
         reader.start()
-    timed_out, tree = _wait(proc, timeout)
+    timed_out, tree, cpu = _wait(proc, timeout)
     seconds = time.perf_counter() - started
     if timed_out:
         proc.kill()
@@ -315,7 +337,8 @@ def run(
         ("\n" if stdout and not stdout.endswith("\n") else "") + stderr if stderr else ""
     )
     phases = _phases(out, err.marks, started_wall, seconds) if profile else ()
-    return Result(concept.id, language, status, round(seconds, 3), output, phases)
+    cpu = None if cpu is None else round(cpu, 3)
+    return Result(concept.id, language, status, round(seconds, 3), output, phases, cpu)
 
 
 def _merge_left_parts(trace: Path) -> None:

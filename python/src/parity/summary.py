@@ -245,14 +245,23 @@ def load_average() -> str:
 def profile_lines(
     results: Iterable[runner.Result], cores: int | None, count: int = SLOWEST
 ) -> list[str]:
-    """The `count` slowest runs, each with its phases (seconds since the run started), and the
-    machine's load: a profile means little without it."""
+    """The `count` slowest runs, each with its phases (seconds since the run started) and its
+    CPU, and the machine's load: a profile means little without it. Last, the CPU of all the
+    runs, where known: no schedule finishes them in less than that over the cores."""
+    results = list(results)
     slowest = sorted(results, key=lambda r: r.seconds, reverse=True)[:count]
     width = max((len(f"{r.id} ({r.language})") for r in slowest), default=0)
     lines = [f"{plural(len(slowest), 'slowest run')} ({load_average()}, {cores} cores):"]
     for r in slowest:
         phases = ", ".join(f"{name} {t:.2f}" for name, t in r.phases) or f"exit {r.seconds:.2f}"
+        phases += "" if r.cpu is None else f"; CPU {r.cpu:.2f} s"
         lines.append(f"{r.seconds:6.2f} s  {f'{r.id} ({r.language})':<{width}}  {phases}")
+    measured = [r.cpu for r in results if r.cpu is not None]
+    if measured and cores:
+        lines.append(
+            f"CPU of {plural(len(measured), 'run')}: {sum(measured):.1f} s, so at least "
+            f"{sum(measured) / cores:.1f} s on {cores} cores"
+        )
     return lines
 
 

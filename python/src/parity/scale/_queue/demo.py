@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -86,10 +87,13 @@ def dead_letter_run(
 
 def main(make_worker: Callable[..., StepWorker], put_tasks: PutTasks) -> None:
     try:
-        with redis_url() as url:
+        with redis_url() as url, ThreadPoolExecutor(1) as side:
             print(f"redis: {redact(url)}")
             idle = max(50, int(scaled(5.0) * 1000))
             keys = Keys(f"{NAMESPACE}-{new_run_id()}")  # fresh keys: never a real deployment's
+            # The two runs share no keys, so the dead-letter one goes on beside the mixed one.
+            dl_keys = Keys(f"{NAMESPACE}-dl-{new_run_id()}")
+            dead_letters = side.submit(dead_letter_run, url, dl_keys, make_worker, put_tasks)
             mixed = mixed_run(url, 12, max(1, int(scaled(1.0) * 1000)), idle, keys, put_tasks)
             print(
                 f"workers: {', '.join(mixed.languages)} (plus one python worker killed on purpose)"
@@ -101,8 +105,7 @@ def main(make_worker: Callable[..., StepWorker], put_tasks: PutTasks) -> None:
                   f"{'another worker' if rescued else 'nobody'}")  # fmt: skip
             print(f"submit: {mixed.report.line()}")
             print(f"every task exactly once: {mixed.report.ok}")
-            dl_keys = Keys(f"{NAMESPACE}-dl-{new_run_id()}")
-            report, dead = dead_letter_run(url, dl_keys, make_worker, put_tasks)
+            report, dead = dead_letters.result(timeout=LONG_TIMEOUT)
             entry = dead[0] if dead else {}
             print(
                 f"a task failing every time: {entry.get('reason')}, dead-lettered; its run:"
