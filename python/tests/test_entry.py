@@ -3,6 +3,7 @@ and exit 2 before anything runs, and Ctrl-C is one line with no traceback from a
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import sys
@@ -12,7 +13,10 @@ import pytest
 from parity import catalog
 from parity.common.entry import BAD_ENVIRONMENT_EXIT
 from parity.common.timing import LONG_TIMEOUT
+from parity.paths import PYTHON_SRC
 from tests._sessions import as_terminal, ctrl_c, left_in_session
+
+from .conftest import python_c
 
 PROGRAMS = [c.module for c in catalog.load().concepts if c.module] + ["parity.bridge"]
 
@@ -46,6 +50,38 @@ def test_every_program_refuses_a_bad_environment_in_one_line(
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(message)
     assert result.stdout == ""
+
+
+_IMPORT_ONLY = """
+import signal, sys
+before = (sys.stdout.line_buffering, sys.excepthook, signal.getsignal(signal.SIGINT))
+import parity, parity.common.entry
+after = (sys.stdout.line_buffering, sys.excepthook, signal.getsignal(signal.SIGINT))
+print(before == after, after[0], after[1] is sys.__excepthook__)
+"""
+
+
+def test_importing_parity_changes_nothing_a_program_can_see() -> None:
+    # As `python -m parity.<module>` imports it too: argv[0] is "-m" while the module is found.
+    shown = python_c(_IMPORT_ONLY, check=True).stdout.split()
+    assert shown == ["True", "False", "True"]  # no line buffering, no hook, Ctrl-C untouched
+
+
+def _main_blocks() -> list[tuple[str, str]]:
+    """(module file, the source of its `if __name__ == "__main__":` block) for every program."""
+    found = []
+    for path in sorted((PYTHON_SRC / "parity").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # top level only: a program text inside a string is not ours
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'":
+                found.append((str(path.relative_to(PYTHON_SRC)), ast.unparse(node)))
+    return found
+
+
+def test_every_program_says_in_its_main_block_that_it_starts_as_one_of_ours() -> None:
+    blocks = _main_blocks()
+    assert len(blocks) > len(PROGRAMS)  # the concepts, the bridge, the tools and helpers
+    assert [path for path, block in blocks if "entry.run(" not in block] == []
 
 
 @pytest.mark.parametrize(
@@ -98,6 +134,7 @@ _BREAK_CHILD = """
 import signal, sys, time
 from parity.common import entry
 from parity.common.timing import LONG_TIMEOUT
+from parity.paths import PYTHON_SRC
 sys.platform, signal.SIGBREAK = "win32", signal.SIGUSR1
 sys.excepthook = entry._report_interrupt
 entry.break_is_ctrl_c()

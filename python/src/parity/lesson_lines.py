@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parity import catalog, docs
+from parity.common import entry
 from parity.paths import ROOT
 
 MAX_LINES = 150  # no lesson is longer
@@ -91,4 +92,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry.run(main))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
+from parity.common import entry
 from parity.paths import REPORTS, TIMINGS
 
 
@@ -54,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

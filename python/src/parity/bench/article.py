@@ -11,6 +11,7 @@ import multiprocessing as mp
 import sys
 from typing import Any
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT
 
 
@@ -43,4 +44,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

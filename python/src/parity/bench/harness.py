@@ -7,5 +7,6 @@ imports the workloads only when it runs as the program.
 
 if __name__ == "__main__":
     from parity.bench.workloads import main
+    from parity.common import entry
 
-    main()
+    entry.run(main)

@@ -14,6 +14,8 @@ import io
 import os
 import sys
 
+from parity.common import entry
+
 
 def noop() -> None:
     """Does nothing: starting a process that runs it times the start method alone."""
@@ -48,4 +50,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -32,6 +32,7 @@ from multiprocessing.shared_memory import SharedMemory
 from typing import Any
 
 from parity.bench.plan import Settings
+from parity.common import entry
 from parity.common.mp import context
 
 TIMEOUT = 120.0
@@ -639,4 +640,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from parity.bridge._runtime import BridgeError, UnknownConceptError, exit_process, run_concept
+from parity.common import entry
 from parity.common.skip import SKIP_EXIT
 
 
@@ -42,4 +43,6 @@ def main(argv: list[str]) -> int:  # noqa: PLR0911 - one return per documented e
 
 
 if __name__ == "__main__":
-    exit_process(main(sys.argv[1:]))  # the concept has already awaited its own children
+    exit_process(
+        entry.run(lambda: main(sys.argv[1:]))
+    )  # the concept has already awaited its own children

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import psutil
 
 from parity.bridge._runtime import ForkAfterLoadWarning, examples, exit_process
+from parity.common import entry
 from parity.common.kill import gone
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -105,5 +106,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # skip pythonnet's slow shutdown; nothing is left to clean up

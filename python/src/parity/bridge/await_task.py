@@ -20,6 +20,7 @@ from typing import Any
 
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import exit_process, load
+from parity.common import entry
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
 TICK = 0.1  # article-scale seconds between ticks
@@ -145,5 +146,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from parity.bridge._net import bridge_types
 from parity.bridge._runtime import build_dir, exit_process
+from parity.common import entry
 from parity.common.measure import median_seconds
 from parity.common.timing import LONG_TIMEOUT
 
@@ -95,5 +96,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

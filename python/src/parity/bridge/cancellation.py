@@ -23,6 +23,7 @@ from typing import Any
 from parity.bridge._interrupts import blocking_call_delays_interrupt, press_ctrl_c_soon
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import cancelled_on_exit, exit_process, load, wait_task
+from parity.common import entry
 from parity.common.entry import deferred_interrupt
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 
@@ -145,5 +146,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -18,6 +18,7 @@ from rich.progress import Progress
 
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import cancelled_on_exit, exit_process, load, wait_task
+from parity.common import entry
 from parity.common.timing import LONG_TIMEOUT, scaled
 
 COUNT = 1_000_000
@@ -122,5 +123,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -28,6 +28,7 @@ from parity.bridge._runtime import (
     examples,
     exit_process,
 )
+from parity.common import entry
 from parity.common.process_group import join_or_kill
 from parity.common.timing import LONG_TIMEOUT, scaled
 
@@ -122,5 +123,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

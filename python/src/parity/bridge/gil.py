@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from parity.bridge._net import bridge_types, timespan
 from parity.bridge._runtime import exit_process, load
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 BUSY = 1.0  # article-scale seconds of .NET work
@@ -141,5 +142,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from parity.bridge._net import bridge_types
 from parity.bridge._runtime import exit_process, load
+from parity.common import entry
 from parity.common.measure import median_seconds
 
 SIZE = 100_000
@@ -143,5 +144,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from parity.bridge._runtime import BridgeError, _check_prerequisites, examples, exit_process
+from parity.common import entry
 
 
 # <startup>
@@ -57,5 +58,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)
     exit_process()  # no slow pythonnet shutdown: main() joined what it started

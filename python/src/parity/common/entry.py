@@ -1,8 +1,8 @@
 """What every program of ours does at start: check the environment, and answer Ctrl-C in one line.
 
-`python -m parity.<anything>` (each concept, `python -m parity.bridge`) imports the `parity`
-package first, and `parity/__init__.py` calls `start_program()` then, so no concept module repeats
-it. Bad PARITY_TIME_SCALE or PARITY_START_METHOD: one line on stderr, exit 2, before any code runs.
+Each program (each concept, `python -m parity.bridge`, the tools) says so in its `__main__`
+block: `entry.run(main)`, so a file copied out of the repository starts as it does inside.
+Bad PARITY_TIME_SCALE or PARITY_START_METHOD: one line on stderr, exit 2, before main() runs.
 Ctrl-C: the program stops as Python always does (KeyboardInterrupt unwinds every `finally` and
 `with`, pools are terminated), then prints one line instead of a traceback, and ends by SIGINT as
 Python does for an unhandled KeyboardInterrupt (a shell shows exit status 130).
@@ -12,6 +12,10 @@ Left alone each would print "Process X: Traceback ... KeyboardInterrupt"; instea
 quietly (SystemExit 130 unwinds it the same way) and leaves the report to its parent. Forked
 children get that handler from a fork hook; spawn and forkserver children are fresh interpreters
 that import `parity` while unpickling their target, and `child_started()` installs it then.
+
+Output is line-buffered in every process: concepts print from several processes at once, and
+unbuffered (python -u, PYTHONUNBUFFERED, as the runners use) print() writes the text and the
+newline separately, so lines from two processes could tear.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ import signal
 import sys
 import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # importing multiprocessing.managers costs every program 25 ms at start
     from multiprocessing.managers import BaseManager
 
+T = TypeVar("T")
 INTERRUPTED_EXIT = 130  # 128 + SIGINT: what a shell reports for a program Ctrl-C stopped
 BAD_ENVIRONMENT_EXIT = 2
 
@@ -124,8 +129,23 @@ def start_tracing(program: bool = False) -> None:
         record.install(program)
 
 
+def line_buffered() -> None:
+    """Each whole line written at once, and still flushed at once."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent when a test captures output
+        if reconfigure is not None:
+            reconfigure(line_buffering=True, write_through=False)
+
+
+def run(main: Callable[[], T]) -> T:
+    """The one line of every program's `__main__` block: start the program, then call main()."""
+    start_program()
+    return main()
+
+
 def start_program() -> None:
-    """`python -m parity.<module>` is starting: check the environment, prepare for Ctrl-C."""
+    """A program is starting: line-buffered output, the environment checked, Ctrl-C prepared."""
+    line_buffered()
     check_environment()
     start_tracing(program=True)
     sys.excepthook = _report_interrupt
@@ -135,9 +155,11 @@ def start_program() -> None:
 
 
 def child_started() -> None:
-    """Called on import of `parity`: in a spawn or forkserver child being prepared, go quiet."""
+    """Called on import of `parity`: in a spawn or forkserver child being prepared, go quiet
+    (and line-buffered, as its parent is); anywhere else, nothing."""
     mp = sys.modules.get("multiprocessing")
     if mp is not None and getattr(mp.current_process(), "_inheriting", False):
+        line_buffered()
         stop_on_interrupt()
     if TRACE_VARIABLE in os.environ:  # a traced run's child records its own part
         start_tracing()

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import psutil
 
+from parity.common import entry
+
 _lock = threading.Lock()
 _guardian: subprocess.Popen[str] | None = None
 
@@ -78,4 +80,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import sys
 
+from parity.common import entry
 from parity.common.mp import context
 from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT
@@ -50,8 +51,12 @@ def session(how: str, level: int | None, methods: list[str]) -> None:
         join_or_kill(child, SHORT_TIMEOUT)
 
 
-if __name__ == "__main__":
+def main() -> None:
     name = sys.argv[2]
     session(
         sys.argv[1], None if name == "unset" else logging.getLevelNamesMapping()[name], sys.argv[3:]
     )
+
+
+if __name__ == "__main__":
+    entry.run(main)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.timing import LONG_TIMEOUT
 
 LINE = re.compile(r"^\[(?:own )?(?P<level>[A-Z]+)/(?P<process>[\w-]+)\] (?P<message>.*)$")
@@ -96,4 +97,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

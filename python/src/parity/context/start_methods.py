@@ -18,6 +18,7 @@ import os
 import sys
 import time
 
+from parity.common import entry
 from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
 from parity.common.process_group import join_or_kill
@@ -143,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

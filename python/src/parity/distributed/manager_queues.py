@@ -22,6 +22,7 @@ from multiprocessing import AuthenticationError
 from multiprocessing.managers import BaseManager
 from typing import Any
 
+from parity.common import entry
 from parity.common.entry import start_manager
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all
@@ -146,4 +147,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

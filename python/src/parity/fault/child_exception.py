@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -128,4 +129,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -24,6 +24,7 @@ import time
 from multiprocessing.pool import AsyncResult
 from types import FrameType
 
+from parity.common import entry
 from parity.common.mp import context
 from parity.common.skip import skip
 from parity.common.timing import POLL_INTERVAL, SHORT_TIMEOUT, scaled
@@ -144,4 +145,4 @@ def demo() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

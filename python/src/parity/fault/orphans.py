@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 
+from parity.common import entry
 from parity.common.kill import gone, hard_kill
 from parity.common.mp import START_METHOD_VARIABLE, PipeEnd, context
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -137,4 +138,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -11,9 +11,8 @@ grandchildren live on, still holding the write end of the pipe:
   calls communicate() after the kill and waits for the grandchild like the recipe above.
 
 The fix on POSIX: start the child in a new session (`start_new_session=True`, or
-`process_group=0` since 3.11), so it and everything it starts share one process group, and
-kill the group with `os.killpg`. Windows has no process groups to kill; there a Job object
-does it (the .NET side and fault.orphans show one).
+`process_group=0` since 3.11), so all it starts shares its process group, and kill the group
+with `os.killpg`. Windows has no process groups; a Job object does it (.NET, fault.orphans).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.kill import gone, hard_kill, killed_after, running, signal_group
 from parity.common.skip import skip
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -147,4 +147,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.kill import hard_kill
 from parity.common.mp import Context, PipeEnd, context
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -138,4 +139,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

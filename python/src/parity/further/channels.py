@@ -15,6 +15,7 @@ import queue
 import threading
 from typing import Literal
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT
 
 Mode = Literal["wait", "drop-newest", "drop-oldest", "drop-write"]
@@ -128,4 +129,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

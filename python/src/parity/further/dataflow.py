@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 
+from parity.common import entry
 from parity.common.mp import context
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
 
@@ -116,4 +117,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

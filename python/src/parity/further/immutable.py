@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT
 
 
@@ -112,4 +113,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.http import Reply, fetch, serve
 from parity.common.peak import PeakMeter
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -137,4 +138,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

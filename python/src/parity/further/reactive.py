@@ -1,8 +1,7 @@
 """further.reactive: the same streams as Rx.NET, with async generators.
 
-An async generator is a cold source (every `async for` runs it again); a hot source pushes to
-whoever is subscribed now, so a late subscriber misses what came before. Rx's operators take a
-few lines each; the time operators read virtual timestamps the events carry: exact output.
+Cold: an async generator runs again for each `async for`. Hot: values go to whoever subscribes
+now. Rx's operators are a few lines each; the time ones read virtual timestamps (exact output).
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
 
+from parity.common import entry
 from parity.further._reactive import END, Timed, show, stream, timed
 
 
@@ -147,4 +147,4 @@ async def main() -> None:
 
 # </run>
 if __name__ == "__main__":
-    asyncio.run(main())
+    entry.run(lambda: asyncio.run(main()))

@@ -16,6 +16,7 @@ import concurrent.futures
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from parity.common import entry
 from parity.common.peak import PeakMeter
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
@@ -118,4 +119,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ import socket
 import stat
 import sys
 
+from parity.common import entry
 from parity.common.mp import Connection, Context, context, recv
 from parity.common.process_group import join_or_kill
 
@@ -80,4 +81,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.pool import AsyncResult, Pool
 
+from parity.common import entry
 from parity.common.mp import Connection, Context, context, recv
 from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -91,4 +92,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -10,6 +10,7 @@ see end-of-file, so a child that dies without sending leaves recv() blocked for 
 
 from __future__ import annotations
 
+from parity.common import entry
 from parity.common.mp import Connection, Context, context, recv
 from parity.common.process_group import join_or_kill
 from parity.common.timing import scaled
@@ -137,4 +138,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -13,6 +13,7 @@ import queue
 import sys
 from multiprocessing.queues import Queue
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import scaled
 
@@ -80,4 +81,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -3,7 +3,7 @@
 A multiprocessing.Queue cannot travel as a task argument: Pool pickles arguments onto its own
 task queue, and a Queue refuses to be pickled except while a child process is being created
 ("shared through inheritance"). The RuntimeError never reaches the task; it goes to the
-error_callback. What works instead:
+error_callback. What works, with one queue per direction (ipc.queue-processes says why):
 
 1. Manager().Queue(): a proxy to a queue living in the manager's server process; proxies pickle.
 2. Pool(initializer=..., initargs=(queues...)): initargs travel while the workers are created,
@@ -11,8 +11,6 @@ error_callback. What works instead:
 3. A module global: under fork the workers inherit the parent's memory, queues included. Under
    spawn and forkserver each worker imports the module afresh and makes queues of its own, so
    the two tasks talk past each other and both time out.
-
-The tasks use one queue per direction (see ipc.queue-processes for why one is not enough).
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ import time
 from multiprocessing.queues import Queue
 from typing import Any
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -147,4 +146,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

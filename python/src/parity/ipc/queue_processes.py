@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.queues import Queue
 from typing import TypeAlias
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -146,4 +147,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

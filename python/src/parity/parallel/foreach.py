@@ -15,6 +15,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.peak import PeakMeter, max_overlap
 from parity.common.timing import LONG_TIMEOUT, scaled
@@ -100,4 +101,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from typing import Any
 
+from parity.common import entry
 from parity.common.timing import LONG_TIMEOUT, scaled
 
 
@@ -97,4 +98,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ import functools
 import operator
 from collections.abc import Callable, Sequence
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import LONG_TIMEOUT
 
@@ -88,4 +89,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

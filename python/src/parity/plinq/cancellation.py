@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
@@ -129,4 +130,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

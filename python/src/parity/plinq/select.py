@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from multiprocessing.pool import IMapIterator
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -62,4 +63,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

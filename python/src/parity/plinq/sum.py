@@ -15,6 +15,7 @@ import threading
 from multiprocessing.pool import Pool
 from typing import Any
 
+from parity.common import entry
 from parity.common.measure import median_seconds
 from parity.common.mp import Context, context
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT
@@ -98,4 +99,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.peak import max_overlap
 from parity.common.process_group import close_pool
@@ -88,4 +89,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
@@ -87,4 +88,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -11,6 +11,7 @@ not collected inside the block are lost, and the workers are killed mid-task.
 
 from __future__ import annotations
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -51,4 +52,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -51,4 +52,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -15,6 +15,7 @@ import signal
 import time
 from multiprocessing.process import BaseProcess
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
@@ -83,4 +84,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -19,6 +19,7 @@ from multiprocessing import process
 from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.process_group import join_or_kill
 from parity.common.timing import SHORT_TIMEOUT
@@ -96,4 +97,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

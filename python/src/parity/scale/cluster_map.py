@@ -10,8 +10,8 @@ worker's tasks again elsewhere: the map still returns every result. multiprocess
 the same blow, replaces the dead process but never runs the task again: map_async never finishes
 (its get() needs a timeout, or it waits forever).
 
-Security: a dask scheduler accepts pickled functions from anyone who can connect; the LocalCluster
-here listens on 127.0.0.1 only; a real one needs a private network and TLS (distributed.Security).
+Security: a dask scheduler runs pickled functions from anyone who connects. This LocalCluster
+listens on 127.0.0.1 only; a real one needs a private network and TLS (distributed.Security).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import dask
 import psutil
 from distributed import Client, Event, LocalCluster, Queue, as_completed, wait
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.timing import LONG_TIMEOUT, SHORT_TIMEOUT, scaled
 from parity.scale._cluster_map import Crash, PoolCrash, hold, pool_hold, pool_init, until
@@ -109,8 +110,7 @@ def kill_a_pool_worker_mid_map(ctx: Context, n: int = 4, wait_for: float = 1.0) 
         result = pool.map_async(pool_hold, range(n), chunksize=1)
         until(lambda: any(pids))
         killed_task = next(x for x in range(n) if pids[x])
-        killed_pid = pids[killed_task]
-        psutil.Process(killed_pid).kill()
+        psutil.Process(pids[killed_task]).kill()
         release.value = 1
         until(lambda: all(runs))  # every other task ran, on the survivor or the replacement
         try:
@@ -119,7 +119,7 @@ def kill_a_pool_worker_mid_map(ctx: Context, n: int = 4, wait_for: float = 1.0) 
         except multiprocessing.TimeoutError:
             finished = False
         counts = {x: runs[x] for x in range(n)}  # a retry of the killed task would count 2
-    return PoolCrash(killed_task, killed_pid, finished, counts)
+    return PoolCrash(killed_task, pids[killed_task], finished, counts)
 
 
 # </pool>
@@ -147,4 +147,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 
 import redis
 
+from parity.common import entry
 from parity.common.timing import LONG_TIMEOUT, POLL_INTERVAL
 from parity.scale._queue import demo  # drives this module's Worker and put_tasks
 from parity.scale._queue import redis_ops as ops
@@ -143,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -19,6 +19,7 @@ import contextlib
 from multiprocessing.synchronize import Event, Lock
 from typing import Literal
 
+from parity.common import entry
 from parity.common.interleave import interleave
 from parity.common.mp import context
 from parity.common.process_group import run_all
@@ -144,4 +145,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

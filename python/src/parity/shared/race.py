@@ -18,6 +18,7 @@ from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Barrier, Event
 from typing import Literal
 
+from parity.common import entry
 from parity.common.interleave import interleave
 from parity.common.mp import Context, context
 from parity.common.process_group import run_all
@@ -143,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

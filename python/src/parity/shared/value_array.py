@@ -18,6 +18,7 @@ from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 from multiprocessing.synchronize import Event
 from typing import Any
 
+from parity.common import entry
 from parity.common.mp import Context, context
 from parity.common.process_group import join_all, run_all
 from parity.common.timing import SHORT_TIMEOUT
@@ -144,4 +145,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

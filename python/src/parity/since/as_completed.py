@@ -12,6 +12,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Mapping
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
@@ -55,4 +56,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -15,6 +15,8 @@ import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 
+from parity.common import entry
+
 
 # <source>
 async def readings(count: int, log: list[str]) -> AsyncGenerator[int, None]:
@@ -76,4 +78,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

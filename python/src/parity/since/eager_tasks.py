@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from parity.common import entry
+
 
 # <eager>
 async def step(log: list[str], wait: bool) -> str:
@@ -60,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

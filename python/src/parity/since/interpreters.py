@@ -15,6 +15,7 @@ import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
+from parity.common import entry
 from parity.common.mp import context
 from parity.common.timing import SHORT_TIMEOUT
 
@@ -62,4 +63,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+from parity.common import entry
 from parity.common.timing import CLOCK_TICK, SHORT_TIMEOUT
 
 
@@ -61,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

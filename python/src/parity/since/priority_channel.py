@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 
+from parity.common import entry
+
 # <prioritized>
 Job = tuple[int, int, str]  # (priority, arrival, name): lower priority first, then arrival
 
@@ -44,4 +46,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from parity.common import entry
+
 END = None  # the end marker that Pythons before 3.13 still need
 
 
@@ -66,4 +68,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # -i: interactive even though stdin is a pipe (prompts go to stderr); -q: no banner;
@@ -99,4 +100,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -15,6 +15,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 PROCESS_TABLE = [
@@ -125,4 +126,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

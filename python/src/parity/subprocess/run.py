@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 # Children: small Python programs, so no shell tool is needed on any platform.
@@ -87,4 +88,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

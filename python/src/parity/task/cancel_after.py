@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from parity.common import entry
 from parity.common.timing import scaled
 
 
@@ -69,4 +70,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

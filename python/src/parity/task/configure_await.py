@@ -13,6 +13,7 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
@@ -67,4 +68,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

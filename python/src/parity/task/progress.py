@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
@@ -92,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from parity.common import entry
 from parity.common.http import HttpError, Reply, fetch, serve
 from parity.common.timing import scaled
 
@@ -121,4 +122,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

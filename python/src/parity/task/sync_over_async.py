@@ -20,6 +20,7 @@ import concurrent.futures
 import gc
 from typing import Any
 
+from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
@@ -113,4 +114,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -18,6 +18,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from parity.common import entry
 from parity.common.http import HttpError, Reply, fetch, serve
 from parity.common.timing import scaled
 
@@ -123,4 +124,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
+from parity.common import entry
 from parity.common.http import HttpError, Reply, fetch, serve
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
@@ -115,4 +116,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry.run(main)

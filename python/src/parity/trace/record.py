@@ -431,8 +431,11 @@ def _after_fork() -> None:
 def install(program: bool = False) -> None:
     """Starts recording in this process (once); the first process of the run merges at exit.
     `program`: this process is a program (`python -m ...`), not one multiprocessing started,
-    so its own span begins here."""
+    so its own span begins here (also when recording began as it imported `parity`)."""
     global _origin
+    if _originals and program and not _process_span:
+        _process_span[:] = [threading.get_native_id()]
+        begin(_program_name(), "process")
     if _originals or not enabled():
         return
     first = ORIGIN_VARIABLE not in os.environ

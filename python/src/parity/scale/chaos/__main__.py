@@ -4,7 +4,8 @@ input, 77 no redis-server."""
 
 from __future__ import annotations
 
+from parity.common import entry
 from parity.scale._queue.chaos import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry.run(main))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import redis
 
+from parity.common import entry
 from parity.common.redis_server import redact
 from parity.scale._cli import Parser, fail, url
 from parity.scale._queue import dead
@@ -53,4 +54,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry.run(main))

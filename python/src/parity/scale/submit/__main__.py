@@ -16,6 +16,7 @@ import time
 
 import redis
 
+from parity.common import entry
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.common.redis_server import redact
 from parity.scale import task_queue
@@ -113,4 +114,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry.run(main))

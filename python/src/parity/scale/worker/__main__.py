@@ -17,6 +17,7 @@ from typing import Any
 
 import redis
 
+from parity.common import entry
 from parity.common.entry import INTERRUPTED_EXIT
 from parity.common.redis_server import redact
 from parity.scale import task_queue
@@ -118,4 +119,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry.run(main))
