@@ -108,16 +108,29 @@ def test_the_profile_gives_each_run_s_cpu_and_the_least_time_all_of_them_need() 
     assert lines[-1] == "CPU of 3 runs: 3.0 s, so at least 1.5 s on 2 cores"
 
 
+_BURN = "import time; end = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+BURNING_CHILD = (
+    f"import subprocess, sys; subprocess.run([sys.executable, '-c', {_BURN!r}], check=True)"
+)
+
+
 def test_a_run_s_cpu_counts_the_children_it_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    if sys.platform == "win32":
-        pytest.skip("wait4 is POSIX: Windows runs have no CPU figure")
-    burn = "import time; end = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
-    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
-    result = _run(monkeypatch, child, profile=False)
+    result = _run(monkeypatch, BURNING_CHILD, profile=False)
     assert result.status == "ok", result.output
-    assert result.cpu is not None
-    assert result.cpu >= 0.3  # the child's burn, waited for by the run's process
+    if sys.platform == "win32":  # no wait4: no figure, rather than a made-up one
+        assert result.cpu is None
+    else:
+        assert result.cpu is not None
+        assert result.cpu >= 0.3  # the child's burn, waited for by the run's process
     assert "cpu" not in result.to_json()
+
+
+def test_on_windows_a_run_has_no_cpu_figure_and_still_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")  # forced here: Popen.wait, no wait4
+    result = _run(monkeypatch, BURNING_CHILD + "; sys.exit(3)", profile=False)
+    assert (result.status, result.cpu) == ("failed", None)
 
 
 def test_the_dotnet_cli_marks_when_it_is_ready_and_the_mark_leaves_no_trace() -> None:

@@ -428,14 +428,18 @@ def _after_fork() -> None:
     _process_span.clear()
 
 
+def _begin_program_span() -> None:
+    _process_span[:] = [threading.get_native_id()]
+    begin(_program_name(), "process")
+
+
 def install(program: bool = False) -> None:
     """Starts recording in this process (once); the first process of the run merges at exit.
     `program`: this process is a program (`python -m ...`), not one multiprocessing started,
     so its own span begins here (also when recording began as it imported `parity`)."""
     global _origin
     if _originals and program and not _process_span:
-        _process_span[:] = [threading.get_native_id()]
-        begin(_program_name(), "process")
+        _begin_program_span()
     if _originals or not enabled():
         return
     first = ORIGIN_VARIABLE not in os.environ
@@ -464,8 +468,7 @@ def install(program: bool = False) -> None:
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork)
     if first or program:
-        _process_span[:] = [threading.get_native_id()]
-        begin(_program_name(), "process")
+        _begin_program_span()
     if first:
         _first.append(os.environ[TRACE_VARIABLE])
     atexit.register(before_exit)

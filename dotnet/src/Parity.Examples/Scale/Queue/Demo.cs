@@ -74,7 +74,7 @@ public static class Demo
     {
         ArgumentNullException.ThrowIfNull(ctx);
         var (address, server) = await PrivateRedisServer.UrlOrPrivateAsync(ctx.CancellationToken).ConfigureAwait(false);
-        Task? deadLetters = null;
+        Task<(Report Report, StreamEntry[] Dead)>? deadLetters = null;
         try
         {
             ctx.Out.WriteLine($"redis: {address.Redacted()}");
@@ -82,8 +82,7 @@ public static class Demo
             var python = WorkerProcess.FindPython();
             var keys = new Keys($"parity-{Reports.NewRunId()}");
             // The two runs share no keys, so the dead-letter one goes on beside the mixed one.
-            var deadLetterRun = DeadLetterRunAsync(address, new Keys($"parity-dl-{Reports.NewRunId()}"), ctx.CancellationToken);
-            deadLetters = deadLetterRun;
+            deadLetters = DeadLetterRunAsync(address, new Keys($"parity-dl-{Reports.NewRunId()}"), ctx.CancellationToken);
             var mixed = await MixedRunAsync(address, 12, Math.Max(1, (int)ctx.Seconds(1).TotalMilliseconds), idle, keys, python, ctx.CancellationToken).ConfigureAwait(false);
             ctx.Out.WriteLine($"workers: {string.Join(", ", mixed.Languages)} (plus one dotnet worker killed on purpose)");
             if (python is null)
@@ -96,7 +95,7 @@ public static class Demo
             ctx.Out.WriteLine($"task {seq} was claimed after the idle time and finished by {rescued}");
             ctx.Out.WriteLine($"submit: {mixed.Report.Line()}");
             ctx.Out.WriteLine($"every task exactly once: {mixed.Report.Ok}");
-            var (report, dead) = await deadLetterRun.ConfigureAwait(false);
+            var (report, dead) = await deadLetters.ConfigureAwait(false);
             var reason = dead.Length > 0 ? dead[0]["reason"].ToString() : "?";
             ctx.Out.WriteLine($"a task failing every time: {reason}, dead-lettered; its run: {report.Line()}");
             if (!mixed.Report.Ok)
@@ -108,7 +107,7 @@ public static class Demo
         {
             if (deadLetters is not null) // ended before its server goes, even when the mixed run failed
             {
-                await deadLetters.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)deadLetters).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             if (server is not null)
             {
