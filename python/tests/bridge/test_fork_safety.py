@@ -94,7 +94,12 @@ def test_the_program_shows_the_hazard_the_guards_and_the_safe_way() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "forks in this process: 0"
-    assert "os.fork() after load warns: ForkAfterLoadWarning" in result.stdout
+    # The warning is reported by the forking parent, which the hazard can kill before it
+    # prints (SIGSEGV, seen under load); test_os_fork_after_load_raises_... always sees it.
+    if "the forking parent exited normally" in result.stdout:
+        assert "os.fork() after load warns: ForkAfterLoadWarning" in result.stdout
+    else:
+        assert "the forking parent died (exit code -" in result.stdout
     assert (
         "child_context('fork') after load: BridgeError: this process has loaded the CLR"
         in result.stdout
