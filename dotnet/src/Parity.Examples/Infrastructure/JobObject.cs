@@ -12,9 +12,6 @@ namespace Parity.Examples.Infrastructure;
 [SupportedOSPlatform("windows")]
 public static class JobObject
 {
-    private const int ExtendedLimitInformation = 9;
-    private const uint KillOnJobClose = 0x2000;
-
     // Never closed: the handle must live exactly as long as this process does.
     private static nint _job;
 
@@ -42,6 +39,10 @@ public static class JobObject
                 $"AssignProcessToJobObject failed: error {Marshal.GetLastPInvokeError()}");
         }
     }
+
+    // From winnt.h: JobObjectExtendedLimitInformation and JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.
+    private const int ExtendedLimitInformation = 9;
+    private const uint KillOnJobClose = 0x2000;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct BasicLimits

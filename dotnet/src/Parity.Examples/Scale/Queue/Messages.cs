@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -45,26 +46,10 @@ public static partial class Messages
     [GeneratedRegex(@"\A[A-Za-z0-9._:-]{1,64}\z")]
     public static partial Regex NamePattern();
 
-    public static string Encode(TaskMessage t) => Write(w =>
-    {
-        w.WriteNumber("v", 1);
-        w.WriteString("run", t.Run);
-        w.WriteNumber("seq", t.Seq);
-        w.WriteNumber("n", t.N);
-        w.WriteNumber("ms", t.Ms);
-        w.WriteBoolean("fail", t.Fail);
-    });
+    public static string Encode(TaskMessage t) => Write(TaskKeys, [1, t.Run, t.Seq, t.N, t.Ms, t.Fail]);
 
-    public static string Encode(ResultMessage r) => Write(w =>
-    {
-        w.WriteNumber("v", 1);
-        w.WriteString("run", r.Run);
-        w.WriteNumber("seq", r.Seq);
-        w.WriteNumber("n", r.N);
-        w.WriteNumber("square", r.Square);
-        w.WriteString("worker", r.Worker);
-        w.WriteString("lang", r.Lang);
-    });
+    public static string Encode(ResultMessage r) =>
+        Write(ResultKeys, [1, r.Run, r.Seq, r.N, r.Square, r.Worker, r.Lang]);
 
     /// <summary>FormatException for anything that is not exactly a task message.</summary>
     public static TaskMessage DecodeTask(string raw)
@@ -114,15 +99,33 @@ public static partial class Messages
         return line.Replace("  ", " ", StringComparison.Ordinal);
     }
 
-    // Compact, keys in the documented order; names are plain ASCII, so no escaping can differ
-    // from Python's json.dumps.
-    private static string Write(Action<Utf8JsonWriter> body)
+    // Compact, keys in the documented order (the decoders' key lists, so one list says it); names
+    // are plain ASCII, so no escaping can differ from Python's json.dumps.
+    private static string Write(string[] keys, object[] values)
     {
+        if (keys.Length != values.Length)
+        {
+            throw new ArgumentException($"{keys.Length} keys but {values.Length} values", nameof(values));
+        }
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            body(w);
+            foreach (var (key, value) in keys.Zip(values, (k, v) => (k, v)))
+            {
+                switch (value)
+                {
+                    case string text:
+                        w.WriteString(key, text);
+                        break;
+                    case bool flag:
+                        w.WriteBoolean(key, flag);
+                        break;
+                    default:
+                        w.WriteNumber(key, Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                        break;
+                }
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
