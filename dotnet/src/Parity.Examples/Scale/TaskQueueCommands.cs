@@ -152,6 +152,26 @@ public static class TaskQueueCommands
         return null;
     }
 
+    /// <summary>Connects (exit 2 when it cannot), then runs <paramref name="body"/> with the database
+    /// and a token that Ctrl-C (through <paramref name="token"/>) or SIGTERM cancels.</summary>
+    private static async Task<int> ConnectedAsync(string command, RedisAddress address,
+        Func<IDatabase, CancellationToken, Task<int>> body, CancellationToken token)
+    {
+        var (stop, registration) = StopOnSigterm(token);
+        using (stop)
+        using (registration)
+        {
+            if (await ConnectAsync(command, address).ConfigureAwait(false) is not { } connection)
+            {
+                return 2;
+            }
+            await using (connection.ConfigureAwait(false))
+            {
+                return await body(connection.GetDatabase(), stop.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>--stall-on N: the N-th task is never finished, like a machine that died holding it
     /// (the lesson's demo kills this worker next); every other task is the usual simulated work.
     /// </summary>
@@ -182,41 +202,32 @@ public static class TaskQueueCommands
         int? stallOn = options.Text("--stall-on") is null ? null : options.Int("--stall-on", 0, 1, int.MaxValue);
         var keys = options.Keys();
         var address = options.Address();
-        var (stop, registration) = StopOnSigterm(token);
-        using (stop)
-        using (registration)
+        return await ConnectedAsync("worker", address, async (db, stop) =>
         {
-            if (await ConnectAsync("worker", address).ConfigureAwait(false) is not { } connection)
+            var worker = new TaskQueue.Worker(db, keys, options.Text("--name"), claimIdle,
+                maxDeliveries, maxAttempts, timeLimit, line =>
+                {
+                    output.WriteLine(line);
+                    output.Flush();
+                }, StallingOn(stallOn));
+            try
             {
-                return 2;
+                await worker.RunAsync(stop).ConfigureAwait(false);
             }
-            await using (connection.ConfigureAwait(false))
+            catch (RedisException ex)
             {
-                var worker = new TaskQueue.Worker(connection.GetDatabase(), keys, options.Text("--name"), claimIdle,
-                    maxDeliveries, maxAttempts, timeLimit, line =>
-                    {
-                        output.WriteLine(line);
-                        output.Flush();
-                    }, StallingOn(stallOn));
-                try
-                {
-                    await worker.RunAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (RedisException ex)
-                {
-                    await Console.Error.WriteLineAsync($"parity worker: {address.Redacted()}: {ex.GetType().Name}: {FirstLine(ex.Message)}").ConfigureAwait(false);
-                    return 1;
-                }
-                if (token.IsCancellationRequested)
-                {
-                    // Ctrl-C: 130, as Python's worker and any shell expects; a task in hand was handed back.
-                    await output.WriteLineAsync($"worker {worker.Name} stopped (Ctrl-C)").ConfigureAwait(false);
-                    return 130;
-                }
-                await output.WriteLineAsync($"worker {worker.Name} stopped").ConfigureAwait(false);
-                return 0;
+                await Console.Error.WriteLineAsync($"parity worker: {address.Redacted()}: {ex.GetType().Name}: {FirstLine(ex.Message)}").ConfigureAwait(false);
+                return 1;
             }
-        }
+            if (token.IsCancellationRequested)
+            {
+                // Ctrl-C: 130, as Python's worker and any shell expects; a task in hand was handed back.
+                await output.WriteLineAsync($"worker {worker.Name} stopped (Ctrl-C)").ConfigureAwait(false);
+                return 130;
+            }
+            await output.WriteLineAsync($"worker {worker.Name} stopped").ConfigureAwait(false);
+            return 0;
+        }, token).ConfigureAwait(false);
     }
 
     public static async Task<int> SubmitAsync(string[] args, TextWriter output, CancellationToken token)
@@ -246,46 +257,36 @@ public static class TaskQueueCommands
         Action<string>? progress = options.Text("--progress") is not null || !Console.IsErrorRedirected
             ? line => Console.Error.WriteLine(line)
             : null;
-        var (stop, registration) = StopOnSigterm(token);
-        using (stop)
-        using (registration)
+        return await ConnectedAsync("submit", address, async (db, stop) =>
         {
-            if (await ConnectAsync("submit", address).ConfigureAwait(false) is not { } connection)
+            try
             {
+                var run = Reports.NewRunId();
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var failing = Enumerable.Range(count - fail, fail).ToHashSet();
+                await TaskQueue.PutTasksAsync(db, keys, run, count, taskMs, failing, backlog, timeout, stop).ConfigureAwait(false);
+                var remaining = timeout - clock.Elapsed;
+                var report = await Reports.CollectAsync(db, keys, run, count, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero,
+                    progress, stop).ConfigureAwait(false);
+                await output.WriteLineAsync(report.Line()).ConfigureAwait(false);
+                return report.Ok ? 0 : 1;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("parity submit: cancelled; tasks already put stay in the stream").ConfigureAwait(false);
+                return 130;
+            }
+            catch (TimeoutException ex)
+            {
+                await Console.Error.WriteLineAsync($"parity submit: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            catch (RedisException ex)
+            {
+                await Console.Error.WriteLineAsync($"parity submit: {address.Redacted()}: {ex.GetType().Name}: {FirstLine(ex.Message)}").ConfigureAwait(false);
                 return 2;
             }
-            await using (connection.ConfigureAwait(false))
-            {
-                try
-                {
-                    var db = connection.GetDatabase();
-                    var run = Reports.NewRunId();
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    var failing = Enumerable.Range(count - fail, fail).ToHashSet();
-                    await TaskQueue.PutTasksAsync(db, keys, run, count, taskMs, failing, backlog, timeout, stop.Token).ConfigureAwait(false);
-                    var remaining = timeout - clock.Elapsed;
-                    var report = await Reports.CollectAsync(db, keys, run, count, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero,
-                        progress, stop.Token).ConfigureAwait(false);
-                    await output.WriteLineAsync(report.Line()).ConfigureAwait(false);
-                    return report.Ok ? 0 : 1;
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    await Console.Error.WriteLineAsync("parity submit: cancelled; tasks already put stay in the stream").ConfigureAwait(false);
-                    return 130;
-                }
-                catch (TimeoutException ex)
-                {
-                    await Console.Error.WriteLineAsync($"parity submit: {ex.Message}").ConfigureAwait(false);
-                    return 1;
-                }
-                catch (RedisException ex)
-                {
-                    await Console.Error.WriteLineAsync($"parity submit: {address.Redacted()}: {ex.GetType().Name}: {FirstLine(ex.Message)}").ConfigureAwait(false);
-                    return 2;
-                }
-            }
-        }
+        }, token).ConfigureAwait(false);
     }
 
     public static async Task<int> DeadAsync(string[] args, TextWriter output, CancellationToken token)
