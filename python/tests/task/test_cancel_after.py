@@ -15,18 +15,18 @@ def test_a_3_s_limit_on_a_5_s_operation_times_out_after_about_3_s(run) -> None: 
     # Not before the limit (less one clock tick); "timed out" shows the 5 s operation did not
     # finish.
     started = time.perf_counter()
-    assert asyncio.run(run(scaled(3), 5.0)) == "timed out"
+    assert asyncio.run(run(scaled(3), 5.0, [])) == "timed out"
     assert time.perf_counter() - started >= scaled(3) - CLOCK_TICK
 
 
 def test_an_operation_within_the_limit_returns_its_result() -> None:
-    assert asyncio.run(cancel_after.with_time_limit(scaled(5), scaled(1))) == "ok"
+    assert asyncio.run(cancel_after.with_time_limit(scaled(5), scaled(1), [])) == "ok"
 
 
 def test_the_timeout_reaches_the_caller_as_the_builtin_timeout_error() -> None:
     async def bare() -> str:
         async with asyncio.timeout(0.01):
-            return await cancel_after.do_something(10)
+            return await cancel_after.do_something(10, [])
 
     with pytest.raises(TimeoutError):
         asyncio.run(bare())

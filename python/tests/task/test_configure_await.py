@@ -5,7 +5,7 @@ from parity.task import configure_await
 
 
 def _steps() -> dict[str, int]:
-    return {s.where: s.thread_id for s in asyncio.run(configure_await.where_code_runs(0.01))}
+    return dict(asyncio.run(configure_await.where_code_runs(0.01)))
 
 
 def test_every_await_resumes_on_the_loop_thread() -> None:

@@ -4,10 +4,9 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Since;
 
 /// <summary>
-/// since.async-enumerable: .NET 10 ships LINQ over IAsyncEnumerable&lt;T&gt; in the framework
-/// (System.Linq.AsyncEnumerable: Where, Select, ToListAsync...), where it used to take the
-/// System.Linq.Async package. An async iterator is Python's async generator; leaving
-/// `await foreach` early disposes it at once, so its finally runs before the loop's next line.
+/// since.async-enumerable: .NET 10 has LINQ over IAsyncEnumerable&lt;T&gt; in the framework
+/// (System.Linq.AsyncEnumerable: Where, Select, ToListAsync...; once System.Linq.Async, a package).
+/// An async iterator is Python's async generator; leaving `await foreach` disposes it at once.
 /// </summary>
 [Concept("since.async-enumerable")]
 public static class AsyncEnumerables
@@ -37,10 +36,8 @@ public static class AsyncEnumerables
         int count, List<string> log, CancellationToken token = default) =>
         Readings(count, log, token).Where(x => x % 2 == 0).Select(x => x * x).ToListAsync(token);
 
-    /// <summary>Leave the stream at its first number over <paramref name="limit"/>:
-    /// was it closed right after?</summary>
     public static async Task<(int? Found, bool Closed)> LeaveEarlyAsync(
-        int limit, CancellationToken token = default)
+        int limit, CancellationToken token)
     {
         var log = new List<string>();
         int? found = null;
@@ -59,11 +56,11 @@ public static class AsyncEnumerables
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var squares = await EvenSquaresAsync(10, [], ctx.CancellationToken).AsTask()
-            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        var token = ctx.CancellationToken;
+        var squares = await EvenSquaresAsync(10, [], token).AsTask()
+            .WaitAsync(Timeouts.Short, token);
         ctx.Out.WriteLine($"even squares of 0..9: [{string.Join(", ", squares)}]");
-        var (found, closed) = await LeaveEarlyAsync(3, ctx.CancellationToken)
-            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
+        var (found, closed) = await LeaveEarlyAsync(3, token).WaitAsync(Timeouts.Short, token);
         ctx.Out.WriteLine(
             $"break out of await foreach: left at {found}, iterator closed on leaving: {closed}");
     }

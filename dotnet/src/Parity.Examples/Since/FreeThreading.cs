@@ -13,29 +13,13 @@ namespace Parity.Examples.Since;
 public static class FreeThreading
 {
     // <cpu-work>
-    public static long Spin(int n)
-    {
-        long total = 0;
-        for (var i = 0; i < n; i++)
-        {
-            total += (long)i * i % 7;
-        }
-        return total;
-    }
+    public static long Spin(int n) => Enumerable.Range(0, n).Sum(i => (long)i * i % 7);
 
-    /// <summary>
-    /// Seconds for <paramref name="workers"/> equal pieces on as many threads.</summary>
-    public static async Task<double> TimedAsync(
-        int workers, int n, CancellationToken token = default)
+    /// <summary>Seconds for <paramref name="workers"/> equal pieces run at once.</summary>
+    public static async Task<double> TimedAsync(int workers, int n, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        var options = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = workers,
-            CancellationToken = token,
-        };
-        await Parallel.ForAsync(0, workers, options,
-            (_, _) => { Spin(n); return ValueTask.CompletedTask; }).ConfigureAwait(false);
+        await Task.Run(() => Parallel.For(0, workers, _ => Spin(n)), token);
         return clock.Elapsed.TotalSeconds;
     }
     // </cpu-work>
@@ -44,21 +28,12 @@ public static class FreeThreading
     public sealed class Counter
     {
         private int _value;
-
-        public int Value
-        {
-            get => Volatile.Read(ref _value);
-            set => Volatile.Write(ref _value, value);
-        }
-
+        public int Value { get => _value; set => _value = value; }
         public Lock Gate { get; } = new();
-
-        // One atomic read-modify-write.
-        public void Increment() => Interlocked.Increment(ref _value);
+        public void Increment() => Interlocked.Increment(ref _value); // one atomic step
     }
 
-    /// <summary>++ spelled out: a read, then a write; <paramref name="pause"/> lets another
-    /// thread read in between.</summary>
+    // ++ spelled out: a read, then a write; a test's pause lets another thread read in between.
     public static void AddUnlocked(Counter counter, Action pause)
     {
         var seen = counter.Value;
@@ -68,10 +43,8 @@ public static class FreeThreading
 
     public static void AddLocked(Counter counter, Action pause)
     {
-        lock (counter.Gate) // a System.Threading.Lock: the compiler calls EnterScope()
-        {
-            AddUnlocked(counter, pause);
-        }
+        using var held = counter.Gate.EnterScope(); // what lock (counter.Gate) { ... } compiles to
+        AddUnlocked(counter, pause);
     }
 
     public static void AddInterlocked(Counter counter, Action pause) => counter.Increment();
@@ -81,24 +54,18 @@ public static class FreeThreading
     public static async Task RunAsync(ConceptContext ctx)
     {
         const int workers = 4, n = 20_000_000, each = 1_000_000;
-        var alone = await TimedAsync(1, n * workers, ctx.CancellationToken).ConfigureAwait(false);
-        var threads = await TimedAsync(workers, n, ctx.CancellationToken).ConfigureAwait(false);
+        var alone = await TimedAsync(1, n * workers, ctx.CancellationToken);
+        var threads = await TimedAsync(workers, n, ctx.CancellationToken);
         ctx.Out.WriteLine(
             $"{workers} x Spin({n:N0}): one thread {alone:F2} s, {workers} threads {threads:F2} s "
             + $"(x{alone / threads:F1}) on {Environment.ProcessorCount} cores");
+        var options = new ParallelOptions { CancellationToken = ctx.CancellationToken };
         (string, Action<Counter, Action>)[] ways =
             [("unlocked", AddUnlocked), ("Interlocked", AddInterlocked), ("lock", AddLocked)];
         foreach (var (name, add) in ways)
         {
             var counter = new Counter();
-            await Parallel.ForAsync(0, workers, ctx.CancellationToken, (_, _) =>
-            {
-                for (var i = 0; i < each; i++)
-                {
-                    add(counter, static () => { });
-                }
-                return ValueTask.CompletedTask;
-            }).ConfigureAwait(false);
+            Parallel.For(0, workers * each, options, _ => add(counter, static () => { }));
             ctx.Out.WriteLine($"{name}: {counter.Value:N0} of {workers * each:N0} increments kept");
         }
     }

@@ -17,7 +17,7 @@ public sealed class AsyncEnumerablesTests
     [Fact]
     public async Task BreakOutOfAwaitForeach_DisposesTheIteratorAtOnce()
     {
-        Assert.Equal((4, true), await AsyncEnumerables.LeaveEarlyAsync(3).WaitAsync(Timeouts.Short));
+        Assert.Equal((4, true), await AsyncEnumerables.LeaveEarlyAsync(3, CancellationToken.None).WaitAsync(Timeouts.Short));
     }
 
     [Fact]

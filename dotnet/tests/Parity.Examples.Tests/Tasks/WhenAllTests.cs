@@ -52,7 +52,8 @@ public sealed class WhenAllTests
         await using var server = new LoopbackHttpServer(WhenAll.StatusEndpoint(ctx));
         using var client = new HttpClient();
         // The 500 is first in the input but fails after the 404.
-        var (thrown, all) = await WhenAll.FailuresAsync(client, WhenAll.FailingBatch.Select(server.Url), CancellationToken.None)
+        string[] batch = ["/500/5", "/404/1", "/200/6"];
+        var (thrown, all) = await WhenAll.FailuresAsync(client, batch.Select(server.Url), CancellationToken.None)
             .WaitAsync(Timeouts.Short);
         Assert.Equal(HttpStatusCode.InternalServerError, thrown.StatusCode);
         Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.NotFound],

@@ -5,11 +5,8 @@ take as long as one doing it all. The free-threaded build (3.13t, supported in 3
 sys._is_gil_enabled() answers False) runs them on four cores at once, as .NET threads always did.
 Processes get the same speed-up on either build, at the cost of pickling and a start-up each.
 Without the GIL a race it used to make rare shows at once: += on a shared counter is a read and
-a write, and a thread that reads between them loses an update. A lock around both is the fix,
-on every build.
+a write, and a thread that reads between them loses an update; a lock around both fixes it.
 """
-
-from __future__ import annotations
 
 import sys
 import threading
@@ -24,24 +21,18 @@ from parity.common.timing import SHORT_TIMEOUT
 
 def gil_enabled() -> bool:
     """True on the default build; 3.13t and later free-threaded builds may answer False."""
-    is_enabled: Callable[[], bool] = getattr(sys, "_is_gil_enabled", lambda: True)
-    return is_enabled()
+    return bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 
 # <cpu-work>
 def spin(n: int) -> int:
-    """Pure-Python arithmetic: holds the GIL the whole time on a default build."""
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
+    return sum(i * i % 7 for i in range(n))  # pure Python: holds the GIL on a default build
 
 
 def timed(pool: Executor, workers: int, n: int) -> float:
     """Seconds for `workers` equal pieces of work handed to the pool at once."""
     start = time.perf_counter()
-    results = list(pool.map(spin, [n] * workers, timeout=SHORT_TIMEOUT * workers))
-    assert len(results) == workers
+    list(pool.map(spin, [n] * workers, timeout=SHORT_TIMEOUT * workers))
     return time.perf_counter() - start
 
 
@@ -91,11 +82,8 @@ def main() -> None:
     print(f"  {workers} processes {on_processes:.2f} s (x{alone / on_processes:.1f})")
     for add in (add_unlocked, add_locked):
         counter = Counter()
-        threads_ = [threading.Thread(target=hammer, args=(add, counter)) for _ in range(workers)]
-        for thread in threads_:
-            thread.start()
-        for thread in threads_:
-            thread.join(SHORT_TIMEOUT)
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(hammer, [add] * workers, [counter] * workers, timeout=SHORT_TIMEOUT))
         print(f"{add.__name__}: {counter.value:,} of {workers * 50_000:,} increments kept")
     if sys.version_info < (3, 13):
         print("free-threaded builds need Python 3.13 or later (python3.13t)")

@@ -7,8 +7,6 @@ consumer ends after the last item, however many there are. shutdown(immediate=Tr
 is still queued instead, which a Channel expresses by cancelling its readers.
 """
 
-from __future__ import annotations
-
 import asyncio
 import sys
 
@@ -34,7 +32,6 @@ async def consume(channel: asyncio.Queue[int | None], mine: list[int]) -> None:
 
 
 async def share(items: int, consumers: int) -> tuple[list[list[int]], str]:
-    """Every item taken once by one of the consumers, then all of them end; and how it ended."""
     channel: asyncio.Queue[int | None] = asyncio.Queue(4)
     taken: list[list[int]] = [[] for _ in range(consumers)]
     readers = [asyncio.create_task(consume(channel, mine)) for mine in taken]

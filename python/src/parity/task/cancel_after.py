@@ -8,8 +8,6 @@ caller cancelling us) stays a CancelledError, so the two causes cannot be confus
 has to tell them apart itself, by checking its own token.
 """
 
-from __future__ import annotations
-
 import asyncio
 import time
 
@@ -18,13 +16,11 @@ from parity.common.timing import scaled
 
 
 # <operation>
-async def do_something(seconds: float, log: list[str] | None = None) -> str:
-    """A long operation; records that it was cancelled, then lets the cancellation continue."""
+async def do_something(seconds: float, log: list[str]) -> str:
     try:
         await asyncio.sleep(seconds)
     except asyncio.CancelledError:
-        if log is not None:
-            log.append("operation saw CancelledError")
+        log.append("operation saw CancelledError")
         raise  # swallowing it would break the timeout
     return "ok"
 
@@ -33,8 +29,7 @@ async def do_something(seconds: float, log: list[str] | None = None) -> str:
 
 
 # <cancel-after>
-async def with_time_limit(limit: float, work: float, log: list[str] | None = None) -> str:
-    """Run a `work`-second operation for at most `limit` seconds."""
+async def with_time_limit(limit: float, work: float, log: list[str]) -> str:
     try:
         async with asyncio.timeout(limit):
             return await do_something(work, log)
@@ -45,7 +40,7 @@ async def with_time_limit(limit: float, work: float, log: list[str] | None = Non
 # </cancel-after>
 
 
-async def with_wait_for(limit: float, work: float, log: list[str] | None = None) -> str:
+async def with_wait_for(limit: float, work: float, log: list[str]) -> str:
     """The older spelling: wait_for cancels the operation and raises TimeoutError too."""
     try:
         return await asyncio.wait_for(do_something(work, log), timeout=limit)

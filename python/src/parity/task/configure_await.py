@@ -7,51 +7,35 @@ SynchronizationContext is the loop itself. Work leaves the loop thread only when
 asyncio.run_coroutine_threadsafe is the way back onto the loop, like Post to a context.
 """
 
-from __future__ import annotations
-
 import asyncio
 import threading
-from dataclasses import dataclass
 
 from parity.common import entry
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 
-@dataclass(frozen=True)
-class Observation:
-    where: str
-    thread_id: int
-
-    def __str__(self) -> str:
-        return f"{self.where:<44} thread {self.thread_id}"
-
-
-def _here(where: str) -> Observation:
-    return Observation(where, threading.get_ident())
-
-
 # <resume>
-async def where_code_runs(delay: float) -> list[Observation]:
-    loop = asyncio.get_running_loop()
-    steps = [_here("start (the loop thread)")]
-    await asyncio.sleep(delay)
-    steps.append(_here("after await"))
+def here(where: str) -> tuple[str, int]:
+    return where, threading.get_ident()
 
-    def blocking_work() -> Observation:
+
+async def where_code_runs(delay: float) -> list[tuple[str, int]]:
+    loop = asyncio.get_running_loop()
+    steps = [here("start (the loop thread)")]
+    await asyncio.sleep(delay)
+    steps.append(here("after await"))
+
+    async def on_loop() -> tuple[str, int]:
+        return here("run_coroutine_threadsafe from the worker")
+
+    def blocking_work() -> tuple[str, int]:
         # On a worker thread: to touch the loop, post a coroutine to it and wait (with a timeout).
-        back_on_loop = asyncio.run_coroutine_threadsafe(_on_loop(), loop).result(
-            timeout=SHORT_TIMEOUT
-        )
-        steps.append(back_on_loop)
-        return _here("inside to_thread (a worker)")
+        steps.append(asyncio.run_coroutine_threadsafe(on_loop(), loop).result(SHORT_TIMEOUT))
+        return here("inside to_thread (a worker)")
 
     steps.append(await asyncio.to_thread(blocking_work))
-    steps.append(_here("after await to_thread"))
+    steps.append(here("after await to_thread"))
     return steps
-
-
-async def _on_loop() -> Observation:
-    return _here("run_coroutine_threadsafe from the worker")
 
 
 # </resume>
@@ -59,8 +43,8 @@ async def _on_loop() -> Observation:
 
 # <run>
 def main() -> None:
-    for step in asyncio.run(where_code_runs(scaled(0.1))):
-        print(f"  {step}")
+    for where, thread_id in asyncio.run(where_code_runs(scaled(0.1))):
+        print(f"  {where:<44} thread {thread_id}")
     print(f"main thread: {threading.get_ident()} (asyncio.run's loop runs here)")
 
 
