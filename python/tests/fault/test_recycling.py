@@ -31,9 +31,9 @@ def test_executor_max_tasks_per_child_refuses_fork_and_recycles_otherwise(
         with pytest.raises(
             ValueError, match="incompatible with the 'fork' multiprocessing start method"
         ):
-            recycling.run_tasks_executor(mp_context, 1)
+            recycling.run_tasks_executor(mp_context)
         return
-    runs = recycling.run_tasks_executor(mp_context, 1)
+    runs = recycling.run_tasks_executor(mp_context)
     assert len({pid for pid, _ in runs}) == recycling.TASKS
     assert [held for _, held in runs] == [1] * recycling.TASKS
 

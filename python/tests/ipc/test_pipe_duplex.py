@@ -1,3 +1,5 @@
+import os
+import socket
 import sys
 
 import pytest
@@ -38,6 +40,9 @@ def test_duplex_ends_are_unix_sockets_on_posix(mp_context: Context) -> None:
     r, w = mp_context.Pipe(duplex=False)
     try:
         assert pipe_duplex.transport(a) == pipe_duplex.transport(b) == "socket"
+        for end in (a, b):
+            with socket.socket(fileno=os.dup(end.fileno())) as sock:
+                assert sock.family.name == "AF_UNIX"
         assert pipe_duplex.transport(r) == pipe_duplex.transport(w) == "pipe"  # os.pipe()
     finally:
         for conn in (a, b, r, w):

@@ -24,7 +24,8 @@ def test_one_worker_deadlocks_and_the_timeout_catches_it(mp_context: Context) ->
     end1, end2 = mp_context.Pipe()
     pool = mp_context.Pool(1)
     try:
-        first, second = pipe_pool.start(pool, end1, end2)
+        first = pool.apply_async(pipe_pool.asker, (end1, SHORT_TIMEOUT))
+        second = pool.apply_async(pipe_pool.answerer, (end2, SHORT_TIMEOUT))
         with pytest.raises(multiprocessing.TimeoutError):
             first.get(scaled(2))
         # The asker did run: its invitation sits in the pipe, unread, because the answerer
@@ -49,10 +50,14 @@ def test_converse_with_one_worker_raises_and_leaves_no_worker(mp_context: Contex
     # The autouse leak check fails this test if the stuck worker survived.
 
 
+def _worker_is_daemon() -> bool:
+    return multiprocessing.current_process().daemon
+
+
 def test_pool_workers_are_daemons(mp_context: Context) -> None:
     pool = mp_context.Pool(1)
     try:
-        assert pool.apply_async(pipe_pool.worker_is_daemon).get(SHORT_TIMEOUT) is True
+        assert pool.apply_async(_worker_is_daemon).get(SHORT_TIMEOUT) is True
     finally:
         assert close_pool(pool)
 

@@ -14,8 +14,12 @@ from parity.subprocess import run
 from ..conftest import RunConcept
 
 
+def _python(code: str) -> list[str]:
+    return [*run.PYTHON, code]
+
+
 def test_completed_process_holds_args_exit_code_and_captured_text() -> None:
-    done = run.run_captured(run.GREET)
+    done = run.run_captured(_python(run.GREET))
     assert isinstance(done, subprocess.CompletedProcess)
     assert done.args == [sys.executable, "-c", run.GREET]
     assert done.returncode == 0
@@ -28,7 +32,7 @@ def test_completed_process_holds_args_exit_code_and_captured_text() -> None:
 
 
 def test_without_capture_output_the_streams_are_not_kept() -> None:
-    done = subprocess.run(run.python("pass"), timeout=SHORT_TIMEOUT, check=False)
+    done = subprocess.run(_python("pass"), timeout=SHORT_TIMEOUT, check=False)
     assert done.returncode == 0
     assert done.stdout is None
     assert done.stderr is None
@@ -36,14 +40,14 @@ def test_without_capture_output_the_streams_are_not_kept() -> None:
 
 def test_check_true_raises_called_process_error_with_exit_code_and_stderr() -> None:
     with pytest.raises(subprocess.CalledProcessError) as caught:
-        run.run_checked(run.FAIL)
+        run.run_checked(_python(run.FAIL))
     error = caught.value
     assert error.returncode == 3
     assert error.stderr == "bad input\n"
-    assert error.cmd == run.python(run.FAIL)
-    assert str(error) == f"Command '{run.python(run.FAIL)}' returned non-zero exit status 3."
+    assert error.cmd == _python(run.FAIL)
+    assert str(error) == f"Command '{_python(run.FAIL)}' returned non-zero exit status 3."
     # Without check=True the same child is just a CompletedProcess with a non-zero code.
-    done = run.run_captured(run.FAIL)
+    done = run.run_captured(_python(run.FAIL))
     assert done.returncode == 3
     with pytest.raises(subprocess.CalledProcessError):
         done.check_returncode()
@@ -63,12 +67,12 @@ def _hanging_children() -> list[psutil.Process]:
 def test_timeout_kills_the_child_and_raises_timeout_expired() -> None:
     started = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired) as caught:
-        run.run_with_timeout(run.HANG, timeout=2.5)
+        run.run_with_timeout(_python(run.HANG), timeout=2.5)
     elapsed = time.monotonic() - started
     error = caught.value
     assert elapsed >= 2.5 - CLOCK_TICK  # not before the limit; the child itself would sleep 600 s
     assert error.timeout == 2.5
-    assert str(error) == f"Command '{run.python(run.HANG)}' timed out after 2.5 seconds"
+    assert str(error) == f"Command '{_python(run.HANG)}' timed out after 2.5 seconds"
     assert not _hanging_children(), "run() must kill the child on timeout"
     assert not isinstance(error, TimeoutError)
     # What the child printed before the deadline rides on the exception. On POSIX run() only
@@ -103,20 +107,20 @@ def test_os_popen_is_built_on_subprocess_not_the_other_way_round(
 
     monkeypatch.undo()
     monkeypatch.setattr(os, "popen", no_popen)
-    assert run.run_captured("print('still fine')").stdout == "still fine\n"
+    assert run.run_captured(_python("print('still fine')")).stdout == "still fine\n"
 
 
 def test_the_older_api_still_works_without_deprecation_warnings() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert (
-            subprocess.check_output(run.python("print('old')"), text=True, timeout=SHORT_TIMEOUT)
+            subprocess.check_output(_python("print('old')"), text=True, timeout=SHORT_TIMEOUT)
             == "old\n"
         )
-        assert subprocess.call(run.python("raise SystemExit(4)"), timeout=SHORT_TIMEOUT) == 4
+        assert subprocess.call(_python("raise SystemExit(4)"), timeout=SHORT_TIMEOUT) == 4
         with pytest.raises(subprocess.CalledProcessError, match="exit status 3"):
             subprocess.check_call(
-                run.python(run.FAIL), timeout=SHORT_TIMEOUT, stderr=subprocess.DEVNULL
+                _python(run.FAIL), timeout=SHORT_TIMEOUT, stderr=subprocess.DEVNULL
             )
 
 
@@ -130,7 +134,7 @@ def test_main_runs_every_part(run_ok: RunConcept) -> None:
 def test_run_refuses_input_together_with_stdin() -> None:
     with pytest.raises(ValueError, match="stdin and input arguments may not both be used"):
         subprocess.run(
-            run.python("pass"),
+            _python("pass"),
             check=False,
             input=b"x",
             stdin=subprocess.PIPE,
@@ -142,7 +146,7 @@ def test_run_refuses_capture_output_together_with_stdout_or_stderr() -> None:
     for stream in ("stdout", "stderr"):
         with pytest.raises(ValueError, match="may not be used with capture_output"):
             subprocess.run(  # type: ignore[call-overload]  # the combination run() refuses
-                run.python("pass"),
+                _python("pass"),
                 check=False,
                 capture_output=True,
                 timeout=SHORT_TIMEOUT,
@@ -151,16 +155,16 @@ def test_run_refuses_capture_output_together_with_stdout_or_stderr() -> None:
 
 
 def test_leaving_a_popen_with_block_waits_for_the_child() -> None:
-    with subprocess.Popen(run.python("import time; time.sleep(0.2); raise SystemExit(5)")) as child:
+    with subprocess.Popen(_python("import time; time.sleep(0.2); raise SystemExit(5)")) as child:
         pass  # __exit__ closes the pipes and waits: no wait() of our own
     assert child.returncode == 5
 
 
 def test_check_returncode_raises_only_for_a_non_zero_exit() -> None:
-    ok = subprocess.run(run.python("pass"), check=False, timeout=SHORT_TIMEOUT)
+    ok = subprocess.run(_python("pass"), check=False, timeout=SHORT_TIMEOUT)
     ok.check_returncode()  # zero: nothing happens
     failed = subprocess.run(
-        run.python("raise SystemExit(2)"), check=False, capture_output=True, timeout=SHORT_TIMEOUT
+        _python("raise SystemExit(2)"), check=False, capture_output=True, timeout=SHORT_TIMEOUT
     )
     with pytest.raises(subprocess.CalledProcessError) as raised:
         failed.check_returncode()
@@ -168,9 +172,9 @@ def test_check_returncode_raises_only_for_a_non_zero_exit() -> None:
 
 
 def test_completed_process_repr_shows_only_the_captured_streams() -> None:
-    plain = subprocess.run(run.python("pass"), check=False, timeout=SHORT_TIMEOUT)
+    plain = subprocess.run(_python("pass"), check=False, timeout=SHORT_TIMEOUT)
     captured = subprocess.run(
-        run.python("print('hi')"),
+        _python("print('hi')"),
         check=False,
         capture_output=True,
         text=True,
@@ -190,7 +194,7 @@ def test_getoutput_and_getstatusoutput_run_the_command_in_the_shell() -> None:
 
 
 def test_stderr_to_stdout_merges_and_devnull_discards() -> None:
-    both = run.python(
+    both = _python(
         "import sys; print('out', flush=True); print('err', file=sys.stderr, flush=True)"
     )
 
@@ -223,7 +227,7 @@ def test_any_other_error_while_communicating_kills_the_child(
     # re-raising. Without the kill, closing stdin would let this child end normally, with 0.
     with pytest.raises(TypeError):
         subprocess.run(
-            run.python("import sys; sys.stdin.read()"),
+            _python("import sys; sys.stdin.read()"),
             input=12345,
             timeout=SHORT_TIMEOUT,
             check=False,

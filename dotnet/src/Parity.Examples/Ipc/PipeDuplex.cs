@@ -4,12 +4,11 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Ipc;
 
 /// <summary>
-/// ipc.pipe-duplex: one connection that carries messages both ways between a parent and its child.
-/// .NET's anonymous pipes are one-way, so the duplex line is a named pipe opened with
-/// PipeDirection.InOut: the parent is the server, the child (a copy of this program) connects by
-/// name. On Windows that is what CPython's duplex Pipe() is built from too; on Linux and macOS
-/// .NET implements named pipes as Unix domain sockets, which is what CPython's socketpair() gives.
-/// Messages are lines of text; every read has a deadline.
+/// ipc.pipe-duplex: one connection, messages both ways between a parent and its child. .NET's
+/// anonymous pipes are one-way, so the duplex line is a named pipe opened with PipeDirection.InOut:
+/// the parent is the server, the child (a copy of this program) connects by name. Windows builds
+/// CPython's duplex Pipe() the same way; on Linux and macOS .NET's named pipes are Unix domain
+/// sockets, like CPython's socketpair(). Messages are lines of text; every read has a deadline.
 /// </summary>
 [Concept("ipc.pipe-duplex")]
 public static class PipeDuplex
@@ -32,15 +31,10 @@ public static class PipeDuplex
     {
         var name = PipeNames.Unique("parity"); // unguessable, so no other program joins in
         await using var server = new NamedPipeServerStream(
-            name,
-            PipeDirection.InOut,
-            maxNumberOfServerInstances: 1,
-            PipeTransmissionMode.Byte,
-            PipeOptions.Asynchronous);
+            name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
         await using var child = ChildProcess.Start("ipc.pipe-duplex", [name]);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeouts.Short);
-
         await server.WaitForConnectionAsync(deadline.Token);
         using var reader = new StreamReader(server, leaveOpen: true);
         await using var writer = new StreamWriter(server, leaveOpen: true) { AutoFlush = true };
@@ -69,9 +63,6 @@ public static class PipeDuplex
     }
     // </child>
 
-    private static async Task<string> ReadLineAsync(
-        StreamReader reader,
-        CancellationToken cancellationToken) =>
-        await reader.ReadLineAsync(cancellationToken)
-            ?? throw new EndOfStreamException("the other end closed the pipe");
+    private static async Task<string> ReadLineAsync(StreamReader reader, CancellationToken ct) =>
+        await reader.ReadLineAsync(ct) ?? throw new EndOfStreamException("the peer hung up");
 }

@@ -2,13 +2,12 @@
 
 A long-lived worker accumulates what its tasks leave behind: a cache that only grows, a C
 library's leak, a global some task forgot to reset. `Pool(maxtasksperchild=N)` retires each
-worker after N tasks and starts a fresh one, so the leak starts again from zero. Here every
-task appends to a module-level list (the leak) and reports the worker's pid and the list's
-length. ProcessPoolExecutor gained the same knob, `max_tasks_per_child`, in Python 3.11, and
-refuses it with the fork start method (a fresh worker forked from a parent with threads is
-not safe: cpython#90622). Above 1 it can deadlock in 3.11 and later: a worker retires and no
-replacement starts while tasks wait (cpython#115634, fixed in 2025-26 on the maintained branches,
-never in 3.11). So the executor here uses max_tasks_per_child=1, the value that does not hang.
+worker after N tasks and starts a fresh one, so the leak starts again from zero; here every task
+leaks 1 kB into a module-level list. ProcessPoolExecutor gained the knob, `max_tasks_per_child`,
+in Python 3.11; it refuses the fork start method (forking a parent with threads is not safe:
+cpython#90622), and above 1 it can deadlock from 3.11 on: a worker retires and no replacement
+starts (cpython#115634, fixed in 2025-26 on the maintained branches, never in 3.11). So the
+executor here uses max_tasks_per_child=1, the value that does not hang.
 """
 
 from __future__ import annotations
@@ -26,9 +25,8 @@ _leak: list[bytes] = []
 
 
 def leaky_task(_: int) -> tuple[int, int]:
-    """Leaves 1 kB behind in the worker, then says which worker it ran in and how much is held."""
     _leak.append(bytes(1024))
-    return os.getpid(), len(_leak)
+    return os.getpid(), len(_leak)  # which worker ran it, and how much that worker holds
 
 
 # <pool>
@@ -42,11 +40,8 @@ def run_tasks(ctx: Context, maxtasksperchild: int | None) -> list[tuple[int, int
 
 
 # <executor>
-def run_tasks_executor(ctx: Context, max_tasks_per_child: int) -> list[tuple[int, int]]:
-    """The same with ProcessPoolExecutor (3.11+); with fork it raises ValueError: keep it at 1."""
-    with ProcessPoolExecutor(
-        1, mp_context=ctx, max_tasks_per_child=max_tasks_per_child
-    ) as executor:
+def run_tasks_executor(ctx: Context) -> list[tuple[int, int]]:
+    with ProcessPoolExecutor(1, mp_context=ctx, max_tasks_per_child=1) as executor:
         return list(executor.map(leaky_task, range(TASKS), timeout=SHORT_TIMEOUT))
 
 
@@ -54,23 +49,19 @@ def run_tasks_executor(ctx: Context, max_tasks_per_child: int) -> list[tuple[int
 
 
 def show(label: str, runs: list[tuple[int, int]]) -> None:
-    print(
-        f"{label}: {len({pid for pid, _ in runs})} worker(s); held after each task:"
-        f" {[n for _, n in runs]}"
-    )
+    workers = len({pid for pid, _ in runs})
+    print(f"{label}: {workers} worker(s); held after each task: {[n for _, n in runs]}")
 
 
 def main() -> None:
     ctx = context()
     show("Pool()", run_tasks(ctx, None))
     show("Pool(maxtasksperchild=2)", run_tasks(ctx, 2))
+    label = "ProcessPoolExecutor(max_tasks_per_child=1)"
     try:
-        show("ProcessPoolExecutor(max_tasks_per_child=1)", run_tasks_executor(ctx, 1))
-    except ValueError as exc:
-        print(
-            f"ProcessPoolExecutor(max_tasks_per_child=1) under {ctx.get_start_method()}:"
-            f" ValueError: {exc}"
-        )
+        show(label, run_tasks_executor(ctx))
+    except ValueError as exc:  # under fork
+        print(f"{label} under {ctx.get_start_method()}: ValueError: {exc}")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,9 @@ terminated to free the stuck worker.
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing.pool import AsyncResult, Pool
 
 from parity.common import entry
 from parity.common.mp import Connection, Context, context, recv
-from parity.common.process_group import close_pool
 from parity.common.timing import SHORT_TIMEOUT, scaled
 
 INVITE = "[Ming] Zhang, I am meeting a girl today; come along? I will wait 24 h for your answer."
@@ -25,13 +23,11 @@ DECLINE = "[Zhang] No way: what if she falls for my good looks instead?"
 
 # <tasks>
 def asker(conn: Connection, timeout: float) -> str:
-    """Task 1: send the invitation, then block until the answer comes (with a limit)."""
     conn.send(INVITE)
-    return str(recv(conn, timeout))
+    return str(recv(conn, timeout))  # holds its worker until the answer comes
 
 
 def answerer(conn: Connection, timeout: float) -> str:
-    """Task 2: wait for the invitation, then answer it."""
     heard = str(recv(conn, timeout))
     conn.send(DECLINE)
     return heard
@@ -41,42 +37,19 @@ def answerer(conn: Connection, timeout: float) -> str:
 
 
 # <pool>
-def start(
-    pool: Pool, end1: Connection, end2: Connection
-) -> tuple[AsyncResult[str], AsyncResult[str]]:
-    """Hand one end of the pipe to each task; both are only queued until a worker is free."""
-    first = pool.apply_async(asker, (end1, SHORT_TIMEOUT))
-    second = pool.apply_async(answerer, (end2, SHORT_TIMEOUT))
-    return first, second
-
-
 def converse(ctx: Context, workers: int, timeout: float) -> tuple[str, str]:
-    """Run both tasks in a Pool of `workers`; return (what the asker, the answerer heard).
-
-    Raises multiprocessing.TimeoutError when the conversation is stuck for `timeout`; the pool
-    is then terminated, so no worker outlives the call.
-    """
+    """Return (what the asker heard, what the answerer heard), or raise
+    multiprocessing.TimeoutError when the conversation is stuck for `timeout`."""
     end1, end2 = ctx.Pipe()
-    pool = ctx.Pool(workers)
-    ended_cleanly = False
-    try:
-        first, second = start(pool, end1, end2)
-        result = first.get(timeout), second.get(timeout)
-        ended_cleanly = close_pool(pool)
-        return result
-    finally:
-        if not ended_cleanly:
-            pool.terminate()  # a worker stuck in recv() cannot be closed politely
-        end1.close()
-        end2.close()
+    # Leaving the block terminates the pool: a worker stuck in recv() cannot be closed politely.
+    with end1, end2, ctx.Pool(workers) as pool:
+        # Each end is pickled into its task; both wait in the queue until a worker is free.
+        first = pool.apply_async(asker, (end1, SHORT_TIMEOUT))
+        second = pool.apply_async(answerer, (end2, SHORT_TIMEOUT))
+        return first.get(timeout), second.get(timeout)
 
 
 # </pool>
-
-
-def worker_is_daemon() -> bool:
-    """Runs in a pool worker: is this process daemonic (does it die with the pool)?"""
-    return multiprocessing.current_process().daemon
 
 
 def main() -> None:
