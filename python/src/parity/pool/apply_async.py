@@ -58,7 +58,7 @@ def main() -> None:
     seconds = time.monotonic() - started
     workers = sorted({pid for _, pid in results})
     print(f"10 tasks on 5 workers {workers}: at most {peak} at once, {seconds:.2f} s")
-    cpus = getattr(os, "process_cpu_count", os.cpu_count)()  # what Pool() uses; 3.13 added it
+    cpus = getattr(os, "process_cpu_count", os.cpu_count)()  # Pool()'s default on this Python
     print(f"Pool() would start {cpus} workers (os.cpu_count()={os.cpu_count()})")
     print("over")
 

@@ -31,7 +31,7 @@ def walk_through(ctx: Context) -> int | None:
     show("created")
     child.start()
     show("started")
-    child.join(timeout=scaled(0.5))  # returns after 0.5 s, child or not: check is_alive()
+    child.join(timeout=scaled(0.5))  # gives up after 0.5 s, child still running: is_alive()
     show("join(0.5) returned")
     child.terminate()  # SIGTERM on POSIX, TerminateProcess on Windows
     child.join(SHORT_TIMEOUT)
