@@ -50,7 +50,7 @@ public sealed class EveryConceptTests
     public async Task LivingChildren_WhileAChildRuns_SeesItAndThenNotAfterTheKill()
     {
         // The check above must be able to fail: it sees a child we start, on every platform.
-        using var sleeper = Parity.Examples.Processes.Lifecycle.CreateSleeper(Timeouts.Short.TotalSeconds);
+        using var sleeper = Parity.Examples.Processes.Lifecycle.CreateSleeper(Timeouts.Short);
         await using (var child = ChildProcess.Start(sleeper))
         {
             Assert.Contains(child.Id, await LivingChildrenAsync());

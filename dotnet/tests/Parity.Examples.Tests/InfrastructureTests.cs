@@ -76,7 +76,7 @@ public sealed class InfrastructureTests
     [Fact]
     public async Task ChildProcess_NoExitWithinTheLimit_IsKilledAndReaped()
     {
-        using var sleeper = Lifecycle.CreateSleeper(Timeouts.Short.TotalSeconds);
+        using var sleeper = Lifecycle.CreateSleeper(Timeouts.Short);
         await using var child = ChildProcess.Start(sleeper);
         var error = await Assert.ThrowsAsync<TimeoutException>(() => child.WaitAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None));
         Assert.Contains($"the child for process.lifecycle (pid {sleeper.Id}) did not exit within", error.Message, StringComparison.Ordinal);

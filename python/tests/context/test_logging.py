@@ -1,23 +1,50 @@
 import logging
 import multiprocessing.util
 import sys
+from typing import NamedTuple
 
 import pytest
 
-from parity.context import logging as mplogging
-from parity.context.logging import LIFECYCLE, lifecycle, run_session
+from parity.context.logging import Record, run_session
 
 from ..conftest import START_METHODS, RunConcept
+
+
+class Session(NamedTuple):
+    stdout: str
+    records: list[Record]
+
+    def messages(self, process: str) -> list[str]:
+        """What one process logged, in order."""
+        return [r.message for r in self.records if r.process == process]
+
+
+def _run(how: str, level: str, methods: list[str]) -> Session:
+    return Session(*run_session(how, level, methods))
+
+
+def lifecycle(version: tuple[int, int] = sys.version_info[:2]) -> list[str]:
+    """A child's INFO lines in order. From 3.13 its exit handlers run at interpreter exit
+    (atexit), after the exit-code line, so "process shutting down" comes last."""
+    started, down, exiting = (
+        "child process calling self.run()",
+        "process shutting down",
+        "process exiting with exitcode 0",
+    )
+    return [started, exiting, down] if version >= (3, 13) else [started, down, exiting]
+
+
+LIFECYCLE = lifecycle()
 
 CHILD_NAMES = {"fork": "ForkProcess", "spawn": "SpawnProcess", "forkserver": "ForkServerProcess"}
 
 
 @pytest.fixture(scope="module")
-def info_session() -> mplogging.Session:
-    return run_session("log_to_stderr", "INFO", ["default", *START_METHODS])
+def info_session() -> Session:
+    return _run("log_to_stderr", "INFO", ["default", *START_METHODS])
 
 
-def _child(session: mplogging.Session, prefix: str) -> str:
+def _child(session: Session, prefix: str) -> str:
     names = {r.process for r in session.records if r.process.startswith(prefix + "-")}
     assert len(names) == 1, names
     return names.pop()
@@ -25,14 +52,14 @@ def _child(session: mplogging.Session, prefix: str) -> str:
 
 @pytest.mark.parametrize("method", START_METHODS)
 def test_log_to_stderr_shows_the_child_lifecycle_under_every_method(
-    info_session: mplogging.Session, method: str
+    info_session: Session, method: str
 ) -> None:
     child = _child(info_session, CHILD_NAMES[method])
     assert info_session.messages(child) == LIFECYCLE
     assert f"work done in {child}" in info_session.stdout
 
 
-def test_the_parent_logs_its_own_shutdown_last(info_session: mplogging.Session) -> None:
+def test_the_parent_logs_its_own_shutdown_last(info_session: Session) -> None:
     last = info_session.records[-1]
     assert (last.level, last.process, last.message) == (
         "INFO",
@@ -43,7 +70,7 @@ def test_the_parent_logs_its_own_shutdown_last(info_session: mplogging.Session) 
 
 
 def test_the_module_level_process_is_named_process_n_and_a_context_prefixes_its_kind(
-    info_session: mplogging.Session,
+    info_session: Session,
 ) -> None:
     # The article's "Process-1" comes from multiprocessing.Process (the default context);
     # a Process from get_context(method) is named after the method.
@@ -54,21 +81,21 @@ def test_the_module_level_process_is_named_process_n_and_a_context_prefixes_its_
 
 @pytest.mark.skipif("forkserver" not in START_METHODS, reason="no forkserver on this platform")
 def test_forkserver_adds_a_parent_line_for_its_socket_directory(
-    info_session: mplogging.Session,
+    info_session: Session,
 ) -> None:
     parent = info_session.messages("MainProcess")
     assert any(m.startswith("created temp directory ") for m in parent)
 
 
 def test_without_a_level_the_logger_stays_at_warning_and_shows_no_lifecycle() -> None:
-    session = run_session("log_to_stderr", "unset", ["spawn"])
+    session = _run("log_to_stderr", "unset", ["spawn"])
     assert session.records == []
     assert multiprocessing.get_logger().getEffectiveLevel() == logging.WARNING  # unset here too
     assert "work done in SpawnProcess-1" in session.stdout
 
 
 def test_debug_adds_the_atexit_finalizer_lines() -> None:
-    session = run_session("log_to_stderr", "DEBUG", ["spawn"])
+    session = _run("log_to_stderr", "DEBUG", ["spawn"])
     child = session.messages("SpawnProcess-1")
     assert [m for m in child if m in LIFECYCLE] == LIFECYCLE  # in order, the DEBUG lines between
     assert 'running all "atexit" finalizers with priority >= 0' in child
@@ -93,7 +120,7 @@ def _named(methods: tuple[str, ...]) -> dict[str, str]:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork: Windows has only spawn")
 @pytest.mark.parametrize("order", ORDERS, ids="-".join)
 def test_a_handler_added_by_hand_reaches_only_forked_children(order: tuple[str, ...]) -> None:
-    session = run_session("own_handler", "INFO", list(order))
+    session = _run("own_handler", "INFO", list(order))
     names = _named(order)
     assert session.messages(names["fork"]) == LIFECYCLE
     for method in ("spawn", "forkserver"):

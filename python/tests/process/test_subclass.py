@@ -24,7 +24,7 @@ def test_changes_made_by_run_stay_in_the_child(mp_context: Context) -> None:
 
 
 def test_greeter_uses_the_contexts_start_method(mp_context: Context) -> None:
-    child = subclass.greeter(mp_context, "x", mp_context.Queue())
+    child = subclass.GREETERS[mp_context.get_start_method()]("x", mp_context.Queue())
     assert isinstance(child, type(mp_context.Process()))
 
 

@@ -17,66 +17,47 @@ public static class StartMethods
 
     // <start-once>
     /// <summary>Like spawn: a fresh runtime runs the entry point and answers on stdout.</summary>
-    public static async Task<(string Answer, TimeSpan Elapsed)> StartProcessOnceAsync(
-        CancellationToken cancellationToken)
+    public static async Task<string> StartProcessOnceAsync(CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        var child = await SelfLauncher.RunAsync(
-            "context.start-methods", [], Timeouts.Short, cancellationToken);
-        return (child.Output.Trim(), clock.Elapsed);
+        var child = await SelfLauncher.RunAsync("context.start-methods", [], Timeouts.Short, ct);
+        return child.Output.Trim();
     }
 
     /// <summary>A thread in this process: no new runtime, shared memory.</summary>
-    public static (string Answer, TimeSpan Elapsed) StartThreadOnce()
+    public static string StartThreadOnce()
     {
-        var clock = Stopwatch.StartNew();
         string? answer = null;
         var thread = new Thread(() => answer = "hello");
         thread.Start();
-        if (!thread.Join(Timeouts.Short))
-        {
-            throw new TimeoutException("the thread did not finish");
-        }
-        return (answer ?? "nothing", clock.Elapsed);
+        return thread.Join(Timeouts.Short) ? answer! : throw new TimeoutException("no answer");
     }
 
     /// <summary>A task on the thread pool: usually no new thread at all.</summary>
-    public static async Task<(string Answer, TimeSpan Elapsed)> RunTaskOnceAsync(
-        CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var answer = await Task.Run(() => "hello", cancellationToken)
-            .WaitAsync(Timeouts.Short, cancellationToken);
-        return (answer, clock.Elapsed);
-    }
+    public static Task<string> RunTaskOnceAsync(CancellationToken ct) =>
+        Task.Run(() => "hello", ct).WaitAsync(Timeouts.Short, ct);
     // </start-once>
 
     public static async Task<IReadOnlyList<Timing>> MeasureAsync(
-        int processRuns, int inProcessRuns, CancellationToken cancellationToken)
-    {
-        var process = new List<(string Answer, TimeSpan Elapsed)>();
-        for (var i = 0; i < processRuns; i++)
-        {
-            process.Add(await StartProcessOnceAsync(cancellationToken));
-        }
-        var threads = Enumerable.Range(0, inProcessRuns).Select(_ => StartThreadOnce()).ToList();
-        var tasks = new List<(string Answer, TimeSpan Elapsed)>();
-        for (var i = 0; i < inProcessRuns; i++)
-        {
-            tasks.Add(await RunTaskOnceAsync(cancellationToken));
-        }
-        return
-        [
-            Summarize("process (a fresh runtime, like spawn)", process),
-            Summarize("thread", threads),
-            Summarize("task (thread pool)", tasks),
-        ];
-    }
+        int processRuns, int inProcessRuns, CancellationToken ct) =>
+    [
+        await TimeAsync("process (a fresh runtime, like spawn)", processRuns,
+            () => StartProcessOnceAsync(ct)),
+        await TimeAsync("thread", inProcessRuns, () => Task.FromResult(StartThreadOnce())),
+        await TimeAsync("task (thread pool)", inProcessRuns, () => RunTaskOnceAsync(ct)),
+    ];
 
-    private static Timing Summarize(string unit, List<(string Answer, TimeSpan Elapsed)> runs)
+    /// <summary>Runs `once` that many times in a row: the median time, the answers heard.</summary>
+    private static async Task<Timing> TimeAsync(string unit, int runs, Func<Task<string>> once)
     {
-        var median = Infrastructure.Timing.Median(runs.Select(r => r.Elapsed));
-        return new Timing(unit, median, string.Join(",", runs.Select(r => r.Answer).Distinct()));
+        var (times, answers) = (new List<TimeSpan>(), new List<string>());
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            answers.Add(await once());
+            times.Add(clock.Elapsed);
+        }
+        var median = Infrastructure.Timing.Median(times);
+        return new Timing(unit, median, string.Join(",", answers.Distinct()));
     }
 
     // <main>
@@ -85,11 +66,10 @@ public static class StartMethods
         ctx.Out.WriteLine("no fork, no start methods: every new process is a fresh runtime");
         var timings = await MeasureAsync(processRuns: 3, inProcessRuns: 9, ctx.CancellationToken);
         var thread = timings.Single(t => t.Unit == "thread").Median;
-        foreach (var timing in timings)
+        foreach (var (unit, median, answer) in timings)
         {
-            ctx.Out.WriteLine(
-                $"  {timing.Unit,-38} median {timing.Median.TotalMilliseconds,8:F3} ms  "
-                + $"{timing.Median / thread,8:F2}x a thread -> {timing.Answer}");
+            ctx.Out.WriteLine($"  {unit,-38} median {median.TotalMilliseconds,8:F3} ms  "
+                + $"{median / thread,8:F2}x a thread -> {answer}");
         }
     }
     // </main>

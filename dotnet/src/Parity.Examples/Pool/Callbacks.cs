@@ -4,25 +4,22 @@ namespace Parity.Examples.Pool;
 
 /// <summary>
 /// pool.callbacks: react to each task's result or exception as soon as that task finishes.
-/// Task.WhenEach (.NET 9+) yields tasks in completion order, which is what Pool's callback
-/// and error_callback see; a faulted task carries its exception instead of throwing into a
-/// callback thread. (ContinueWith is the literal callback, but it is easy to get wrong: it runs
-/// on faulted tasks too and needs an explicit scheduler.) Task.WhenAll, by contrast, keeps
-/// input order and, when awaited, rethrows only the first exception: the rest wait in its
-/// AggregateException.
+/// Task.WhenEach (.NET 9+) yields tasks in completion order, as Pool's callback and
+/// error_callback see them; a faulted task carries its exception instead of throwing into a
+/// callback thread. (ContinueWith is the literal callback, but easy to get wrong: it runs on
+/// faulted tasks too and needs an explicit scheduler.)
 /// </summary>
 [Concept("pool.callbacks")]
 public static class Callbacks
 {
     // <tasks>
     public static async Task<int> SucceedAsync(
-        int name, TimeSpan delay, TextWriter log, CancellationToken cancellationToken)
+        int name, TimeSpan delay, TextWriter log, CancellationToken ct)
     {
-        // An async method runs on its caller's thread up to its first await, so tasks 0-2 all
-        // start on the thread that started them (no worker picks them up, unlike Pool); after
-        // the delay each resumes on whichever thread-pool thread completed its timer.
+        // Up to its first await an async method runs on its caller's thread (no worker picks it
+        // up, unlike Pool); after the delay it resumes on whichever pool thread ran its timer.
         log.WriteLine($"[task {name}] starts on thread {Environment.CurrentManagedThreadId}");
-        await Task.Delay(delay, cancellationToken);
+        await Task.Delay(delay, ct);
         log.WriteLine($"[task {name}] resumes on thread {Environment.CurrentManagedThreadId}");
         return name;
     }
@@ -36,7 +33,6 @@ public static class Callbacks
     // </tasks>
 
     // <callbacks>
-    /// <summary>Calls onResult or onError for each task, in the order the tasks finish.</summary>
     public static async Task OnEachAsync(
         IEnumerable<Task<int>> tasks, Action<int> onResult, Action<Exception> onError)
     {
@@ -54,8 +50,9 @@ public static class Callbacks
     }
     // </callbacks>
 
-    public static IEnumerable<Task<int>> StartTasks(TimeSpan delay, TextWriter log, CancellationToken cancellationToken) =>
-        [.. Enumerable.Range(0, 5).Select(name => name > 2 ? FailAsync(name, log) : SucceedAsync(name, delay, log, cancellationToken))];
+    public static Task<int>[] StartTasks(TimeSpan delay, TextWriter log, CancellationToken ct) =>
+        [.. Enumerable.Range(0, 3).Select(n => SucceedAsync(n, delay, log, ct)), FailAsync(3, log),
+            FailAsync(4, log)];
 
     public static async Task RunAsync(ConceptContext ctx)
     {
@@ -65,7 +62,8 @@ public static class Callbacks
             name => log.WriteLine($"[callback] task {name} finished"),
             ex => log.WriteLine($"[error_callback] {ex.GetType().Name}: {ex.Message}"));
 
-        // The contrast: WhenAll rethrows one exception; all of them are in its AggregateException.
+        // The contrast: WhenAll keeps input order, and awaiting it rethrows only the first
+        // exception; the rest wait in its AggregateException.
         var all = Task.WhenAll(StartTasks(TimeSpan.Zero, TextWriter.Null, ctx.CancellationToken));
         try
         {
@@ -73,7 +71,8 @@ public static class Callbacks
         }
         catch (InvalidOperationException first)
         {
-            log.WriteLine($"await WhenAll threw '{first.Message}'; its AggregateException holds {all.Exception?.InnerExceptions.Count} exceptions");
+            log.WriteLine($"await WhenAll threw '{first.Message}'; its AggregateException holds "
+                + $"{all.Exception?.InnerExceptions.Count} exceptions");
         }
         log.WriteLine("over");
     }

@@ -6,9 +6,9 @@ namespace Parity.Examples.Pool;
 /// <summary>
 /// pool.initializer: Python needs Pool(initializer=..., initargs=(queue,)) because a Queue
 /// cannot be pickled into a task; it must reach each worker process when it starts. Tasks in
-/// .NET share one process, so there is nothing to hand over: both tasks simply capture the
-/// channels. What remains of the initializer idea is per-worker state, and Parallel.ForEach's
-/// localInit is exactly that: it runs once per worker task, before that worker's items.
+/// .NET share one process, so both tasks simply capture the channels. What remains of the
+/// initializer idea is per-worker state: Parallel.ForEach's localInit runs once per worker,
+/// before that worker's items.
 /// </summary>
 [Concept("pool.initializer")]
 public static class Initializer
@@ -16,8 +16,7 @@ public static class Initializer
     public const string Question = "[Ming] Zhang, skewers tonight?";
     public const string Answer = "[Zhang] Can't, I have a date.";
     // <initializer>
-    /// <summary>Ming asks, Zhang answers after the article's 4 s delay; returns (heard by Zhang,
-    /// heard by Ming).</summary>
+    /// <summary>Ming asks, Zhang answers after the network delay (the article's 4 s).</summary>
     public static async Task<(string HeardByZhang, string HeardByMing)> ConverseAsync(
         TimeSpan networkDelay, CancellationToken cancellationToken)
     {
@@ -25,7 +24,6 @@ public static class Initializer
         var toMing = Channel.CreateUnbounded<string>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeouts.Short);
-
         var ming = Task.Run(async () =>
         {
             await toZhang.Writer.WriteAsync(Question, deadline.Token);
@@ -43,8 +41,7 @@ public static class Initializer
     // </initializer>
 
     // <per-worker>
-    /// <summary>Sums 0..count-1 with localInit: one running total per worker, created before its
-    /// first item.</summary>
+    /// <summary>Sums 0..count-1; localInit makes one running total per worker.</summary>
     public static (long Sum, int Initializations) SumWithPerWorkerState(int count, int maxWorkers)
     {
         long total = 0;
@@ -66,10 +63,11 @@ public static class Initializer
     public static async Task RunAsync(ConceptContext ctx)
     {
         ctx.Out.WriteLine($"[parent] pid={Environment.ProcessId}");
-        var (heardByZhang, heardByMing) = await ConverseAsync(ctx.Seconds(4), ctx.CancellationToken);
-        ctx.Out.WriteLine(heardByZhang);
-        ctx.Out.WriteLine(heardByMing);
-        var (sum, initializations) = SumWithPerWorkerState(1000, 2);
-        ctx.Out.WriteLine($"Parallel.ForEach with localInit: sum {sum}, per-worker state created {initializations} times (at most 2 workers)");
+        var (question, answer) = await ConverseAsync(ctx.Seconds(4), ctx.CancellationToken);
+        ctx.Out.WriteLine(question);
+        ctx.Out.WriteLine(answer);
+        var (sum, made) = SumWithPerWorkerState(1000, 2);
+        ctx.Out.WriteLine($"Parallel.ForEach with localInit: sum {sum}, "
+            + $"per-worker state created {made} times (at most 2 workers)");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Parity.Examples.Infrastructure;
+using static System.StringSplitOptions;
 
 namespace Parity.Examples.Processes;
 
@@ -14,11 +15,10 @@ namespace Parity.Examples.Processes;
 [Concept("process.assert")]
 public static class Assertions
 {
-    /// <summary>Whether this assembly was compiled with DEBUG, i.e. whether Debug.Assert calls exist in it.</summary>
 #if DEBUG
-    public static bool DebugBuild => true;
+    public const string Build = "Debug (Debug.Assert compiled in)";
 #else
-    public static bool DebugBuild => false;
+    public const string Build = "Release (Debug.Assert compiled out)";
 #endif
 
     // <assert>
@@ -41,58 +41,50 @@ public static class Assertions
     // <conditional>
     private static int _evaluations;
 
-    public static int Evaluations => Volatile.Read(ref _evaluations);
+    public static int Evaluated => Volatile.Read(ref _evaluations);
 
-    /// <summary>Debug.Assert's mechanism: calls vanish unless the symbol is defined (it never is
-    /// here).</summary>
+    /// <summary>Debug.Assert's mechanism, under a symbol never defined: calls vanish.</summary>
     [Conditional("PARITY_EXTRA_CHECKS")]
-    public static void ExtraCheck(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException(message);
-        }
-    }
+    public static void ExtraCheck(bool condition, string message) =>
+        Trace.Assert(condition, message);
 
-    /// <summary>Calls ExtraCheck with an argument that counts its evaluations: it stays 0.</summary>
+    /// <summary>ExtraCheck with an argument that counts its evaluations (it stays at 0).</summary>
     public static void CallExtraCheck() =>
         ExtraCheck(Interlocked.Increment(ref _evaluations) < 0, "never evaluated");
     // </conditional>
 
-    public static async Task<(int ExitCode, string Output, string Error)> DivideInChildAsync(CancellationToken cancellationToken)
-    {
-        // A failed Debug.Assert aborts: no crash dump wanted.
-        var child = await SelfLauncher.RunAsync("process.assert", ["1", "0"], Timeouts.Short, cancellationToken,
+    // Runs the child below; a failed Debug.Assert aborts it: no crash dump wanted.
+    public static Task<SelfLauncher.ChildRun> DivideInChildAsync(CancellationToken ct) =>
+        SelfLauncher.RunAsync("process.assert", [], Timeouts.Short, ct,
             new Dictionary<string, string> { ["DOTNET_DbgEnableMiniDump"] = "0" });
-        return (child.ExitCode, child.Output, child.Error);
-    }
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        ctx.Out.WriteLine($"this build: {(DebugBuild ? "Debug (Debug.Assert compiled in)" : "Release (Debug.Assert compiled out)")}");
+        var log = ctx.Out;
+        log.WriteLine($"this build: {Build}");
         try
         {
             DivideChecked(1, 0);
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            ctx.Out.WriteLine($"DivideChecked(1, 0): {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            var message = ex.Message.ReplaceLineEndings(" ");
+            log.WriteLine($"DivideChecked(1, 0): {ex.GetType().Name}: {message}");
         }
         CallExtraCheck();
-        ctx.Out.WriteLine($"[Conditional] call removed: its argument was evaluated {Evaluations} times");
-        var (exitCode, output, error) = await DivideInChildAsync(ctx.CancellationToken);
-        // Debug build: "Process terminated. Assertion failed. <message>" on stderr, then a stack trace.
-        var said = string.Join(' ', error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(3));
-        ctx.Out.WriteLine($"Divide(1, 0) in a child: exit code {exitCode}; {output.Trim()}{said}");
+        log.WriteLine($"[Conditional] call removed: its argument was evaluated {Evaluated} times");
+        var (_, exitCode, output, error) = await DivideInChildAsync(ctx.CancellationToken);
+        // Debug: "Process terminated. Assertion failed. <message>" on stderr, then a stack trace.
+        var said = string.Join(' ', error.Split('\n', RemoveEmptyEntries | TrimEntries).Take(3));
+        log.WriteLine($"Divide(1, 0) in a child: exit code {exitCode}; {output.Trim()}{said}");
     }
 
-    /// <summary>The child: Divide(a, b). Debug build: the assert ends the process; Release: the division throws.</summary>
+    /// <summary>The child: Divide(1, 0) ends the process (Debug) or throws (Release).</summary>
     public static Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {
         try
         {
-            ctx.Out.WriteLine($"result {Divide(int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture))}");
-            return Task.FromResult(0);
+            return Task.FromResult(Divide(1, 0));
         }
         catch (DivideByZeroException ex)
         {

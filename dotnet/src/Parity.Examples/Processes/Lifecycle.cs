@@ -14,63 +14,55 @@ namespace Parity.Examples.Processes;
 [Concept("process.lifecycle")]
 public static class Lifecycle
 {
-    /// <summary>The longest any child of this concept sleeps, whatever it is told.</summary>
-    public static TimeSpan LongestSleep => Timeouts.Short;
-
-    /// <summary>The exit code Kill() leaves: SIGKILL seen as 128 + 9 on Unix, -1 on Windows.</summary>
-    public static int KilledExitCode => OperatingSystem.IsWindows() ? -1 : 128 + 9;
-
     // <join>
     /// <summary>join(timeout): true if the child exited in time; false if it still runs.</summary>
-    public static async Task<bool> JoinAsync(Process child, TimeSpan timeout, CancellationToken token)
+    public static async Task<bool> JoinAsync(Process child, TimeSpan timeout, CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         try
         {
             await child.WaitForExitAsync(deadline.Token);
             return true;
         }
-        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return false;
         }
     }
     // </join>
 
-    /// <summary>A child copy of the program, not started yet, that will sleep for <paramref name="seconds"/>, then exit 0.</summary>
-    public static Process CreateSleeper(double seconds) =>
-        new() { StartInfo = SelfLauncher.StartInfo("process.lifecycle", seconds.ToString(CultureInfo.InvariantCulture)) };
+    /// <summary>A child copy of this program, not started yet, that sleeps, then exits 0.</summary>
+    public static Process CreateSleeper(TimeSpan sleep) =>
+        new() { StartInfo = SelfLauncher.StartInfo("process.lifecycle", sleep.ToString("c")) };
 
     // <lifecycle>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        using var sleeper = CreateSleeper(LongestSleep.TotalSeconds);
+        var log = ctx.Out;
+        using var sleeper = CreateSleeper(Timeouts.Short);
         try
         {
             _ = sleeper.HasExited; // no OS process yet
         }
         catch (InvalidOperationException ex)
         {
-            ctx.Out.WriteLine($"created                HasExited throws: {ex.Message}");
+            log.WriteLine($"created                HasExited throws: {ex.Message}");
         }
-        // Start() it; the wrapper drains its output pipes so it can never block writing to them.
-        await using (var child = ChildProcess.Start(sleeper))
-        {
-            ctx.Out.WriteLine($"started                pid={sleeper.Id} HasExited={sleeper.HasExited}");
-            var exited = await JoinAsync(sleeper, ctx.Seconds(0.5), ctx.CancellationToken);
-            ctx.Out.WriteLine($"wait 0.5 s returned    exited={exited} HasExited={sleeper.HasExited}");
-            await child.KillAsync(); // the only way to end it: no SIGTERM, no daemon flag
-            var (exitedNow, code) = (sleeper.HasExited, sleeper.ExitCode);
-            ctx.Out.WriteLine($"killed and waited      HasExited={exitedNow} ExitCode={code}");
-        }
+        await using var child = ChildProcess.Start(sleeper); // drains its pipes: it never blocks
+        log.WriteLine($"started                pid={sleeper.Id} HasExited={sleeper.HasExited}");
+        var exited = await JoinAsync(sleeper, ctx.Seconds(0.5), ctx.CancellationToken);
+        log.WriteLine($"wait 0.5 s returned    exited={exited} HasExited={sleeper.HasExited}");
+        await child.KillAsync(); // the only way to end it: no SIGTERM, no daemon flag
+        var (exitedNow, code) = (sleeper.HasExited, sleeper.ExitCode);
+        log.WriteLine($"killed and waited      HasExited={exitedNow} ExitCode={code}");
     }
     // </lifecycle>
 
     public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {
-        var seconds = double.Parse(args.FirstOrDefault() ?? "30", CultureInfo.InvariantCulture);
-        await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds, LongestSleep.TotalSeconds)), ctx.CancellationToken);
+        var sleep = TimeSpan.Parse(args[0], CultureInfo.InvariantCulture);
+        await Task.Delay(sleep < Timeouts.Short ? sleep : Timeouts.Short, ctx.CancellationToken);
         return 0;
     }
 }

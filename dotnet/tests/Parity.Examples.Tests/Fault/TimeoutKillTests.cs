@@ -1,5 +1,4 @@
 using Parity.Examples.Fault;
-using Parity.Examples.Processes;
 
 namespace Parity.Examples.Tests.Fault;
 
@@ -9,7 +8,7 @@ public sealed class TimeoutKillTests
     public async Task KillTheChildOnly_GrandchildHoldsThePipe_ReadStillWaitsAfterTheChildDied()
     {
         var outcome = await TimeoutKill.KillTheChildOnlyAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
-        Assert.Equal(Lifecycle.KilledExitCode, outcome.ChildExitCode);
+        Assert.Equal(ExitCodes.Killed, outcome.ChildExitCode);
         Assert.True(outcome.GrandchildRunning);
         Assert.True(outcome.ReadTimedOut);
     }
@@ -18,7 +17,7 @@ public sealed class TimeoutKillTests
     public async Task KillTheTree_GrandchildDiesToo_ReadEndsWithNothingMore()
     {
         var outcome = await TimeoutKill.KillTheTreeAsync(CancellationToken.None);
-        Assert.Equal(Lifecycle.KilledExitCode, outcome.ChildExitCode);
+        Assert.Equal(ExitCodes.Killed, outcome.ChildExitCode);
         Assert.False(outcome.GrandchildRunning);
         Assert.Equal("", outcome.Output);
     }

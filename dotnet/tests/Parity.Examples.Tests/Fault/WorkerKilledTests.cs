@@ -1,5 +1,4 @@
 using Parity.Examples.Fault;
-using Parity.Examples.Processes;
 
 namespace Parity.Examples.Tests.Fault;
 
@@ -11,7 +10,7 @@ public sealed class WorkerKilledTests
         var attempts = await WorkerKilled.SuperviseAsync(CancellationToken.None);
 
         Assert.Equal(2, attempts.Count);
-        Assert.Equal(Lifecycle.KilledExitCode, attempts[0].ExitCode); // 137 = 128 + SIGKILL; -1 on Windows
+        Assert.Equal(ExitCodes.Killed, attempts[0].ExitCode); // 137 = 128 + SIGKILL; -1 on Windows
         Assert.Equal((0, "42"), (attempts[1].ExitCode, attempts[1].Result));
         Assert.NotEqual(attempts[0].Pid, attempts[1].Pid);
     }

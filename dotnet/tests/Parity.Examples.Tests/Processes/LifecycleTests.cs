@@ -9,7 +9,7 @@ public sealed class LifecycleTests
     [Fact]
     public void HasExited_BeforeStart_Throws()
     {
-        using var child = Lifecycle.CreateSleeper(1);
+        using var child = Lifecycle.CreateSleeper(TimeSpan.FromSeconds(1));
         var ex = Assert.Throws<InvalidOperationException>(() => child.HasExited);
         Assert.Equal("No process is associated with this object.", ex.Message);
     }
@@ -17,7 +17,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Join_TimeoutWhileChildRuns_ReturnsFalseAndChildLives()
     {
-        using var sleeper = Lifecycle.CreateSleeper(Lifecycle.LongestSleep.TotalSeconds);
+        using var sleeper = Lifecycle.CreateSleeper(Timeouts.Short);
         await using var child = ChildProcess.Start(sleeper);
         Assert.False(await Lifecycle.JoinAsync(sleeper, TimeSpan.FromMilliseconds(50), CancellationToken.None));
         Assert.False(sleeper.HasExited);
@@ -28,19 +28,19 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Kill_RunningChild_ExitCodeIs137OnUnixAndMinus1OnWindows()
     {
-        using var sleeper = Lifecycle.CreateSleeper(Lifecycle.LongestSleep.TotalSeconds);
+        using var sleeper = Lifecycle.CreateSleeper(Timeouts.Short);
         await using var child = ChildProcess.Start(sleeper);
         sleeper.Kill(entireProcessTree: true);
         Assert.True(await Lifecycle.JoinAsync(sleeper, Timeouts.Short, CancellationToken.None));
         Assert.True(sleeper.HasExited);
         Assert.Equal(OperatingSystem.IsWindows() ? -1 : 137, sleeper.ExitCode);
-        Assert.Equal(Lifecycle.KilledExitCode, sleeper.ExitCode);
+        Assert.Equal(ExitCodes.Killed, sleeper.ExitCode);
     }
 
     [Fact]
     public async Task Join_ChildThatEnds_ReturnsTrueWithExitCodeZero()
     {
-        using var sleeper = Lifecycle.CreateSleeper(0);
+        using var sleeper = Lifecycle.CreateSleeper(TimeSpan.Zero);
         await using var child = ChildProcess.Start(sleeper);
         Assert.True(await Lifecycle.JoinAsync(sleeper, Timeouts.Short, CancellationToken.None));
         Assert.Equal(0, sleeper.ExitCode);
@@ -52,7 +52,7 @@ public sealed class LifecycleTests
         var text = await Ctx.RunAsync(Lifecycle.RunAsync);
         Assert.Contains("HasExited throws", text, StringComparison.Ordinal);
         Assert.Contains("exited=False HasExited=False", text, StringComparison.Ordinal);
-        Assert.Contains($"ExitCode={Lifecycle.KilledExitCode}", text, StringComparison.Ordinal);
+        Assert.Contains($"ExitCode={ExitCodes.Killed}", text, StringComparison.Ordinal);
         var pid = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"pid=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid)); // gone: no child outlives the concept
     }

@@ -1,11 +1,10 @@
 """pool.callbacks: apply_async(callback=..., error_callback=...), called as tasks finish.
 
 Three tasks succeed after a second, two fail at once. `callback` receives each result and
-`error_callback` each exception, in the order the tasks finish, not the order they were
-submitted: here the failures come first. Both run in the parent, on the pool's result-handler
-thread, so they must be quick (a slow callback holds up every other result) and must not
-raise. A task without error_callback still fails: the exception waits in its AsyncResult,
-and get() re-raises it with the worker's traceback attached as __cause__.
+`error_callback` each exception, in the order the tasks finish (the failures first), not in
+submission order. Both run in the parent, on the pool's result-handler thread: keep them quick
+(a slow one holds up every other result) and never let them raise. Without error_callback a
+failure waits in its AsyncResult, and get() re-raises it with the worker's traceback as __cause__.
 """
 
 from __future__ import annotations
@@ -33,42 +32,20 @@ def fail(name: int) -> int:
 
 
 # </tasks>
-
-
 # <callbacks>
 def run_with_callbacks(
     ctx: Context,
     on_result: Callable[[int], None],
     on_error: Callable[[BaseException], None],
-    processes: int | None = None,
-    timeout: float = SHORT_TIMEOUT,
+    processes: int | None = None,  # None: one worker per CPU, as in the article
 ) -> None:
-    """Tasks 0-2 succeed after 1 s, tasks 3-4 fail at once; the callbacks see them as they finish.
-
-    TimeoutError if they have not all finished within `timeout` seconds."""
-    pool = ctx.Pool(processes)  # None: one worker per CPU, as in the article
-    try:
-        pending = []
-        for name in range(5):
-            if name > 2:
-                pending.append(
-                    pool.apply_async(fail, (name,), callback=on_result, error_callback=on_error)
-                )
-            else:
-                pending.append(pool.apply_async(succeed, (name, scaled(1)), callback=on_result))
-        pool.close()
-        deadline = time.monotonic() + timeout
-        for result in pending:
-            # never raises: the callbacks have it
-            result.wait(max(0.0, deadline - time.monotonic()))
-        unfinished = sum(not result.ready() for result in pending)
-        if unfinished:
-            raise TimeoutError(
-                f"{unfinished} of {len(pending)} tasks did not finish within {timeout:g} s"
-            )
-        close_pool(pool, timeout)  # join() with a limit: Pool.join() has none
-    finally:
-        pool.terminate()
+    with ctx.Pool(processes) as pool:  # leaving `with` terminates the workers
+        pending = [pool.apply_async(succeed, (n, scaled(1)), callback=on_result) for n in range(3)]
+        pending += [pool.apply_async(fail, (n,), error_callback=on_error) for n in (3, 4)]
+        # join() also waits for the result-handler thread, so every callback has run after it.
+        if not close_pool(pool, SHORT_TIMEOUT):  # close(), then join() with a limit
+            late = sum(not result.ready() for result in pending)
+            raise TimeoutError(f"{late} of 5 tasks did not finish within {SHORT_TIMEOUT:g} s")
 
 
 # </callbacks>

@@ -5,8 +5,6 @@ the parent and that the child was started). An assert is a debugging aid, not va
 `python -O` (or PYTHONOPTIMIZE=1) compiles every assert away, in our code and in the standard
 library alike, so the same bad call then fails further down with a different exception.
 Run in a child interpreter with -O, divide(1, 0) raises ZeroDivisionError, not AssertionError.
-
-(The module is named after the keyword, so import it with importlib, not an import statement.)
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ import subprocess
 import sys
 
 from parity.common import entry
-from parity.common.mp import Context, context
+from parity.common.mp import context
 from parity.common.timing import SHORT_TIMEOUT
 
 
@@ -26,20 +24,14 @@ def divide(a: float, b: float) -> float:
 
 
 # </assert>
-
-
-def join_unstarted(ctx: Context) -> None:
-    """multiprocessing's own assert: join() a process that was never started."""
-    ctx.Process(target=print).join(SHORT_TIMEOUT)
-
-
 def outcome(call: str) -> str:
-    """Run `call` ('divide' or 'join') here and return 'ExceptionType: message'."""
+    """'ExceptionType: message' of divide(1, 0) or, for 'join', of multiprocessing's own assert:
+    join() on a process that was never started."""
     try:
         if call == "divide":
             divide(1, 0)
         else:
-            join_unstarted(context())
+            context().Process(target=print).join(SHORT_TIMEOUT)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return "no exception"
@@ -49,8 +41,7 @@ def outcome(call: str) -> str:
 def outcome_in_child(call: str, optimize: bool) -> str:
     """The same call in a fresh interpreter, with or without -O (asserts compiled away)."""
     flags = ["-O"] if optimize else []
-    module = "importlib.import_module('parity.process.assertions')"
-    code = f"import importlib; print({module}.outcome({call!r}))"
+    code = f"from parity.process.assertions import outcome; print(outcome({call!r}))"
     child = subprocess.run(
         [sys.executable, *flags, "-c", code],
         capture_output=True,
@@ -62,8 +53,6 @@ def outcome_in_child(call: str, optimize: bool) -> str:
 
 
 # </optimized>
-
-
 def main() -> None:
     print(f"here (__debug__={__debug__}):")
     for call in ("divide", "join"):

@@ -1,14 +1,11 @@
 """process.subclass: a Process subclass with its own __init__ and run().
 
-The object-oriented spelling of process.basic: instead of passing target=..., subclass
-Process, keep the child's arguments as attributes in __init__ (after calling the base
-__init__) and put the child's work in run(). start() runs run() in the child.
-
-Two things the article does not say. A subclass of multiprocessing.Process starts with the
-*global* default start method; to honour a context, inherit from that context's Process class
-(here: one small class per start method over a shared mixin). And the child works on a copy
-of the object: what run() changes on self never comes back to the parent, so results travel
-through a Queue (or a Pipe).
+The object-oriented spelling of process.basic: subclass Process, call the base __init__ first,
+keep the child's arguments as attributes and put its work in run(), which start() runs in the
+child. Not in the article: a subclass of multiprocessing.Process starts with the *global*
+default start method (to honour a context, inherit from that context's Process class), and
+the child works on a copy of the object: what run() changes on self never reaches the parent,
+so results travel through a Queue.
 """
 
 from __future__ import annotations
@@ -29,51 +26,36 @@ Report = tuple[str, str, int, int]  # (process name, greeting, pid, ppid), made 
 
 # <subclass>
 class Greeter(process.BaseProcess):
-    """Greets from the child. The base __init__ must run first: start() needs its state."""
-
     def __init__(self, greeting: str, reports: Queue[Report]) -> None:
-        super().__init__(name=f"greeter-{greeting}")
+        super().__init__(name=f"greeter-{greeting}")  # first: start() needs the base's state
         self.greeting = greeting
         self.reports = reports
 
-    def run(self) -> None:
-        """What start() runs in the child (a target passed to __init__ would be ignored)."""
+    def run(self) -> None:  # what start() runs in the child (a target= would be ignored)
         self.greeting = self.greeting.upper()  # changes the child's copy only
         self.reports.put((self.name, self.greeting, os.getpid(), os.getppid()))
 
 
 # </subclass>
-
-
 # A subclass is bound to a start method through its base class: one concrete class per method.
-class SpawnGreeter(Greeter, SpawnProcess):
-    pass
+class SpawnGreeter(Greeter, SpawnProcess): ...
 
 
-_GREETERS: dict[str, type[Greeter]] = {"spawn": SpawnGreeter}
-
+GREETERS: dict[str, type[Greeter]] = {"spawn": SpawnGreeter}
 if sys.platform != "win32":
     from multiprocessing.context import ForkProcess, ForkServerProcess
 
-    class ForkGreeter(Greeter, ForkProcess):
-        pass
+    class ForkGreeter(Greeter, ForkProcess): ...
 
-    class ForkServerGreeter(Greeter, ForkServerProcess):
-        pass
+    class ForkServerGreeter(Greeter, ForkServerProcess): ...
 
-    _GREETERS |= {"fork": ForkGreeter, "forkserver": ForkServerGreeter}
-
-
-def greeter(ctx: Context, greeting: str, reports: Queue[Report]) -> Greeter:
-    """A Greeter that starts with `ctx`'s start method."""
-    return _GREETERS[ctx.get_start_method()](greeting, reports)
+    GREETERS |= {"fork": ForkGreeter, "forkserver": ForkServerGreeter}
 
 
 # <parent>
 def greet(ctx: Context, greeting: str) -> tuple[Greeter, Report]:
-    """Start a Greeter, collect its report, join it; return our copy of it and the report."""
     reports: Queue[Report] = ctx.Queue()
-    child = greeter(ctx, greeting, reports)
+    child = GREETERS[ctx.get_start_method()](greeting, reports)  # the context's start method
     child.start()  # runs child.run() in the new process
     try:
         report = reports.get(timeout=SHORT_TIMEOUT)
@@ -87,14 +69,10 @@ def main() -> None:
     print(f"[parent] pid={os.getpid()} ppid={os.getppid()} start method={ctx.get_start_method()}")
     child, (name, greeting, pid, ppid) = greet(ctx, "cheerful")
     print(f"[child {name}] pid={pid} ppid={ppid} greeting={greeting!r}")
-    print(
-        f"[parent] {child.name} exited with code {child.exitcode}; "
-        f"our copy still says {child.greeting!r}"
-    )
+    said = f"exited with code {child.exitcode}; our copy still says {child.greeting!r}"
+    print(f"[parent] {child.name} {said}")
 
 
 # </parent>
-
-
 if __name__ == "__main__":
     entry.run(main)
