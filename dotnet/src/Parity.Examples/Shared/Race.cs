@@ -61,9 +61,8 @@ public static class Race
     }
     // </run>
     // <step-by-step>
-    /// <summary>Two increments interleaved on purpose: A reads and pauses, B reads and writes, then
-    /// A writes what it read plus one. The total (1 or 2), and whether B read during A's pause;
-    /// with <paramref name="locked"/>, each holds the lock across its read and write.</summary>
+    /// <summary>A reads and pauses, B reads and writes, A writes what it read plus one: the total
+    /// (1 or 2), and whether B read in A's pause. Locked: each holds the lock throughout.</summary>
     public static (int Total, bool OtherReadDuringPause) LostUpdateStepByStep(bool locked)
     {
         var counter = new Counter();

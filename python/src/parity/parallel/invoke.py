@@ -1,11 +1,10 @@
 """parallel.invoke: run several functions at once and wait for all of them.
 
-.NET's Parallel.Invoke runs blocking actions side by side; Python's counterpart for waiting
-work is a ThreadPoolExecutor (threads release the GIL while they sleep or do I/O), and for
-async work asyncio.gather. The article's trap has a Python twin: Parallel.Invoke given lambdas
-that return Tasks discards them and returns at once; an executor given async functions only
-creates coroutines, which never run ("coroutine ... was never awaited"). A set event, like
-ParallelOptions.CancellationToken, stops the batch before any function starts.
+.NET's Parallel.Invoke runs blocking actions side by side; Python's counterpart is a
+ThreadPoolExecutor (threads release the GIL while they sleep or do I/O), or asyncio.gather for
+async work. The article's trap has a Python twin: Parallel.Invoke discards the Tasks its lambdas
+return; an executor given async functions only creates coroutines, which never run ("coroutine
+... was never awaited"). A set event, like a cancelled token, stops the batch before it starts.
 """
 
 import asyncio
