@@ -24,10 +24,6 @@ def sequential(count: int = COUNT) -> int:
     return sum(range(count))
 
 
-def _range_sum(bounds: tuple[int, int]) -> int:
-    return sum(range(*bounds))
-
-
 def chunks(count: int, parts: int) -> list[tuple[int, int]]:
     """Split 0..count-1 into `parts` contiguous ranges that cover it exactly once."""
     step = max(1, -(-count // parts))  # ceiling division, at least 1
@@ -35,8 +31,9 @@ def chunks(count: int, parts: int) -> list[tuple[int, int]]:
 
 
 def parallel(pool: Pool, count: int = COUNT, workers: int = 2) -> int:
+    ranges = [range(lo, hi) for lo, hi in chunks(count, workers)]  # each pickles as 3 numbers
     # map_async + get(timeout): a blocking wait that cannot hang forever.
-    return sum(pool.map_async(_range_sum, chunks(count, workers)).get(timeout=LONG_TIMEOUT))
+    return sum(pool.map_async(sum, ranges).get(timeout=LONG_TIMEOUT))
 
 
 # </sum>
