@@ -42,8 +42,9 @@ public static class Cancellation
     public static async Task RunAsync(ConceptContext ctx)
     {
         var step = ctx.Seconds(0.1);
+        var roomyDeadline = TimeSpan.FromSeconds(10); // should not fire, so it is not scaled
         using var roomy = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
-        roomy.CancelAfter(TimeSpan.FromSeconds(10)); // should not fire, so not scaled
+        roomy.CancelAfter(roomyDeadline);
         var done = await StepsAsync(5, step, roomy.Token).ConfigureAwait(false);
         ctx.Out.WriteLine($"5 steps, timeout after 10 s: all {done} steps done");
 
