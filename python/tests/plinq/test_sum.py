@@ -8,7 +8,8 @@ from ..conftest import RunConcept
 
 def test_parallel_equals_sequential_and_closed_form(mp_context: Context) -> None:
     assert plinq_sum.sequential() == plinq_sum.EXPECTED == 499_999_500_000
-    assert plinq_sum.parallel(mp_context) == plinq_sum.EXPECTED
+    with mp_context.Pool(2) as pool:
+        assert plinq_sum.parallel(pool) == plinq_sum.EXPECTED
 
 
 def test_main_prints_the_sum_and_the_median_times(run_ok: RunConcept) -> None:

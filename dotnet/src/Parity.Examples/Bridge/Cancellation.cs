@@ -12,63 +12,54 @@ namespace Parity.Examples.Bridge;
 public static class Cancellation
 {
     // <work>
-    /// <summary>Runs up to <paramref name="steps"/> steps of <paramref name="step"/> each; returns
-    /// the steps done.</summary>
-    public static async Task<int> StepsAsync(
-        int steps, TimeSpan step, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="steps"/> delays; returns how many were done.</summary>
+    public static async Task<int> StepsAsync(int steps, TimeSpan step, CancellationToken token)
     {
         for (var done = 0; done < steps; done++)
         {
             // Throws OperationCanceledException (TaskCanceledException) as soon as the token fires.
-            await Task.Delay(step, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(step, token).ConfigureAwait(false);
         }
         return steps;
     }
 
     /// <summary>CPU-bound PLINQ that checks the token between elements.</summary>
-    public static long SlowSum(
-        int count, TimeSpan perElement, CancellationToken cancellationToken) =>
+    public static long SlowSum(int count, TimeSpan perElement, CancellationToken token) =>
         ParallelEnumerable.Range(0, count)
-            .WithCancellation(cancellationToken)
+            .WithCancellation(token)
             .Select(i =>
             {
-                cancellationToken.WaitHandle.WaitOne(perElement);
+                token.WaitHandle.WaitOne(perElement);
                 return (long)i;
             })
             .Sum();
     // </work>
 
-    /// <summary>Blocks the calling thread for <paramref name="duration"/> (no token): a call Python
-    /// cannot interrupt.</summary>
+    /// <summary>Blocks the calling thread, with no token: a call Python cannot interrupt.</summary>
     public static void Block(TimeSpan duration) => Thread.Sleep(duration);
 
     // <timeout>
-    // A deadline that should not fire, so it is not scaled: the five steps take 0.5 s.
-    private static readonly TimeSpan Roomy = TimeSpan.FromSeconds(10);
-
     public static async Task RunAsync(ConceptContext ctx)
     {
         var step = ctx.Seconds(0.1);
-        using (var roomy = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken))
+        var roomyDeadline = TimeSpan.FromSeconds(10); // should not fire, so it is not scaled
+        using var roomy = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        roomy.CancelAfter(roomyDeadline);
+        var done = await StepsAsync(5, step, roomy.Token).ConfigureAwait(false);
+        ctx.Out.WriteLine($"5 steps, timeout after 10 s: all {done} steps done");
+
+        using var tight = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+        tight.CancelAfter(ctx.Seconds(0.5));
+        try
         {
-            roomy.CancelAfter(Roomy);
-            var done = await StepsAsync(5, step, roomy.Token).ConfigureAwait(false);
-            ctx.Out.WriteLine($"5 steps, timeout after 10 s: all {done} steps done");
+            await StepsAsync(100, step, tight.Token).ConfigureAwait(false);
+            ctx.Out.WriteLine(
+                "100 steps, CancelAfter 0.5 s: finished (the machine was too slow to cancel)");
         }
-        using (var tight = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken))
+        catch (OperationCanceledException) when (!ctx.CancellationToken.IsCancellationRequested)
         {
-            tight.CancelAfter(ctx.Seconds(0.5));
-            try
-            {
-                await StepsAsync(100, step, tight.Token).ConfigureAwait(false);
-                ctx.Out.WriteLine(
-                    "100 steps, CancelAfter 0.5 s: finished (the machine was too slow to cancel)");
-            }
-            catch (OperationCanceledException) when (!ctx.CancellationToken.IsCancellationRequested)
-            {
-                // The timeout fired, not the host: report it; a host cancellation propagates.
-                ctx.Out.WriteLine("100 steps, CancelAfter 0.5 s: cancelled");
-            }
+            // The timeout fired, not the host: report it; a host cancellation propagates.
+            ctx.Out.WriteLine("100 steps, CancelAfter 0.5 s: cancelled");
         }
     }
     // </timeout>

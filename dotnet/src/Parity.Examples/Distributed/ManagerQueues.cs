@@ -42,32 +42,24 @@ public static class ManagerQueues
         return question;
     }
     // </client>
-
     // <run>
-    public sealed record Exchange(string ZhangReceived, string MingReceived, IPEndPoint EndPoint);
-
-    public static async Task<Exchange> ExchangeAsync(byte[] key, CancellationToken ct = default)
+    /// <summary>Zhang and Ming exchange messages through one server, then a client with another
+    /// key tries it: what each received, where the server listened, the refusal.</summary>
+    public static async Task<(string ZhangReceived, string MingReceived, IPEndPoint EndPoint,
+        string Refusal)> ExchangeAsync(byte[] key, CancellationToken ct = default)
     {
         await using var server = new QueueServer(key, Queues); // like manager.start()
         var zhang = ZhangAsync(server.EndPoint, key, ct);
         var ming = MingAsync(server.EndPoint, key, ct);
         await Task.WhenAll(zhang, ming).WaitAsync(Timeouts.Short, ct);
-        return new Exchange(await zhang, await ming, server.EndPoint);
-    }
-
-    /// <summary>Connect with another key than the server's; returns the refusal.</summary>
-    public static async Task<string> WrongKeyIsRefusedAsync(
-        byte[] key, CancellationToken ct = default)
-    {
-        await using var server = new QueueServer(key, Queues);
-        var otherKey = RandomNumberGenerator.GetBytes(32);
         try
         {
+            var otherKey = RandomNumberGenerator.GetBytes(32);
             using var _ = await QueueClient.ConnectAsync(server.EndPoint, otherKey, ct);
         }
         catch (AuthenticationException ex)
         {
-            return ex.Message;
+            return (await zhang, await ming, server.EndPoint, ex.Message);
         }
         throw new InvalidOperationException("a client with the wrong key was let in");
     }
@@ -79,11 +71,10 @@ public static class ManagerQueues
         var key = AuthKey();
         var origin = configured ? $"from {AuthKeyVariable}" : "generated for this run";
         ctx.Out.WriteLine($"authkey: {key.Length} bytes, {origin}");
-        var result = await ExchangeAsync(key, ctx.CancellationToken);
-        ctx.Out.WriteLine($"server listened on {result.EndPoint}, now stopped");
-        ctx.Out.WriteLine($"zhang received: {result.ZhangReceived}");
-        ctx.Out.WriteLine($"ming received:  {result.MingReceived}");
-        var refusal = await WrongKeyIsRefusedAsync(key, ctx.CancellationToken);
+        var (zhang, ming, endPoint, refusal) = await ExchangeAsync(key, ctx.CancellationToken);
+        ctx.Out.WriteLine($"server listened on {endPoint}, now stopped");
+        ctx.Out.WriteLine($"zhang received: {zhang}");
+        ctx.Out.WriteLine($"ming received:  {ming}");
         ctx.Out.WriteLine($"a client with another key: AuthenticationException: {refusal}");
     }
 }

@@ -4,48 +4,32 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Further;
 
 /// <summary>
-/// further.channels: System.Threading.Channels, an async producer/consumer queue. A bounded
-/// channel decides what happens to a write when it is full: wait (the default: back-pressure),
-/// drop the oldest item, drop the newest item already inside, or drop the item being written.
-/// Several producers and consumers share one channel; Complete() ends ReadAllAsync once the
-/// channel is drained. A channel is only the queue: parallel stages, ordering, linking and fault
-/// propagation, which Dataflow gives, are written by hand.
+/// further.channels: System.Threading.Channels, an async producer/consumer queue. A write to a
+/// full bounded channel waits (the default: back-pressure), drops the oldest item, drops the
+/// newest item already inside, or drops itself. Producers and consumers share one channel;
+/// Complete() ends ReadAllAsync once it is drained. A channel is only the queue: parallel
+/// stages, ordering, linking and fault propagation, which Dataflow gives, are written by hand.
 /// </summary>
 [Concept("further.channels")]
 public static class Channels
 {
     // <full-modes>
-    /// <summary>Writes 1..count into a channel of <paramref name="capacity"/> nobody reads yet,
-    /// then drains it.</summary>
+    /// <summary>Writes 1..count into a channel nobody reads yet, then drains it.</summary>
     public static async Task<(List<int> Kept, List<int> Dropped, List<int> Refused)> FillAsync(
         BoundedChannelFullMode mode, int capacity, int count)
     {
         var dropped = new List<int>();
         var channel = Channel.CreateBounded<int>(
             new BoundedChannelOptions(capacity) { FullMode = mode }, dropped.Add);
-        var refused = new List<int>();
-        for (var i = 1; i <= count; i++)
-        {
-            // With Wait, TryWrite answers false when full (WriteAsync would wait); the Drop modes
-            // always accept.
-            if (!channel.Writer.TryWrite(i))
-            {
-                refused.Add(i);
-            }
-        }
+        // With Wait, TryWrite answers false when full (WriteAsync would wait); Drop modes accept.
+        var refused = Enumerable.Range(1, count).Where(i => !channel.Writer.TryWrite(i)).ToList();
         channel.Writer.Complete();
-        var kept = new List<int>();
-        await foreach (var item in channel.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            kept.Add(item);
-        }
+        var kept = await channel.Reader.ReadAllAsync().ToListAsync().ConfigureAwait(false);
         return (kept, dropped, refused);
     }
     // </full-modes>
-
     // <producers-consumers>
-    /// <summary>Several producers, several consumers, one bounded channel; returns what each
-    /// consumer took.</summary>
+    /// <summary>Producers and consumers share a bounded channel; what each consumer took.</summary>
     public static async Task<List<int>[]> ShareAsync(int producers, int itemsEach, int consumers,
         int capacity, CancellationToken token = default)
     {
@@ -54,44 +38,34 @@ public static class Channels
             SingleReader = consumers == 1, // lets the channel pick a faster implementation
             SingleWriter = producers == 1,
         });
-        var taken = Enumerable.Range(0, consumers).Select(_ => new List<int>()).ToArray();
-        var readers = taken.Select(async mine =>
-        {
-            await foreach (var item in channel.Reader.ReadAllAsync(token).ConfigureAwait(false))
-            {
-                mine.Add(item);
-            }
-        }).ToArray();
+        var readers = Enumerable.Range(0, consumers)
+            .Select(_ => channel.Reader.ReadAllAsync(token).ToListAsync(token).AsTask()).ToArray();
         var writers = Enumerable.Range(0, producers).Select(async p =>
         {
-            for (var i = 0; i < itemsEach; i++)
+            foreach (var item in Enumerable.Range(p * itemsEach, itemsEach))
             {
-                // Waits while the channel is full.
-                await channel.Writer.WriteAsync(p * itemsEach + i, token).ConfigureAwait(false);
+                await channel.Writer.WriteAsync(item, token).ConfigureAwait(false); // waits if full
             }
         }).ToArray();
         await Task.WhenAll(writers).ConfigureAwait(false);
         channel.Writer.Complete(); // readers end once the channel is empty
-        await Task.WhenAll(readers).ConfigureAwait(false);
-        return taken;
+        return await Task.WhenAll(readers).ConfigureAwait(false);
     }
     // </producers-consumers>
-
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var limit = Timeouts.Short;
         foreach (var mode in Enum.GetValues<BoundedChannelFullMode>())
         {
             var (kept, dropped, refused) = await FillAsync(mode, capacity: 3, count: 5)
-                .WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);
+                .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
             ctx.Out.WriteLine($"capacity 3, write 1..5, {mode,-10}: "
                 + $"kept [{string.Join(", ", kept)}], dropped [{string.Join(", ", dropped)}], "
                 + $"TryWrite refused [{string.Join(", ", refused)}]");
         }
         var taken = await ShareAsync(
                 producers: 3, itemsEach: 100, consumers: 2, capacity: 4, ctx.CancellationToken)
-            .WaitAsync(limit, ctx.CancellationToken).ConfigureAwait(false);
+            .WaitAsync(Timeouts.Short, ctx.CancellationToken).ConfigureAwait(false);
         var all = taken.SelectMany(t => t).ToList();
         var once = all.Order().SequenceEqual(Enumerable.Range(0, 300));
         ctx.Out.WriteLine($"3 producers x 100 items, 2 consumers: {all.Count} taken, "

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using Parity.Examples.Infrastructure;
+using static System.FormattableString;
 
 namespace Parity.Examples.Parallelism;
 
@@ -18,60 +18,50 @@ public static class Invoke
     public static void Blocking(CancellationToken token, params Action[] actions) =>
         Parallel.Invoke(new ParallelOptions { CancellationToken = token }, actions);
 
-    /// <summary>Sleeps side by side: the call takes as long as the longest one.</summary>
-    public static void Blocking(CancellationToken token, params TimeSpan[] durations) =>
-        Blocking(token, [.. durations.Select(d => new Action(() => Thread.Sleep(d)))]);
-
     /// <summary>PLINQ's counterpart: ForAll over the actions themselves.</summary>
     public static void WithPlinq(CancellationToken token, params Action[] actions) =>
         actions.AsParallel().WithDegreeOfParallelism(actions.Length).WithCancellation(token)
             .ForAll(action => action());
     // </invoke>
-
     // <trap>
-    /// <summary>The article's form: each lambda returns a Task that Parallel.Invoke throws
-    /// away.</summary>
+    /// <summary>The article's form: the Task each lambda returns is thrown away.</summary>
     public static void ArticleForm(TimeSpan first, TimeSpan second) =>
         Parallel.Invoke(() => Task.Delay(first), () => Task.Delay(second));
 
-    /// <summary>The same trap for any async work: Invoke returns once every task has been
-    /// STARTED.</summary>
+    /// <summary>The same trap for any async work: it returns once every task has STARTED.</summary>
     public static void Discarding(params Func<Task>[] work) =>
         Parallel.Invoke([.. work.Select(w => new Action(() => w()))]);
 
     /// <summary>The fix: start the tasks, then await them all.</summary>
     public static Task Awaiting(params Func<Task>[] work) => Task.WhenAll(work.Select(w => w()));
     // </trap>
-
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        // The article's durations: 3 s and 2 s.
-        var (first, second) = (ctx.Seconds(3), ctx.Seconds(2));
+        var (first, second) = (ctx.Seconds(3), ctx.Seconds(2)); // the article's 3 s and 2 s
         var token = ctx.CancellationToken;
         var watch = Stopwatch.StartNew();
+        string Took() => Invariant($"{watch.Elapsed.TotalSeconds:0.000} s");
         await Task.Run(() => ArticleForm(first, second), token).ConfigureAwait(false);
         ctx.Out.WriteLine("Parallel.Invoke(() => Task.Delay(3 s), () => Task.Delay(2 s)): "
-            + Line($"returned after {watch.Elapsed.TotalSeconds:0.000} s (nothing waited)"));
+            + $"returned after {Took()} (nothing waited)");
 
         watch.Restart();
         await Awaiting(() => Task.Delay(first, token), () => Task.Delay(second, token))
             .ConfigureAwait(false);
-        ctx.Out.WriteLine("Task.WhenAll(Task.Delay(3 s), Task.Delay(2 s)):               "
-            + Line($"{watch.Elapsed.TotalSeconds:0.000} s ")
-            + Line($"(the longest, {first.TotalSeconds:0.###} s)"));
+        ctx.Out.WriteLine("Task.WhenAll(Task.Delay(3 s), Task.Delay(2 s)):               " + Took()
+            + Invariant($" (the longest, {first.TotalSeconds:0.###} s)"));
 
         watch.Restart();
-        await Task.Run(() => Blocking(token, first, second), token).ConfigureAwait(false);
+        await Task.Run(() => Blocking(token, () => Thread.Sleep(first), () => Thread.Sleep(second)),
+            token).ConfigureAwait(false);
         ctx.Out.WriteLine("Parallel.Invoke(Thread.Sleep(3 s), Thread.Sleep(2 s)):         "
-            + Line($"{watch.Elapsed.TotalSeconds:0.000} s (blocking actions are waited for)"));
+            + $"{Took()} (blocking actions are waited for)");
 
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync().ConfigureAwait(false);
         var started = 0;
         try
         {
-            Parallel.Invoke(new ParallelOptions { CancellationToken = cancelled.Token },
+            Blocking(new CancellationToken(canceled: true),
                 () => Interlocked.Increment(ref started), () => Interlocked.Increment(ref started));
         }
         catch (OperationCanceledException ex)
@@ -80,7 +70,5 @@ public static class Invoke
                 $"cancelled token: {ex.GetType().Name}: {ex.Message} ({started} actions started)");
         }
     }
-
-    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
     // </run>
 }

@@ -16,7 +16,6 @@ public static class Sum
 
     // <sum>
     public static long Sequential(long[] values) => values.Sum();
-
     public static long Parallel(long[] values) => values.AsParallel().Sum();
 
     /// <summary>0..count-1, summed in parallel without materialising a list.</summary>
@@ -26,12 +25,9 @@ public static class Sum
     public static long[] Numbers(long count) =>
         [.. Enumerable.Range(0, checked((int)count)).Select(i => (long)i)];
     // </sum>
-
     // <long-items>
-    /// <summary>
-    /// Two long work items, each waiting at a barrier for the other: they can only both pass if
-    /// PLINQ runs them at the same time. Long items are not a problem for parallelism.
-    /// </summary>
+    /// <summary>Two long work items, each waiting at a barrier for the other, both pass only if
+    /// PLINQ runs them at the same time: long items are not a problem for parallelism.</summary>
     public static bool LongItemsOverlap(TimeSpan timeout)
     {
         using var barrier = new Barrier(2);
@@ -43,10 +39,8 @@ public static class Sum
             .All(passed => passed);
     }
     // </long-items>
-
     // <timing>
-    /// <summary>Runs <paramref name="sum"/> once to warm up (JIT, thread pool), then returns the
-    /// median of <paramref name="runs"/> timed runs.</summary>
+    /// <summary>One warm-up run (JIT, thread pool), then the median of `runs` timed runs.</summary>
     public static TimeSpan MedianTime(Func<long> sum, int runs = 9)
     {
         ArgumentNullException.ThrowIfNull(sum);
@@ -55,7 +49,6 @@ public static class Sum
         return Timing.Median(Enumerable.Range(0, runs).Select(_ => Timing.Time(() => sum())));
     }
     // </timing>
-
     // <run>
     public static Task RunAsync(ConceptContext ctx)
     {

@@ -46,9 +46,9 @@ public sealed class ManagerQueuesTests
     }
 
     [Fact]
-    public async Task WrongKeyIsRefused_ReportsTheRefusal()
+    public async Task Exchange_ClientWithAnotherKey_ReportsTheRefusal()
     {
-        Assert.Equal("digest sent was rejected", await ManagerQueues.WrongKeyIsRefusedAsync(RandomNumberGenerator.GetBytes(32)));
+        Assert.Equal("digest sent was rejected", (await ManagerQueues.ExchangeAsync(RandomNumberGenerator.GetBytes(32))).Refusal);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class InvokeTests
     {
         var longest = TimeSpan.FromSeconds(3 * Ctx.TestTimeScale);
         var watch = Stopwatch.StartNew();
-        await Task.Run(() => Invoke.Blocking(CancellationToken.None, longest, longest / 2)).WaitAsync(Timeouts.Short);
+        await Task.Run(() => Invoke.Blocking(CancellationToken.None, () => Thread.Sleep(longest), () => Thread.Sleep(longest / 2))).WaitAsync(Timeouts.Short);
         TimerSlack.AssertWaited(watch.Elapsed, longest);
     }
 
@@ -83,7 +83,7 @@ public sealed class InvokeTests
         Assert.Equal(0, started);
         Assert.Equal("The operation was canceled.", ex.Message);
         Assert.Equal(cts.Token, ex.CancellationToken);
-        Assert.Throws<OperationCanceledException>(() => Invoke.Blocking(cts.Token, Timeouts.Short));
+        Assert.Throws<OperationCanceledException>(() => Invoke.Blocking(cts.Token, () => Thread.Sleep(Timeouts.Short)));
     }
 
     [Fact]

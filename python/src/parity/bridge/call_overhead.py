@@ -1,14 +1,10 @@
 """bridge.call-overhead: what one Python-to-.NET call costs, and what passing N elements costs.
 
-Numbers, not adjectives: a plain Python call, a call of a .NET static method that does nothing
+Numbers, not adjectives: a plain Python call, a .NET static method that does nothing
 (`CallOverhead.Identity`), the same method given N elements as a Python list (converted element
 by element on every call) or as a .NET `long[]` made once (passed by reference), and starting
-the .NET CLI as a process. Each figure is the median of repeated runs.
-
-    python -m parity.bridge.call_overhead --bench    # more calls and repeats
+the .NET CLI as a process. Each figure is the median of repeated runs; `--bench` makes more.
 """
-
-from __future__ import annotations
 
 import argparse
 import subprocess
@@ -21,22 +17,14 @@ from parity.common import entry
 from parity.common.measure import median_seconds
 from parity.common.timing import LONG_TIMEOUT
 
-SIZES = (10, 1_000, 100_000)
-
-
-def identity(value: int) -> int:
-    return value
-
 
 # <calls>
 def per_call(function: Callable[[int], object], calls: int, repeats: int) -> float:
-    """Seconds per call of `function(1)`, median over `repeats` loops of `calls` calls."""
-
     def loop() -> None:
         for _ in range(calls):
             function(1)
 
-    return median_seconds(loop, repeats) / calls
+    return median_seconds(loop, repeats) / calls  # seconds per call: the median loop / calls
 
 
 def passing(size: int, repeats: int) -> tuple[float, float]:
@@ -53,8 +41,7 @@ def passing(size: int, repeats: int) -> tuple[float, float]:
 
 def cli_start(repeats: int) -> float:
     """Seconds to start the .NET CLI (`dotnet Parity.Cli.dll list`) as a process and wait for it."""
-    cli = build_dir() / "Parity.Cli.dll"
-    command = ["dotnet", str(cli), "list"]
+    command = ["dotnet", str(build_dir() / "Parity.Cli.dll"), "list"]
     return median_seconds(
         lambda: subprocess.run(command, capture_output=True, check=True, timeout=LONG_TIMEOUT),
         repeats,
@@ -64,35 +51,29 @@ def cli_start(repeats: int) -> float:
 # </calls>
 
 
-def measure(calls: int, repeats: int) -> dict[str, float]:
-    """Every figure in seconds."""
-    started = time.perf_counter()
-    net_identity = bridge_types().CallOverhead.Identity
-    figures = {"load the CLR and Parity.Examples (first use)": time.perf_counter() - started}
-    figures["plain Python call"] = per_call(identity, calls, repeats)
-    figures[".NET static method call"] = per_call(net_identity, calls, repeats)
-    for size in SIZES:
-        as_list, as_array = passing(size, repeats)
-        figures[f".NET call with {size:,} elements as a list"] = as_list
-        figures[f".NET call with {size:,} elements as a long[]"] = as_array
-    figures["start the .NET CLI as a process"] = cli_start(max(3, repeats // 3))
-    return figures
-
-
-def _show(seconds: float) -> str:
+def _show(name: str, seconds: float) -> None:
     if seconds >= 1e-3:
-        return f"{seconds * 1e3:10.2f} ms"
-    return f"{seconds * 1e6:10.2f} us" if seconds >= 1e-6 else f"{seconds * 1e9:10.1f} ns"
+        shown = f"{seconds * 1e3:10.2f} ms"
+    else:
+        shown = f"{seconds * 1e6:10.2f} us" if seconds >= 1e-6 else f"{seconds * 1e9:10.1f} ns"
+    print(f"  {name:48} {shown}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m parity.bridge.call_overhead")
     parser.add_argument("--bench", action="store_true", help="100,000 calls per loop, 9 repeats")
-    bench = parser.parse_args().bench
-    calls, repeats = (100_000, 9) if bench else (5_000, 3)
+    calls, repeats = (100_000, 9) if parser.parse_args().bench else (5_000, 3)
     print(f"median of {repeats} runs; {calls:,} calls per loop")
-    for name, seconds in measure(calls, repeats).items():
-        print(f"  {name:48} {_show(seconds)}")
+    started = time.perf_counter()
+    net_identity = bridge_types().CallOverhead.Identity
+    _show("load the CLR and Parity.Examples (first use)", time.perf_counter() - started)
+    _show("plain Python call", per_call(lambda value: value, calls, repeats))
+    _show(".NET static method call", per_call(net_identity, calls, repeats))
+    for size in (10, 1_000, 100_000):
+        as_list, as_array = passing(size, repeats)
+        _show(f".NET call with {size:,} elements as a list", as_list)
+        _show(f".NET call with {size:,} elements as a long[]", as_array)
+    _show("start the .NET CLI as a process", cli_start(max(3, repeats // 3)))
 
 
 if __name__ == "__main__":

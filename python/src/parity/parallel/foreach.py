@@ -1,14 +1,10 @@
 """parallel.foreach: how many bodies run at once, and how to cap it.
 
-.NET's Parallel.ForEach takes MaxDegreeOfParallelism (default: no limit), PLINQ takes
-WithDegreeOfParallelism (default: the core count). Python's executors take max_workers:
-ThreadPoolExecutor defaults to min(32, cpu_count + 4) threads, ProcessPoolExecutor to the
-core count; in asyncio, a Semaphore caps how many coroutines run their body at once (what
-Parallel.ForEachAsync's MaxDegreeOfParallelism does). A meter counts the bodies inside at
-once and the most it ever saw: it never exceeds the cap.
+.NET caps Parallel.ForEach with MaxDegreeOfParallelism (default: no limit) and PLINQ with
+WithDegreeOfParallelism (default: the core count). Python's executors take max_workers
+(threads: min(32, cpu_count + 4), processes: the core count); asyncio caps coroutines with
+a Semaphore, as Parallel.ForEachAsync does. The most bodies seen at once never exceeds the cap.
 """
-
-from __future__ import annotations
 
 import asyncio
 import os
@@ -22,18 +18,16 @@ from parity.common.timing import LONG_TIMEOUT, scaled
 
 
 # <degree>
-def _timed_body(meter: PeakMeter, seconds: float) -> None:
-    with meter.inside():  # counts the bodies running now, and the most ever (parity.common.peak)
-        time.sleep(seconds)
-
-
 def threads_max(items: int, body_seconds: float, max_workers: int | None = None) -> int:
     """ThreadPoolExecutor.map over blocking bodies; None = the default max_workers."""
     meter = PeakMeter(name=f"body, max_workers={max_workers or 'default'}")
+
+    def body(_: int) -> None:
+        with meter.inside():  # counts the bodies running now, and the most ever
+            time.sleep(body_seconds)
+
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        list(
-            pool.map(lambda _: _timed_body(meter, body_seconds), range(items), timeout=LONG_TIMEOUT)
-        )
+        list(pool.map(body, range(items), timeout=LONG_TIMEOUT))
     return meter.max
 
 
@@ -51,7 +45,6 @@ def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: in
 
 
 async def async_max(items: int, body_seconds: float, limit: int) -> int:
-    """asyncio: a Semaphore lets `limit` coroutines into the body at once."""
     meter = PeakMeter(name=f"body, Semaphore({limit})")
     gate = asyncio.Semaphore(limit)
 
@@ -60,45 +53,26 @@ async def async_max(items: int, body_seconds: float, limit: int) -> int:
             with meter.inside():
                 await asyncio.sleep(body_seconds)
 
-    async with asyncio.timeout(LONG_TIMEOUT):
-        await asyncio.gather(*(body(i) for i in range(items)))
+    await asyncio.wait_for(asyncio.gather(*(body(i) for i in range(items))), LONG_TIMEOUT)
     return meter.max
 
 
 # </degree>
-
-
-def default_thread_workers() -> int:
-    """What ThreadPoolExecutor() picks: min(32, cpu_count + 4) since Python 3.8."""
-    return min(32, (os.cpu_count() or 1) + 4)
-
-
 # <run>
 def main() -> None:
-    body = scaled(0.5)
-    items = 8
-    cores = os.cpu_count()
+    body, items, cores = scaled(0.5), 8, os.cpu_count() or 1
     print(f"{cores} cores; {items} blocking bodies of {body:g} s each; most bodies seen at once:")
-    rows = [
-        (
-            "ThreadPoolExecutor(), default:",
-            threads_max(items, body),
-            f"(max_workers={default_thread_workers()})",
-        ),
+    default = min(32, cores + 4)  # ThreadPoolExecutor's max_workers since Python 3.8
+    for label, most, note in [
+        ("ThreadPoolExecutor(), default:", threads_max(items, body), f"(max_workers={default})"),
         ("ThreadPoolExecutor(max_workers=2):", threads_max(items, body, max_workers=2), ""),
         ("ProcessPoolExecutor(max_workers=2):", processes_max(context(), items, body), ""),
-        (
-            "asyncio + Semaphore(2):",
-            asyncio.run(async_max(items, body, limit=2)),
-            "(awaiting bodies)",
-        ),
-    ]
-    for label, most, note in rows:
+        ("asyncio + Semaphore(2):", asyncio.run(async_max(items, body, 2)), "(awaiting bodies)"),
+    ]:
         print(f"  {label:<40}{most} {note}".rstrip())
 
 
 # </run>
-
 
 if __name__ == "__main__":
     entry.run(main)

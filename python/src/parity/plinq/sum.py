@@ -1,17 +1,12 @@
 """plinq.sum: the sum of 0..999,999, sequentially and split across a process Pool.
 
-Python has no PLINQ: the nearest honest equivalent for CPU-bound work is a Pool over chunks
-(threads would serialize on the GIL). Each worker sums one range and the parent adds the
-partial sums. The same numbers are also summed by .NET's PLINQ through the bridge
-(`invoke run plinq.sum --via bridge`).
-
-Timing is measured in-process, with the pool already started: a warm-up, then the median of
-several runs. Timing the whole program (`time python -m ...`) would mostly measure start-up.
+Python has no PLINQ: for CPU-bound work the nearest honest equivalent is a Pool over chunks
+(threads would serialize on the GIL); each worker sums one range and the parent adds the
+partial sums. `invoke run plinq.sum --via bridge` sums the same numbers with .NET's PLINQ.
+Timing is in-process with the pool already started (a warm-up, then the median of several
+runs): timing the whole program (`time python -m ...`) would mostly measure start-up.
 """
 
-from __future__ import annotations
-
-import threading
 from multiprocessing.pool import Pool
 from typing import Any
 
@@ -29,66 +24,41 @@ def sequential(count: int = COUNT) -> int:
     return sum(range(count))
 
 
-def _range_sum(bounds: tuple[int, int]) -> int:
-    start, stop = bounds
-    return sum(range(start, stop))
-
-
 def chunks(count: int, parts: int) -> list[tuple[int, int]]:
     """Split 0..count-1 into `parts` contiguous ranges that cover it exactly once."""
     step = max(1, -(-count // parts))  # ceiling division, at least 1
     return [(lo, min(lo + step, count)) for lo in range(0, count, step)]
 
 
-def parallel(ctx: Context, count: int = COUNT, workers: int = 2) -> int:
-    with ctx.Pool(workers) as pool:
-        return parallel_in(pool, count, workers)
-
-
-def parallel_in(pool: Pool, count: int = COUNT, workers: int = 2) -> int:
+def parallel(pool: Pool, count: int = COUNT, workers: int = 2) -> int:
+    ranges = [range(lo, hi) for lo, hi in chunks(count, workers)]  # each pickles as 3 numbers
     # map_async + get(timeout): a blocking wait that cannot hang forever.
-    return sum(pool.map_async(_range_sum, chunks(count, workers)).get(timeout=LONG_TIMEOUT))
+    return sum(pool.map_async(sum, ranges).get(timeout=LONG_TIMEOUT))
 
 
 # </sum>
-
-
 # <long-items>
-_barrier: Any = None
-
-
-def _init_barrier(barrier: Any) -> None:
-    global _barrier
-    _barrier = barrier
-
-
-def _wait_for_the_other(_: int) -> bool:
-    try:
-        _barrier.wait(timeout=SHORT_TIMEOUT)
-    except threading.BrokenBarrierError:
-        return False
-    return True
+def _wait_for_the_other(barrier: Any) -> int:
+    return int(barrier.wait(timeout=SHORT_TIMEOUT))  # BrokenBarrierError when alone
 
 
 def long_items_overlap(ctx: Context) -> bool:
-    """Two long items that wait for each other: both pass only if they run at the same time."""
-    with ctx.Pool(2, initializer=_init_barrier, initargs=(ctx.Barrier(2),)) as pool:
-        return all(
-            pool.map_async(_wait_for_the_other, [0, 1], chunksize=1).get(timeout=SHORT_TIMEOUT)
-        )
+    """Two long items that wait for each other: both pass only if they run at the same time
+    (otherwise the barrier breaks, and get() raises BrokenBarrierError)."""
+    with ctx.Manager() as manager, ctx.Pool(2) as pool:
+        items = [manager.Barrier(2)] * 2  # a manager's proxy travels as a task argument
+        done = pool.map_async(_wait_for_the_other, items, chunksize=1).get(SHORT_TIMEOUT)
+        return sorted(done) == [0, 1]
 
 
 # </long-items>
-
-
 # <run>
 def main() -> None:
-    print(f"sequential: {sequential()}")
-    print(f"parallel:   {parallel(context())}")
-    print(f"closed form n(n-1)/2: {EXPECTED}")
     with context().Pool(2) as pool:
-        seq = median_seconds(sequential)
-        par = median_seconds(lambda: parallel_in(pool))
+        print(f"sequential: {sequential()}")
+        print(f"parallel:   {parallel(pool)}")
+        print(f"closed form n(n-1)/2: {EXPECTED}")
+        seq, par = median_seconds(sequential), median_seconds(lambda: parallel(pool))
     print(
         f"median of 5 in-process runs: sequential {seq * 1000:.3f} ms, "
         f"parallel (pool started) {par * 1000:.3f} ms"
@@ -96,7 +66,6 @@ def main() -> None:
 
 
 # </run>
-
 
 if __name__ == "__main__":
     entry.run(main)
