@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Context;
@@ -41,14 +40,8 @@ public static class StartMethods
 
     private static async Task<Cost> TimeAsync(string unit, int runs, Func<Task<string>> once)
     {
-        var (times, answers) = (new List<TimeSpan>(), new List<string>());
-        for (var i = 0; i < runs; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            answers.Add((await once()).Trim()); // the child's answer ends with a newline
-            times.Add(clock.Elapsed);
-        }
-        return new Cost(unit, Timing.Median(times), string.Join(",", answers.Distinct()));
+        var (median, answers) = await Timing.MedianAsync(runs, once);
+        return new Cost(unit, median, string.Join(",", answers.Select(a => a.Trim()).Distinct()));
     }
 
     // <main>
