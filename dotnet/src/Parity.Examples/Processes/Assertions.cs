@@ -47,11 +47,6 @@ public static class Assertions
     public static void CallExtraCheck() =>
         ExtraCheck(Interlocked.Increment(ref _evaluations) < 0, "never evaluated");
     // </conditional>
-    // Runs the child below; a failed Debug.Assert aborts it: no crash dump wanted.
-    public static Task<SelfLauncher.ChildRun> DivideInChildAsync(CancellationToken ct) =>
-        SelfLauncher.RunAsync("process.assert", [], Timeouts.Short, ct,
-            new Dictionary<string, string> { ["DOTNET_DbgEnableMiniDump"] = "0" });
-
     public static async Task RunAsync(ConceptContext ctx)
     {
         var log = ctx.Out;
@@ -67,7 +62,10 @@ public static class Assertions
         }
         CallExtraCheck();
         log.WriteLine($"[Conditional] call removed: its argument was evaluated {Evaluated} times");
-        var (_, exitCode, _, error) = await DivideInChildAsync(ctx.CancellationToken);
+        // The child below: a failed Debug.Assert aborts it, and no crash dump is wanted.
+        var noDump = new Dictionary<string, string> { ["DOTNET_DbgEnableMiniDump"] = "0" };
+        var (_, exitCode, _, error) = await SelfLauncher.RunAsync(
+            "process.assert", [], Timeouts.Short, ctx.CancellationToken, noDump);
         // stderr: Debug's "Assertion failed." and message, or Release's DivideByZeroException
         var said = string.Join(' ', error.Split('\n', RemoveEmptyEntries | TrimEntries).Take(3));
         log.WriteLine($"Divide(1, 0) in a child: exit code {exitCode}; {said}");

@@ -1,9 +1,15 @@
+using Parity.Examples.Infrastructure;
 using Parity.Examples.Processes;
 
 namespace Parity.Examples.Tests.Processes;
 
 public sealed class AssertionsTests
 {
+    /// <summary>Runs the concept's child as RunAsync does: no crash dump when the assert aborts it.</summary>
+    private static Task<SelfLauncher.ChildRun> DivideInChildAsync(CancellationToken token) =>
+        SelfLauncher.RunAsync("process.assert", [], Timeouts.Short, token,
+            new Dictionary<string, string> { ["DOTNET_DbgEnableMiniDump"] = "0" });
+
     [Fact]
     public void DivideChecked_ByZero_ThrowsArgumentOutOfRangeWithTheParameter()
     {
@@ -34,7 +40,7 @@ public sealed class AssertionsTests
     [Fact]
     public async Task DivideByZero_InAChild_DebugAssertEndsTheProcessOrReleaseThrows()
     {
-        var (_, exitCode, _, error) = await Assertions.DivideInChildAsync(CancellationToken.None);
+        var (_, exitCode, _, error) = await DivideInChildAsync(CancellationToken.None);
         if (Assertions.Build.StartsWith("Debug", StringComparison.Ordinal))
         {
             // A failed Debug.Assert is not an exception: the runtime fails fast (SIGABRT on Unix).
