@@ -6,10 +6,9 @@ namespace Parity.Examples.Processes;
 
 /// <summary>
 /// process.assert: Python's assert disappears under python -O, .NET's Debug.Assert from Release
-/// builds: it is [Conditional("DEBUG")], so the compiler drops the call, arguments and all. A
-/// failing Debug.Assert does not throw: it ends the process (Environment.FailFast), so here it
-/// fails only in a child copy of the program. Checks that must always run throw (ThrowIfZero);
-/// Trace.Assert ([Conditional("TRACE")], defined in Release too) stays in shipped builds.
+/// builds: it is [Conditional("DEBUG")], so the compiler drops the call, arguments and all. It
+/// does not throw: it ends the process (Environment.FailFast), so here it fails only in a child.
+/// Always-on checks throw (ThrowIfZero); Trace.Assert is [Conditional("TRACE")], on in Release.
 /// </summary>
 [Concept("process.assert")]
 public static class Assertions
