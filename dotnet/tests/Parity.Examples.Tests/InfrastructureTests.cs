@@ -34,6 +34,21 @@ public sealed class InfrastructureTests
     }
 
     [Fact]
+    public async Task MedianAsync_ThreeRuns_AwaitsEachInTurnAndKeepsEveryResult()
+    {
+        var (started, inside) = (0, 0);
+        var (_, results) = await Timing.MedianAsync(3, async () =>
+        {
+            var run = ++started;
+            Assert.Equal(1, Interlocked.Increment(ref inside)); // one run at a time
+            await Task.Yield();
+            Interlocked.Decrement(ref inside);
+            return run;
+        });
+        Assert.Equal([1, 2, 3], results);
+    }
+
+    [Fact]
     public async Task ConcurrencyMeter_TwoBodiesHeldInsideTogether_CountsTwo()
     {
         var meter = new ConcurrencyMeter();

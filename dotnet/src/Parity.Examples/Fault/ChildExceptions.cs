@@ -4,18 +4,16 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Fault;
 
 /// <summary>
-/// fault.child-exception: an exception where nobody is waiting for it. .NET is stricter than
-/// Python: an exception nobody catches on a Thread, or thrown out of an <c>async void</c> method,
-/// ends the whole process (SIGABRT on Unix: exit code 134; 0xE0434352 on Windows), where Python
-/// would only report the thread's traceback. A faulted Task nobody awaits is the exception: once
-/// collected, it raises TaskScheduler.UnobservedTaskException and the process carries on. Each
-/// case runs in a child copy of the program, so the demo survives its own crashes.
+/// fault.child-exception: an exception nobody waits for. .NET is stricter than Python: one nobody
+/// catches on a Thread, or thrown out of an <c>async void</c> method, ends the whole process
+/// (SIGABRT on Unix: exit code 134; 0xE0434352 on Windows) where Python prints the thread's
+/// traceback. A faulted Task nobody awaits is the exception: once collected, it raises
+/// TaskScheduler.UnobservedTaskException and the process lives. Each case runs in a child copy.
 /// </summary>
 [Concept("fault.child-exception")]
 public static class ChildExceptions
 {
     // <run>
-    /// <summary>Runs each failure in a child; the parent sees its exit code and output.</summary>
     public static async Task RunAsync(ConceptContext ctx)
     {
         foreach (var mode in new[] { "entry", "thread", "unobserved", "async-void" })
@@ -28,7 +26,6 @@ public static class ChildExceptions
         }
     }
     // </run>
-
     public static async Task<int> ChildAsync(ConceptContext ctx, string[] args)
     {
         switch (args.FirstOrDefault())
@@ -70,7 +67,6 @@ public static class ChildExceptions
                 throw new ArgumentException($"unknown child mode '{string.Join(' ', args)}'");
         }
     }
-
     // <helpers>
     /// <summary>Faults a task and drops it, in a frame of its own so GC can collect it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -6,10 +6,9 @@ namespace Parity.Examples.Fault;
 
 /// <summary>
 /// fault.recycling: replace a worker after N tasks so whatever it leaked goes with it. .NET has no
-/// maxtasksperchild, having no process pool: tasks share one process, so a static that only grows
-/// (the leak here) grows until the process ends. The usual answers: a fresh child process per batch
-/// of work (shown here), a worker process restarted after N jobs, or a host that recycles the
-/// process (IIS, Kubernetes). Unloading an AssemblyLoadContext frees statics, not native leaks.
+/// process pool, hence no maxtasksperchild: a static that only grows (the leak here) lives as long
+/// as the process. Recycle the process: a child per batch (shown here), a worker restarted after N
+/// jobs, or the host (IIS, Kubernetes). Unloading an AssemblyLoadContext frees statics only.
 /// </summary>
 [Concept("fault.recycling")]
 public static class Recycling
@@ -24,14 +23,13 @@ public static class Recycling
     }
 
     // <in-process>
-    /// <summary>Thread-pool tasks, one after another: one process, the leak only grows.</summary>
     public static async Task<IReadOnlyList<(int Pid, int Held)>> InProcessAsync()
     {
         Leak.Clear(); // a fresh start, so the demo and the tests can run it more than once
         var runs = new List<(int, int)>();
         for (var i = 0; i < Tasks; i++)
         {
-            runs.Add(await Task.Run(LeakyTask));
+            runs.Add(await Task.Run(LeakyTask)); // all in this process: the leak only grows
         }
         return runs;
     }
@@ -58,7 +56,6 @@ public static class Recycling
     {
         Show("tasks in this process", await InProcessAsync());
         Show("a child process per 2 tasks", await ChildPerBatchAsync(2, ctx.CancellationToken));
-
         void Show(string label, IReadOnlyList<(int Pid, int Held)> runs) =>
             ctx.Out.WriteLine($"{label}: {runs.Select(r => r.Pid).Distinct().Count()} process(es); "
                 + $"held after each task: [{string.Join(", ", runs.Select(r => r.Held))}]");

@@ -14,6 +14,20 @@ public static class Timing
         return clock.Elapsed;
     }
 
+    /// <summary>Awaits <paramref name="once"/> <paramref name="runs"/> times in a row: the median time and every result, in order.</summary>
+    public static async Task<(TimeSpan Median, IReadOnlyList<T> Results)> MedianAsync<T>(int runs, Func<Task<T>> once)
+    {
+        ArgumentNullException.ThrowIfNull(once);
+        var (times, results) = (new List<TimeSpan>(), new List<T>());
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            results.Add(await once().ConfigureAwait(false));
+            times.Add(clock.Elapsed);
+        }
+        return (Median(times), results);
+    }
+
     /// <summary>The middle value (the upper middle one for an even count).</summary>
     public static TimeSpan Median(IEnumerable<TimeSpan> times)
     {

@@ -3,11 +3,10 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Pool;
 
 /// <summary>
-/// pool.callbacks: react to each task's result or exception as soon as that task finishes.
-/// Task.WhenEach (.NET 9+) yields tasks in completion order, as Pool's callback and
-/// error_callback see them; a faulted task carries its exception instead of throwing into a
-/// callback thread. (ContinueWith is the literal callback, but easy to get wrong: it runs on
-/// faulted tasks too and needs an explicit scheduler.)
+/// pool.callbacks: react to each task's result or exception as soon as it finishes. Task.WhenEach
+/// (.NET 9+) yields tasks in completion order, as Pool's callback and error_callback see them; a
+/// faulted task carries its exception instead of throwing into a callback thread. ContinueWith is
+/// the literal callback, but easy to get wrong: it runs on faulted tasks too, needs a scheduler.
 /// </summary>
 [Concept("pool.callbacks")]
 public static class Callbacks
@@ -16,8 +15,7 @@ public static class Callbacks
     public static async Task<int> SucceedAsync(
         int name, TimeSpan delay, TextWriter log, CancellationToken ct)
     {
-        // Up to its first await an async method runs on its caller's thread (no worker picks it
-        // up, unlike Pool); after the delay it resumes on whichever pool thread ran its timer.
+        // On the caller's thread until its first await (no worker picks it up, unlike Pool)
         log.WriteLine($"[task {name}] starts on thread {Environment.CurrentManagedThreadId}");
         await Task.Delay(delay, ct);
         log.WriteLine($"[task {name}] resumes on thread {Environment.CurrentManagedThreadId}");
@@ -31,7 +29,6 @@ public static class Callbacks
         throw new InvalidOperationException($"task {name} failed");
     }
     // </tasks>
-
     // <callbacks>
     public static async Task OnEachAsync(
         IEnumerable<Task<int>> tasks, Action<int> onResult, Action<Exception> onError)
@@ -41,29 +38,23 @@ public static class Callbacks
             if (finished.IsCompletedSuccessfully)
             {
                 onResult(finished.Result);
+                continue;
             }
-            else
-            {
-                onError(finished.Exception?.InnerException ?? new TaskCanceledException(finished));
-            }
+            onError(finished.Exception?.InnerException ?? new TaskCanceledException(finished));
         }
     }
     // </callbacks>
-
     public static Task<int>[] StartTasks(TimeSpan delay, TextWriter log, CancellationToken ct) =>
         [.. Enumerable.Range(0, 3).Select(n => SucceedAsync(n, delay, log, ct)), FailAsync(3, log),
             FailAsync(4, log)];
 
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var log = ctx.Out; // synchronized by the host: tasks write from several threads at once
-        await OnEachAsync(
-            StartTasks(ctx.Seconds(1), log, ctx.CancellationToken),
-            name => log.WriteLine($"[callback] task {name} finished"),
-            ex => log.WriteLine($"[error_callback] {ex.GetType().Name}: {ex.Message}"));
-
-        // The contrast: WhenAll keeps input order, and awaiting it rethrows only the first
-        // exception; the rest wait in its AggregateException.
+        await OnEachAsync( // ctx.Out is synchronized by the host: tasks write from several threads
+            StartTasks(ctx.Seconds(1), ctx.Out, ctx.CancellationToken),
+            name => ctx.Out.WriteLine($"[callback] task {name} finished"),
+            ex => ctx.Out.WriteLine($"[error_callback] {ex.GetType().Name}: {ex.Message}"));
+        // The contrast: awaiting WhenAll rethrows only the first exception in input order.
         var all = Task.WhenAll(StartTasks(TimeSpan.Zero, TextWriter.Null, ctx.CancellationToken));
         try
         {
@@ -71,9 +62,9 @@ public static class Callbacks
         }
         catch (InvalidOperationException first)
         {
-            log.WriteLine($"await WhenAll threw '{first.Message}'; its AggregateException holds "
-                + $"{all.Exception?.InnerExceptions.Count} exceptions");
+            ctx.Out.WriteLine($"await WhenAll threw '{first.Message}'; its AggregateException "
+                + $"holds {all.Exception?.InnerExceptions.Count} exceptions");
         }
-        log.WriteLine("over");
+        ctx.Out.WriteLine("over");
     }
 }

@@ -4,11 +4,10 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Pool;
 
 /// <summary>
-/// pool.initializer: Python needs Pool(initializer=..., initargs=(queue,)) because a Queue
-/// cannot be pickled into a task; it must reach each worker process when it starts. Tasks in
-/// .NET share one process, so both tasks simply capture the channels. What remains of the
-/// initializer idea is per-worker state: Parallel.ForEach's localInit runs once per worker,
-/// before that worker's items.
+/// pool.initializer: Python needs Pool(initializer=..., initargs=(queue,)) because a Queue cannot
+/// be pickled into a task; it must reach each worker process as it starts. .NET tasks share one
+/// process, so both simply capture the channels. What remains of the idea is per-worker state:
+/// Parallel.ForEach's localInit runs once per worker, before that worker's items.
 /// </summary>
 [Concept("pool.initializer")]
 public static class Initializer
@@ -44,11 +43,9 @@ public static class Initializer
     /// <summary>Sums 0..count-1; localInit makes one running total per worker.</summary>
     public static (long Sum, int Initializations) SumWithPerWorkerState(int count, int maxWorkers)
     {
-        long total = 0;
-        var initializations = 0;
+        var (total, initializations) = (0L, 0);
         Parallel.ForEach(
-            Enumerable.Range(0, count),
-            new ParallelOptions { MaxDegreeOfParallelism = maxWorkers },
+            Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = maxWorkers },
             localInit: () =>
             {
                 Interlocked.Increment(ref initializations); // the initializer: once per worker
