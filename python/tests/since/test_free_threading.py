@@ -2,6 +2,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -9,16 +10,9 @@ import pytest
 
 from parity.common.timing import SHORT_TIMEOUT
 from parity.since import free_threading
-from parity.since.free_threading import Counter, add_locked, add_unlocked
+from parity.since.free_threading import Counter
 
 from ..conftest import START_METHODS, RunConcept
-
-
-def test_the_build_answers_whether_the_gil_is_on() -> None:
-    if sys.version_info < (3, 13):
-        assert free_threading.gil_enabled()  # no free-threaded build before 3.13
-    else:
-        assert free_threading.gil_enabled() == sys._is_gil_enabled()
 
 
 @pytest.mark.skipif(
@@ -59,41 +53,62 @@ def test_threads_compute_the_same_as_one_thread() -> None:
         assert list(pool.map(free_threading.spin, [1000] * 4)) == [free_threading.spin(1000)] * 4
 
 
+class PausingCounter(Counter):
+    """A counter whose every read runs `pause` after reading, before the caller writes."""
+
+    def __init__(self, pause: Callable[[], object]) -> None:
+        self.pause = pause
+        super().__init__()
+
+    @property
+    def value(self) -> int:
+        seen = self.kept
+        self.pause()
+        return seen
+
+    @value.setter
+    def value(self, new: int) -> None:
+        self.kept = new
+
+
 def test_a_read_between_another_threads_read_and_write_loses_an_update() -> None:
-    counter, both_read = Counter(), threading.Barrier(2, timeout=SHORT_TIMEOUT)
-    args = (counter, both_read.wait)
-    threads = [threading.Thread(target=add_unlocked, args=args) for _ in range(2)]
+    both_read = threading.Barrier(2, timeout=SHORT_TIMEOUT)
+    counter = PausingCounter(both_read.wait)
+    threads = [threading.Thread(target=counter.add_unlocked) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(SHORT_TIMEOUT)
-    assert counter.value == 1  # two increments, one kept: on every build, GIL or not
+    assert counter.kept == 1  # two increments, one kept: on every build, GIL or not
 
 
 def test_the_lock_makes_the_second_thread_wait_for_the_first_write() -> None:
-    counter, first_inside, go = Counter(), threading.Event(), threading.Event()
+    first_inside, go = threading.Event(), threading.Event()
 
-    def pause_first() -> None:
+    def pause() -> None:
         first_inside.set()
-        assert go.wait(SHORT_TIMEOUT)
+        assert go.wait(SHORT_TIMEOUT)  # the second thread's read passes once go is set
 
-    first = threading.Thread(target=add_locked, args=(counter, pause_first))
+    counter = PausingCounter(pause)
+    first = threading.Thread(target=counter.add_locked)
     first.start()
     assert first_inside.wait(SHORT_TIMEOUT)
     # The second thread cannot read now: the first holds the lock between its read and write.
     assert not counter.lock.acquire(blocking=False)
-    second = threading.Thread(target=add_locked, args=(counter, lambda: None))
+    second = threading.Thread(target=counter.add_locked)
     second.start()
     go.set()
     first.join(SHORT_TIMEOUT)
     second.join(SHORT_TIMEOUT)
-    assert counter.value == 2
+    assert counter.kept == 2
 
 
 def test_main_runs(run_module: RunConcept) -> None:
     result = run_module("parity.since.free_threading")
     assert result.returncode == 0, result.stderr
     assert "add_locked: 200,000 of 200,000 increments kept" in result.stdout
+    gil = sys.version_info < (3, 13) or sys._is_gil_enabled()  # no free-threaded build before 3.13
+    assert f"{'GIL' if gil else 'free-threaded'} build" in result.stdout
 
 
 RECORDED = Path(__file__).parents[3] / "comparisons" / "benchmarks" / "free-threading.json"

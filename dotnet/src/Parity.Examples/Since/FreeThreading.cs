@@ -5,9 +5,8 @@ namespace Parity.Examples.Since;
 
 /// <summary>
 /// since.free-threading: .NET threads have always run managed code on every core at once, which
-/// CPython's threads do only on its free-threaded build. The same CPU-bound function on one thread
-/// and on several; then the race that parallel threads expose: ++ on a shared field is a read and
-/// a write, and Interlocked.Increment or a lock makes it whole.
+/// CPython's threads do only on its free-threaded build. Parallel threads expose a race: ++ on a
+/// shared field is a read and a write, and Interlocked.Increment or a lock makes it whole.
 /// </summary>
 [Concept("since.free-threading")]
 public static class FreeThreading
@@ -23,61 +22,47 @@ public static class FreeThreading
         return total;
     }
 
-    /// <summary>Seconds for <paramref name="workers"/> equal pieces run at once.</summary>
     public static async Task<double> TimedAsync(int workers, int n, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, workers, token, (_, _) =>
-        {
-            Spin(n);
-            return ValueTask.CompletedTask;
-        });
+        var pieces = Enumerable.Range(0, workers).Select(_ => Task.Run(() => Spin(n), token));
+        await Task.WhenAll(pieces); // `workers` equal pieces of work, all at once
         return clock.Elapsed.TotalSeconds;
     }
     // </cpu-work>
-
     // <race>
-    public sealed class Counter
+    public class Counter
     {
-        private int _value;
-        public int Value { get => _value; set => _value = value; }
+        internal int _value; // Interlocked.Increment takes a ref to the field itself
+        public virtual int Value { get => _value; set => _value = value; } // tests pause its reads
         public Lock Gate { get; } = new();
-        public void Increment() => Interlocked.Increment(ref _value); // one atomic step
     }
 
-    // ++ spelled out: a read, then a write; a test's pause lets another thread read in between.
-    public static void AddUnlocked(Counter counter, Action pause)
-    {
-        var seen = counter.Value;
-        pause();
-        counter.Value = seen + 1;
-    }
+    public static void AddUnlocked(Counter counter) => counter.Value++; // a read, then a write
 
-    public static void AddLocked(Counter counter, Action pause)
+    public static void AddLocked(Counter counter)
     {
         using var held = counter.Gate.EnterScope(); // what lock (counter.Gate) { ... } compiles to
-        AddUnlocked(counter, pause);
+        counter.Value++; // nobody else reads until the write is done
     }
 
-    public static void AddInterlocked(Counter counter, Action pause) => counter.Increment();
+    public static void AddInterlocked(Counter counter) => Interlocked.Increment(ref counter._value);
     // </race>
-
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
         const int workers = 4, n = 20_000_000, each = 1_000_000;
         var alone = await TimedAsync(1, n * workers, ctx.CancellationToken);
         var threads = await TimedAsync(workers, n, ctx.CancellationToken);
-        ctx.Out.WriteLine(
-            $"{workers} x Spin({n:N0}): one thread {alone:F2} s, {workers} threads {threads:F2} s "
-            + $"(x{alone / threads:F1}) on {Environment.ProcessorCount} cores");
+        ctx.Out.WriteLine($"{workers} x Spin({n:N0}): one thread {alone:F2} s, {workers} threads "
+            + $"{threads:F2} s (x{alone / threads:F1}) on {Environment.ProcessorCount} cores");
         var options = new ParallelOptions { CancellationToken = ctx.CancellationToken };
-        (string, Action<Counter, Action>)[] ways =
+        (string, Action<Counter>)[] ways =
             [("unlocked", AddUnlocked), ("Interlocked", AddInterlocked), ("lock", AddLocked)];
         foreach (var (name, add) in ways)
         {
             var counter = new Counter();
-            Parallel.For(0, workers * each, options, _ => add(counter, static () => { }));
+            Parallel.For(0, workers * each, options, _ => add(counter));
             ctx.Out.WriteLine($"{name}: {counter.Value:N0} of {workers * each:N0} increments kept");
         }
     }

@@ -25,19 +25,16 @@ public static class Progress
         return pages;
     }
     // </report>
-
     // <synchronous-progress>
     public sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
     {
         public void Report(T value) => handler(value); // inline: in order, done when Report returns
     }
     // </synchronous-progress>
-
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
         var (perPage, token) = (ctx.Seconds(0.1), ctx.CancellationToken);
-
         // Progress<T> made with no context (on a pool thread): each report is a pool work item.
         var arrived = Channel.CreateUnbounded<int>();
         var progress = await Task.Run(() => new Progress<int>(v => arrived.Writer.TryWrite(v)));

@@ -18,7 +18,6 @@ public static class WhenAll
         HttpClient client, IEnumerable<Uri> urls, CancellationToken token) =>
         Task.WhenAll(urls.Select(url => client.GetStringAsync(url, token)));
     // </fetch-all>
-
     // <errors>
     public static async Task<(HttpRequestException Thrown, IReadOnlyList<Exception> All)>
         FailuresAsync(HttpClient client, IEnumerable<Uri> urls, CancellationToken token)
@@ -36,7 +35,6 @@ public static class WhenAll
         throw new InvalidOperationException("expected a failure");
     }
     // </errors>
-
     /// <summary>/STATUS/N answers STATUS, "page N", after N tenths of a second.</summary>
     public static Func<string, int, HttpReply> StatusEndpoint(ConceptContext ctx) => (path, _) =>
     {

@@ -28,35 +28,51 @@ public sealed class FreeThreadingTests
         Assert.All(met, Assert.True);
     }
 
+    /// <summary>A counter whose every read runs <c>pause</c> after reading, before the caller writes.</summary>
+    private sealed class PausingCounter(Action pause) : FreeThreading.Counter
+    {
+        public override int Value
+        {
+            get
+            {
+                var seen = base.Value;
+                pause();
+                return seen;
+            }
+            set => base.Value = value;
+        }
+
+        public int Kept => base.Value; // the count, read without pausing
+    }
+
     [Fact]
     public async Task StepByStep_ReadBetweenAnotherThreadsReadAndWrite_LosesOneIncrement()
     {
-        var counter = new FreeThreading.Counter();
         using var bothRead = new Barrier(2);
+        var counter = new PausingCounter(() => Assert.True(bothRead.SignalAndWait(Timeouts.Short)));
         var adds = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
-            () => FreeThreading.AddUnlocked(counter, () => Assert.True(bothRead.SignalAndWait(Timeouts.Short))),
-            TaskCreationOptions.LongRunning)).ToArray();
+            () => FreeThreading.AddUnlocked(counter), TaskCreationOptions.LongRunning)).ToArray();
         await Task.WhenAll(adds).WaitAsync(Timeouts.Short);
-        Assert.Equal(1, counter.Value);
+        Assert.Equal(1, counter.Kept);
     }
 
     [Fact]
     public async Task Locked_FirstThreadPausedInside_SecondCannotEnterUntilTheWrite()
     {
-        var counter = new FreeThreading.Counter();
         using var inside = new ManualResetEventSlim();
         using var go = new ManualResetEventSlim();
-        var first = Task.Factory.StartNew(() => FreeThreading.AddLocked(counter, () =>
+        var counter = new PausingCounter(() =>
         {
             inside.Set();
-            Assert.True(go.Wait(Timeouts.Short));
-        }), TaskCreationOptions.LongRunning);
+            Assert.True(go.Wait(Timeouts.Short)); // the second thread's read passes once go is set
+        });
+        var first = Task.Factory.StartNew(() => FreeThreading.AddLocked(counter), TaskCreationOptions.LongRunning);
         Assert.True(inside.Wait(Timeouts.Short));
         Assert.False(counter.Gate.TryEnter()); // held by the paused thread between its read and write
-        var second = Task.Factory.StartNew(() => FreeThreading.AddLocked(counter, () => { }), TaskCreationOptions.LongRunning);
+        var second = Task.Factory.StartNew(() => FreeThreading.AddLocked(counter), TaskCreationOptions.LongRunning);
         go.Set();
         await Task.WhenAll(first, second).WaitAsync(Timeouts.Short);
-        Assert.Equal(2, counter.Value);
+        Assert.Equal(2, counter.Kept);
     }
 
     [Fact]
@@ -67,7 +83,7 @@ public sealed class FreeThreadingTests
         {
             for (var i = 0; i < 100_000; i++)
             {
-                FreeThreading.AddInterlocked(counter, () => { });
+                FreeThreading.AddInterlocked(counter);
             }
             return ValueTask.CompletedTask;
         }).WaitAsync(Timeouts.Short);

@@ -1,19 +1,14 @@
 """process.subclass: a Process subclass with its own __init__ and run().
 
-The object-oriented spelling of process.basic: subclass Process, call the base __init__ first,
-keep the child's arguments as attributes and put its work in run(), which start() runs in the
-child. Not in the article: a subclass of multiprocessing.Process starts with the *global*
-default start method (to honour a context, inherit from that context's Process class), and
-the child works on a copy of the object: what run() changes on self never reaches the parent,
-so results travel through a Queue.
+process.basic, the object-oriented way. Not in the article: a subclass of multiprocessing.Process
+uses the *global* default start method (inherit from a context's Process class to honour it),
+and the child works on a copy: what run() sets on self never reaches the parent (use a Queue).
 """
 
-from __future__ import annotations
-
+import multiprocessing.context
 import os
 import sys
 from multiprocessing import process
-from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 
 from parity.common import entry
@@ -26,7 +21,7 @@ Report = tuple[str, str, int, int]  # (process name, greeting, pid, ppid), made 
 
 # <subclass>
 class Greeter(process.BaseProcess):
-    def __init__(self, greeting: str, reports: Queue[Report]) -> None:
+    def __init__(self, greeting: str, reports: "Queue[Report]") -> None:
         super().__init__(name=f"greeter-{greeting}")  # first: start() needs the base's state
         self.greeting = greeting
         self.reports = reports
@@ -37,17 +32,15 @@ class Greeter(process.BaseProcess):
 
 
 # </subclass>
-# A subclass is bound to a start method through its base class: one concrete class per method.
-class SpawnGreeter(Greeter, SpawnProcess): ...
+class SpawnGreeter(Greeter, multiprocessing.context.SpawnProcess): ...
 
 
-GREETERS: dict[str, type[Greeter]] = {"spawn": SpawnGreeter}
-if sys.platform != "win32":
-    from multiprocessing.context import ForkProcess, ForkServerProcess
+GREETERS: dict[str, type[Greeter]] = {"spawn": SpawnGreeter}  # a subclass per start method
+if sys.platform != "win32":  # fork and forkserver are POSIX only
 
-    class ForkGreeter(Greeter, ForkProcess): ...
+    class ForkGreeter(Greeter, multiprocessing.context.ForkProcess): ...
 
-    class ForkServerGreeter(Greeter, ForkServerProcess): ...
+    class ForkServerGreeter(Greeter, multiprocessing.context.ForkServerProcess): ...
 
     GREETERS |= {"fork": ForkGreeter, "forkserver": ForkServerGreeter}
 
@@ -58,10 +51,9 @@ def greet(ctx: Context, greeting: str) -> tuple[Greeter, Report]:
     child = GREETERS[ctx.get_start_method()](greeting, reports)  # the context's start method
     child.start()  # runs child.run() in the new process
     try:
-        report = reports.get(timeout=SHORT_TIMEOUT)
+        return child, reports.get(timeout=SHORT_TIMEOUT)
     finally:
         join_or_kill(child, SHORT_TIMEOUT)
-    return child, report
 
 
 def main() -> None:

@@ -25,8 +25,6 @@ async def download_pages(pages: int, per_page: float, on_progress: Callable[[int
 
 
 # </report>
-
-
 # <queue>
 async def download_in_thread(pages: int, per_page: float, show: Callable[[int], None]) -> int:
     loop = asyncio.get_running_loop()
@@ -49,8 +47,6 @@ async def download_in_thread(pages: int, per_page: float, show: Callable[[int], 
 
 
 # </queue>
-
-
 # <run>
 def main() -> None:
     received: list[int] = []
@@ -69,7 +65,5 @@ def main() -> None:
 
 
 # </run>
-
-
 if __name__ == "__main__":
     entry.run(main)
