@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography;
-using System.Text;
 using Parity.Examples.Infrastructure;
 
 namespace Parity.Examples.Distributed;
@@ -15,16 +14,9 @@ namespace Parity.Examples.Distributed;
 [Concept("distributed.manager-queues")]
 public static class ManagerQueues
 {
-    public const string AuthKeyVariable = "PARITY_AUTHKEY";
     public const string Question = "[Zhang] Ming, is the boss away on business tomorrow?";
     public const string Answer = "[Ming] He is, so no overtime for us for a few days (>_<)";
     public static readonly IReadOnlyList<string> Queues = ["zhang", "ming"];
-
-    /// <summary>PARITY_AUTHKEY if set, else 32 random bytes: never a literal.</summary>
-    public static byte[] AuthKey() =>
-        Environment.GetEnvironmentVariable(AuthKeyVariable) is { Length: > 0 } configured
-            ? Encoding.UTF8.GetBytes(configured)
-            : RandomNumberGenerator.GetBytes(32);
 
     // <client>
     public static async Task<string> ZhangAsync(IPEndPoint server, byte[] key, CancellationToken ct)
@@ -43,8 +35,7 @@ public static class ManagerQueues
     }
     // </client>
     // <run>
-    /// <summary>Zhang and Ming exchange messages through one server, then a client with another
-    /// key tries it: what each received, where the server listened, the refusal.</summary>
+    /// <summary>Zhang and Ming talk via one server; a client with another key is refused.</summary>
     public static async Task<(string ZhangReceived, string MingReceived, IPEndPoint EndPoint,
         string Refusal)> ExchangeAsync(byte[] key, CancellationToken ct = default)
     {
@@ -52,24 +43,21 @@ public static class ManagerQueues
         var zhang = ZhangAsync(server.EndPoint, key, ct);
         var ming = MingAsync(server.EndPoint, key, ct);
         await Task.WhenAll(zhang, ming).WaitAsync(Timeouts.Short, ct);
+        var otherKey = RandomNumberGenerator.GetBytes(32);
         try
         {
-            var otherKey = RandomNumberGenerator.GetBytes(32);
             using var _ = await QueueClient.ConnectAsync(server.EndPoint, otherKey, ct);
+            throw new InvalidOperationException("a client with the wrong key was let in");
         }
         catch (AuthenticationException ex)
         {
             return (await zhang, await ming, server.EndPoint, ex.Message);
         }
-        throw new InvalidOperationException("a client with the wrong key was let in");
     }
     // </run>
-
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var configured = Environment.GetEnvironmentVariable(AuthKeyVariable) is { Length: > 0 };
-        var key = AuthKey();
-        var origin = configured ? $"from {AuthKeyVariable}" : "generated for this run";
+        var (key, origin) = QueueKey.FromEnvironment(); // PARITY_AUTHKEY, or generated
         ctx.Out.WriteLine($"authkey: {key.Length} bytes, {origin}");
         var (zhang, ming, endPoint, refusal) = await ExchangeAsync(key, ctx.CancellationToken);
         ctx.Out.WriteLine($"server listened on {endPoint}, now stopped");

@@ -4,11 +4,10 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Further;
 
 /// <summary>
-/// further.channels: System.Threading.Channels, an async producer/consumer queue. A write to a
-/// full bounded channel waits (the default: back-pressure), drops the oldest item, drops the
-/// newest item already inside, or drops itself. Producers and consumers share one channel;
-/// Complete() ends ReadAllAsync once it is drained. A channel is only the queue: parallel
-/// stages, ordering, linking and fault propagation, which Dataflow gives, are written by hand.
+/// further.channels: System.Threading.Channels, an async producer/consumer queue. A write to a full
+/// bounded channel waits (the default: back-pressure), drops the oldest item, drops the newest item
+/// already inside, or drops itself. Complete() ends every ReadAllAsync once the channel is drained.
+/// Only the queue: Dataflow's parallel stages, ordering, linking and faults are yours to write.
 /// </summary>
 [Concept("further.channels")]
 public static class Channels
@@ -33,11 +32,7 @@ public static class Channels
     public static async Task<List<int>[]> ShareAsync(int producers, int itemsEach, int consumers,
         int capacity, CancellationToken token = default)
     {
-        var channel = Channel.CreateBounded<int>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = consumers == 1, // lets the channel pick a faster implementation
-            SingleWriter = producers == 1,
-        });
+        var channel = Channel.CreateBounded<int>(capacity); // any number of readers and writers
         var readers = Enumerable.Range(0, consumers)
             .Select(_ => channel.Reader.ReadAllAsync(token).ToListAsync(token).AsTask()).ToArray();
         var writers = Enumerable.Range(0, producers).Select(async p =>

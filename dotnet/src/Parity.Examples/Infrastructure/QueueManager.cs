@@ -58,6 +58,18 @@ internal static class Handshake
     }
 }
 
+/// <summary>The shared key, as Python's manager_queues support reads it: never a literal.</summary>
+public static class QueueKey
+{
+    public const string Variable = "PARITY_AUTHKEY";
+
+    /// <summary>PARITY_AUTHKEY if set, else 32 random bytes for this run; and which.</summary>
+    public static (byte[] Key, string Origin) FromEnvironment() =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
+            ? (Encoding.UTF8.GetBytes(configured), $"from {Variable}")
+            : (RandomNumberGenerator.GetBytes(32), "generated for this run");
+}
+
 /// <summary>Named queues served on 127.0.0.1 (a port the OS picks) to holders of the key.</summary>
 public sealed class QueueServer : IAsyncDisposable
 {

@@ -5,10 +5,9 @@ using static System.FormattableString;
 namespace Parity.Examples.Parallelism;
 
 /// <summary>
-/// parallel.invoke: Parallel.Invoke runs several actions at once and returns when all of them
-/// have returned. It is for blocking or CPU-bound actions. Given lambdas that return a Task
-/// (<c>() =&gt; Task.Delay(...)</c>), it discards the tasks and returns at once: the waiting
-/// belongs to Task.WhenAll. A cancelled token stops it before any action starts.
+/// parallel.invoke: Parallel.Invoke runs blocking or CPU-bound actions at once and returns when
+/// all have returned. Given lambdas that return a Task (<c>() =&gt; Task.Delay(...)</c>), it drops
+/// the tasks and returns at once (Task.WhenAll waits). A cancelled token stops it before it starts.
 /// </summary>
 [Concept("parallel.invoke")]
 public static class Invoke
@@ -42,19 +41,18 @@ public static class Invoke
         var token = ctx.CancellationToken;
         var watch = Stopwatch.StartNew();
         string Took() => Invariant($"{watch.Elapsed.TotalSeconds:0.000} s");
-        await Task.Run(() => ArticleForm(first, second), token).ConfigureAwait(false);
+        await Task.Run(() => ArticleForm(first, second), token);
         ctx.Out.WriteLine("Parallel.Invoke(() => Task.Delay(3 s), () => Task.Delay(2 s)): "
             + $"returned after {Took()} (nothing waited)");
 
         watch.Restart();
-        await Awaiting(() => Task.Delay(first, token), () => Task.Delay(second, token))
-            .ConfigureAwait(false);
+        await Awaiting(() => Task.Delay(first, token), () => Task.Delay(second, token));
         ctx.Out.WriteLine("Task.WhenAll(Task.Delay(3 s), Task.Delay(2 s)):               " + Took()
             + Invariant($" (the longest, {first.TotalSeconds:0.###} s)"));
 
         watch.Restart();
         await Task.Run(() => Blocking(token, () => Thread.Sleep(first), () => Thread.Sleep(second)),
-            token).ConfigureAwait(false);
+            token);
         ctx.Out.WriteLine("Parallel.Invoke(Thread.Sleep(3 s), Thread.Sleep(2 s)):         "
             + $"{Took()} (blocking actions are waited for)");
 

@@ -3,61 +3,47 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Shared;
 
 /// <summary>
-/// shared.race: five workers add 1 to one counter a thousand times each. <c>counter++</c> is a
-/// read, an add and a write: two threads can read the same value, and one increment is lost.
-/// <see cref="Interlocked.Increment(ref int)"/> makes it one atomic step, a <c>lock</c> one
-/// critical section. .NET races threads in one process; Python needs processes and a Value.
+/// shared.race: five threads add 1 to one counter 1,000 times each. <c>counter++</c> is a read,
+/// an add and a write: two threads can read the same value, and one increment is lost. Interlocked
+/// makes it one atomic step, a <c>lock</c> one critical section; Python uses processes and a Value.
 /// </summary>
 [Concept("shared.race")]
 public static class Race
 {
     public const int Workers = 5;
     public const int Iterations = 1000; // the article's numbers: 5 x 1000 = 5000
+    private static readonly Lock Gate = new();
 
-    public enum How { Unlocked, Interlocked, Lock }
-
-    private sealed class Counter
-    {
-        public int Value;
-        public readonly Lock Gate = new();
-    }
+    public delegate void Adder(ref int counter);
 
     // <unlocked>
-    private static void AddUnlocked(Counter counter) => counter.Value++; // read, add, write
+    public static void AddUnlocked(ref int counter) => counter++; // read, add, write
     // </unlocked>
     // <locked>
-    private static void AddInterlocked(Counter counter) =>
-        Interlocked.Increment(ref counter.Value); // one atomic read-modify-write
+    public static void AddInterlocked(ref int counter) => Interlocked.Increment(ref counter);
 
-    private static void AddWithLock(Counter counter)
+    public static void AddWithLock(ref int counter)
     {
-        lock (counter.Gate) // like `with value.get_lock():` around the whole +=
+        lock (Gate) // like `with value.get_lock():` around the whole +=
         {
-            counter.Value++;
+            counter++;
         }
     }
     // </locked>
     // <run>
     /// <summary>Five threads, lined up by a barrier so they really overlap, each add 1
-    /// <paramref name="iterations"/> times; returns the final total.</summary>
-    public static int Count(How how, int iterations = Iterations)
+    /// <paramref name="iterations"/> times with <paramref name="add"/>; the final total.</summary>
+    public static int Count(Adder add, int iterations = Iterations)
     {
-        var counter = new Counter();
-        Action<Counter> add = how switch
-        {
-            How.Unlocked => AddUnlocked,
-            How.Interlocked => AddInterlocked,
-            How.Lock => AddWithLock,
-            _ => throw new ArgumentOutOfRangeException(nameof(how), how, null),
-        };
+        var counter = 0;
         LinedUpThreads.Run(Workers, () =>
         {
             for (var i = 0; i < iterations; i++)
             {
-                add(counter);
+                add(ref counter);
             }
         }, Timeouts.Long);
-        return Volatile.Read(ref counter.Value);
+        return Volatile.Read(ref counter);
     }
     // </run>
     // <step-by-step>
@@ -65,22 +51,21 @@ public static class Race
     /// (1 or 2), and whether B read in A's pause. Locked: each holds the lock throughout.</summary>
     public static (int Total, bool OtherReadDuringPause) LostUpdateStepByStep(bool locked)
     {
-        var counter = new Counter();
+        var counter = 0;
         var bReadDuringPause = Interleaving.Run(
-            () => Volatile.Read(ref counter.Value), // the read half of counter++
-            value => Volatile.Write(ref counter.Value, value), // the write half
-            locked ? counter.Gate : null);
-        return (Volatile.Read(ref counter.Value), bReadDuringPause);
+            () => Volatile.Read(ref counter), // the read half of counter++
+            value => Volatile.Write(ref counter, value), // the write half
+            locked ? Gate : null);
+        return (Volatile.Read(ref counter), bReadDuringPause);
     }
     // </step-by-step>
-
     public static Task RunAsync(ConceptContext ctx)
     {
         ctx.Out.WriteLine($"{Workers} threads x {Iterations} increments, "
             + $"ideal total {Workers * Iterations}");
-        ctx.Out.WriteLine($"counter++ without a lock:   {Count(How.Unlocked)}");
-        ctx.Out.WriteLine($"Interlocked.Increment:      {Count(How.Interlocked)}");
-        ctx.Out.WriteLine($"lock (gate) {{ counter++ }}:  {Count(How.Lock)}");
+        ctx.Out.WriteLine($"counter++ without a lock:   {Count(AddUnlocked)}");
+        ctx.Out.WriteLine($"Interlocked.Increment:      {Count(AddInterlocked)}");
+        ctx.Out.WriteLine($"lock (gate) {{ counter++ }}:  {Count(AddWithLock)}");
         var (unlocked, locked) = (LostUpdateStepByStep(false).Total,
             LostUpdateStepByStep(true).Total);
         ctx.Out.WriteLine($"read, pause, write (two threads): {unlocked} of 2");

@@ -75,13 +75,13 @@ public sealed class ManagerQueuesTests
     [Fact]
     public void AuthKey_NotConfigured_IsRandom32Bytes()
     {
-        if (Environment.GetEnvironmentVariable(ManagerQueues.AuthKeyVariable) is { Length: > 0 })
+        if (Environment.GetEnvironmentVariable(QueueKey.Variable) is { Length: > 0 })
         {
             return; // configured by whoever runs the tests: then it is theirs, not random
         }
-        var first = ManagerQueues.AuthKey();
+        var first = QueueKey.FromEnvironment().Key;
         Assert.Equal(32, first.Length);
-        Assert.NotEqual(first, ManagerQueues.AuthKey());
+        Assert.NotEqual(first, QueueKey.FromEnvironment().Key);
     }
 
     [Fact]

@@ -1,14 +1,12 @@
 """bridge.call-overhead: what one Python-to-.NET call costs, and what passing N elements costs.
 
-Numbers, not adjectives: a plain Python call, a .NET static method that does nothing
-(`CallOverhead.Identity`), the same method given N elements as a Python list (converted element
-by element on every call) or as a .NET `long[]` made once (passed by reference), and starting
-the .NET CLI as a process. Each figure is the median of repeated runs; `--bench` makes more.
+Numbers, not adjectives: a plain Python call, a .NET static method that does nothing, one given
+N elements as a Python list (converted element by element on every call) or as a .NET `long[]`
+made once (passed by reference), and starting the .NET CLI: medians of runs (`--bench`: more).
 """
 
 import argparse
 import subprocess
-import time
 from collections.abc import Callable
 
 from parity.bridge._net import bridge_types
@@ -42,21 +40,13 @@ def passing(size: int, repeats: int) -> tuple[float, float]:
 def cli_start(repeats: int) -> float:
     """Seconds to start the .NET CLI (`dotnet Parity.Cli.dll list`) as a process and wait for it."""
     command = ["dotnet", str(build_dir() / "Parity.Cli.dll"), "list"]
-    return median_seconds(
-        lambda: subprocess.run(command, capture_output=True, check=True, timeout=LONG_TIMEOUT),
-        repeats,
-    )
+    return median_seconds(lambda: subprocess.check_output(command, timeout=LONG_TIMEOUT), repeats)
 
 
 # </calls>
-
-
-def _show(name: str, seconds: float) -> None:
-    if seconds >= 1e-3:
-        shown = f"{seconds * 1e3:10.2f} ms"
-    else:
-        shown = f"{seconds * 1e6:10.2f} us" if seconds >= 1e-6 else f"{seconds * 1e9:10.1f} ns"
-    print(f"  {name:48} {shown}")
+def _show(name: str, secs: float) -> None:
+    ms, us, ns = f"{secs * 1e3:10.2f} ms", f"{secs * 1e6:10.2f} us", f"{secs * 1e9:10.1f} ns"
+    print(f"  {name:48} {ms if secs >= 1e-3 else us if secs >= 1e-6 else ns}")
 
 
 def main() -> None:
@@ -64,15 +54,13 @@ def main() -> None:
     parser.add_argument("--bench", action="store_true", help="100,000 calls per loop, 9 repeats")
     calls, repeats = (100_000, 9) if parser.parse_args().bench else (5_000, 3)
     print(f"median of {repeats} runs; {calls:,} calls per loop")
-    started = time.perf_counter()
-    net_identity = bridge_types().CallOverhead.Identity
-    _show("load the CLR and Parity.Examples (first use)", time.perf_counter() - started)
+    first_use = median_seconds(lambda: bridge_types().CallOverhead, runs=1, warm_up=False)
+    _show("load the CLR and Parity.Examples (first use)", first_use)
     _show("plain Python call", per_call(lambda value: value, calls, repeats))
-    _show(".NET static method call", per_call(net_identity, calls, repeats))
+    _show(".NET static method call", per_call(bridge_types().CallOverhead.Identity, calls, repeats))
     for size in (10, 1_000, 100_000):
-        as_list, as_array = passing(size, repeats)
-        _show(f".NET call with {size:,} elements as a list", as_list)
-        _show(f".NET call with {size:,} elements as a long[]", as_array)
+        for kind, seconds in zip(("a list", "a long[]"), passing(size, repeats), strict=True):
+            _show(f".NET call with {size:,} elements as {kind}", seconds)
     _show("start the .NET CLI as a process", cli_start(max(3, repeats // 3)))
 
 

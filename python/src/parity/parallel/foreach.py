@@ -1,9 +1,8 @@
 """parallel.foreach: how many bodies run at once, and how to cap it.
 
-.NET caps Parallel.ForEach with MaxDegreeOfParallelism (default: no limit) and PLINQ with
-WithDegreeOfParallelism (default: the core count). Python's executors take max_workers
-(threads: min(32, cpu_count + 4), processes: the core count); asyncio caps coroutines with
-a Semaphore, as Parallel.ForEachAsync does. The most bodies seen at once never exceeds the cap.
+.NET caps Parallel.ForEach with MaxDegreeOfParallelism (default: no limit; ForEachAsync: the core
+count), PLINQ with WithDegreeOfParallelism (default: the core count). Python's executors take
+max_workers (threads: min(32, cpu_count + 4), processes: the core count), asyncio a Semaphore.
 """
 
 import asyncio
@@ -19,15 +18,10 @@ from parity.common.timing import LONG_TIMEOUT, scaled
 
 # <degree>
 def threads_max(items: int, body_seconds: float, max_workers: int | None = None) -> int:
-    """ThreadPoolExecutor.map over blocking bodies; None = the default max_workers."""
     meter = PeakMeter(name=f"body, max_workers={max_workers or 'default'}")
-
-    def body(_: int) -> None:
-        with meter.inside():  # counts the bodies running now, and the most ever
-            time.sleep(body_seconds)
-
+    body = meter.inside()(time.sleep)  # a @contextmanager decorates too: each sleep is counted
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        list(pool.map(body, range(items), timeout=LONG_TIMEOUT))
+        list(pool.map(body, [body_seconds] * items, timeout=LONG_TIMEOUT))
     return meter.max
 
 
@@ -38,10 +32,9 @@ def _interval(body_seconds: float) -> tuple[float, float]:
 
 
 def processes_max(ctx: Context, items: int, body_seconds: float, max_workers: int = 2) -> int:
-    """ProcessPoolExecutor: each body records when it ran; count the most that overlapped."""
+    """Processes share no meter: each body records when it ran; count the most that overlapped."""
     with ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx) as pool:
-        intervals = list(pool.map(_interval, [body_seconds] * items, timeout=LONG_TIMEOUT))
-    return max_overlap(intervals)
+        return max_overlap(list(pool.map(_interval, [body_seconds] * items, timeout=LONG_TIMEOUT)))
 
 
 async def async_max(items: int, body_seconds: float, limit: int) -> int:
@@ -73,6 +66,5 @@ def main() -> None:
 
 
 # </run>
-
 if __name__ == "__main__":
     entry.run(main)

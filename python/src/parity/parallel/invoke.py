@@ -23,8 +23,7 @@ def invoke(*functions: Callable[[], object], cancel: threading.Event | None = No
     if cancel is not None and cancel.is_set():
         raise CancelledError("cancelled before any function started")
     with ThreadPoolExecutor(max_workers=len(functions)) as pool:
-        futures = [pool.submit(f) for f in functions]
-        return [f.result(timeout=LONG_TIMEOUT) for f in futures]
+        return list(pool.map(lambda f: f(), functions, timeout=LONG_TIMEOUT))
 
 
 async def gather(*work: Callable[[], Awaitable[object]]) -> list[object]:
@@ -67,6 +66,5 @@ def main() -> None:
 
 
 # </run>
-
 if __name__ == "__main__":
     entry.run(main)

@@ -66,6 +66,5 @@ def main() -> None:
 
 
 # </run>
-
 if __name__ == "__main__":
     entry.run(main)
