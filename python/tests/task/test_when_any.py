@@ -1,4 +1,5 @@
 import asyncio
+import gc
 import re
 import threading
 from collections.abc import Iterator
@@ -6,7 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from parity.common.http import HttpError, LoopbackServer, Reply, serve
+from parity.common.http import HttpError, LoopbackServer, Reply, fetch, serve
 from parity.common.timing import SHORT_TIMEOUT
 from parity.task import when_any
 
@@ -123,3 +124,29 @@ def test_main_cancels_losers_and_shows_the_article_style(run_ok) -> None:  # typ
         assert '"' not in line  # an answer is quoted once: 'mirror 1', never "'mirror 1'"
         assert "'cancelled'" not in line  # and an outcome is not quoted at all
     assert "Traceback" not in result.stderr
+
+
+def test_article_style_retrieves_a_failure_that_finished_beside_the_winner(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The interleaving a loaded machine produces (CI25): the fastest mirror is the first done, and
+    the broken one is done too by the time the program looks; its 503 must still be retrieved."""
+
+    async def a_mirror_first(urls: list[str]) -> tuple[asyncio.Task[str], list[asyncio.Task[str]]]:
+        tasks = [asyncio.create_task(fetch(url)) for url in urls]
+        broken, fastest = tasks[1], tasks[2]  # /broken/0 and /mirror/1 in main()'s list
+        await asyncio.wait([broken, fastest], timeout=SHORT_TIMEOUT)
+        assert broken.done()
+        assert fastest.done()
+        return fastest, tasks
+
+    monkeypatch.setattr(when_any, "first_completed_only", a_mirror_first)
+    with caplog.at_level("ERROR", logger="asyncio"):
+        when_any.main()
+        gc.collect()  # a task's unretrieved exception is reported when the task is collected
+    assert (
+        "article style: first done is 'mirror 1'; 2 request(s) still run" in capsys.readouterr().out
+    )
+    assert "never retrieved" not in caplog.text

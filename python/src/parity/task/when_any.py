@@ -104,8 +104,10 @@ def main() -> None:
                 f"article style: first done is {_outcome(first)}; "
                 f"{len(running)} request(s) still run"
             )
+            # Gather every task, the done ones too: a failure that lost the race by a hair would
+            # otherwise go unretrieved ("Task exception was never retrieved" at exit).
             await asyncio.wait_for(
-                asyncio.gather(*running, return_exceptions=True), timeout=SHORT_TIMEOUT
+                asyncio.gather(*tasks, return_exceptions=True), timeout=SHORT_TIMEOUT
             )
             print(f"  ...and finish anyway, unused: {_listed(running)}")
 
