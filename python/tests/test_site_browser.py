@@ -89,6 +89,19 @@ def test_at_1280_px_the_two_listings_stand_side_by_side_inside_the_window(
     assert abs(csharp["top"] - python["top"]) < 1  # on one row
 
 
+def test_side_by_side_the_code_shrinks_with_the_window_to_show_100_columns(
+    site: dict[str, Any],
+) -> None:
+    """At 1280 px a pane shows about 80 columns in 12-px code (14 px would show 70); at 1600 px
+    every line of 100 columns stands whole in both panes, with no sideways scroll."""
+    narrow, wide = site["listings_1280"], site["listings_1600"]
+    assert narrow["count"] == wide["count"] >= 4
+    assert narrow["smallest_font"] >= 12
+    assert narrow["fewest_columns"] >= 80
+    assert wide["fewest_columns"] >= 100
+    assert wide["scrolling"] == 0
+
+
 def test_at_390_px_the_listings_stack_python_first(site: dict[str, Any]) -> None:
     pair = site["pair_390"]
     python, csharp = pair["python"], pair["csharp"]

@@ -91,18 +91,46 @@ async function siteChecks() {
       viewport: document.documentElement.clientWidth,
     };
   });
+  // Every listing of the page: how many scroll sideways, the smallest code font, and how many
+  // columns the narrowest listing shows (its content width over the width of one character).
+  const listings = () => page.evaluate(() => {
+    const pres = [...document.querySelectorAll(".panes pre.code")];
+    const fonts = pres.map((pre) => parseFloat(getComputedStyle(pre.querySelector("code")).fontSize));
+    const columns = pres.map((pre) => {
+      const code = pre.querySelector("code");
+      const probe = document.createElement("span");
+      probe.textContent = "0".repeat(100);
+      probe.style.whiteSpace = "pre";
+      code.append(probe);
+      const char = probe.getBoundingClientRect().width / 100;
+      probe.remove();
+      const style = getComputedStyle(pre);
+      const inner = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return Math.floor(inner / char);
+    });
+    return {
+      count: pres.length,
+      scrolling: pres.filter((pre) => pre.scrollWidth > pre.clientWidth + 1).length,
+      smallest_font: Math.min(...fonts),
+      fewest_columns: Math.min(...columns),
+    };
+  });
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     for (const scheme of ["light", "dark"]) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(concept);
       out[`pair_${width}`] = await pair();
+      out[`listings_${width}`] = await listings();
       await page.screenshot({ path: join(shots, `site-${width}-${scheme}-top.png`) });
       await page.locator("#code").scrollIntoViewIfNeeded();
       await page.evaluate(() => document.querySelector("#code").scrollIntoView());
       await page.screenshot({ path: join(shots, `site-${width}-${scheme}-code.png`) });
     }
   }
+  await page.setViewportSize({ width: 1600, height: 900 });
+  await page.goto(concept);
+  out.listings_1600 = await listings();
   await page.emulateMedia({ colorScheme: "light", media: "print" });
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(concept);
