@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -216,9 +218,19 @@ def test_run_times_out_and_kills(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         runner, "command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"]
     )
+    started: list[subprocess.Popen[str]] = []
+    popen = subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[str]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recorded)
     result = runner.run(catalog.load().get("plinq.sum"), "python", time_scale=1.0, timeout=0.5)
     assert not result.ok
     assert "timed out after 0.5 s" in result.output  # and the 60 s sleep is gone (leak check)
+    if sys.platform != "win32":  # reaped once: the kill's own status, never a second wait's 0
+        assert started[0].returncode == -signal.SIGKILL
 
 
 @pytest.mark.parametrize(

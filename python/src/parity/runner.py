@@ -185,8 +185,8 @@ def _reap(proc: subprocess.Popen[str], cpu: list[float]) -> None:
 def _wait(
     proc: subprocess.Popen[str], timeout: float
 ) -> tuple[bool, list[psutil.Process], float | None]:
-    """Wait for the run's main process: (timed out?, its descendants as last seen, its CPU
-    seconds when known).
+    """Wait for the run's main process, killing it at the deadline: (timed out?, its
+    descendants as last seen, its CPU seconds when known).
 
     A thread makes the blocking wait, so the exit is seen at once (Popen.wait with a timeout
     polls in steps of up to 50 ms). On Windows the descendants are sampled while waiting: once
@@ -205,6 +205,10 @@ def _wait(
             return False, tree, cpu[0] if cpu else None
         tree = _descendants(proc.pid)
         if time.monotonic() >= deadline:
+            # The waiter reaps the killed process: one wait, so one return code (a second wait
+            # racing it would find no child and record 0).
+            proc.kill()
+            waiter.join(SHORT_TIMEOUT)
             return True, tree, None
 
 
@@ -314,9 +318,6 @@ def run(
         reader.start()
     timed_out, tree, cpu = _wait(proc, timeout)
     seconds = time.perf_counter() - started
-    if timed_out:
-        proc.kill()
-        proc.wait()
     killed = _kill_leftovers(proc, tree)
     if _live is not None:
         _live.discard(proc)
