@@ -14,8 +14,10 @@ public static class Timing
         return clock.Elapsed;
     }
 
-    /// <summary>Awaits <paramref name="once"/> <paramref name="runs"/> times in a row: the median time and every result, in order.</summary>
-    public static async Task<(TimeSpan Median, IReadOnlyList<T> Results)> MedianAsync<T>(int runs, Func<Task<T>> once)
+    /// <summary>Awaits <paramref name="once"/> <paramref name="runs"/> times in a row: the median
+    /// time and every result, in order.</summary>
+    public static async Task<(TimeSpan Median, IReadOnlyList<T> Results)> MedianAsync<T>(
+        int runs, Func<Task<T>> once)
     {
         ArgumentNullException.ThrowIfNull(once);
         var (times, results) = (new List<TimeSpan>(), new List<T>());

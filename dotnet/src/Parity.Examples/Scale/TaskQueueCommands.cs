@@ -152,8 +152,9 @@ public static class TaskQueueCommands
         return null;
     }
 
-    /// <summary>Connects (exit 2 when it cannot), then runs <paramref name="body"/> with the database
-    /// and a token that Ctrl-C (through <paramref name="token"/>) or SIGTERM cancels.</summary>
+    /// <summary>Connects (exit 2 when it cannot), then runs <paramref name="body"/> with the
+    /// database and a token that Ctrl-C (through <paramref name="token"/>) or SIGTERM cancels.
+    /// </summary>
     private static async Task<int> ConnectedAsync(string command, RedisAddress address,
         Func<IDatabase, CancellationToken, Task<int>> body, CancellationToken token)
     {

@@ -46,7 +46,8 @@ public static partial class Messages
     [GeneratedRegex(@"\A[A-Za-z0-9._:-]{1,64}\z")]
     public static partial Regex NamePattern();
 
-    public static string Encode(TaskMessage t) => Write(TaskKeys, [1, t.Run, t.Seq, t.N, t.Ms, t.Fail]);
+    public static string Encode(TaskMessage t) =>
+        Write(TaskKeys, [1, t.Run, t.Seq, t.N, t.Ms, t.Fail]);
 
     public static string Encode(ResultMessage r) =>
         Write(ResultKeys, [1, r.Run, r.Seq, r.N, r.Square, r.Worker, r.Lang]);
@@ -105,7 +106,8 @@ public static partial class Messages
     {
         if (keys.Length != values.Length)
         {
-            throw new ArgumentException($"{keys.Length} keys but {values.Length} values", nameof(values));
+            throw new ArgumentException(
+                $"{keys.Length} keys but {values.Length} values", nameof(values));
         }
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
