@@ -46,6 +46,22 @@ public sealed class ConceptRegistryTests
     }
 
     [Fact]
+    public void Registry_IdsReadFromMetadata_AreTheTypesReflectionFinds()
+    {
+        // The registry reads [Concept] attributes from metadata without loading types; reflection,
+        // which loads every type, must find exactly the same ids on the same types.
+        var reflected = typeof(ConceptRegistry).Assembly.GetTypes()
+            .Select(t => (Type: t, Attr: t.GetCustomAttributes(typeof(ConceptAttribute), false)
+                .Cast<ConceptAttribute>().SingleOrDefault()))
+            .Where(x => x.Attr is not null)
+            .ToDictionary(x => x.Attr!.Id, x => x.Type, StringComparer.Ordinal);
+
+        Assert.True(reflected.Count > 50, $"only {reflected.Count} concepts found by reflection");
+        Assert.Equal(reflected.Keys.Order(StringComparer.Ordinal), ConceptRegistry.Ids);
+        Assert.All(reflected, pair => Assert.Same(pair.Value, ConceptRegistry.Get(pair.Key).Type));
+    }
+
+    [Fact]
     public void Registry_EveryConcept_HasItsRunAsyncBound() =>
         Assert.All(ConceptRegistry.Ids, id => Assert.NotNull(ConceptRegistry.Get(id).Run));
 }

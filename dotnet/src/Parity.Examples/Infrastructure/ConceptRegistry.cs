@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 
 namespace Parity.Examples.Infrastructure;
 
@@ -41,25 +44,32 @@ public sealed record ConceptInfo(
     }
 }
 
-/// <summary>Every concept in this assembly, keyed by its catalog id.</summary>
+/// <summary>Every concept in this assembly, keyed by its catalog id. The ids are read from the
+/// assembly's metadata, so a program that runs one concept loads that concept's type alone (a
+/// scan of every type loads Orleans, Redis and twenty more assemblies). A concept is bound the
+/// first time it is asked for, before it runs; a test binds them all.</summary>
 public static class ConceptRegistry
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, ConceptInfo>> All = new(() =>
-        typeof(ConceptRegistry).Assembly.GetTypes()
-            .Select(t => (Type: t, Attr: t.GetCustomAttribute<ConceptAttribute>()))
-            .Where(x => x.Attr is not null)
-            .ToDictionary(x => x.Attr!.Id, x => ConceptInfo.Bind(x.Attr!.Id, x.Type), StringComparer.Ordinal));
+    private static readonly Assembly Examples = typeof(ConceptRegistry).Assembly;
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> TypeNames = new(ReadTypeNames);
+    private static readonly ConcurrentDictionary<string, ConceptInfo> Bound = new(StringComparer.Ordinal);
 
-    public static IReadOnlyCollection<string> Ids => [.. All.Value.Keys.Order(StringComparer.Ordinal)];
+    public static IReadOnlyCollection<string> Ids => [.. TypeNames.Value.Keys.Order(StringComparer.Ordinal)];
 
-    public static bool TryGet(string id, out ConceptInfo concept) => All.Value.TryGetValue(id, out concept!);
+    public static bool TryGet(string id, out ConceptInfo concept)
+    {
+        concept = TypeNames.Value.TryGetValue(id, out var name)
+            ? Bound.GetOrAdd(id, key => ConceptInfo.Bind(key, Examples.GetType(name, throwOnError: true)!))
+            : null!;
+        return concept is not null;
+    }
 
     public static ConceptInfo Get(string id) =>
         TryGet(id, out var concept) ? concept : throw new UnknownConceptException(id, Closest(id));
 
     /// <summary>Ids that look like the one asked for, for a helpful error line.</summary>
     public static IReadOnlyList<string> Closest(string id, int max = 3) =>
-        [.. All.Value.Keys
+        [.. TypeNames.Value.Keys
             .Select(k => (Id: k, Distance: Levenshtein(id, k)))
             .Where(x => x.Distance <= Math.Max(3, id.Length / 2) || x.Id.StartsWith(id, StringComparison.Ordinal))
             .OrderBy(x => x.Distance).ThenBy(x => x.Id, StringComparer.Ordinal)
@@ -72,6 +82,48 @@ public static class ConceptRegistry
         using var writer = new StringWriter();
         await Get(id).RunAsync(new ConceptContext(writer, timeScale, cancellationToken)).ConfigureAwait(false);
         return writer.ToString();
+    }
+
+    /// <summary>Concept id to type name, from each [Concept("id")] in the assembly's metadata.</summary>
+    private static Dictionary<string, string> ReadTypeNames()
+    {
+        using var file = new PEReader(File.OpenRead(Examples.Location));
+        var metadata = file.GetMetadataReader();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var type in metadata.TypeDefinitions.Select(metadata.GetTypeDefinition))
+        {
+            foreach (var attribute in type.GetCustomAttributes().Select(metadata.GetCustomAttribute))
+            {
+                if (IsConceptAttribute(metadata, attribute.Constructor))
+                {
+                    var blob = metadata.GetBlobReader(attribute.Value);
+                    blob.ReadUInt16(); // the prolog (0x0001), then the id as a serialized string
+                    names.Add(blob.ReadSerializedString()!, FullName(metadata, type));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static bool IsConceptAttribute(MetadataReader metadata, EntityHandle constructor)
+    {
+        if (constructor.Kind != HandleKind.MethodDefinition)
+        {
+            return false; // an attribute defined in another assembly
+        }
+        var declaring = metadata.GetTypeDefinition(
+            metadata.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType());
+        return FullName(metadata, declaring) == typeof(ConceptAttribute).FullName;
+    }
+
+    /// <summary>The name Assembly.GetType takes: Namespace.Type, or Outer+Nested.</summary>
+    private static string FullName(MetadataReader metadata, TypeDefinition type)
+    {
+        var name = metadata.GetString(type.Name);
+        var outer = type.GetDeclaringType();
+        return !outer.IsNil ? $"{FullName(metadata, metadata.GetTypeDefinition(outer))}+{name}"
+            : type.Namespace.IsNil ? name
+            : $"{metadata.GetString(type.Namespace)}.{name}";
     }
 
     private static int Levenshtein(string a, string b)

@@ -45,11 +45,14 @@ public sealed class TraceRecorder : EventListener
     };
 
     // The async methods of the lessons, as the runtime names their operations ("Async: " and the
-    // state machine's type name): not the framework's, nor this project's infrastructure's.
-    private static readonly HashSet<string> LessonMethods = [.. typeof(TraceRecorder).Assembly.GetTypes()
+    // state machine's type name): not the framework's, nor this project's infrastructure's. This
+    // and QuotedOptions are built when a trace is first recorded: the scan of every type loads
+    // Orleans, Redis and twenty more assemblies, and a run that records nothing must not pay it.
+    private static readonly Lazy<HashSet<string>> LessonMethods = new(() => [.. typeof(TraceRecorder)
+        .Assembly.GetTypes()
         .Where(t => typeof(System.Runtime.CompilerServices.IAsyncStateMachine).IsAssignableFrom(t)
             && t.Namespace != typeof(TraceRecorder).Namespace)
-        .Select(t => "Async: " + t.Name)];
+        .Select(t => "Async: " + t.Name)]);
 
     private static readonly List<EventSource> PendingSources = [];
     private readonly string _trace;
@@ -127,7 +130,7 @@ public sealed class TraceRecorder : EventListener
                 End();
                 break;
             case "TraceOperationBegin" when Payload(eventData, "TaskID") is int id
-                && Payload(eventData, "OperationName") is string op && LessonMethods.Contains(op):
+                && Payload(eventData, "OperationName") is string op && LessonMethods.Value.Contains(op):
                 Write(new JsonObject { ["ph"] = "B", ["name"] = op, ["cat"] = "async", ["args"] = OnThread("thread_start") }, FirstTaskTid + id, op);
                 break;
             case "TraceOperationEnd" when Payload(eventData, "TaskID") is int id:
@@ -168,10 +171,10 @@ public sealed class TraceRecorder : EventListener
 
     // A name as JSON text, encoded once: names repeat (a meter's, a lesson's async method).
     private string Quoted(string text) =>
-        _quoted.GetOrAdd(text, static t => JsonSerializer.Serialize(t, QuotedOptions));
+        _quoted.GetOrAdd(text, static t => JsonSerializer.Serialize(t, QuotedOptions.Value));
 
-    private static readonly JsonSerializerOptions QuotedOptions =
-        new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+    private static readonly Lazy<JsonSerializerOptions> QuotedOptions =
+        new(() => new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) });
 
     /// <summary>A begin, an end, or an arrow's end, formatted straight into UTF-8 bytes on the
     /// stack: the recorder's hot path (a JsonObject a line cost several microseconds).</summary>
