@@ -4,11 +4,10 @@ using Parity.Examples.Infrastructure;
 namespace Parity.Examples.Fault;
 
 /// <summary>
-/// fault.child-exception: an exception nobody waits for. .NET is stricter than Python: one nobody
-/// catches on a Thread, or thrown out of an <c>async void</c> method, ends the whole process
-/// (SIGABRT on Unix: exit code 134; 0xE0434352 on Windows) where Python prints the thread's
-/// traceback. A faulted Task nobody awaits is the exception: once collected, it raises
-/// TaskScheduler.UnobservedTaskException and the process lives. Each case runs in a child copy.
+/// fault.child-exception: an exception nobody waits for. .NET is stricter than Python: uncaught on
+/// a Thread or thrown out of an <c>async void</c> method, it ends the process (exit code 134 on
+/// Unix, 0xE0434352 on Windows); Python prints the thread's traceback. A faulted Task nobody awaits
+/// is the exception: once collected, it raises UnobservedTaskException, and the process lives.
 /// </summary>
 [Concept("fault.child-exception")]
 public static class ChildExceptions

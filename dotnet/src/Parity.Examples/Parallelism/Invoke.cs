@@ -37,11 +37,10 @@ public static class Invoke
     // <run>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var (first, second) = (ctx.Seconds(3), ctx.Seconds(2)); // the article's 3 s and 2 s
-        var token = ctx.CancellationToken;
+        var (first, second, token) = (ctx.Seconds(3), ctx.Seconds(2), ctx.CancellationToken);
         var watch = Stopwatch.StartNew();
         string Took() => Invariant($"{watch.Elapsed.TotalSeconds:0.000} s");
-        await Task.Run(() => ArticleForm(first, second), token);
+        ArticleForm(first, second);
         ctx.Out.WriteLine("Parallel.Invoke(() => Task.Delay(3 s), () => Task.Delay(2 s)): "
             + $"returned after {Took()} (nothing waited)");
 
@@ -51,8 +50,7 @@ public static class Invoke
             + Invariant($" (the longest, {first.TotalSeconds:0.###} s)"));
 
         watch.Restart();
-        await Task.Run(() => Blocking(token, () => Thread.Sleep(first), () => Thread.Sleep(second)),
-            token);
+        Blocking(token, () => Thread.Sleep(first), () => Thread.Sleep(second));
         ctx.Out.WriteLine("Parallel.Invoke(Thread.Sleep(3 s), Thread.Sleep(2 s)):         "
             + $"{Took()} (blocking actions are waited for)");
 

@@ -18,7 +18,6 @@ public static class Assertions
 #else
     public const string Build = "Release (Debug.Assert compiled out)";
 #endif
-
     // <assert>
     public static int Divide(int a, int b)
     {
@@ -35,42 +34,37 @@ public static class Assertions
     }
     // </always>
     // <conditional>
-    private static int _evaluations;
-    public static int Evaluated => Volatile.Read(ref _evaluations);
+    public static int Evaluated { get; private set; }
 
     /// <summary>Debug.Assert's mechanism, under a symbol never defined: calls vanish.</summary>
     [Conditional("PARITY_EXTRA_CHECKS")]
     public static void ExtraCheck(bool condition, string text) => Trace.Assert(condition, text);
 
-    /// <summary>ExtraCheck with an argument that counts its evaluations (it stays at 0).</summary>
-    public static void CallExtraCheck() =>
-        ExtraCheck(Interlocked.Increment(ref _evaluations) < 0, "never evaluated");
+    public static void CallExtraCheck() => ExtraCheck(++Evaluated < 0, "never evaluated");
     // </conditional>
     public static async Task RunAsync(ConceptContext ctx)
     {
-        var log = ctx.Out;
-        log.WriteLine($"this build: {Build}");
+        void Say(string line) => ctx.Out.WriteLine(line);
+        Say($"this build: {Build}");
         try
         {
             DivideChecked(1, 0);
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            var message = ex.Message.ReplaceLineEndings(" ");
-            log.WriteLine($"DivideChecked(1, 0): {ex.GetType().Name}: {message}");
+            Say($"DivideChecked(1, 0): {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
         }
         CallExtraCheck();
-        log.WriteLine($"[Conditional] call removed: its argument was evaluated {Evaluated} times");
+        Say($"[Conditional] call removed: its argument was evaluated {Evaluated} times");
         // The child below: a failed Debug.Assert aborts it, and no crash dump is wanted.
         var noDump = new Dictionary<string, string> { ["DOTNET_DbgEnableMiniDump"] = "0" };
         var (_, exitCode, _, error) = await SelfLauncher.RunAsync(
             "process.assert", [], Timeouts.Short, ctx.CancellationToken, noDump);
         // stderr: Debug's "Assertion failed." and message, or Release's DivideByZeroException
         var said = string.Join(' ', error.Split('\n', RemoveEmptyEntries | TrimEntries).Take(3));
-        log.WriteLine($"Divide(1, 0) in a child: exit code {exitCode}; {said}");
+        Say($"Divide(1, 0) in a child: exit code {exitCode}; {said}");
     }
 
-    /// <summary>The child: Divide(1, 0) ends the process (Debug) or throws (Release).</summary>
     public static Task<int> ChildAsync(ConceptContext ctx, string[] args) =>
         Task.FromResult(Divide(1, 0));
 }

@@ -10,8 +10,7 @@ namespace Parity.Examples.Shared;
 [Concept("shared.race")]
 public static class Race
 {
-    public const int Workers = 5;
-    public const int Iterations = 1000; // the article's numbers: 5 x 1000 = 5000
+    public const int Workers = 5, Iterations = 1000; // the article's numbers: 5 x 1000 = 5000
     private static readonly Lock Gate = new();
 
     public delegate void Adder(ref int counter);
@@ -31,12 +30,10 @@ public static class Race
     }
     // </locked>
     // <run>
-    /// <summary>Five threads, lined up by a barrier so they really overlap, each add 1
-    /// <paramref name="iterations"/> times with <paramref name="add"/>; the final total.</summary>
     public static int Count(Adder add, int iterations = Iterations)
     {
         var counter = 0;
-        LinedUpThreads.Run(Workers, () =>
+        LinedUpThreads.Run(Workers, () => // a barrier lines them up, so they really overlap
         {
             for (var i = 0; i < iterations; i++)
             {
@@ -61,15 +58,13 @@ public static class Race
     // </step-by-step>
     public static Task RunAsync(ConceptContext ctx)
     {
-        ctx.Out.WriteLine($"{Workers} threads x {Iterations} increments, "
-            + $"ideal total {Workers * Iterations}");
-        ctx.Out.WriteLine($"counter++ without a lock:   {Count(AddUnlocked)}");
-        ctx.Out.WriteLine($"Interlocked.Increment:      {Count(AddInterlocked)}");
-        ctx.Out.WriteLine($"lock (gate) {{ counter++ }}:  {Count(AddWithLock)}");
-        var (unlocked, locked) = (LostUpdateStepByStep(false).Total,
-            LostUpdateStepByStep(true).Total);
-        ctx.Out.WriteLine($"read, pause, write (two threads): {unlocked} of 2");
-        ctx.Out.WriteLine($"the same holding the lock:       {locked} of 2");
+        void Say(string line) => ctx.Out.WriteLine(line);
+        Say($"{Workers} threads x {Iterations} increments, ideal total {Workers * Iterations}");
+        Say($"counter++ without a lock:   {Count(AddUnlocked)}");
+        Say($"Interlocked.Increment:      {Count(AddInterlocked)}");
+        Say($"lock (gate) {{ counter++ }}:  {Count(AddWithLock)}");
+        Say($"read, pause, write (two threads): {LostUpdateStepByStep(false).Total} of 2");
+        Say($"the same holding the lock:       {LostUpdateStepByStep(true).Total} of 2");
         return Task.CompletedTask;
     }
 }
