@@ -25,6 +25,17 @@ def test_no_lesson_passes_the_limit(lesson: lesson_lines.Lesson) -> None:
     assert lesson.lines <= lesson_lines.MAX_LINES, f"{lesson.lines} lines"
 
 
+@pytest.mark.parametrize("language", lesson_lines.LANGUAGES)
+def test_the_median_lesson_fits_one_screen(language: str) -> None:
+    mine = [x for x in LESSONS if x.language == language]
+    lines, _, _ = lesson_lines.stats([x.lines for x in mine])
+    shown, _, _ = lesson_lines.stats([x.shown for x in mine])
+    assert len(mine) > 50, f"only {len(mine)} {language} lessons found"
+    # At the median: one lesson growing past the limit can move it (`invoke lines` shows which).
+    assert lines <= lesson_lines.MEDIAN_LINES, f"median {lines:g} lines"
+    assert shown <= lesson_lines.MEDIAN_SHOWN, f"median {shown:g} lines shown"
+
+
 def test_the_script_reports_every_lesson_and_the_figures() -> None:
     text = lesson_lines.report(LESSONS)
     for lesson in LESSONS:
