@@ -104,7 +104,7 @@ def run(
         "json": "also write the JSON report (format in README.md) to this file",
         "via": ".NET side through the CLI (default) or the bridge",
         "time_scale": f"multiply the article's durations (default {runner.RUN_ALL_TIME_SCALE})",
-        "jobs": "runs at a time, 1 or more (default: 2 per core, at least 8)",
+        "jobs": "runs at a time, 1 or more (default: 3 per core, at least 6)",
         "lang": "py, dotnet or both (default)",
         "only": "only the concepts whose id starts with one of these (`pool,task.when-all`)",
         "profile": "then show the ten slowest runs and where their time went (phases, load)",

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from parity import runner
+from parity import pacing, runner
 from parity.bridge import startup
 from parity.common import kill
 from parity.common.redis_server import servers_required
@@ -117,3 +117,17 @@ def test_a_duplex_end_is_a_named_pipe_on_windows_and_a_socket_here(
     finally:
         here.close()
         there.close()
+
+
+@FROM_POSIX
+def test_on_windows_a_yielding_run_starts_below_normal_priority_and_nice_is_not_called(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if sys.platform == "win32":  # skipped there already; mypy reads the rest as POSIX
+        pytest.skip("POSIX only")
+    assert pacing.creationflags(yielding=True) == 0  # POSIX: nice after the start instead
+    monkeypatch.setattr(os, "setpriority", lambda *a: pytest.fail("setpriority on Windows"))
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert pacing.creationflags(yielding=True) == pacing.BELOW_NORMAL_PRIORITY_CLASS
+    assert pacing.creationflags(yielding=False) == 0
+    pacing.yield_to_heavy(os.getpid())  # the priority class did it: nothing more to do

@@ -77,6 +77,10 @@ def test_durations_are_kept_merged_and_a_damaged_file_means_none_known(tmp_path:
     runner.save_durations([runner.Result("a", "python", "ok", 1.5, "")], path)
     runner.save_durations([runner.Result("b", "dotnet", "failed", 2.5, "")], path)
     assert runner.load_durations(path) == {"a python": 1.5, "b dotnet": 2.5}
+    assert runner.load_cpu(path) == {}  # no CPU figure given: none kept
+    runner.save_durations([runner.Result("a", "python", "ok", 1.4, "", cpu=0.25)], path)
+    assert runner.load_cpu(path) == {"a python": 0.25}
+    assert runner.load_durations(path) == {"a python": 1.4, "b dotnet": 2.5}
     path.write_text("[not an object", encoding="utf-8")
     assert runner.load_durations(path) == {}
     path.write_text(json.dumps(["a list"]), encoding="utf-8")

@@ -70,9 +70,12 @@ def test_run_all_falls_back_to_the_kept_times_only_without_a_last_run(
     monkeypatch.delenv(runner.DURATIONS_VARIABLE, raising=False)
     monkeypatch.setattr(runner, "DURATIONS", tmp_path / "none.json")
     assert runner.expected_durations() == timings.runs()
+    assert runner.expected_cpu() == timings.run_cpu()
+    assert timings.run_cpu(), "python/timings.json keeps the runs' CPU seconds for a fresh clone"
     # A file of its own named (a test's): what it holds, even nothing.
     monkeypatch.setenv(runner.DURATIONS_VARIABLE, str(tmp_path / "own.json"))
     assert runner.expected_durations() == {}
+    assert runner.expected_cpu() == {}
 
 
 def test_a_new_test_run_clears_the_reports_but_keeps_run_all_s_durations(
@@ -80,10 +83,12 @@ def test_a_new_test_run_clears_the_reports_but_keeps_run_all_s_durations(
 ) -> None:
     monkeypatch.setattr(runner, "DURATIONS", tmp_path / "run-durations.json")
     runner.DURATIONS.write_text('{"process.basic python": 0.2}\n', encoding="utf-8")
+    runner.cpu_path(runner.DURATIONS).write_text('{"process.basic python": 0.1}\n', "utf-8")
     (tmp_path / "pytest-1.xml").write_text("<testsuites/>", encoding="utf-8")
     (tmp_path / "logs").mkdir()
     test_reports.clear(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["run-durations.json"]
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["run-durations.cpu.json", "run-durations.json"]
 
 
 def test_the_closing_line_counts_every_report_and_says_how_long_it_took(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Literal
 
 import psutil
 
-from parity import dotnet_build, timings
+from parity import dotnet_build, pacing, timings
 from parity.catalog import Concept
 from parity.common import phase
 from parity.common.skip import SKIP_EXIT
@@ -267,12 +267,14 @@ def run(
     timeout: float = LONG_TIMEOUT,
     profile: bool = False,
     trace: Path | None = None,
+    yielding: bool = False,
     _live: _Live | None = None,
 ) -> Result:
     """Run one side of one concept and collect its output; never raises for a failing concept.
 
-    With `profile`, the run is asked for its phase marks and Result.phases says where the time
-    went; the marks never reach the output."""
+    A `yielding` run gives way to heavy ones (parity.pacing). With `profile`, the run is
+    asked for its phase marks and Result.phases says where the time went; the marks never
+    reach the output."""
     env = {
         **os.environ,
         phase.PROFILE_VARIABLE: "1" if profile else "",
@@ -288,7 +290,7 @@ def run(
     extra: dict[str, object] = (
         {"start_new_session": True}
         if os.name == "posix"
-        else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined,unused-ignore]
+        else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | pacing.creationflags(yielding)}  # type: ignore[attr-defined,unused-ignore]
     )
     started, started_wall = time.perf_counter(), time.time()
     try:
@@ -305,6 +307,8 @@ def run(
         )  # type: ignore[call-overload]
     except (OSError, dotnet_build.DotnetMissing) as exc:
         return Result(concept.id, language, "failed", 0.0, f"could not start: {exc}")
+    if yielding:
+        pacing.yield_to_heavy(proc.pid)
     if _live is not None:
         _live.add(proc)
     # Read the pipes in threads and wait for the process itself, not for EOF: a leftover
@@ -391,9 +395,12 @@ def durations_path() -> Path:
     return Path(os.environ.get(DURATIONS_VARIABLE) or DURATIONS)
 
 
-def load_durations(path: Path | None = None) -> dict[str, float]:
-    """The seconds each run took last time ("id language" -> seconds); empty when unknown."""
-    path = durations_path() if path is None else path
+def cpu_path(durations: Path) -> Path:
+    """Where the CPU seconds of the runs are kept, beside their durations."""
+    return durations.with_suffix(".cpu.json")
+
+
+def _read_seconds(path: Path) -> dict[str, float]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -403,23 +410,45 @@ def load_durations(path: Path | None = None) -> dict[str, float]:
     return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
 
 
-def expected_durations() -> dict[str, float]:
-    """The last run's durations; a fresh clone's (no last run, no file of its own named) are
-    those kept in python/timings.json."""
-    known = load_durations()
-    if known or DURATIONS_VARIABLE in os.environ:
-        return known
-    return timings.runs()
-
-
-def save_durations(results: Iterable[Result], path: Path | None = None) -> None:
-    """Keep how long each finished run took, merged with what was known (best effort: the
-    order is an optimisation, never worth failing a run-all for)."""
-    path = durations_path() if path is None else path
-    known = load_durations(path) | {f"{r.id} {r.language}": r.seconds for r in results}
+def _merge_seconds(path: Path, seconds: dict[str, float]) -> None:
+    known = _read_seconds(path) | seconds
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_durations(path: Path | None = None) -> dict[str, float]:
+    """The seconds each run took last time ("id language" -> seconds); empty when unknown."""
+    return _read_seconds(durations_path() if path is None else path)
+
+
+def load_cpu(path: Path | None = None) -> dict[str, float]:
+    """The CPU seconds each run used last time, where the system said (not on Windows)."""
+    return _read_seconds(cpu_path(durations_path() if path is None else path))
+
+
+def _last_or_kept(last: dict[str, float], kept: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """The last run's figures; a fresh clone's (no last run, no file of its own named) are
+    those kept in python/timings.json."""
+    return last if last or DURATIONS_VARIABLE in os.environ else kept()
+
+
+def expected_durations() -> dict[str, float]:
+    return _last_or_kept(load_durations(), timings.runs)
+
+
+def expected_cpu() -> dict[str, float]:
+    return _last_or_kept(load_cpu(), timings.run_cpu)
+
+
+def save_durations(results: Iterable[Result], path: Path | None = None) -> None:
+    """Keep how long each finished run took and the CPU it used, merged with what was known
+    (best effort: the order is an optimisation, never worth failing a run-all for)."""
+    path = durations_path() if path is None else path
+    results = list(results)
+    _merge_seconds(path, {f"{r.id} {r.language}": r.seconds for r in results})
+    cpu = {f"{r.id} {r.language}": r.cpu for r in results if r.cpu is not None}
+    _merge_seconds(cpu_path(path), cpu)
 
 
 def longest_first(
@@ -448,9 +477,12 @@ def run_many(
     on_result: Callable[[Result], None] | None = None,
     profile: bool = False,
     trace_dir: Path | None = None,
+    pace: pacing.Plan = pacing.AS_BEFORE,
 ) -> list[Result]:
-    """Run many (concept, language) pairs, `workers` at a time; results keep the input order.
-    With `trace_dir`, each run records its timeline there (trace_file names it).
+    """Run many (concept, language) pairs, `workers` at a time, in their order; results keep
+    the input order. The plan's heavy runs go at most one per core at a time, and its yielding
+    ones yield the CPU to them (parity.pacing). With `trace_dir`, each run records its
+    timeline there (trace_file names it).
 
     Ctrl-C (KeyboardInterrupt in the calling thread) starts nothing more, passes the Ctrl-C on to
     each run in progress, kills what has not stopped after INTERRUPT_GRACE, and raises
@@ -458,14 +490,19 @@ def run_many(
     pairs = list(jobs)
     live = _Live()
     stopped: list[Result] = []
+    results: dict[int, Result] = {}
+    queue = pacing.Queue(
+        [(pair, f"{pair[0].id} {pair[1]}" in pace.heavy) for pair in pairs], pacing.heavy_at_once()
+    )
 
-    def one(pair: tuple[Concept, Language]) -> Result:
+    def one(pair: tuple[Concept, Language], yielding: bool) -> Result:
         result = run(
             pair[0],
             pair[1],
             via=via,
             time_scale=time_scale,
             profile=profile,
+            yielding=yielding,
             _live=live,
             trace=None if trace_dir is None else trace_file(trace_dir, pair[0], pair[1]),
         )
@@ -475,24 +512,31 @@ def run_many(
             on_result(result)
         return result
 
+    def worker() -> None:
+        while (taken := queue.take(live.stopping)) is not None:
+            position, pair, is_heavy = taken
+            try:
+                results[position] = one(pair, f"{pair[0].id} {pair[1]}" in pace.yielding)
+            finally:
+                queue.done(is_heavy)
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(one, pair) for pair in pairs]
+        workers_running = [pool.submit(worker) for _ in range(max(1, min(workers, len(pairs))))]
         try:
             # Wait in slices: a blocking wait on a lock would not see Ctrl-C on Windows.
-            while wait_futures(futures, timeout=POLL_INTERVAL).not_done:
+            while wait_futures(workers_running, timeout=POLL_INTERVAL).not_done:
                 pass
         except KeyboardInterrupt:
-            _stop(live, futures)
-            ran = [f.result() for f in futures if f.done() and not f.cancelled()]
+            _stop(live, workers_running)
+            ran = list(results.values())
             raise Interrupted([r for r in ran if r not in stopped], stopped) from None
-        return [f.result() for f in futures]
+        for done in workers_running:
+            done.result()  # a worker's own failure, if any, is raised here
+        return [results[i] for i in range(len(pairs))]
 
 
-def _stop(live: _Live, futures: list[Future[Result]]) -> None:
-    live.stopping.set()
-    for future in futures:
-        future.cancel()  # the ones not started yet
-    running = [f for f in futures if not f.cancelled()]
+def _stop(live: _Live, running: list[Future[None]]) -> None:
+    live.stopping.set()  # the workers take no more runs
     live.signal_all(kill=False)
     if wait_futures(running, timeout=INTERRUPT_GRACE).not_done:
         live.signal_all(kill=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from parity import dotnet_build, runner
+from parity import dotnet_build, pacing, runner
 from parity.catalog import Concept
 from parity.common.mp import START_METHOD_VARIABLE
 from parity.common.timing import SHORT_TIMEOUT
@@ -311,6 +311,7 @@ def run_and_show(
                 on_result=finished,
                 profile=profile,
                 trace_dir=trace_dir,
+                pace=pacing.plan(runner.expected_cpu(), runner.expected_durations()),
             )
             outcome.results = sorted(done, key=lambda r: position[(r.id, r.language)])
         except runner.Interrupted as stop:

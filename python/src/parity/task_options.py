@@ -54,9 +54,12 @@ def time_scale(value: str | float | None, default: float) -> float:
 def jobs(value: str | None) -> int:
     if value is None:
         # Most runs spend their time waiting (sleeps at the time scale, child processes, a
-        # server starting): on 2 cores, 4 at a time kept 1.6 cores busy (17.4 s); 8 overlap
-        # more of the waits (15.2 to 15.6 s). So at least 8, and 2 per core on larger machines.
-        return max(8, 2 * (os.cpu_count() or 1))
+        # server starting), so more runs than cores overlap the waits: on 2 cores, 4 at a time
+        # took 17.4 s, 8 took 15.2 to 15.6 s. With the heavy runs paced (parity.pacing), 6 take
+        # as long as 8 (13.6 to 15.5 s, as fast as the machine is that minute), and the slowest
+        # run took 2.4 to 2.9 s in five run-alls against 2.9 to 4.6 s with 8: with two light
+        # runs a core beside the heavy one, the heavy runs keep their share of the cores.
+        return max(6, 3 * (os.cpu_count() or 1))
     if not value.isdigit() or int(value) < 1:
         raise fail(f"bad --jobs {value!r}; expected a whole number of runs at a time, 1 or more")
     return int(value)

@@ -95,10 +95,10 @@ def closing_line(folder: Path, seconds: float) -> str:
 
 def clear(folder: Path) -> None:
     """Make `folder` ready for a new run's reports: the last run's go (their times were read
-    first); what else lives there, run-all's durations, stays."""
+    first); what else lives there, run-all's durations and CPU seconds, stays."""
     folder.mkdir(exist_ok=True)
     for item in folder.iterdir():
-        if item == runner.DURATIONS:
+        if item in (runner.DURATIONS, runner.cpu_path(runner.DURATIONS)):
             continue
         if item.is_dir():
             shutil.rmtree(item, ignore_errors=True)

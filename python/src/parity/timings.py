@@ -1,7 +1,8 @@
 """How long each run and each test file took, kept in the repository for a fresh clone.
 
-`invoke run-all` starts the longest runs first and `invoke test` splits pytest into shards of
-about equal length, both by how long things took last time (in .reports/). A fresh clone has no
+`invoke run-all` starts the longest runs first and paces the ones that used the most CPU
+(parity.pacing), and `invoke test` splits pytest into shards of about equal length, all by what
+things took last time (in .reports/). A fresh clone has no
 last time: it reads python/timings.json instead, written on a quiet machine by
 `python -m parity.timings` after an `invoke run-all` and an `invoke test`. Without it, CI's first
 `invoke test` ran one shard 100 s longer than another.
@@ -29,6 +30,11 @@ def runs() -> dict[str, float]:
     return _load("runs")
 
 
+def run_cpu() -> dict[str, float]:
+    """CPU seconds per run, as runner.load_cpu() gives them (none from Windows)."""
+    return _load("run_cpu")
+
+
 def test_files() -> dict[str, float]:
     """Seconds per pytest file (tests/...py), as test_reports.file_seconds() gives them."""
     return _load("test_files")
@@ -37,7 +43,11 @@ def test_files() -> dict[str, float]:
 def main() -> None:
     from parity import runner, test_reports  # they read this module
 
-    found = {"runs": runner.load_durations(), "test_files": test_reports.file_seconds(REPORTS)}
+    found = {
+        "runs": runner.load_durations(),
+        "run_cpu": runner.load_cpu(),
+        "test_files": test_reports.file_seconds(REPORTS),
+    }
     missing = [key for key, values in found.items() if not values]
     if missing:
         sys.exit(
