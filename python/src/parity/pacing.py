@@ -1,14 +1,14 @@
 """How `invoke run-all` paces its runs on a few cores: the heavy ones one per core, first.
 
-About twenty of the 128 runs use most of the CPU (a Redis queue with four workers, a dask
-cluster, a CLR loaded twice), while the rest start a process, print and end. With eight runs at
-a time sharing two cores evenly, a heavy run gets a quarter of a core and takes three times as
-long as alone. So a run that used HEAVY_CPU seconds of CPU last time is heavy: at most one heavy
-run per core goes at a time. A light run that took under SHORT_RUN seconds has time to spare, and
-yields to the heavy ones (nice LIGHT_NICE, also for its session's autogroup: Linux shares the CPU
-between sessions first, then between the processes of each); a longer one, which mostly waits,
-keeps its priority, since each of its wake-ups would wait too. Where no CPU figure is known
-(Windows, a first run) nothing is heavy and every run goes as before.
+A few runs use most of the CPU (a Redis queue with four workers, a dask cluster, a CLR loaded
+twice), while the rest start a process, print and end. With eight runs at a time sharing two
+cores evenly, a heavy run got a quarter of a core and took two to three times as long as alone.
+So a run that used HEAVY_CPU seconds of CPU last time is heavy: at most one heavy run per core
+goes at a time. A light run that took under SHORT_RUN seconds has time to spare, and yields to
+the heavy ones (nice LIGHT_NICE, also for its session's autogroup: Linux shares the CPU between
+sessions first, then between the processes of each); a longer one, which mostly waits, keeps
+its priority, since each of its wake-ups would wait too. Where no CPU figure is known (Windows,
+a first run) nothing is heavy and every run goes as before.
 """
 
 from __future__ import annotations
