@@ -490,7 +490,8 @@ def run_many(
     pairs = list(jobs)
     live = _Live()
     stopped: list[Result] = []
-    results: dict[int, Result] = {}
+    results: dict[int, Result] = {}  # by position; written by the workers, under `kept`
+    kept = threading.Lock()
     queue = pacing.Queue(
         [(pair, f"{pair[0].id} {pair[1]}" in pace.heavy) for pair in pairs], pacing.heavy_at_once()
     )
@@ -516,7 +517,9 @@ def run_many(
         while (taken := queue.take(live.stopping)) is not None:
             position, pair, is_heavy = taken
             try:
-                results[position] = one(pair, f"{pair[0].id} {pair[1]}" in pace.yielding)
+                result = one(pair, f"{pair[0].id} {pair[1]}" in pace.yielding)
+                with kept:
+                    results[position] = result
             finally:
                 queue.done(is_heavy)
 
@@ -528,7 +531,8 @@ def run_many(
                 pass
         except KeyboardInterrupt:
             _stop(live, workers_running)
-            ran = list(results.values())
+            with kept:  # a worker past the grace may still be writing
+                ran = list(results.values())
             raise Interrupted([r for r in ran if r not in stopped], stopped) from None
         for done in workers_running:
             done.result()  # a worker's own failure, if any, is raised here
