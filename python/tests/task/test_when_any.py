@@ -134,19 +134,23 @@ def test_article_style_retrieves_a_failure_that_finished_beside_the_winner(
     """The interleaving a loaded machine produces (CI25): the fastest mirror is the first done, and
     the broken one is done too by the time the program looks; its 503 must still be retrieved."""
 
+    still_running: list[int] = []
+
     async def a_mirror_first(urls: list[str]) -> tuple[asyncio.Task[str], list[asyncio.Task[str]]]:
         tasks = [asyncio.create_task(fetch(url)) for url in urls]
         broken, fastest = tasks[1], tasks[2]  # /broken/0 and /mirror/1 in main()'s list
         await asyncio.wait([broken, fastest], timeout=SHORT_TIMEOUT)
         assert broken.done()
         assert fastest.done()
+        # Other mirrors may be done too on a loaded machine: the program counts right after
+        # this returns, with no await between, so it must count what is running now.
+        still_running.append(sum(not t.done() for t in tasks))
         return fastest, tasks
 
     monkeypatch.setattr(when_any, "first_completed_only", a_mirror_first)
     with caplog.at_level("ERROR", logger="asyncio"):
         when_any.main()
         gc.collect()  # a task's unretrieved exception is reported when the task is collected
-    assert (
-        "article style: first done is 'mirror 1'; 2 request(s) still run" in capsys.readouterr().out
-    )
+    said = f"article style: first done is 'mirror 1'; {still_running[0]} request(s) still run"
+    assert said in capsys.readouterr().out
     assert "never retrieved" not in caplog.text

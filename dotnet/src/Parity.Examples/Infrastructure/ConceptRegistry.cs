@@ -51,15 +51,19 @@ public sealed record ConceptInfo(
 public static class ConceptRegistry
 {
     private static readonly Assembly Examples = typeof(ConceptRegistry).Assembly;
-    private static readonly Lazy<IReadOnlyDictionary<string, string>> TypeNames = new(ReadTypeNames);
-    private static readonly ConcurrentDictionary<string, ConceptInfo> Bound = new(StringComparer.Ordinal);
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> TypeNames =
+        new(ReadTypeNames);
+    private static readonly ConcurrentDictionary<string, ConceptInfo> Bound =
+        new(StringComparer.Ordinal);
 
-    public static IReadOnlyCollection<string> Ids => [.. TypeNames.Value.Keys.Order(StringComparer.Ordinal)];
+    public static IReadOnlyCollection<string> Ids =>
+        [.. TypeNames.Value.Keys.Order(StringComparer.Ordinal)];
 
     public static bool TryGet(string id, out ConceptInfo concept)
     {
         concept = TypeNames.Value.TryGetValue(id, out var name)
-            ? Bound.GetOrAdd(id, key => ConceptInfo.Bind(key, Examples.GetType(name, throwOnError: true)!))
+            ? Bound.GetOrAdd(
+                id, key => ConceptInfo.Bind(key, Examples.GetType(name, throwOnError: true)!))
             : null!;
         return concept is not null;
     }
@@ -84,7 +88,7 @@ public static class ConceptRegistry
         return writer.ToString();
     }
 
-    /// <summary>Concept id to type name, from each [Concept("id")] in the assembly's metadata.</summary>
+    /// <summary>Concept id to type name, from each Concept attribute in the metadata.</summary>
     private static Dictionary<string, string> ReadTypeNames()
     {
         using var file = new PEReader(File.OpenRead(Examples.Location));
@@ -92,7 +96,8 @@ public static class ConceptRegistry
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in metadata.TypeDefinitions.Select(metadata.GetTypeDefinition))
         {
-            foreach (var attribute in type.GetCustomAttributes().Select(metadata.GetCustomAttribute))
+            var attributes = type.GetCustomAttributes().Select(metadata.GetCustomAttribute);
+            foreach (var attribute in attributes)
             {
                 if (IsConceptAttribute(metadata, attribute.Constructor))
                 {
