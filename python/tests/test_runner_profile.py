@@ -71,6 +71,15 @@ def test_runs_start_longest_first_with_an_estimate_for_a_run_never_timed() -> No
     assert runner.ESTIMATES["dotnet"] > 0.1
 
 
+def test_a_line_the_reader_took_after_the_exit_counts_at_the_exit() -> None:
+    # A busy machine: the run printed and exited at 0.046 s, its reader thread took the last
+    # line from the pipe at 0.048 s (CI32 under load). The line was written before the exit.
+    out = runner._Stream(started=0.0)
+    out.first, out.last = 0.042, 0.048
+    phases = runner._phases(out, [], started_wall=0.0, seconds=0.046)
+    assert phases == (("first output", 0.042), ("last output", 0.046), ("exit", 0.046))
+
+
 def test_durations_are_kept_merged_and_a_damaged_file_means_none_known(tmp_path: Path) -> None:
     path = tmp_path / "reports" / "durations.json"
     assert runner.load_durations(path) == {}

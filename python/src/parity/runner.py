@@ -383,10 +383,17 @@ class _Stream:
 def _phases(
     out: _Stream, marks: list[tuple[str, float]], started_wall: float, seconds: float
 ) -> tuple[tuple[str, float], ...]:
-    """A run's phases in time order, in seconds since it started."""
+    """A run's phases in time order, in seconds since it started.
+
+    The output's times are when a reader thread took each line from the pipe, which on a busy
+    machine can be after the exit: such a line was written before it (a leftover writing later
+    fails the run anyway), so it counts at the exit at the latest."""
     found = [(name, when - started_wall) for name, when in marks]
     if out.first is not None and out.last is not None:
-        found += [("first output", out.first), ("last output", out.last)]
+        found += [
+            ("first output", min(out.first, seconds)),
+            ("last output", min(out.last, seconds)),
+        ]
     found.sort(key=lambda p: p[1])
     return (*((name, round(t, 3)) for name, t in found), ("exit", round(seconds, 3)))
 
