@@ -402,6 +402,11 @@ def durations_path() -> Path:
     return Path(os.environ.get(DURATIONS_VARIABLE) or DURATIONS)
 
 
+def run_key(concept_id: str, language: str) -> str:
+    """How the kept figures (durations, CPU seconds, the pacing plan) name a run."""
+    return f"{concept_id} {language}"
+
+
 def cpu_path(durations: Path) -> Path:
     """Where the CPU seconds of the runs are kept, beside their durations."""
     return durations.with_suffix(".cpu.json")
@@ -453,8 +458,8 @@ def save_durations(results: Iterable[Result], path: Path | None = None) -> None:
     (best effort: the order is an optimisation, never worth failing a run-all for)."""
     path = durations_path() if path is None else path
     results = list(results)
-    _merge_seconds(path, {f"{r.id} {r.language}": r.seconds for r in results})
-    cpu = {f"{r.id} {r.language}": r.cpu for r in results if r.cpu is not None}
+    _merge_seconds(path, {run_key(r.id, r.language): r.seconds for r in results})
+    cpu = {run_key(r.id, r.language): r.cpu for r in results if r.cpu is not None}
     _merge_seconds(cpu_path(path), cpu)
 
 
@@ -465,7 +470,7 @@ def longest_first(
     run never timed), so that no long run starts last and the pool ends together."""
 
     def expected(pair: tuple[Concept, Language]) -> float:
-        return durations.get(f"{pair[0].id} {pair[1]}", ESTIMATES[pair[1]])
+        return durations.get(run_key(pair[0].id, pair[1]), ESTIMATES[pair[1]])
 
     return sorted(pairs, key=expected, reverse=True)  # stable: ties keep the catalog's order
 
@@ -500,7 +505,8 @@ def run_many(
     results: dict[int, Result] = {}  # by position; written by the workers, under `kept`
     kept = threading.Lock()
     queue = pacing.Queue(
-        [(pair, f"{pair[0].id} {pair[1]}" in pace.heavy) for pair in pairs], pacing.heavy_at_once()
+        [(pair, run_key(pair[0].id, pair[1]) in pace.heavy) for pair in pairs],
+        pacing.heavy_at_once(),
     )
 
     def one(pair: tuple[Concept, Language], yielding: bool) -> Result:
@@ -524,7 +530,7 @@ def run_many(
         while (taken := queue.take(live.stopping)) is not None:
             position, pair, is_heavy = taken
             try:
-                result = one(pair, f"{pair[0].id} {pair[1]}" in pace.yielding)
+                result = one(pair, run_key(pair[0].id, pair[1]) in pace.yielding)
                 with kept:
                     results[position] = result
             finally:

@@ -302,7 +302,8 @@ def run_and_show(
             total=len(pairs),
         )
         try:
-            ordered = runner.longest_first(pairs, runner.expected_durations())
+            durations = runner.expected_durations()  # last time's, read once for both uses
+            ordered = runner.longest_first(pairs, durations)
             done = runner.run_many(
                 ordered,
                 via=outcome.via,
@@ -311,7 +312,7 @@ def run_and_show(
                 on_result=finished,
                 profile=profile,
                 trace_dir=trace_dir,
-                pace=pacing.plan(runner.expected_cpu(), runner.expected_durations()),
+                pace=pacing.plan(runner.expected_cpu(), durations),
             )
             outcome.results = sorted(done, key=lambda r: position[(r.id, r.language)])
         except runner.Interrupted as stop:
